@@ -1,0 +1,26 @@
+// The contract between main() and each subcommand: a subcommand file defines
+// one add_*_command() that declares its options on a CLI11 subcommand and, when
+// that subcommand is chosen, hands main a function to run.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace pagescope::app {
+
+// Exit codes (documented in README.md, "Exit codes").
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,     // the work failed (I/O error, kernel refused, workload failed)
+  kExitUsage = 2,       // bad command line or bad input file
+  kExitPermission = 3,  // needs root (or CAP_BPF + CAP_PERFMON)
+  kExitUnsupported = 4, // the kernel lacks something required (BTF, ring buffer)
+  kExitInterrupted = 130,
+};
+
+using CommandRun = std::function<int()>;
+
+// Each returns nothing; when its subcommand is parsed it stores its runner in `run`.
+
+}  // namespace pagescope::app

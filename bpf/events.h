@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Every record pagescope stores, defined once for both sides: the BPF programs
+ * (compiled with clang -target bpf against vmlinux.h) and the C++ inspector.
+ *
+ * Rules: fixed-width fields only, explicit padding, every struct's size
+ * asserted below. A record starts with struct ps_header; `size` is the whole
+ * record in bytes, so a reader can skip kinds it does not know. Adding a kind
+ * or appending fields to the end of a record is compatible (bump
+ * PS_FORMAT_MINOR); changing a field's meaning or offset bumps PS_FORMAT_MAJOR.
+ */
+#ifndef PAGESCOPE_EVENTS_H
+#define PAGESCOPE_EVENTS_H
+
+#if defined(__bpf__)
+/* vmlinux.h (included before this header) provides __u8 .. __u64. */
+#else
+#include <linux/types.h>
+#endif
+
+#define PS_FORMAT_MAJOR 1
+#define PS_FORMAT_MINOR 0
+
+#define PS_COMM_LEN 16
+#define PS_PATH_LEN 256
+
+enum ps_event_kind {
+	PS_EV_NONE = 0,
+	/* From BPF programs. */
+	PS_EV_FAULT = 1,      /* struct ps_fault */
+	PS_EV_MMAP = 2,       /* struct ps_mm_syscall, for each memory syscall */
+	PS_EV_MUNMAP = 3,
+	PS_EV_MPROTECT = 4,
+	PS_EV_MREMAP = 5,
+	PS_EV_BRK = 6,
+	PS_EV_MADVISE = 7,
+	PS_EV_SHMAT = 8,
+	PS_EV_SHMDT = 9,
+	PS_EV_FORK = 10,      /* struct ps_fork */
+	PS_EV_EXEC = 11,      /* struct ps_exec */
+	PS_EV_EXIT = 12,      /* struct ps_exit */
+	/* Written by the recorder itself. */
+	PS_EV_PROC_FILE = 64, /* struct ps_proc_file + text */
+	PS_EV_LOST = 65,      /* struct ps_lost */
+	PS_EV_TARGET = 66,    /* struct ps_target */
+	PS_EV_KIND_MAX = 128,
+};
+
+/* Common header of every record. ts_ns is CLOCK_MONOTONIC (bpf_ktime_get_ns). */
+struct ps_header {
+	__u16 kind;  /* enum ps_event_kind */
+	__u16 cpu;
+	__u32 size;  /* whole record, header included */
+	__u64 ts_ns;
+	__u32 pid;   /* thread-group id (user-space "pid") */
+	__u32 tid;   /* thread id */
+};
+
+/* x86 page-fault error code bits (arch/x86/include/asm/trap_pf.h). */
+#define PS_PF_PROT  (1u << 0)  /* 0: page not present, 1: protection violation */
+#define PS_PF_WRITE (1u << 1)
+#define PS_PF_USER  (1u << 2)
+#define PS_PF_RSVD  (1u << 3)
+#define PS_PF_INSTR (1u << 4)  /* instruction fetch */
+#define PS_PF_PK    (1u << 5)
+
+/* ps_fault.flags */
+#define PS_FAULT_MAJOR      (1u << 0) /* accounted as major (maj_flt) */
+#define PS_FAULT_KERNEL     (1u << 1) /* taken in kernel mode (e.g. copy_to_user) */
+#define PS_FAULT_ERR_KNOWN  (1u << 2) /* error_code is valid */
+#define PS_FAULT_ACCOUNTED  (1u << 3) /* seen by the kernel's fault accounting */
+
+/*
+ * One page fault. With the perf-event source, one record per fault the kernel
+ * accounted (what getrusage counts, minus GUP faults which have no regs);
+ * without it, one per exception entry (retries included).
+ */
+struct ps_fault {
+	struct ps_header hdr;
+	__u64 address;
+	__u64 ip;
+	__u32 error_code; /* PS_PF_* */
+	__u32 flags;      /* PS_FAULT_* */
+};
+
+/*
+ * A memory syscall, written when it returns: arguments as passed (unused ones
+ * zero), its result, and how long it took. hdr.ts_ns is the return time so the
+ * effect is visible from then on.
+ */
+struct ps_mm_syscall {
+	struct ps_header hdr;
+	__u64 args[6];
+	__s64 ret;
+	__u64 duration_ns;
+};
+
+#define PS_FORK_THREAD (1u << 0) /* child shares the parent's mm (a thread) */
+#define PS_FORK_VFORK  (1u << 1)
+
+struct ps_fork {
+	struct ps_header hdr;   /* pid/tid: the parent */
+	__u32 child_pid;
+	__u32 child_tid;
+	__u32 flags;            /* PS_FORK_* */
+	__u32 _pad;
+	char comm[PS_COMM_LEN];
+};
+
+struct ps_exec {
+	struct ps_header hdr;
+	__u32 old_tid;          /* the tid that called exec (a non-leader thread takes over) */
+	__u32 _pad;
+	char comm[PS_COMM_LEN];
+	char filename[PS_PATH_LEN];
+};
+
+#define PS_EXIT_GROUP_DEAD (1u << 0) /* last thread: the process is gone */
+
+struct ps_exit {
+	struct ps_header hdr;
+	__s32 exit_code;
+	__u32 flags;            /* PS_EXIT_* */
+	__u64 min_flt;          /* this thread's own counters at exit */
+	__u64 maj_flt;
+	char comm[PS_COMM_LEN];
+};
+
+enum ps_proc_file_which {
+	PS_PROC_MAPS = 1,   /* /proc/PID/maps */
+	PS_PROC_STATUS = 2, /* /proc/PID/status */
+};
+
+/* Text of a /proc file read at hdr.ts_ns; `length` bytes of text follow. */
+struct ps_proc_file {
+	struct ps_header hdr;
+	__u32 which;        /* enum ps_proc_file_which */
+	__u32 length;
+	/* char text[length]; hdr.size = sizeof(struct ps_proc_file) + length */
+};
+
+/* Ring-buffer records the kernel could not reserve, summed over CPUs, since the last ps_lost. */
+struct ps_lost {
+	struct ps_header hdr;
+	__u64 lost;
+	__u64 lost_total;
+};
+
+enum ps_target_reason {
+	PS_TARGET_COMMAND = 1, /* started by `record -- cmd` */
+	PS_TARGET_ATTACH = 2,  /* named with -p */
+};
+
+/* A process the user asked to trace (the roots of the traced tree). */
+struct ps_target {
+	struct ps_header hdr;
+	__u32 reason;       /* enum ps_target_reason */
+	__u32 _pad;
+};
+
+#ifdef __cplusplus
+#define PS_STATIC_ASSERT(c, m) static_assert(c, m)
+#else
+#define PS_STATIC_ASSERT(c, m) _Static_assert(c, m)
+#endif
+PS_STATIC_ASSERT(sizeof(struct ps_header) == 24, "ps_header layout");
+PS_STATIC_ASSERT(sizeof(struct ps_fault) == 48, "ps_fault layout");
+PS_STATIC_ASSERT(sizeof(struct ps_mm_syscall) == 88, "ps_mm_syscall layout");
+PS_STATIC_ASSERT(sizeof(struct ps_fork) == 56, "ps_fork layout");
+PS_STATIC_ASSERT(sizeof(struct ps_exec) == 304, "ps_exec layout");
+PS_STATIC_ASSERT(sizeof(struct ps_exit) == 64, "ps_exit layout");
+PS_STATIC_ASSERT(sizeof(struct ps_proc_file) == 32, "ps_proc_file layout");
+PS_STATIC_ASSERT(sizeof(struct ps_lost) == 40, "ps_lost layout");
+PS_STATIC_ASSERT(sizeof(struct ps_target) == 32, "ps_target layout");
+
+#endif /* PAGESCOPE_EVENTS_H */

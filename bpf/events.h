@@ -129,6 +129,12 @@ struct ps_exit {
 enum ps_proc_file_which {
 	PS_PROC_MAPS = 1,   /* /proc/PID/maps */
 	PS_PROC_STATUS = 2, /* /proc/PID/status */
+	/* System context, sampled once per interval; hdr.pid = 0. */
+	PS_PROC_VMSTAT = 3,      /* /proc/vmstat */
+	PS_PROC_PSI_MEMORY = 4,  /* /proc/pressure/memory */
+	PS_PROC_MEMINFO = 5,     /* /proc/meminfo */
+	PS_PROC_MEMCG = 6,       /* the traced cgroup: "usage N\nlimit N\n" then its memory.stat */
+	PS_PROC_SMAPS = 7,       /* /proc/PID/smaps (working-set sampling) */
 };
 
 /* Text of a /proc file read at hdr.ts_ns; `length` bytes of text follow. */

@@ -22,5 +22,6 @@ enum ExitCode : int {
 using CommandRun = std::function<int()>;
 
 // Each returns nothing; when its subcommand is parsed it stores its runner in `run`.
+void add_lab_command(CLI::App& root, CommandRun& run);
 
 }  // namespace pagescope::app

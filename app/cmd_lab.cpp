@@ -1,0 +1,108 @@
+// `pagescope lab`: run a bundled workload under a memory limit with zram swap,
+// recorded when possible, and print what the kernel counted. The work is in
+// lab/ (pagescope::lab); this file is only flags and output.
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "app/command.h"
+#include "lab/interrupt_flag.h"
+#include "lab/lab_runner.h"
+#include "lab/leftovers.h"
+#include "lab/session_lock.h"
+#include "lab/summary.h"
+
+namespace pagescope::app {
+namespace {
+
+struct LabFlags {
+  lab::LabOptions options;
+  int zram_device = -1;
+  bool json = false;
+  bool csv = false;
+  bool cleanup = false;
+};
+
+int ExitFor(lab::LabFailure failure) {
+  switch (failure) {
+    case lab::LabFailure::kNone: return kExitOk;
+    case lab::LabFailure::kUsage: return kExitUsage;
+    case lab::LabFailure::kPermission: return kExitPermission;
+    case lab::LabFailure::kUnsupported: return kExitUnsupported;
+    case lab::LabFailure::kInterrupted: return kExitInterrupted;
+    case lab::LabFailure::kBusy:
+    case lab::LabFailure::kFailed: return kExitFailure;
+  }
+  return kExitFailure;
+}
+
+int RunCleanup(const LabFlags& f) {
+  if (::geteuid() != 0) {
+    std::fprintf(stderr, "pagescope lab: error: --cleanup needs root\n");
+    return kExitPermission;
+  }
+  auto lock = lab::SessionLock::Acquire(f.options.state_dir);
+  if (!lock) {
+    std::fprintf(stderr, "pagescope lab: error: %s\n", lock.error().message.c_str());
+    return kExitFailure;
+  }
+  auto removed = lab::CleanLeftovers(f.options.state_dir);
+  if (!removed) {
+    std::fprintf(stderr, "pagescope lab: error: %s\n", removed.error().message.c_str());
+    return kExitFailure;
+  }
+  if (removed->empty()) std::printf("nothing to clean up\n");
+  for (const auto& l : *removed) std::printf("removed %s\n", l.what.c_str());
+  return kExitOk;
+}
+
+int RunLab(LabFlags& f) {
+  if (f.cleanup) return RunCleanup(f);
+  if (f.zram_device >= 0) f.options.zram_device = f.zram_device;
+  lab::InterruptFlag interrupt;
+  if (::isatty(STDERR_FILENO))
+    std::fprintf(stderr, "pagescope lab: running %s for %g s under a %s limit (Ctrl-C stops and cleans up)\n",
+                 f.options.workload.c_str(), f.options.seconds, f.options.limit.c_str());
+  lab::LabRunner runner(f.options, &interrupt);
+  lab::LabResult result = runner.Run();
+  for (const auto& note : result.notes) std::fprintf(stderr, "pagescope lab: %s\n", note.c_str());
+  if (result.report) {
+    std::string out = f.json  ? lab::FormatJson(*result.report)
+                      : f.csv ? lab::FormatCsv(*result.report)
+                              : lab::FormatTable(*result.report);
+    std::fputs(out.c_str(), stdout);
+    std::fflush(stdout);
+  }
+  if (result.failure != lab::LabFailure::kNone)
+    std::fprintf(stderr, "pagescope lab: error: %s\n", result.error.c_str());
+  return ExitFor(result.failure);
+}
+
+}  // namespace
+
+void add_lab_command(CLI::App& root, CommandRun& run) {
+  auto flags = std::make_shared<LabFlags>();
+  lab::LabOptions& o = flags->options;
+  CLI::App* cmd = root.add_subcommand(
+      "lab", "Run a bundled workload under a memory cgroup limit with zram swap, record it, print the kernel's counts");
+  cmd->add_option("--limit", o.limit, "memory cgroup limit (e.g. 64M)")->capture_default_str();
+  cmd->add_option("--swap", o.swap, "swap device: zram:COMPRESSOR:SIZE")->capture_default_str();
+  cmd->add_option("--workload", o.workload, "seq, uniform, zipf, phases or loop")->capture_default_str();
+  cmd->add_option("--size", o.size, "workload memory (default: 4x the limit; limit + 1/8 for loop)");
+  cmd->add_option("--seconds", o.seconds, "how long the workload runs")->capture_default_str();
+  cmd->add_option("-o,--output", o.capture_path, "capture file (needs `pagescope record --cgroup`)");
+  cmd->add_option("--seed", o.seed, "workload random seed")->capture_default_str();
+  cmd->add_option("--alpha", o.alpha, "zipf exponent")->capture_default_str();
+  cmd->add_option("--write-pct", o.write_pct, "percent of accesses that write (dirty pages)")->capture_default_str();
+  cmd->add_option("--content", o.content, "page content: zero, random or text")->capture_default_str();
+  cmd->add_option("--workload-bin", o.workload_bin, "the ps-pressure program (default: ../workloads/ps-pressure)");
+  cmd->add_option("--zram-device", flags->zram_device, "use /dev/zramN (must be unused) instead of a free one");
+  cmd->add_flag("--json", flags->json, "print the summary as JSON");
+  cmd->add_flag("--csv", flags->csv, "print the summary as CSV");
+  cmd->add_flag("--cleanup", flags->cleanup, "only remove what a killed lab run left behind");
+  cmd->callback([flags, &run]() { run = [flags]() { return RunLab(*flags); }; });
+}
+
+}  // namespace pagescope::app

@@ -1,0 +1,275 @@
+#include "lab/lab_runner.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <thread>
+
+#include "lab/byte_size.h"
+#include "lab/interrupt_flag.h"
+#include "lab/leftovers.h"
+#include "lab/sys_file.h"
+#include "lab/workload_launcher.h"
+
+namespace pagescope::lab {
+namespace {
+
+LabResult Fail(LabFailure kind, std::string message) {
+  LabResult r;
+  r.failure = kind;
+  r.error = std::move(message);
+  return r;
+}
+
+std::uint64_t MemTotalBytes() {
+  auto text = ReadSysFile("/proc/meminfo");
+  if (!text) return 0;
+  auto kv = ParseKeyValues(*text);  // "MemTotal: 123 kB": the key keeps its colon
+  return kv["MemTotal:"] * 1024;
+}
+
+// The value after "key": in ps-pressure's flat JSON line.
+double JsonNumber(const std::string& line, const char* key, bool* found) {
+  std::string needle = std::string("\"") + key + "\":";
+  auto at = line.find(needle);
+  if (at == std::string::npos) {
+    *found = false;
+    return 0;
+  }
+  return std::strtod(line.c_str() + at + needle.size(), nullptr);
+}
+
+void ParseWorkloadReport(const std::string& line, WorkloadOutcome& w) {
+  bool found = true;
+  w.accesses = static_cast<std::uint64_t>(JsonNumber(line, "accesses", &found));
+  w.writes = static_cast<std::uint64_t>(JsonNumber(line, "writes", &found));
+  w.majflt = static_cast<std::uint64_t>(JsonNumber(line, "majflt", &found));
+  w.minflt = static_cast<std::uint64_t>(JsonNumber(line, "minflt", &found));
+  w.utime_us = static_cast<std::uint64_t>(JsonNumber(line, "utime_us", &found));
+  w.stime_us = static_cast<std::uint64_t>(JsonNumber(line, "stime_us", &found));
+  w.maxrss_kb = static_cast<std::uint64_t>(JsonNumber(line, "maxrss_kb", &found));
+  w.elapsed_s = JsonNumber(line, "elapsed_s", &found);
+  w.reported = found;
+}
+
+std::string WorkloadBinary(const LabOptions& o) {
+  if (!o.workload_bin.empty()) return o.workload_bin;
+  char buf[4096];
+  ssize_t n = ::readlink(o.self_exe.c_str(), buf, sizeof buf - 1);
+  if (n <= 0) return "ps-pressure";
+  std::string self(buf, static_cast<std::size_t>(n));
+  std::string dir = self.substr(0, self.rfind('/'));
+  return dir + "/../workloads/ps-pressure";
+}
+
+}  // namespace
+
+Result<SwapSpec> ParseSwapSpec(const std::string& text) {
+  // zram:ALGORITHM:SIZE
+  auto first = text.find(':');
+  auto second = first == std::string::npos ? std::string::npos : text.find(':', first + 1);
+  if (first == std::string::npos || second == std::string::npos || text.substr(0, first) != "zram")
+    return Error{"--swap: '" + text + "' is not zram:ALGORITHM:SIZE (example: zram:lz4:1G)"};
+  SwapSpec spec;
+  spec.algorithm = text.substr(first + 1, second - first - 1);
+  if (spec.algorithm.empty()) return Error{"--swap: '" + text + "' names no compressor (example: zram:lz4:1G)"};
+  auto size = ParseByteSize(text.substr(second + 1), "--swap size");
+  if (!size) return size.error();
+  spec.size = *size;
+  return spec;
+}
+
+bool LabRunner::Interrupted() const { return interrupt_ && interrupt_->raised(); }
+
+LabResult LabRunner::Run() {
+  auto t0 = std::chrono::steady_clock::now();
+  // 1. The request itself, before touching anything.
+  auto limit = ParseByteSize(o_.limit, "--limit");
+  if (!limit) return Fail(LabFailure::kUsage, limit.error().message);
+  auto swap = ParseSwapSpec(o_.swap);
+  if (!swap) return Fail(LabFailure::kUsage, swap.error().message);
+  bool known = false;
+  for (const char* name : kWorkloadNames) known = known || o_.workload == name;
+  if (!known)
+    return Fail(LabFailure::kUsage,
+                "unknown workload '" + o_.workload + "' (choose seq, uniform, zipf, phases or loop)");
+  std::uint64_t mem_total = MemTotalBytes();
+  if (*limit < (4u << 20)) return Fail(LabFailure::kUsage, "--limit " + o_.limit + " is below the 4M minimum");
+  if (mem_total && *limit >= mem_total)
+    return Fail(LabFailure::kUsage, "--limit " + o_.limit + " is not below this machine's RAM (" +
+                                        FormatBytes(mem_total) + "), so it would never cause pressure");
+  std::uint64_t size;
+  if (o_.size.empty()) {
+    size = o_.workload == "loop" ? *limit + *limit / 8 : 4 * *limit;
+  } else {
+    auto s = ParseByteSize(o_.size, "--size");
+    if (!s) return Fail(LabFailure::kUsage, s.error().message);
+    size = *s;
+  }
+  if (size == 0) return Fail(LabFailure::kUsage, "--size must be greater than 0");
+  if (size < 4096) return Fail(LabFailure::kUsage, "--size must be at least one page (4K)");
+  // The zram device itself lives in RAM outside the cgroup; a working set
+  // bigger than limit + swap would end in the OOM killer, not in swapping.
+  if (size >= *limit + swap->size)
+    return Fail(LabFailure::kUsage, "--size " + FormatBytes(size) + " does not fit in --limit + swap (" +
+                                        FormatBytes(*limit + swap->size) + "); make the swap bigger");
+  if (mem_total && swap->size > mem_total / 2)
+    return Fail(LabFailure::kUsage, "--swap size " + FormatBytes(swap->size) + " is more than half of RAM (" +
+                                        FormatBytes(mem_total) + ")");
+  if (!(o_.seconds > 0) || o_.seconds > 3600)
+    return Fail(LabFailure::kUsage, "--seconds must be between 0 and 3600");
+  if (o_.content != "zero" && o_.content != "random" && o_.content != "text")
+    return Fail(LabFailure::kUsage, "--content '" + o_.content + "' is not zero, random or text");
+  if (o_.write_pct < 0 || o_.write_pct > 100) return Fail(LabFailure::kUsage, "--write-pct must be 0..100");
+  if (!(o_.alpha > 0)) return Fail(LabFailure::kUsage, "--alpha must be greater than 0");
+  std::string bin = WorkloadBinary(o_);
+  if (::access(bin.c_str(), X_OK) != 0)
+    return Fail(LabFailure::kUsage, "workload program " + bin + " not found (build ps-pressure or pass --workload-bin)");
+  if (::geteuid() != 0)
+    return Fail(LabFailure::kPermission, "the lab needs root: it configures zram swap and memory cgroups");
+  if (Status s = ZramAvailable(); !s) return Fail(LabFailure::kUnsupported, s.message());
+  auto hierarchy = FindMemoryHierarchy();
+  if (!hierarchy) return Fail(LabFailure::kUnsupported, hierarchy.error().message);
+
+  // 2. The machine: one lab at a time; whatever a killed run left goes first.
+  LabResult result;
+  auto lock = SessionLock::Acquire(o_.state_dir);
+  if (!lock) return Fail(LabFailure::kBusy, lock.error().message);
+  auto cleaned = CleanLeftovers(o_.state_dir);
+  if (!cleaned) return Fail(LabFailure::kFailed, "cannot clean up an earlier lab run: " + cleaned.error().message);
+  for (const Leftover& l : *cleaned) result.notes.push_back("removed leftover of an earlier lab run: " + l.what);
+
+  LabReport report;
+  report.workload = o_.workload;
+  report.size_bytes = size;
+  report.limit_bytes = *limit;
+  report.swap = *swap;
+  report.seconds = o_.seconds;
+  report.other_swaps = ActiveSwaps();
+  if (Interrupted()) return Fail(LabFailure::kInterrupted, "interrupted before the lab was set up");
+
+  // 3. Swap, then the cgroup; destroyed in the reverse order.
+  ZramConfig zc;
+  zc.algorithm = swap->algorithm;
+  zc.disksize = swap->size;
+  zc.device = o_.zram_device;
+  zc.state_dir = o_.state_dir;
+  auto zram = ZramSwap::Create(zc);
+  if (!zram) {
+    const std::string& m = zram.error().message;
+    bool busy = m.rfind("zram busy", 0) == 0;
+    bool usage = m.rfind("--", 0) == 0;
+    return Fail(busy ? LabFailure::kBusy : usage ? LabFailure::kUsage : LabFailure::kFailed, m);
+  }
+  report.zram_device = (*zram)->device();
+  auto cgroup = MemoryCgroup::Create(*hierarchy, kLabCgroupPrefix + std::to_string(::getpid()), *limit);
+  if (!cgroup) {
+    bool busy = cgroup.error().message.rfind("cgroup busy", 0) == 0;
+    return Fail(busy ? LabFailure::kBusy : LabFailure::kFailed, cgroup.error().message);
+  }
+  report.cgroup_version = (*cgroup)->version();
+  report.cgroup_path = (*cgroup)->path();
+  if (Interrupted()) return Fail(LabFailure::kInterrupted, "interrupted while setting up; the lab was torn down");
+
+  // 4. The workload.
+  std::string report_file = o_.state_dir + "/workload-" + std::to_string(::getpid()) + ".json";
+  ::unlink(report_file.c_str());
+  char num[64];
+  std::vector<std::string> wargv = {bin, "--mode", o_.workload, "--size", std::to_string(size)};
+  std::snprintf(num, sizeof num, "%g", o_.seconds);
+  wargv.insert(wargv.end(), {"--seconds", num, "--seed", std::to_string(o_.seed)});
+  std::snprintf(num, sizeof num, "%g", o_.alpha);
+  wargv.insert(wargv.end(), {"--alpha", num, "--write-pct", std::to_string(o_.write_pct), "--content", o_.content,
+                             "--report-file", report_file});
+  LaunchRequest req;
+  req.workload_argv = wargv;
+  req.cgroup_dir = (*cgroup)->path();
+  req.capture_path = o_.capture_path;
+  req.self_exe = o_.self_exe;
+
+  KernelCounters before = ReadKernelCounters();
+  auto launched = LaunchWorkload(req);
+  if (!launched) return Fail(LabFailure::kFailed, launched.error().message);
+  report.recorded = launched->recording;
+  report.capture_path = launched->recording ? o_.capture_path : "";
+  report.capture_note = launched->note;
+
+  // The workload stops itself after --seconds; populating a region far above
+  // the limit takes longer, so the hard stop leaves generous slack.
+  auto hard_stop = std::chrono::steady_clock::now() + std::chrono::duration<double>(o_.seconds + 120);
+  std::optional<std::chrono::steady_clock::time_point> term_sent;
+  int status = 0;
+  // zram frees a page's slot when its owner exits, so mm_stat read after the
+  // workload is gone shows almost nothing: keep the fullest sample instead.
+  ZramStats fullest;
+  auto next_sample = std::chrono::steady_clock::now();
+  for (;;) {
+    pid_t r = ::waitpid(launched->pid, &status, WNOHANG);
+    if (r == launched->pid) break;
+    if (r < 0 && errno != EINTR) break;
+    auto now = std::chrono::steady_clock::now();
+    if (now >= next_sample) {
+      if (auto st = (*zram)->ReadStats(); st && st->orig_data_size >= fullest.orig_data_size) fullest = *st;
+      next_sample = now + std::chrono::milliseconds(100);
+    }
+    if ((Interrupted() || now > hard_stop) && !term_sent) {
+      // The recorder gets a chance to finish its capture; the workload not.
+      ::kill(launched->pid, launched->recording ? SIGTERM : SIGKILL);
+      term_sent = now;
+    } else if (term_sent && now - *term_sent > std::chrono::seconds(5)) {
+      ::kill(launched->pid, SIGKILL);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  KernelCounters after = ReadKernelCounters();
+  report.delta = CounterDelta(before, after);
+  if (WIFEXITED(status)) report.outcome.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) report.outcome.signal = WTERMSIG(status);
+  if (auto line = ReadSysFile(report_file)) ParseWorkloadReport(*line, report.outcome);
+  ::unlink(report_file.c_str());
+
+  // 5. What the cgroup and the device counted, then teardown.
+  if (auto st = (*cgroup)->ReadStats()) report.cgroup = *st;
+  report.zram = fullest;
+  if (auto st = (*zram)->ReadStats()) {
+    // The I/O counts and the peak only grow: the final reading is the total.
+    report.zram.write_ios = st->write_ios;
+    report.zram.read_ios = st->read_ios;
+    report.zram.mem_used_max = st->mem_used_max;
+  }
+  Status cg_down = (*cgroup)->Teardown();
+  Status zram_down = (*zram)->Teardown();
+  report.swap_state_restored = ActiveSwaps() == report.other_swaps;
+  report.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  result.report = report;
+  if (!report.capture_note.empty()) result.notes.push_back(report.capture_note);
+
+  if (!cg_down) return result.failure = LabFailure::kFailed, result.error = "teardown: " + cg_down.message(), result;
+  if (!zram_down)
+    return result.failure = LabFailure::kFailed, result.error = "teardown: " + zram_down.message(), result;
+  if (Interrupted()) {
+    result.failure = LabFailure::kInterrupted;
+    result.error = std::string("interrupted by ") + (interrupt_->signal_number() == SIGTERM ? "SIGTERM" : "SIGINT") +
+                   "; the workload was stopped and the lab torn down";
+  } else if (report.outcome.signal) {
+    result.failure = LabFailure::kFailed;
+    result.error = "the workload was killed by signal " + std::to_string(report.outcome.signal) + " (" +
+                   strsignal(report.outcome.signal) + ")" +
+                   (report.cgroup.oom_kills ? " by the OOM killer: the cgroup ran out of memory and swap" : "") +
+                   "; the lab was torn down";
+  } else if (report.outcome.exit_code != 0) {
+    result.failure = LabFailure::kFailed;
+    result.error = "the workload exited with status " + std::to_string(report.outcome.exit_code);
+  } else if (!report.swap_state_restored) {
+    result.failure = LabFailure::kFailed;
+    result.error = "teardown: /proc/swaps differs from before the lab started";
+  }
+  return result;
+}
+
+}  // namespace pagescope::lab

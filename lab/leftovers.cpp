@@ -1,0 +1,80 @@
+#include "lab/leftovers.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "lab/memory_cgroup.h"
+#include "lab/sys_file.h"
+#include "lab/zram_swap.h"
+
+namespace pagescope::lab {
+namespace {
+
+std::vector<std::string> DirEntries(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return names;
+  while (dirent* e = ::readdir(d)) names.push_back(e->d_name);
+  ::closedir(d);
+  return names;
+}
+
+struct ZramMarker {
+  std::string path;
+  int device;
+  bool hot_added;
+};
+
+std::vector<ZramMarker> ZramMarkers(const std::string& state_dir) {
+  std::vector<ZramMarker> out;
+  for (const std::string& name : DirEntries(state_dir)) {
+    if (name.rfind("zram", 0) != 0 || name.size() == 4) continue;
+    std::string path = state_dir + "/" + name;
+    auto text = ReadSysFile(path);
+    if (!text) continue;
+    auto kv = ParseKeyValues(*text);
+    out.push_back({path, std::atoi(name.c_str() + 4), kv["hot_added"] == 1});
+  }
+  return out;
+}
+
+std::vector<std::string> LabCgroups() {
+  std::vector<std::string> out;
+  for (const char* root : {"/sys/fs/cgroup/memory", "/sys/fs/cgroup", "/sys/fs/cgroup/unified"})
+    for (const std::string& name : DirEntries(root))
+      if (name.rfind(kLabCgroupPrefix, 0) == 0) out.push_back(std::string(root) + "/" + name);
+  return out;
+}
+
+}  // namespace
+
+std::vector<Leftover> FindLeftovers(const std::string& state_dir) {
+  std::vector<Leftover> out;
+  for (const ZramMarker& m : ZramMarkers(state_dir))
+    out.push_back({"/dev/zram" + std::to_string(m.device) + (SwapActive("/dev/zram" + std::to_string(m.device))
+                                                                 ? " (active swap)"
+                                                                 : " (configured)")});
+  for (const std::string& cg : LabCgroups()) out.push_back({cg});
+  return out;
+}
+
+Result<std::vector<Leftover>> CleanLeftovers(const std::string& state_dir) {
+  std::vector<Leftover> removed;
+  // Cgroups first: their processes may hold pages in the zram swap.
+  for (const std::string& cg : LabCgroups()) {
+    if (Status s = RemoveCgroupDir(cg); !s) return Error{s.message()};
+    removed.push_back({cg});
+  }
+  for (const ZramMarker& m : ZramMarkers(state_dir)) {
+    if (PathExists("/sys/block/zram" + std::to_string(m.device))) {
+      if (Status s = ReleaseZramDevice(m.device, m.hot_added); !s) return Error{s.message()};
+    }
+    ::unlink(m.path.c_str());
+    removed.push_back({"/dev/zram" + std::to_string(m.device)});
+  }
+  return removed;
+}
+
+}  // namespace pagescope::lab

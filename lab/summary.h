@@ -1,0 +1,27 @@
+// The lab's end-of-run table: every figure comes from a kernel counter (or
+// the workload's getrusage), named in the "source" column, so the table is
+// useful without a capture.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lab/lab_runner.h"
+
+namespace pagescope::lab {
+
+struct SummaryRow {
+  std::string metric;
+  std::string value;
+  std::string source;
+};
+
+std::vector<SummaryRow> SummaryRows(const LabReport& report);
+
+// One header line describing the run, then an aligned table.
+std::string FormatTable(const LabReport& report);
+std::string FormatCsv(const LabReport& report);
+// One JSON object: run description plus {metric: value} with raw numbers.
+std::string FormatJson(const LabReport& report);
+
+}  // namespace pagescope::lab

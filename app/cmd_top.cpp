@@ -1,0 +1,68 @@
+// `pagescope top`: the live view, from /proc until the BPF source plugs in.
+#include <cstdio>
+#include <string>
+
+#include "app/command.h"
+#include "tui/proc_source.h"
+#include "tui/run.h"
+
+namespace pagescope::app {
+namespace {
+
+struct TopArgs {
+  double interval_s = 1.0;
+  std::string sort = "minflt";
+  std::string filter;
+  double duration_s = 0;
+};
+
+// Column names accepted by --sort: the headers, lower-case.
+bool parse_sort(const std::string& name, tui::Column& out) {
+  for (int i = 0; i < int(tui::Column::Count); ++i) {
+    std::string h(tui::column_info(tui::Column(i)).header);
+    for (char& c : h) c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (h == name || (h == "command" && name == "comm")) {
+      out = tui::Column(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void add_top_command(CLI::App& root, CommandRun& run) {
+  auto args = std::make_shared<TopArgs>();
+  CLI::App* cmd = root.add_subcommand(
+      "top", "live view: memory, reclaim, swap, TLB and per-process faults (interactive; "
+             "use `pagescope inspect` for text output)");
+  cmd->add_option("-d,--interval", args->interval_s, "refresh interval in seconds (0.25 to 10)")
+      ->check(CLI::Range(0.25, 10.0));
+  cmd->add_option("-s,--sort", args->sort,
+                  "sort column: pid, minflt, majflt, swin, swout, rss, wss, stallms, tlb, command");
+  cmd->add_option("-f,--filter", args->filter, "show only processes whose name contains TEXT (or this pid)");
+  cmd->add_option("--duration", args->duration_s, "quit by itself after this many seconds (benchmarks)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([args, &run] {
+    run = [args]() -> int {
+      tui::ExplorerOptions opts;
+      opts.interval_ms = int(args->interval_s * 1000);
+      opts.filter = args->filter;
+      opts.run_for_ms = int(args->duration_s * 1000);
+      if (!parse_sort(args->sort, opts.sort)) {
+        std::fprintf(stderr, "pagescope top: unknown sort column \"%s\" (pid, minflt, majflt, swin, swout, rss, "
+                             "wss, stallms, tlb, command)\n", args->sort.c_str());
+        return kExitUsage;
+      }
+      tui::ProcSource source;
+      auto end = tui::run_live(source, opts);
+      if (!end) {
+        std::fprintf(stderr, "pagescope top: %s\n", end.error().message.c_str());
+        return kExitUsage;
+      }
+      return *end == tui::RunEnd::Interrupted ? kExitInterrupted : kExitOk;
+    };
+  });
+}
+
+}  // namespace pagescope::app

@@ -1,0 +1,79 @@
+#include "tui/proc_parse.h"
+
+#include <gtest/gtest.h>
+
+using namespace pagescope::tui;
+
+TEST(ProcParse, StatCountsFieldsAfterTheLastParen) {
+  // comm with spaces and a ')' inside, as proc(5) warns.
+  auto f = parse_pid_stat("1234 (my (odd) prog) S 1 1234 1234 0 -1 4194560 777 0 33 0 5 6 0 0 20 0 1 0 100");
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->comm, "my (odd) prog");
+  EXPECT_EQ(f->min_flt, 777u);
+  EXPECT_EQ(f->maj_flt, 33u);
+  EXPECT_FALSE(parse_pid_stat("1234 (x) S 1 2"));
+  EXPECT_FALSE(parse_pid_stat("garbage"));
+}
+
+TEST(ProcParse, StatmAndVmSwap) {
+  EXPECT_EQ(parse_statm_resident_pages("5000 1234 300 10 0 400 0\n"), 1234u);
+  EXPECT_EQ(parse_status_vmswap_kb("Name:\tx\nVmRSS:\t  100 kB\nVmSwap:\t    4096 kB\nThreads: 1\n"), 4096u);
+  EXPECT_FALSE(parse_status_vmswap_kb("Name:\tkthreadd\nThreads: 1\n"));
+}
+
+TEST(ProcParse, MeminfoVmstatPsi) {
+  SystemCounters s;
+  parse_meminfo("MemTotal:       8000000 kB\nMemFree:  100 kB\nMemAvailable:   6000000 kB\n"
+                "SwapTotal:      2000000 kB\nSwapFree:       1500000 kB\n", s);
+  EXPECT_EQ(s.mem_total_kb, 8000000u);
+  EXPECT_EQ(s.mem_available_kb, 6000000u);
+  EXPECT_EQ(s.swap_total_kb, 2000000u);
+  EXPECT_EQ(s.swap_free_kb, 1500000u);
+  parse_vmstat("pswpin 11\npswpout 22\nallocstall_dma 1\nallocstall_normal 4\npgfault 1000\npgmajfault 7\n"
+               "pgscan_kswapd 55\npgscan_direct 66\npgsteal_kswapd 50\npgsteal_direct 60\npgscan_direct_throttle 9\n", s);
+  EXPECT_EQ(s.pswpin, 11u);
+  EXPECT_EQ(s.pswpout, 22u);
+  EXPECT_EQ(s.allocstall, 5u);
+  EXPECT_EQ(s.pgscan_direct, 66u);  // not confused with pgscan_direct_throttle
+  EXPECT_EQ(s.pgsteal_direct, 60u);
+  EXPECT_EQ(s.pgmajfault, 7u);
+  parse_psi_memory("some avg10=1.50 avg60=0.20 avg300=0.00 total=123\nfull avg10=0.25 avg60=0.00 avg300=0.00 total=5\n", s);
+  EXPECT_TRUE(s.psi_available);
+  EXPECT_DOUBLE_EQ(s.psi_some_avg10, 1.5);
+  EXPECT_DOUBLE_EQ(s.psi_full_avg10, 0.25);
+}
+
+TEST(ProcParse, InterruptsTlbSumsCpus) {
+  const char* text =
+      "           CPU0       CPU1\n"
+      "  0:         26          0   IO-APIC   2-edge      timer\n"
+      "TLB:       1200       1212   TLB shootdowns\n";
+  EXPECT_EQ(parse_interrupts_tlb(text), 2412u);
+  EXPECT_FALSE(parse_interrupts_tlb("  0:  26  0  timer\n"));
+}
+
+TEST(ProcParse, MapsAndSmapsRss) {
+  const char* maps =
+      "55d0c0a00000-55d0c0a21000 rw-p 00000000 00:00 0                          [heap]\n"
+      "7f1200000000-7f1200001000 r-xp 00002000 08:01 1234                       /usr/lib/libc-2.so\n"
+      "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0                          [stack]\n";
+  auto vmas = parse_maps(maps);
+  ASSERT_EQ(vmas.size(), 3u);
+  EXPECT_EQ(vmas[0].start, 0x55d0c0a00000u);
+  EXPECT_EQ(vmas[0].size(), 0x21000u);
+  EXPECT_EQ(vmas[0].path, "[heap]");
+  EXPECT_EQ(vmas[1].perms, "r-xp");
+  EXPECT_EQ(vmas[1].offset, 0x2000u);
+  EXPECT_EQ(vmas[1].path, "/usr/lib/libc-2.so");
+  const char* smaps =
+      "55d0c0a00000-55d0c0a21000 rw-p 00000000 00:00 0                          [heap]\n"
+      "Size:                132 kB\nRss:                  88 kB\nPss:  88 kB\n"
+      "7f1200000000-7f1200001000 r-xp 00002000 08:01 1234                       /usr/lib/libc-2.so\n"
+      "Size:                  4 kB\nRss:                   4 kB\nVmFlags: rd ex mr mw me\n"
+      "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0                          [stack]\n"
+      "Size:                132 kB\nRss:                  12 kB\n";
+  parse_smaps_rss(smaps, vmas);
+  EXPECT_EQ(vmas[0].rss_kb, 88u);
+  EXPECT_EQ(vmas[1].rss_kb, 4u);
+  EXPECT_EQ(vmas[2].rss_kb, 12u);
+}

@@ -1,0 +1,73 @@
+// Raw counters at one instant, as a source reads them (from /proc now; BPF or
+// a capture later). Counters are cumulative; rates are derived from two
+// snapshots (rates.h), so a source never has to know the refresh interval.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pagescope::tui {
+
+struct SystemCounters {
+  uint64_t mem_total_kb = 0;
+  uint64_t mem_available_kb = 0;
+  uint64_t swap_total_kb = 0;
+  uint64_t swap_free_kb = 0;
+  // /proc/vmstat, cumulative pages or events.
+  uint64_t pswpin = 0;
+  uint64_t pswpout = 0;
+  uint64_t pgscan_kswapd = 0;
+  uint64_t pgscan_direct = 0;
+  uint64_t pgsteal_kswapd = 0;
+  uint64_t pgsteal_direct = 0;
+  uint64_t allocstall = 0;  // sum of allocstall_* (direct-reclaim entries)
+  uint64_t pgfault = 0;
+  uint64_t pgmajfault = 0;
+  // PSI memory: averages are already rates (percent of wall time stalled).
+  double psi_some_avg10 = 0;
+  double psi_full_avg10 = 0;
+  bool psi_available = false;
+  // TLB flushes by reason. Without BPF only the x86 "TLB shootdowns" IPI
+  // count of /proc/interrupts (summed over CPUs) is visible; a BPF source
+  // fills the per-reason counts of the tlb_flush tracepoint.
+  struct TlbReason {
+    std::string reason;
+    uint64_t count = 0;
+  };
+  std::vector<TlbReason> tlb;
+};
+
+struct ProcessCounters {
+  int32_t pid = 0;
+  std::string comm;
+  uint64_t min_flt = 0;  // /proc/PID/stat field 10
+  uint64_t maj_flt = 0;  // field 12
+  uint64_t rss_kb = 0;   // /proc/PID/statm resident * page size
+  uint64_t swap_kb = 0;  // /proc/PID/status VmSwap
+  // Filled only by sources that can see them (BPF): empty means "unknown",
+  // which the table shows as "-" rather than a misleading zero.
+  std::optional<uint64_t> wss_kb;
+  std::optional<uint64_t> tlb_flushes;       // cumulative
+  std::optional<uint64_t> reclaim_stall_ns;  // cumulative direct-reclaim time
+};
+
+struct Snapshot {
+  uint64_t ts_ns = 0;  // CLOCK_MONOTONIC
+  SystemCounters system;
+  std::vector<ProcessCounters> processes;  // sorted by pid
+};
+
+// One mapping of a process, as /proc/PID/maps and smaps describe it.
+struct Vma {
+  uint64_t start = 0;
+  uint64_t end = 0;
+  std::string perms;  // "rw-p"
+  uint64_t offset = 0;
+  std::string path;   // file, "[heap]", "[stack]", or empty for anonymous
+  std::optional<uint64_t> rss_kb;  // from smaps when it could be read
+  uint64_t size() const { return end - start; }
+};
+
+}  // namespace pagescope::tui

@@ -1,0 +1,106 @@
+#include "tui/proc_source.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "tui/proc_parse.h"
+
+namespace pagescope::tui {
+namespace {
+uint64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
+}
+}  // namespace
+
+ProcSource::ProcSource(std::string proc_root) : proc_root_(std::move(proc_root)) {
+  traits_.name = "/proc";
+  long page = sysconf(_SC_PAGESIZE);
+  page_kb_ = page > 0 ? page / 1024 : 4;
+  buf_.reserve(1 << 16);
+}
+
+bool ProcSource::read_file(const std::string& path) {
+  buf_.clear();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char chunk[8192];
+  for (;;) {
+    ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    buf_.append(chunk, size_t(n));
+  }
+  ::close(fd);
+  return true;
+}
+
+Result<Snapshot> ProcSource::sample() {
+  Snapshot snap;
+  snap.ts_ns = monotonic_ns();
+  if (!read_file(proc_root_ + "/meminfo")) {
+    return Error{proc_root_ + "/meminfo: cannot read (" + std::strerror(errno) + ")"};
+  }
+  parse_meminfo(buf_, snap.system);
+  if (read_file(proc_root_ + "/vmstat")) parse_vmstat(buf_, snap.system);
+  if (read_file(proc_root_ + "/pressure/memory")) parse_psi_memory(buf_, snap.system);
+  if (read_file(proc_root_ + "/interrupts")) {
+    if (auto tlb = parse_interrupts_tlb(buf_)) snap.system.tlb.push_back({"shootdown IPI", *tlb});
+  }
+
+  DIR* dir = opendir(proc_root_.c_str());
+  if (!dir) return Error{proc_root_ + ": cannot list (" + std::strerror(errno) + ")"};
+  while (dirent* de = readdir(dir)) {
+    char* end = nullptr;
+    long pid = std::strtol(de->d_name, &end, 10);
+    if (pid <= 0 || *end != '\0') continue;
+    path_ = proc_root_;
+    path_ += '/';
+    path_ += de->d_name;
+    size_t base = path_.size();
+    // A process may exit between the listing and any read: skip it then.
+    path_ += "/stat";
+    if (!read_file(path_)) continue;
+    auto stat = parse_pid_stat(buf_);
+    if (!stat) continue;
+    ProcessCounters p;
+    p.pid = int32_t(pid);
+    p.comm = std::move(stat->comm);
+    p.min_flt = stat->min_flt;
+    p.maj_flt = stat->maj_flt;
+    path_.resize(base);
+    path_ += "/statm";
+    if (read_file(path_)) {
+      if (auto pages = parse_statm_resident_pages(buf_)) p.rss_kb = *pages * uint64_t(page_kb_);
+    }
+    if (p.rss_kb > 0) {  // kernel threads have no mm, hence no VmSwap: skip the read
+      path_.resize(base);
+      path_ += "/status";
+      if (read_file(path_)) p.swap_kb = parse_status_vmswap_kb(buf_).value_or(0);
+    }
+    snap.processes.push_back(std::move(p));
+  }
+  closedir(dir);
+  std::sort(snap.processes.begin(), snap.processes.end(),
+            [](const ProcessCounters& a, const ProcessCounters& b) { return a.pid < b.pid; });
+  return snap;
+}
+
+Result<std::vector<Vma>> ProcSource::vmas(int32_t pid, bool with_rss) {
+  std::string dir = proc_root_ + "/" + std::to_string(pid);
+  if (!read_file(dir + "/maps")) {
+    return Error{dir + "/maps: cannot read (" + std::strerror(errno) + ")"};
+  }
+  std::vector<Vma> out = parse_maps(buf_);
+  if (with_rss && read_file(dir + "/smaps")) parse_smaps_rss(buf_, out);
+  return out;
+}
+
+}  // namespace pagescope::tui

@@ -1,0 +1,353 @@
+#include "tui/render.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <string>
+
+#include "tui/sparkline.h"
+
+namespace pagescope::tui {
+namespace {
+
+constexpr char kLevelGlyphs[] = " _.-=+*#";
+constexpr size_t kSparkSeconds = 60;
+
+std::string fmt(const char* f, double a) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, a);
+  return buf;
+}
+
+std::string clock_text(uint64_t ns) {
+  uint64_t s = ns / 1000000000ull;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02llu:%02llu:%02llu", (unsigned long long)(s / 3600),
+                (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60));
+  return buf;
+}
+
+std::string pad_left(std::string s, int width) {
+  if (int(s.size()) >= width) return s.substr(0, size_t(std::max(width, 0)));
+  return std::string(size_t(width) - s.size(), ' ') + s;
+}
+
+// The metric over the frames of the last minute ending at the cursor.
+std::vector<double> history(const Timeline& t, const std::function<double(const SystemRates&)>& metric) {
+  std::vector<double> v;
+  if (t.empty()) return v;
+  const Frame& cur = t.at(t.cursor());
+  for (size_t i = 0; i <= t.cursor(); ++i) {
+    const Frame& f = t.at(i);
+    if (f.ts_ns + kSparkSeconds * 1000000000ull < cur.ts_ns) continue;
+    v.push_back(metric(f.system));
+  }
+  return v;
+}
+
+// scale_floor: the value drawn full height at least (memory against its
+// total, not against its own maximum, which would make a flat line look full).
+void draw_spark(Canvas& c, int row, int col, int width, const std::vector<double>& values, double scale_floor) {
+  if (width <= 0) return;
+  auto levels = sparkline_levels(downsample_max(values, size_t(width)), size_t(width), 8, scale_floor);
+  for (int i = 0; i < width; ++i) {
+    int l = levels[size_t(i)];
+    char g = l < 0 ? ' ' : kLevelGlyphs[l];
+    c.put(row, col + i, std::string_view(&g, 1), l <= 0 ? Style::Dim : heat_style(l));
+  }
+}
+
+// One header metric: "label value [sparkline]" in a half-width slot.
+void draw_metric(Canvas& c, int row, int col, int width, const std::string& label, const std::string& value,
+                 Style value_style, const std::vector<double>& series, double scale_floor = 0) {
+  int x = c.put(row, col, label, Style::Label);
+  x = c.put(row, x + 1, value, value_style);
+  int spark = col + width - x - 2;
+  if (spark >= 4) draw_spark(c, row, x + 1, spark, series, scale_floor);
+}
+
+void draw_title(Explorer& ex, Canvas& c, const std::string& what) {
+  const Timeline& t = ex.timeline();
+  std::string mode;
+  switch (t.mode()) {
+    case Timeline::Mode::Follow: mode = "LIVE"; break;
+    case Timeline::Mode::Paused: mode = "PAUSED"; break;
+    case Timeline::Mode::Playing: mode = "PLAY " + std::to_string(t.speed()) + "x"; break;
+  }
+  std::string left = "pagescope " + what + "  source " + ex.traits().name;
+  if (!t.replay()) left += "  every " + fmt("%.2gs", ex.interval_ms() / 1000.0);
+  c.fill(0, 0, c.cols(), ' ', Style::Title);
+  c.put(0, 0, left, Style::Title);
+  std::string right = "[" + mode + "]  ?:help q:quit";
+  c.put(0, c.cols() - int(right.size()), right, Style::Title);
+}
+
+void draw_header(Explorer& ex, Canvas& c, const Frame& f) {
+  const Timeline& t = ex.timeline();
+  const SystemRates& s = f.system;
+  const int half = c.cols() / 2;
+  const int right = half;
+  const int w = c.cols() - half;
+
+  double mem_pct = s.mem_total_kb ? 100.0 * double(s.mem_used_kb) / double(s.mem_total_kb) : 0;
+  draw_metric(c, 1, 0, half, "Mem", format_kb(s.mem_used_kb) + "/" + format_kb(s.mem_total_kb) + fmt(" %.0f%%", mem_pct),
+              Style::Normal, history(t, [](const SystemRates& r) { return double(r.mem_used_kb); }), double(s.mem_total_kb));
+  draw_metric(c, 1, right, w, "Swap", format_kb(s.swap_used_kb) + "/" + format_kb(s.swap_total_kb), Style::Normal,
+              history(t, [](const SystemRates& r) { return double(r.swap_used_kb); }), double(s.swap_total_kb));
+
+  std::string psi = s.psi_available ? fmt("some %.2f", s.psi_some_avg10) + fmt(" full %.2f", s.psi_full_avg10) : "n/a";
+  draw_metric(c, 2, 0, half, "PSI10", psi, s.psi_some_avg10 > 0 ? Style::Warn : Style::Normal,
+              history(t, [](const SystemRates& r) { return r.psi_some_avg10; }), 10.0);
+  draw_metric(c, 2, right, w, "kswapd", std::string(s.kswapd_active ? "ON " : "off") + " scan " +
+              format_rate(s.pgscan_kswapd_s + s.pgscan_direct_s) + " rcl " + format_rate(s.pgsteal_s),
+              s.kswapd_active ? Style::Warn : Style::Normal,
+              history(t, [](const SystemRates& r) { return r.pgscan_kswapd_s + r.pgscan_direct_s; }));
+
+  draw_metric(c, 3, 0, half, "Stalls", format_rate(s.allocstall_s) + " direct/s", s.allocstall_s > 0 ? Style::Warn : Style::Normal,
+              history(t, [](const SystemRates& r) { return r.allocstall_s; }));
+  draw_metric(c, 3, right, w, "Swap/s", "in " + format_rate(s.swapin_s) + " out " + format_rate(s.swapout_s), Style::Normal,
+              history(t, [](const SystemRates& r) { return r.swapin_s + r.swapout_s; }));
+
+  draw_metric(c, 4, 0, half, "Flt/s", format_rate(s.faults_s) + " maj " + format_rate(s.majfaults_s), Style::Normal,
+              history(t, [](const SystemRates& r) { return r.faults_s; }));
+  std::string tlb;
+  for (const auto& r : s.tlb) tlb += (tlb.empty() ? "" : " ") + r.reason + " " + format_rate(r.per_s);
+  if (tlb.empty()) tlb = "n/a";
+  draw_metric(c, 4, right, w, "TLB/s", tlb, Style::Normal,
+              history(t, [](const SystemRates& r) { return r.tlb_total_s(); }));
+}
+
+// Column x positions for the table at this width; COMMAND takes the rest.
+struct Layout {
+  int x[size_t(Column::Count)];
+  int comm_width;
+};
+Layout table_layout(int cols) {
+  Layout l{};
+  int x = 0;
+  for (int i = 0; i < int(Column::Count); ++i) {
+    l.x[i] = x;
+    x += column_info(Column(i)).width + 1;
+  }
+  l.comm_width = std::max(0, cols - l.x[int(Column::Comm)]);
+  return l;
+}
+
+void draw_table(Explorer& ex, Canvas& c, const Frame& f, int top, int bottom) {
+  Layout l = table_layout(c.cols());
+  ProcessTableView& table = ex.table();
+  const bool picking = ex.input() == Explorer::Input::SortPick;
+  c.fill(top, 0, c.cols(), ' ', Style::ColumnHead);
+  for (int i = 0; i < int(Column::Count); ++i) {
+    Column col = Column(i);
+    const ColumnInfo& info = column_info(col);
+    bool sorted = col == table.sort_column();
+    bool picked = picking && col == ex.sort_pick();
+    std::string head(info.header);
+    if (sorted) head += table.descending() ? "v" : "^";
+    Style st = picked ? Style::Selected : sorted ? Style::SortedHead : Style::ColumnHead;
+    if (col == Column::Comm) c.put(top, l.x[i], head, st);
+    else c.put(top, l.x[i], pad_left(head, info.width + (sorted ? 1 : 0)).substr(sorted ? 1 : 0), st);
+  }
+  auto order = table.arrange(f);
+  const int rows = bottom - top - 1;
+  if (rows <= 0) return;
+  size_t sel = table.selected_row(f, order);
+  if (sel < ex.table_scroll) ex.table_scroll = sel;
+  if (sel >= ex.table_scroll + size_t(rows)) ex.table_scroll = sel - size_t(rows) + 1;
+  if (ex.table_scroll + size_t(rows) > order.size()) ex.table_scroll = order.size() > size_t(rows) ? order.size() - size_t(rows) : 0;
+  for (int r = 0; r < rows; ++r) {
+    size_t idx = ex.table_scroll + size_t(r);
+    if (idx >= order.size()) break;
+    const ProcessRow& row = f.processes[order[idx]];
+    const bool selected = idx == sel;
+    const int y = top + 1 + r;
+    if (selected) c.fill(y, 0, c.cols(), ' ', Style::Selected);
+    for (int i = 0; i < int(Column::Count); ++i) {
+      Column col = Column(i);
+      std::string text = format_cell(row, col);
+      Style st = selected ? Style::Selected : text == "-" ? Style::Dim : Style::Normal;
+      if (col == Column::Comm) c.put(y, l.x[i], text.substr(0, size_t(l.comm_width)), st);
+      else c.put(y, l.x[i], pad_left(text, column_info(col).width), st);
+    }
+  }
+  if (order.empty()) {
+    c.put(top + 1, 1, table.filter().empty() ? "no processes" : "no process matches \"" + table.filter() + "\"", Style::Dim);
+  }
+}
+
+const ProcessRow* selected_row(Explorer& ex, const Frame& f) {
+  for (const ProcessRow& r : f.processes) {
+    if (r.pid == ex.table().selected_pid()) return &r;
+  }
+  return nullptr;
+}
+
+void draw_detail(Explorer& ex, Canvas& c, const Frame& f, int top, int bottom) {
+  const ProcessDetail* d = ex.detail();
+  const ProcessRow* row = selected_row(ex, f);
+  std::string who = "pid " + std::to_string(ex.table().selected_pid());
+  if (row) who += " " + row->comm + "  RSS " + format_kb(row->rss_kb) + "  minflt/s " + format_rate(row->minflt_s) +
+                  "  majflt/s " + format_rate(row->majflt_s);
+  else who += " (not running at this time)";
+  c.put(top, 0, who, Style::Label);
+  if (!d || d->vmas().empty()) {
+    c.put(top + 2, 1, "no address space to show (exited, kernel thread, or not permitted)", Style::Dim);
+    return;
+  }
+  const bool proxy = !ex.traits().per_fault_addresses;
+  const std::string heat_unit = proxy ? "RSS growth kB/s (proxy, no BPF)" : "faults/s";
+  const uint64_t ts = f.ts_ns;
+
+  // The VMA bar.
+  c.put(top + 1, 0, "VMA map to scale, gaps squeezed '/'  heat: " + heat_unit, Style::Dim);
+  auto cells = d->bar(size_t(c.cols()), ts);
+  for (int i = 0; i < c.cols(); ++i) {
+    const BarCell& cell = cells[size_t(i)];
+    char g = cell.is_break ? '/' : cell.kind;
+    c.put(top + 2, i, std::string_view(&g, 1), cell.is_break ? Style::Dim : heat_style(cell.level));
+  }
+  c.put(top + 3, 0, "H heap  S stack  X code  F file  A anon  K [vdso]..   heat _.-=+*#", Style::Dim);
+
+  // The VMA list (left) and the heatmap (right).
+  const int list_top = top + 4;
+  const int rows = bottom - list_top;
+  if (rows < 2) return;
+  // The list keeps room for a path; the heatmap gets the rest, up to 60 samples.
+  const int list_width = std::max(54, c.cols() - 13 - 60 - 1);
+  const int heat_width = c.cols() - list_width - 1;
+  c.fill(list_top, 0, list_width, ' ', Style::ColumnHead);
+  c.put(list_top, 0, "     ADDRESS   SIZE PERM    RSS  HEAT PATH", Style::ColumnHead);
+  auto heat = d->vma_heat(ts);
+  const auto& vmas = d->vmas();
+  size_t max_scroll = vmas.size() > size_t(rows - 1) ? vmas.size() - size_t(rows - 1) : 0;
+  ex.vma_scroll = std::min(ex.vma_scroll, max_scroll);
+  double max_heat = heat.empty() ? 0 : *std::max_element(heat.begin(), heat.end());
+  for (int r = 0; r + 1 < rows; ++r) {
+    size_t i = ex.vma_scroll + size_t(r);
+    if (i >= vmas.size()) break;
+    const Vma& v = vmas[i];
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%12llx %6s %4s %6s %5s ", (unsigned long long)v.start,
+                  format_kb(v.size() / 1024).c_str(), v.perms.c_str(),
+                  v.rss_kb ? format_kb(*v.rss_kb).c_str() : "-", format_rate(heat[i]).c_str());
+    std::string line = buf + v.path;
+    c.put(list_top + 1 + r, 0, line.substr(0, size_t(std::max(list_width, 0))),
+          heat[i] > 0 ? heat_style(level_of(heat[i], max_heat, 8)) : Style::Normal);
+  }
+
+  // Heatmap: address buckets (rows, low addresses on top) x time (columns).
+  const int hx = list_width + 1;
+  const int label = 13;
+  const int cols = heat_width - label;
+  if (cols < 4) return;
+  c.put(list_top, hx, pad_left("address", label - 1) + " heat over last " + std::to_string(cols) + " samples",
+        Style::ColumnHead);
+  HeatGrid g = d->heatmap(size_t(rows - 1), size_t(cols), ts);
+  for (size_t r = 0; r < g.rows; ++r) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%12llx ", (unsigned long long)g.row_address[r]);
+    c.put(list_top + 1 + int(r), hx, buf, Style::Dim);
+    for (size_t col = 0; col < g.cols; ++col) {
+      int l = g.at(r, col);
+      char ch = l < 0 ? ' ' : kLevelGlyphs[l];
+      c.put(list_top + 1 + int(r), hx + label + int(col), std::string_view(&ch, 1), l <= 0 ? Style::Dim : heat_style(l));
+    }
+  }
+}
+
+void draw_timeline(Explorer& ex, Canvas& c, int row) {
+  const Timeline& t = ex.timeline();
+  if (t.empty()) return;
+  const uint64_t first = t.first_ts(), last = t.last_ts();
+  const uint64_t cur = t.at(t.cursor()).ts_ns;
+  std::string pos = " " + clock_text(cur - first) + " / " + clock_text(last - first) + " ";
+  int bar = c.cols() - int(pos.size()) - 2;
+  c.put(row, 0, "[", Style::Dim);
+  if (bar > 0) {
+    c.fill(row, 1, bar, '-', Style::Dim);
+    int x = last > first ? int(double(cur - first) / double(last - first) * (bar - 1)) : bar - 1;
+    c.put(row, 1 + x, "*", Style::Selected);
+  }
+  c.put(row, 1 + std::max(bar, 0), "]", Style::Dim);
+  c.put(row, 2 + std::max(bar, 0), pos, Style::Label);
+}
+
+void draw_status(Explorer& ex, Canvas& c, int row) {
+  switch (ex.input()) {
+    case Explorer::Input::Filter:
+      c.put(row, c.put(row, 0, "Filter (name or pid, Enter done, Esc clear): ", Style::Input), ex.input_text() + "_", Style::Input);
+      return;
+    case Explorer::Input::GoTo:
+      c.put(row, c.put(row, 0, "Go to time from start (s, m:ss, h:mm:ss): ", Style::Input), ex.input_text() + "_", Style::Input);
+      return;
+    case Explorer::Input::SortPick:
+      c.put(row, 0, "Sort by: <-/-> choose, Enter sort, Esc cancel", Style::Input);
+      return;
+    case Explorer::Input::None: break;
+  }
+  if (!ex.message().empty()) {
+    c.put(row, 0, ex.message(), Style::Warn);
+    return;
+  }
+  std::string hints = ex.view() == Explorer::View::Table
+                          ? "Enter detail  / filter  F6 < > sort  P M F  space pause  <- -> step  +/- interval"
+                          : "Esc back  Up/Down scroll  space pause  <- -> step  Home/End  g go to";
+  if (!ex.table().filter().empty()) hints = "filter \"" + ex.table().filter() + "\"  " + hints;
+  c.put(row, 0, hints, Style::Dim);
+}
+
+const char* const kHelp[] = {
+    "pagescope: keys",
+    "",
+    "  q F10        quit                     ? F1      this help",
+    "  Up Down      select a process         Enter     its detail screen (Esc back)",
+    "  PgUp PgDn    move by 10               /         filter by name or pid",
+    "  F6           choose the sort column   < >       previous / next sort column",
+    "  P M F        sort by pid, RSS, faults I         invert the sort order",
+    "  space        pause / resume           + -       slower / faster refresh",
+    "  <- ->        step one frame back/on   Home End  first / newest frame",
+    "  g            go to a time             1 0       play at 1x / 10x",
+    "",
+    "Rates are per second over one refresh. \"-\" = this source cannot see it",
+    "(TLB, WSS and stalls per process need the BPF source). SWIN/SWOUT per",
+    "process come from VmSwap changes (net pages/s).",
+    "",
+    "Press any key to close.",
+};
+
+void draw_help(Canvas& c) {
+  const int h = int(sizeof kHelp / sizeof kHelp[0]) + 2;
+  const int w = std::min(c.cols(), 80);
+  const int top = std::max(0, (c.rows() - h) / 2);
+  const int left = std::max(0, (c.cols() - w) / 2);
+  for (int r = 0; r < h; ++r) c.fill(top + r, left, w, ' ', Style::Normal);
+  for (int r = 0; r < h - 2; ++r) c.put(top + 1 + r, left + 1, kHelp[r], r == 0 ? Style::Title : Style::Normal);
+}
+
+}  // namespace
+
+void render(Explorer& ex, Canvas& c) {
+  if (c.rows() < 3 || c.cols() < 20) {
+    c.put(0, 0, "terminal too small", Style::Warn);
+    return;
+  }
+  const bool detail = ex.view() == Explorer::View::Detail;
+  draw_title(ex, c, ex.timeline().replay() ? "tui" : "top");
+  const Frame* f = ex.timeline().current();
+  const int status_row = c.rows() - 1;
+  const int timeline_row = c.rows() - 2;
+  if (!f) {
+    c.put(2, 1, "collecting the first sample...", Style::Dim);
+  } else if (detail) {
+    draw_detail(ex, c, *f, 1, timeline_row);
+  } else {
+    draw_header(ex, c, *f);
+    draw_table(ex, c, *f, 5, timeline_row);
+  }
+  draw_timeline(ex, c, timeline_row);
+  draw_status(ex, c, status_row);
+  if (ex.help_shown()) draw_help(c);
+}
+
+}  // namespace pagescope::tui

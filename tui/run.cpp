@@ -1,0 +1,139 @@
+#include "tui/run.h"
+
+#include <time.h>
+
+#include <algorithm>
+
+#include "tui/explorer.h"
+#include "tui/keys.h"
+#include "tui/render.h"
+#include "tui/screen.h"
+
+namespace pagescope::tui {
+namespace {
+
+uint64_t now_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return uint64_t(ts.tv_sec) * 1000 + uint64_t(ts.tv_nsec) / 1000000;
+}
+
+void draw(Explorer& ex, Screen& screen) {
+  Canvas canvas(screen.rows(), screen.cols());
+  render(ex, canvas);
+  screen.show(canvas);
+}
+
+void refresh_live_detail(Explorer& ex, Source& source, uint64_t ts_ns) {
+  ProcessDetail* d = ex.detail();
+  if (!d) return;
+  auto vmas = source.vmas(d->pid(), true);
+  if (vmas) d->update_from_rss(ts_ns, std::move(*vmas));
+  else ex.set_message(vmas.error().message);
+}
+
+}  // namespace
+
+Result<RunEnd> run_live(Source& source, const ExplorerOptions& options) {
+  auto first = source.sample();
+  if (!first) return first.error();
+  auto screen_or = Screen::open();
+  if (!screen_or) return screen_or.error();
+  Screen& screen = **screen_or;
+
+  Explorer ex(source.traits(), /*replay=*/false, options.interval_ms);
+  ex.table().set_sort(options.sort);
+  ex.table().set_filter(options.filter);
+  Snapshot prev = std::move(*first);
+  const uint64_t started = now_ms();
+  uint64_t next_sample = started + uint64_t(ex.interval_ms());
+  uint64_t last_tick = started;
+  bool dirty = true;
+
+  while (!screen.interrupted()) {
+    uint64_t now = now_ms();
+    if (options.run_for_ms > 0 && now - started >= uint64_t(options.run_for_ms)) return RunEnd::Quit;
+    if (now >= next_sample) {
+      auto cur = source.sample();
+      if (cur) {
+        ex.timeline().append(make_frame(prev, *cur));
+        if (ex.timeline().mode() == Timeline::Mode::Follow) refresh_live_detail(ex, source, cur->ts_ns);
+        prev = std::move(*cur);
+      } else {
+        ex.set_message(cur.error().message);
+      }
+      // Keep the cadence; after a long stall (suspend) start afresh.
+      next_sample += uint64_t(ex.interval_ms());
+      if (next_sample <= now) next_sample = now + uint64_t(ex.interval_ms());
+      dirty = true;
+    }
+    if (ex.timeline().tick((now - last_tick) * 1000000ull)) dirty = true;
+    last_tick = now;
+    if (dirty) {
+      draw(ex, screen);
+      dirty = false;
+    }
+    now = now_ms();
+    int wait = next_sample > now ? int(next_sample - now) : 0;
+    if (ex.timeline().mode() == Timeline::Mode::Playing) wait = std::min(wait, 100);
+    int k = screen.read_key(wait);
+    if (k == key::kNone) continue;
+    dirty = true;
+    switch (ex.handle_key(k)) {
+      case Explorer::Action::Quit: return RunEnd::Quit;
+      case Explorer::Action::OpenDetail: {
+        ex.set_detail(std::make_unique<ProcessDetail>(ex.table().selected_pid()));
+        const Frame* f = ex.timeline().current();
+        refresh_live_detail(ex, source, f ? f->ts_ns : prev.ts_ns);
+        break;
+      }
+      case Explorer::Action::IntervalChanged:
+        next_sample = now_ms() + uint64_t(ex.interval_ms());
+        break;
+      default: break;
+    }
+  }
+  return RunEnd::Interrupted;
+}
+
+Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options) {
+  auto screen_or = Screen::open();
+  if (!screen_or) return screen_or.error();
+  Screen& screen = **screen_or;
+  Explorer ex(source.traits(), /*replay=*/true, options.interval_ms);
+  ex.table().set_sort(options.sort);
+  ex.table().set_filter(options.filter);
+  for (const Frame& f : source.frames()) ex.timeline().append(f);
+  ex.timeline().home();
+  const uint64_t started = now_ms();
+  uint64_t last_tick = started;
+  bool dirty = true;
+  while (!screen.interrupted()) {
+    uint64_t now = now_ms();
+    if (options.run_for_ms > 0 && now - started >= uint64_t(options.run_for_ms)) return RunEnd::Quit;
+    if (ex.timeline().tick((now - last_tick) * 1000000ull)) dirty = true;
+    last_tick = now;
+    if (dirty) {
+      draw(ex, screen);
+      dirty = false;
+    }
+    int wait = ex.timeline().mode() == Timeline::Mode::Playing ? 50 : 1000;
+    int k = screen.read_key(wait);
+    if (k == key::kNone) continue;
+    dirty = true;
+    switch (ex.handle_key(k)) {
+      case Explorer::Action::Quit: return RunEnd::Quit;
+      case Explorer::Action::OpenDetail: {
+        int32_t pid = ex.table().selected_pid();
+        auto d = std::make_unique<ProcessDetail>(pid, source.frames().size() + 1);
+        for (auto& [ts, col] : source.detail(pid)) d->update(ts, std::move(col.vmas), std::move(col.spans));
+        ex.set_detail(std::move(d));
+        break;
+      }
+      default: break;
+    }
+  }
+  return RunEnd::Interrupted;
+}
+
+}  // namespace pagescope::tui

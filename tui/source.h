@@ -1,0 +1,35 @@
+// Where the live view's numbers come from. The /proc source is the first; a
+// BPF-fed source (TLB flushes, per-fault heat, WSS) implements the same
+// interface and the screens do not change.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "tui/counters.h"
+
+namespace pagescope::tui {
+
+// Which optional numbers a source fills, so the screens can label proxies.
+struct SourceTraits {
+  std::string name;                 // "/proc", "bpf", "capture"
+  bool per_process_tlb = false;
+  bool per_process_wss = false;
+  bool per_process_reclaim_stall = false;
+  bool per_fault_addresses = false;  // true: heat is faults; false: heat is RSS growth (proxy)
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  virtual const SourceTraits& traits() const = 0;
+  // Counters for the whole system and every process, now.
+  virtual Result<Snapshot> sample() = 0;
+  // The address space of one process; with_rss also reads smaps (costly, so
+  // only for the process on the detail screen).
+  virtual Result<std::vector<Vma>> vmas(int32_t pid, bool with_rss) = 0;
+};
+
+}  // namespace pagescope::tui

@@ -27,8 +27,8 @@ struct ReadReport {
 
 struct ChunkInfo {
   uint64_t offset = 0;     // of the chunk frame in the file
-  uint64_t first_ts_ns = 0;
-  uint64_t last_ts_ns = 0;
+  uint64_t first_ts_ns = 0;  // smallest ts in the chunk (records are only roughly ts-ordered)
+  uint64_t last_ts_ns = 0;   // largest ts in the chunk
   uint32_t records = 0;
 };
 
@@ -50,11 +50,14 @@ class CaptureReader {
   // during the call. Return false from fn to stop early.
   // Can be called more than once; each call reads the file from the start.
   Status for_each(const std::function<bool(const ps_header&)>& fn);
-  // Only records with ts in [from_ns, to_ns), using the chunk index to skip.
+  // Only records with ts in [from_ns, to_ns), in file order, reading only the
+  // chunks whose [first_ts, last_ts] overlaps the range (per the chunk index).
+  // report() then counts only the chunks this call read.
   Status for_each_between(uint64_t from_ns, uint64_t to_ns,
                           const std::function<bool(const ps_header&)>& fn);
 
-  // Filled in by for_each (and by open() for what the footer says).
+  // Filled in by for_each (and by open() for what the footer says, or what the
+  // scan that rebuilt the index found).
   const ReadReport& report() const;
   // The chunk index: from the footer, or rebuilt by scanning if there is none.
   const std::vector<ChunkInfo>& chunks() const;

@@ -24,6 +24,9 @@ struct WriterOptions {
   Codec codec = Codec::kZstd;
   int level = 3;                         // zstd level (ignored by others)
   size_t chunk_bytes = 1 << 20;          // seal a chunk when its raw records reach this size
+                                         // (clamped to [4 KiB, 64 MiB])
+  bool columnar = true;                  // record-aware column transform before compressing;
+                                         // false stores rows as appended (for comparison only)
 };
 
 struct WriterStats {
@@ -43,8 +46,10 @@ class CaptureWriter {
   CaptureWriter& operator=(CaptureWriter&&) noexcept;
   ~CaptureWriter();  // closes if still open (errors are lost: call close() to see them)
 
-  // Copies one record (it starts with a ps_header whose size == `size`).
-  // Seals the current chunk when it is full.
+  // Copies one record (it starts with a ps_header whose size == `size`;
+  // 24 <= size <= 16 MiB, else an Error and nothing is written).
+  // Seals the current chunk when it is full. After a write error every call
+  // returns that error.
   Status append(const void* record, size_t size);
   // Seals and writes the current chunk now (the recorder calls this periodically
   // so a hard kill loses at most one interval).

@@ -1,0 +1,39 @@
+// The one access loop: every policy, memory size and trace goes through here.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "simulator/policy.h"
+#include "simulator/trace.h"
+
+namespace pagescope::sim {
+
+struct SimResult {
+  uint64_t references = 0;
+  uint64_t faults = 0;           // misses, cold ones included
+  uint64_t cold_faults = 0;      // first reference to a page (no policy avoids these)
+  uint64_t evictions = 0;
+  uint64_t dirty_writebacks = 0; // evicted pages that had been written since loaded
+  double hit_ratio() const { return references ? 1.0 - double(faults) / double(references) : 0.0; }
+  double miss_ratio() const { return references ? double(faults) / double(references) : 0.0; }
+  SimResult& operator+=(const SimResult& o);
+};
+
+// Called every ~1M references with (done, total); keep it cheap.
+using Progress = std::function<void(uint64_t done, uint64_t total)>;
+
+class Engine {
+ public:
+  explicit Engine(const Trace& trace) : trace_(trace) {}
+  // Replays the whole trace with `frames` page frames under `policy`, which
+  // must have been built for this trace and frame count.
+  SimResult run(Policy& policy, uint32_t frames, const Progress& progress = {}) const;
+
+ private:
+  const Trace& trace_;
+};
+
+}  // namespace pagescope::sim

@@ -1,0 +1,244 @@
+#include "simulator/mrc.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <mutex>
+#include <queue>
+#include <thread>
+
+#include "simulator/fenwick.h"
+
+namespace pagescope::sim {
+
+namespace {
+constexpr uint64_t kNever = UINT64_MAX;
+
+// Spatial hash of a page number (splitmix64 finalizer, salted).
+inline uint64_t page_hash(uint64_t page, uint64_t salt) {
+  uint64_t z = page + salt * 0x9e3779b97f4a7c15ULL + 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+constexpr uint64_t kModulus = uint64_t{1} << 24;  // SHARDS' P
+}  // namespace
+
+double MissRatioCurve::at(uint64_t frames) const {
+  double r = points.empty() ? 1.0 : points.front().miss_ratio;
+  for (const auto& p : points) {
+    if (p.frames > frames) break;
+    r = p.miss_ratio;
+  }
+  return r;
+}
+
+uint64_t StackDistances::misses(uint64_t frames) const {
+  uint64_t m = cold;
+  for (size_t d = frames + 1; d < hits_at.size(); ++d) m += hits_at[d];
+  return m;
+}
+
+StackDistances lru_stack_distances(const Trace& trace, const Progress& progress) {
+  StackDistances out;
+  const size_t n = trace.size();
+  out.references = n;
+  out.hits_at.assign(size_t{trace.distinct_pages()} + 1, 0);
+  std::vector<uint64_t> last(trace.distinct_pages(), kNever);
+  // One mark per page, at the time of its latest reference: the marks after a
+  // page's previous reference are the distinct pages touched since.
+  Fenwick marks(n);
+  uint64_t distinct = 0;
+  const PageId* refs = trace.refs.data();
+  constexpr size_t kChunk = size_t{1} << 20;
+  for (size_t begin = 0; begin < n; begin += kChunk) {
+    const size_t end = std::min(n, begin + kChunk);
+    for (size_t t = begin; t < end; ++t) {
+      const PageId p = refs[t];
+      const uint64_t prev = last[p];
+      if (prev == kNever) {
+        ++out.cold;
+        ++distinct;
+      } else {
+        // marks in (prev, t) = distinct - marks in [0, prev]; plus the page itself.
+        uint64_t d = distinct - static_cast<uint64_t>(marks.prefix(prev + 1)) + 1;
+        ++out.hits_at[d];
+        marks.add(prev, -1);
+      }
+      marks.add(t, 1);
+      last[p] = t;
+    }
+    if (progress) progress(end, n);
+  }
+  return out;
+}
+
+std::vector<uint64_t> default_sizes(uint64_t distinct_pages, int count) {
+  std::vector<uint64_t> sizes;
+  if (distinct_pages == 0) return sizes;
+  const double top = std::log(double(distinct_pages));
+  for (int i = 0; i < count; ++i) {
+    uint64_t s = static_cast<uint64_t>(std::llround(std::exp(top * i / (count - 1))));
+    s = std::clamp<uint64_t>(s, 1, distinct_pages);
+    if (sizes.empty() || s > sizes.back()) sizes.push_back(s);
+  }
+  return sizes;
+}
+
+MissRatioCurve curve_from(const StackDistances& d, const std::vector<uint64_t>& sizes,
+                          std::string label) {
+  MissRatioCurve c;
+  c.label = std::move(label);
+  // misses_above[k] = references with distance > k (suffix sums), once.
+  std::vector<uint64_t> above(d.hits_at.size() + 1, 0);
+  for (size_t k = d.hits_at.size(); k-- > 0;) above[k] = above[k + 1] + (k + 1 < d.hits_at.size() ? d.hits_at[k + 1] : 0);
+  for (uint64_t s : sizes) {
+    uint64_t miss = d.cold + (s < above.size() ? above[s] : 0);
+    c.points.push_back({s, d.references ? double(miss) / double(d.references) : 0.0});
+  }
+  return c;
+}
+
+MissRatioCurve exact_lru_mrc(const StackDistances& d, const std::vector<uint64_t>& sizes) {
+  return curve_from(d, sizes.empty() ? default_sizes(d.hits_at.size() - 1) : sizes, "lru (exact)");
+}
+
+ShardsResult shards(const Trace& trace, const ShardsConfig& cfg) {
+  ShardsResult r;
+  const size_t n = trace.size();
+  const uint32_t pages = trace.distinct_pages();
+  const PageId* refs = trace.refs.data();
+  // Hash each distinct page once; the per-reference test is one byte/compare.
+  std::vector<uint32_t> hash(pages);
+  for (uint32_t p = 0; p < pages; ++p)
+    hash[p] = static_cast<uint32_t>(page_hash(trace.page_of[p], cfg.seed) & (kModulus - 1));
+
+  const bool fixed_size = cfg.max_samples > 0;
+  uint64_t threshold = fixed_size ? kModulus : static_cast<uint64_t>(std::llround(cfg.rate * kModulus));
+  threshold = std::clamp<uint64_t>(threshold, 1, kModulus);
+
+  // Weighted histogram indexed by scaled distance; weights are 1/rate at the
+  // time of the reference.
+  std::vector<double> w(size_t{pages} + 2, 0.0);
+  double cold_w = 0, total_w = 0;
+
+  // Sampled time axis: only sampled references get a slot.
+  size_t slots = n;
+  if (!fixed_size) {
+    slots = 0;
+    for (size_t t = 0; t < n; ++t) slots += hash[refs[t]] < threshold;
+  }
+  Fenwick marks(slots);
+  std::vector<uint64_t> last(pages, kNever);
+  uint64_t live = 0;  // sampled pages currently tracked (= marks set)
+  uint64_t tick = 0;
+  std::priority_queue<std::pair<uint32_t, PageId>> by_hash;  // fixed-size: largest hash first
+
+  for (size_t t = 0; t < n; ++t) {
+    const PageId p = refs[t];
+    if (hash[p] >= threshold) continue;
+    const double rate = double(threshold) / double(kModulus);
+    const double weight = 1.0 / rate;
+    total_w += weight;
+    ++r.sampled_refs;
+    if (last[p] == kNever) {
+      cold_w += weight;
+      ++live;
+      if (fixed_size) by_hash.push({hash[p], p});
+    } else {
+      uint64_t d = live - static_cast<uint64_t>(marks.prefix(last[p] + 1)) + 1;
+      uint64_t scaled = static_cast<uint64_t>(std::llround(double(d) / rate));
+      w[std::min<uint64_t>(scaled, w.size() - 1)] += weight;
+      marks.add(last[p], -1);
+    }
+    marks.add(tick, 1);
+    last[p] = tick++;
+    if (fixed_size && live > cfg.max_samples) {
+      // Lower the threshold to the largest sampled hash and drop every page at it.
+      threshold = by_hash.top().first;
+      while (!by_hash.empty() && by_hash.top().first >= threshold) {
+        PageId q = by_hash.top().second;
+        by_hash.pop();
+        marks.add(last[q], -1);
+        last[q] = kNever;
+        --live;
+      }
+    }
+  }
+  r.final_rate = double(threshold) / double(kModulus);
+  for (uint32_t p = 0; p < pages; ++p) r.sampled_pages += last[p] != kNever;
+
+  // SHARDS_adj (fixed rate): the sample should have carried n references' worth
+  // of weight; put the difference in the smallest-distance bucket.
+  double expected = fixed_size ? total_w : double(n);
+  if (!fixed_size) {
+    double diff = expected - total_w;
+    for (size_t k = 1; k < w.size(); ++k) {
+      if (w[k] != 0 || k + 1 == w.size()) {
+        w[k] += diff;
+        break;
+      }
+    }
+  }
+  // Back to a StackDistances in units of references (rounded), so the same
+  // curve code serves both.
+  StackDistances& s = r.scaled;
+  s.hits_at.assign(w.size(), 0);
+  const double norm = expected > 0 ? double(n) / expected : 0.0;
+  double carry = 0;
+  uint64_t sum = 0;
+  for (size_t k = 0; k < w.size(); ++k) {
+    double v = std::max(0.0, w[k] * norm) + carry;
+    uint64_t iv = static_cast<uint64_t>(v);
+    carry = v - double(iv);
+    s.hits_at[k] = iv;
+    sum += iv;
+  }
+  s.cold = static_cast<uint64_t>(std::llround(cold_w * norm));
+  s.references = std::max<uint64_t>(n, sum + s.cold);
+  return r;
+}
+
+SimResult simulate(const Trace& trace, const policies::PolicyInfo& info, uint32_t frames,
+                   uint64_t seed, const Progress& progress) {
+  // More frames than pages never evicts: the result is the same with fewer.
+  frames = std::max<uint32_t>(1, std::min<uint32_t>(frames, std::max<uint32_t>(1, trace.distinct_pages())));
+  PolicyConfig cfg;
+  cfg.frames = frames;
+  cfg.pages = trace.distinct_pages();
+  cfg.seed = seed;
+  cfg.trace = &trace;
+  auto policy = info.make(cfg);
+  return Engine(trace).run(*policy, frames, progress);
+}
+
+MissRatioCurve sweep_mrc(const Trace& trace, const policies::PolicyInfo& info,
+                         const std::vector<uint64_t>& sizes, uint64_t seed, unsigned threads,
+                         const Progress& progress) {
+  MissRatioCurve c;
+  c.label = info.name;
+  c.points.resize(sizes.size());
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<unsigned>(threads, std::max<size_t>(1, sizes.size()));
+  std::atomic<size_t> next{0}, done{0};
+  std::mutex progress_mu;
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < sizes.size();) {
+      uint32_t f = static_cast<uint32_t>(std::min<uint64_t>(sizes[i], UINT32_MAX));
+      SimResult r = simulate(trace, info, f, seed);
+      c.points[i] = {sizes[i], r.miss_ratio()};
+      size_t d = ++done;
+      if (progress) {
+        std::lock_guard<std::mutex> lock(progress_mu);
+        progress(d, sizes.size());
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned k = 1; k < threads; ++k) pool.emplace_back(worker);
+  worker();
+  for (auto& th : pool) th.join();
+  return c;
+}
+
+}  // namespace pagescope::sim

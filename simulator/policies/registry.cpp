@@ -1,0 +1,68 @@
+#include "simulator/policies/registry.h"
+
+namespace pagescope::sim::policies {
+
+// One line per policy: X(name, description, is a stack algorithm).
+#define PAGESCOPE_POLICIES(X)                                                                    \
+  X(fifo, "first in, first out", false)                                                         \
+  X(lru, "least recently used", true)                                                           \
+  X(random, "uniformly random victim (seeded: --seed)", false)                                  \
+  X(clock, "second chance; a loaded page starts with its reference bit SET", false)            \
+  X(clock0, "second chance; a loaded page starts with its reference bit CLEAR", false)         \
+  X(nru, "enhanced clock: (referenced, dirty) classes, prefers clean victims", false)          \
+  X(lfu, "least frequently used (count kept while resident; ties: least recent)", false)      \
+  X(opt, "Belady's optimal: evicts the page used farthest in the future", true)               \
+  X(arc, "adaptive replacement cache (Megiddo & Modha, FAST'03)", false)                       \
+  X(twoq, "2Q, full version: A1in FIFO 25%, A1out ghosts 50%, Am LRU (Johnson & Shasha)", false) \
+  X(s3fifo, "S3-FIFO: small 10% FIFO, main FIFO with 2-bit freq, ghost FIFO (SOSP'23)", false) \
+  X(sieve, "SIEVE: FIFO with a visited bit and a moving hand (NSDI'24)", false)
+
+#define DECLARE(name, desc, stack) std::unique_ptr<Policy> make_##name(const PolicyConfig&);
+PAGESCOPE_POLICIES(DECLARE)
+
+const std::vector<PolicyInfo>& all_policies() {
+#define ENTRY(name, desc, stack) {#name, desc, make_##name, stack},
+  static const std::vector<PolicyInfo> list = {PAGESCOPE_POLICIES(ENTRY)};
+  return list;
+}
+
+const PolicyInfo* find_policy(const std::string& name) {
+  for (const auto& p : all_policies())
+    if (name == p.name) return &p;
+  if (name == "2q") return find_policy("twoq");
+  if (name == "belady" || name == "min") return find_policy("opt");
+  if (name == "second-chance") return find_policy("clock");
+  if (name == "enhanced-clock") return find_policy("nru");
+  if (name == "s3-fifo") return find_policy("s3fifo");
+  return nullptr;
+}
+
+std::string policy_names() {
+  std::string s;
+  for (const auto& p : all_policies()) {
+    if (!s.empty()) s += ", ";
+    s += p.name;
+  }
+  return s;
+}
+
+Result<std::vector<const PolicyInfo*>> parse_policy_list(const std::string& list) {
+  std::vector<const PolicyInfo*> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (name == "all") {
+      for (const auto& p : all_policies()) out.push_back(&p);
+    } else {
+      const PolicyInfo* p = find_policy(name);
+      if (!p) return Error{"unknown policy '" + name + "' (known: " + policy_names() + ")"};
+      out.push_back(p);
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace pagescope::sim::policies

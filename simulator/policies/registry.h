@@ -1,0 +1,30 @@
+// The replacement policies, by name. Registering a policy: write
+// policies/<name>.cpp defining make_<name>(const PolicyConfig&), add one line to
+// the list in registry.cpp.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "simulator/policy.h"
+
+namespace pagescope::sim::policies {
+
+using PolicyFactory = std::unique_ptr<Policy> (*)(const PolicyConfig&);
+
+struct PolicyInfo {
+  const char* name;
+  const char* description;
+  PolicyFactory make;
+  bool stack_algorithm;  // inclusion property holds: misses never grow with memory
+};
+
+const std::vector<PolicyInfo>& all_policies();
+const PolicyInfo* find_policy(const std::string& name);
+std::string policy_names();
+// Splits "fifo,lru,opt" and checks every name.
+Result<std::vector<const PolicyInfo*>> parse_policy_list(const std::string& list);
+
+}  // namespace pagescope::sim::policies

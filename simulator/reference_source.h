@@ -1,0 +1,39 @@
+// Where references come from. One trace format (or the capture reader) is one
+// ReferenceSource; load_trace() turns any of them into a replayable Trace.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "simulator/trace.h"
+
+namespace pagescope::sim {
+
+enum class KeyUnit {
+  kByteAddress,  // divided by the page size
+  kPageNumber,   // already a page (or block, or object) number: the page size does not apply
+};
+
+struct RawReference {
+  uint64_t key = 0;
+  bool write = false;
+  uint32_t pid = 0;
+};
+
+class ReferenceSource {
+ public:
+  using Sink = std::function<void(const RawReference&)>;
+  virtual ~ReferenceSource() = default;
+  virtual KeyUnit unit() const = 0;
+  // Calls `sink` for every reference in order. A malformed record stops the read
+  // with an Error naming the file and line (or record) number.
+  virtual Status for_each(const Sink& sink) = 0;
+};
+
+// Reads the whole source and remaps its pages to dense ids.
+Result<Trace> load_trace(ReferenceSource& source, uint64_t page_size);
+
+}  // namespace pagescope::sim

@@ -1,0 +1,95 @@
+// libCacheSim's oracleGeneral binary trace: packed little-endian 24-byte
+// records { u32 clock_time; u64 obj_id; u32 obj_size; i64 next_access_vtime }
+// with next_access_vtime = index of the object's next request, -1 = never
+// (libCacheSim traceReader/customizedReader/oracle/oracleGeneralBin.h).
+// obj_id is taken as the page number; there are no writes in this format.
+#include <cstdio>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "simulator/traces/formats.h"
+
+namespace pagescope::sim::traces {
+
+namespace {
+
+constexpr size_t kRecordSize = 24;
+
+uint64_t load_le(const unsigned char* p, int n) {
+  uint64_t v = 0;
+  for (int i = n - 1; i >= 0; --i) v = (v << 8) | p[i];
+  return v;
+}
+
+void store_le(unsigned char* p, uint64_t v, int n) {
+  for (int i = 0; i < n; ++i, v >>= 8) p[i] = static_cast<unsigned char>(v);
+}
+
+class OracleGeneralSource final : public ReferenceSource {
+ public:
+  OracleGeneralSource(std::string path, FILE* f) : path_(std::move(path)), f_(f) {}
+  ~OracleGeneralSource() override { std::fclose(f_); }
+  KeyUnit unit() const override { return KeyUnit::kPageNumber; }
+  Status for_each(const Sink& sink) override {
+    std::vector<unsigned char> buf(kRecordSize * 4096);
+    uint64_t record = 0;
+    std::rewind(f_);
+    for (;;) {
+      size_t n = std::fread(buf.data(), 1, buf.size(), f_);
+      if (n % kRecordSize != 0 && (n < buf.size() || std::feof(f_)))
+        return Error{path_ + ": truncated record " + std::to_string(record + n / kRecordSize) +
+                     " (file size is not a multiple of 24 bytes)"};
+      for (size_t off = 0; off + kRecordSize <= n; off += kRecordSize, ++record) {
+        RawReference r;
+        r.key = load_le(&buf[off + 4], 8);
+        sink(r);
+      }
+      if (n < buf.size()) break;
+    }
+    if (std::ferror(f_)) return Error{path_ + ": read error"};
+    return {};
+  }
+
+ private:
+  std::string path_;
+  FILE* f_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ReferenceSource>> open_oracle_general(const std::string& path,
+                                                             const SourceOptions&) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return Error{path + ": cannot open: " + std::strerror(errno)};
+  return std::unique_ptr<ReferenceSource>(new OracleGeneralSource(path, f));
+}
+
+// clock_time is the reference index, obj_size the page size, next_access_vtime
+// computed exactly (so libCacheSim's Belady reads it directly).
+Status write_oracle_general(const Trace& trace, const std::string& path) {
+  std::vector<int64_t> next(trace.size(), -1);
+  std::vector<int64_t> seen(trace.distinct_pages(), -1);
+  for (size_t i = trace.size(); i-- > 0;) {
+    next[i] = seen[trace.refs[i]];
+    seen[trace.refs[i]] = static_cast<int64_t>(i);
+  }
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) return Error{path + ": cannot create: " + std::strerror(errno)};
+  unsigned char rec[kRecordSize];
+  uint32_t size = trace.page_size > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(trace.page_size);
+  for (size_t i = 0; i < trace.size(); ++i) {
+    store_le(rec, static_cast<uint32_t>(i), 4);
+    store_le(rec + 4, trace.page_of[trace.refs[i]], 8);
+    store_le(rec + 12, size, 4);
+    store_le(rec + 16, static_cast<uint64_t>(next[i]), 8);
+    if (std::fwrite(rec, 1, kRecordSize, f) != kRecordSize) {
+      std::fclose(f);
+      return Error{path + ": write failed"};
+    }
+  }
+  if (std::fclose(f) != 0) return Error{path + ": write failed"};
+  return {};
+}
+
+}  // namespace pagescope::sim::traces

@@ -1,0 +1,189 @@
+// Each policy against a sequence worked by hand (the working is in the
+// comments), chosen to exercise what makes the policy different.
+#include "tests/simulator/sim_test_util.h"
+
+namespace pagescope::sim {
+namespace {
+using testing::make_trace;
+using testing::replay;
+using V = std::vector<uint64_t>;
+
+// Clock, bit SET on load, 3 frames: 1 2 3 fill slots 0..2 with bits set. 4: the
+// hand clears 1, 2, 3 and comes back to slot 0 -> evicts 1 (as FIFO would).
+// 2 hits (bit set). 5: hand at slot 1: 2 has its bit -> cleared; slot 2: 3 clear
+// -> evict 3 (FIFO would evict 2: the second chance).
+TEST(Clock, SecondChanceSparesReferencedPage) {
+  auto r = replay(make_trace({1, 2, 3, 4, 2, 5}), "clock", 3);
+  EXPECT_EQ(r.evicted, (V{1, 3}));
+  EXPECT_EQ(r.pattern, "MMMMHM");
+}
+
+// The initial-bit convention matters: 1 2 3 1 4 with 3 frames.
+// clock  (set on load): every bit is set at 4, the hand sweeps round -> evicts 1.
+// clock0 (clear on load): only 1 (hit) has its bit; the hand clears it and
+// evicts 2.
+TEST(Clock, InitialReferenceBitConventions) {
+  Trace t = make_trace({1, 2, 3, 1, 4});
+  EXPECT_EQ(replay(t, "clock", 3).evicted, (V{1}));
+  EXPECT_EQ(replay(t, "clock0", 3).evicted, (V{2}));
+}
+
+// Enhanced clock, 3 frames: 1 is written, 2 and 3 read. At 4 every page is
+// referenced: pass 1 finds no (0,0), pass 2 clears all bits finding no (0,1);
+// pass 1 again finds 2 = (0,0) first: the clean page goes, not the dirty 1
+// that FIFO and clock would evict.
+TEST(Nru, PrefersCleanVictim) {
+  Trace t = make_trace({1, 2, 3, 4}, {true, false, false, false});
+  auto r = replay(t, "nru", 3);
+  EXPECT_EQ(r.evicted, (V{2}));
+  EXPECT_EQ(r.result.dirty_writebacks, 0u);
+  EXPECT_EQ(replay(t, "clock", 3).result.dirty_writebacks, 1u);
+}
+
+// LFU, 2 frames: 1 1 2 3 -> counts {1:2, 2:1}: 2 goes (LRU would evict 1),
+// so the final 1 hits. Ties go to the least recent: 1 2 3 evicts 1.
+TEST(Lfu, EvictsLeastFrequentThenLeastRecent) {
+  auto r = replay(make_trace({1, 1, 2, 3, 1}), "lfu", 2);
+  EXPECT_EQ(r.evicted, (V{2}));
+  EXPECT_EQ(r.pattern, "MHMMH");
+  EXPECT_EQ(replay(make_trace({1, 2, 3}), "lfu", 2).evicted, (V{1}));
+}
+
+TEST(Random, SeededAndReproducible) {
+  Trace t = testing::uniform_trace(20000, 200, 7);
+  auto a = testing::run(t, "random", 50, 42);
+  auto b = testing::run(t, "random", 50, 42);
+  EXPECT_EQ(a.faults, b.faults);
+  bool some_seed_differs = false;
+  for (uint64_t s = 1; s < 6; ++s) some_seed_differs |= testing::run(t, "random", 50, s).faults != a.faults;
+  EXPECT_TRUE(some_seed_differs);
+}
+
+// ARC, c = 2 (T1, T2 resident; B1, B2 ghosts; p starts at 0):
+//  1 miss  T1=[1]
+//  1 hit   T2=[1]
+//  2 miss  T1=[2]
+//  3 miss  |T1|+|B1| = 1 < 2: REPLACE with p=0: |T1| = 1 > 0 -> 2 to B1. Evict 2.
+//  2 miss, ghost hit in B1: p += max(|B2|/|B1|, 1) = 1. REPLACE: |T1| = 1 is not
+//          > p = 1 -> T2's LRU 1 goes to B2. Evict 1 (with p still 0 it would
+//          have been 3: the adaptation decided). 2 -> T2.
+//  1 miss, ghost hit in B2: p -= max(|B1|/|B2|, 1) -> 0. REPLACE: |T1| = 1 > 0
+//          -> 3 to B1. Evict 3. 1 -> T2 = [1, 2].
+//  3 miss, ghost hit in B1: p -> 1. T1 empty -> T2's LRU 2 to B2. Evict 2.
+TEST(Arc, GhostHitsAdaptTarget) {
+  auto r = replay(make_trace({1, 1, 2, 3, 2, 1, 3}), "arc", 2);
+  EXPECT_EQ(r.evicted, (V{2, 1, 3, 2}));
+  EXPECT_EQ(r.pattern, "MHMMMMM");
+}
+
+// ARC keeps a page referenced twice (T2) through a scan of one-time pages,
+// which LRU does not.
+TEST(Arc, ScanResistant) {
+  V refs = {1, 1, 2, 2};
+  for (uint64_t p = 100; p < 110; ++p) refs.push_back(p);
+  refs.push_back(1);
+  refs.push_back(2);
+  Trace t = make_trace(refs);
+  EXPECT_EQ(replay(t, "arc", 4).pattern.substr(refs.size() - 2), "HH");
+  EXPECT_EQ(replay(t, "lru", 4).pattern.substr(refs.size() - 2), "MM");
+}
+
+// 2Q, 4 frames: Kin = 1, Kout = 2.
+//  1 2 3 4 fill A1in. 5: |A1in| = 4 > Kin -> 1 out to A1out. 1 again: 2 out
+//  to A1out = [2, 1], then 1 is found in A1out and promoted to Am.
+//  6 7 8 9 10: each pushes A1in's oldest out (3, 4, 5, 6, 7) while |A1in| > Kin;
+//  Am = [1] is untouched, so the last 1 hits. (FIFO with 4 frames misses it.)
+TEST(TwoQ, A1outPromotesToAm) {
+  Trace t = make_trace({1, 2, 3, 4, 5, 1, 6, 7, 8, 9, 10, 1});
+  auto r = replay(t, "twoq", 4);
+  EXPECT_EQ(r.evicted, (V{1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(r.pattern, "MMMMMMMMMMMH");
+  EXPECT_EQ(replay(t, "fifo", 4).pattern.back(), 'M');
+}
+
+// 2Q: a hit in A1in does not promote (correlated references): 1 1 then a scan
+// of 5 new pages with 4 frames pushes 1 out of A1in like FIFO.
+TEST(TwoQ, A1inHitDoesNotPromote) {
+  auto r = replay(make_trace({1, 1, 2, 3, 4, 5, 6, 1}), "twoq", 4);
+  EXPECT_EQ(r.evicted.front(), 1u);
+  EXPECT_EQ(r.pattern.back(), 'M');
+}
+
+// S3-FIFO, 10 frames: S holds 10% = 1 page's worth before it starts evicting.
+//  1..10 fill S. 11: S's tail 1 has freq 0 -> to the ghost queue G. Evict 1.
+//  1: in G -> inserted into M (ghost re-insertion); S's tail 2 -> G. Evict 2.
+//  12..30: S is always >= 10%, so each new page evicts S's tail; M = [1] stays.
+//  The final 1 hits; FIFO with 10 frames would have evicted it.
+TEST(S3Fifo, GhostReinsertionGoesToMain) {
+  V refs;
+  for (uint64_t p = 1; p <= 11; ++p) refs.push_back(p);
+  refs.push_back(1);
+  for (uint64_t p = 12; p <= 30; ++p) refs.push_back(p);
+  refs.push_back(1);
+  Trace t = make_trace(refs);
+  auto r = replay(t, "s3fifo", 10);
+  ASSERT_GE(r.evicted.size(), 2u);
+  EXPECT_EQ(r.evicted[0], 1u);
+  EXPECT_EQ(r.evicted[1], 2u);
+  EXPECT_EQ(std::count(r.evicted.begin(), r.evicted.end(), 1u), 1);
+  EXPECT_EQ(r.pattern.back(), 'H');
+  EXPECT_EQ(replay(t, "fifo", 10).pattern.back(), 'M');
+}
+
+// S3-FIFO: a page hit twice while in S (freq 2 > 1) moves to M instead of
+// leaving: 1..10, 1, 1, 11 -> S's tail 1 moves to M, then 2 (freq 0) is evicted.
+TEST(S3Fifo, FrequentSmallPageMovesToMain) {
+  V refs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 1, 11};
+  auto r = replay(make_trace(refs), "s3fifo", 10);
+  EXPECT_EQ(r.evicted, (V{2}));
+}
+
+// SIEVE, 3 frames (queue written head..tail):
+//  1 2 3 -> [3 2 1]. 1 hits: visited(1).
+//  4: hand starts at the tail, 1 is visited -> cleared, move toward the head:
+//     2 unvisited -> evict 2; the hand stays at 3. Queue [4 3 1].
+//  5: hand at 3, unvisited -> evict 3 (LRU-from-tail would take 1). Hand -> 4.
+//  1 hits (visited). 6: hand at 4 -> evict 4, hand -> 5. Queue [6 5 1].
+//  5 and 6 hit. 7: hand at 5 visited -> clear; 6 visited -> clear; the head is
+//  passed so the hand wraps to the tail: 1 visited -> clear; then 5 -> evict 5.
+TEST(Sieve, HandStaysAndWraps) {
+  auto r = replay(make_trace({1, 2, 3, 1, 4, 5, 1, 6, 5, 6, 7}), "sieve", 3);
+  EXPECT_EQ(r.evicted, (V{2, 3, 4, 5}));
+  EXPECT_EQ(r.pattern, "MMMHMMHMHHM");
+}
+
+// remove() (a page unmapped) must leave every policy consistent: afterwards
+// the policy still replays to completion with the right number of references.
+TEST(AllPolicies, RemoveKeepsStateConsistent) {
+  Trace t = testing::uniform_trace(4000, 64, 3);
+  for (const auto& info : policies::all_policies()) {
+    PolicyConfig cfg{16, t.distinct_pages(), 1, &t};
+    auto policy = info.make(cfg);
+    std::vector<uint8_t> resident(t.distinct_pages(), 0);
+    uint32_t used = 0;
+    for (size_t i = 0; i < t.size(); ++i) {
+      Access a{t.refs[i], i, t.writes[i] != 0};
+      if (resident[a.page]) {
+        policy->on_hit(a);
+        if (i % 7 == 0) {  // unmap it right after the hit
+          policy->remove(a.page);
+          resident[a.page] = 0;
+          --used;
+        }
+        continue;
+      }
+      if (used == 16) {
+        PageId v = policy->pick_victim(a);
+        ASSERT_TRUE(resident[v]) << info.name << " evicted a page not in memory at " << i;
+        resident[v] = 0;
+        --used;
+      }
+      policy->on_insert(a);
+      resident[a.page] = 1;
+      ++used;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pagescope::sim

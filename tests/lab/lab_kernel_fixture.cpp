@@ -1,0 +1,161 @@
+#include "tests/lab/lab_kernel_fixture.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "lab/leftovers.h"
+#include "lab/memory_cgroup.h"
+#include "lab/session_lock.h"
+#include "lab/zram_swap.h"
+
+namespace pagescope::lab::testing {
+namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> Entries(const std::string& dir) {
+  std::vector<std::string> out;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) out.push_back(e->d_name);
+    ::closedir(d);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ActiveSwapLines() {
+  std::string text = Slurp("/proc/swaps");
+  auto eol = text.find('\n');
+  return eol == std::string::npos ? "" : text.substr(eol + 1);
+}
+
+std::vector<std::string> LabCgroupDirs() {
+  std::vector<std::string> out;
+  for (std::string root : {"/sys/fs/cgroup/memory", "/sys/fs/cgroup", "/sys/fs/cgroup/unified"})
+    for (const auto& name : Entries(root))
+      if (name.rfind(kLabCgroupPrefix, 0) == 0) out.push_back(root + "/" + name);
+  return out;
+}
+
+int MarkedZramDevice() {
+  for (const auto& name : Entries(kDefaultStateDir))
+    if (name.rfind("zram", 0) == 0 && name.size() > 4) return std::atoi(name.c_str() + 4);
+  return -1;
+}
+
+void LabKernelTest::SetUp() {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root: the lab configures zram swap and memory cgroups";
+  if (!ZramAvailable()) GTEST_SKIP() << "zram is unavailable (no /sys/class/zram-control; modprobe zram)";
+  if (auto h = FindMemoryHierarchy(); !h) GTEST_SKIP() << h.error().message;
+  if (::access(LAB_CLI_DRIVER, X_OK) != 0) GTEST_SKIP() << "lab_cli_driver not built";
+  if (::access(PS_PRESSURE_BIN, X_OK) != 0) GTEST_SKIP() << "ps-pressure not built: " << PS_PRESSURE_BIN;
+  // A lab started by hand must not be disturbed by the tests, and vice versa.
+  if (auto lock = SessionLock::Acquire(kDefaultStateDir); !lock) GTEST_SKIP() << lock.error().message;
+  swaps_before_ = ActiveSwapLines();
+  std::string base = "/tmp/lab-test-" + std::to_string(::getpid());
+  out_path_ = base + ".out";
+  err_path_ = base + ".err";
+}
+
+void LabKernelTest::TearDown() {
+  for (pid_t pid : children_) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+  }
+  children_.clear();
+  // Whatever the lab under test failed to remove goes now, so a failing test
+  // leaves neither swap nor cgroups on the machine.
+  if (::geteuid() == 0) {
+    if (auto lock = SessionLock::Acquire(kDefaultStateDir)) CleanLeftovers(kDefaultStateDir);
+  }
+  ::unlink(out_path_.c_str());
+  ::unlink(err_path_.c_str());
+}
+
+pid_t LabKernelTest::StartLab(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {LAB_CLI_DRIVER, "lab"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back("--workload-bin");
+  argv.push_back(PS_PRESSURE_BIN);
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    ::execv(cargv[0], cargv.data());
+    ::_exit(127);
+  }
+  children_.push_back(pid);
+  return pid;
+}
+
+ChildResult LabKernelTest::WaitLab(pid_t pid, double timeout_s) {
+  ChildResult r;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  int status = 0;
+  for (;;) {
+    pid_t w = ::waitpid(pid, &status, WNOHANG);
+    if (w == pid) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      ADD_FAILURE() << "lab did not finish within " << timeout_s << " s";
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::erase(children_, pid);
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+  r.out = Slurp(out_path_);
+  r.err = Slurp(err_path_);
+  return r;
+}
+
+pid_t LabKernelTest::WaitForWorkloadUnderPressure(pid_t lab_pid, double timeout_s) {
+  auto hierarchy = FindMemoryHierarchy();
+  if (!hierarchy) return -1;
+  std::string procs = hierarchy->root + "/" + kLabCgroupPrefix + std::to_string(lab_pid) + "/cgroup.procs";
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int device = MarkedZramDevice();
+    pid_t workload = -1;
+    std::istringstream in(Slurp(procs));
+    long pid;
+    if (in >> pid) workload = static_cast<pid_t>(pid);
+    if (device >= 0 && workload > 0) {
+      std::istringstream stat(Slurp("/sys/block/zram" + std::to_string(device) + "/stat"));
+      unsigned long long f[5] = {};
+      for (auto& v : f) stat >> v;
+      if (f[4] > 1000) return workload;  // write I/Os: pages swapped out
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return -1;
+}
+
+void LabKernelTest::ExpectNothingLeftBehind() {
+  EXPECT_EQ(ActiveSwapLines(), swaps_before_) << "swap state differs from before the lab ran";
+  EXPECT_TRUE(LabCgroupDirs().empty()) << "a lab cgroup was left: " << LabCgroupDirs().front();
+  EXPECT_EQ(MarkedZramDevice(), -1) << "a zram device is still marked as the lab's";
+}
+
+}  // namespace pagescope::lab::testing

@@ -1,0 +1,57 @@
+// Shared by the lab's real-kernel tests: skips where the lab cannot run,
+// remembers the machine's swap state, runs the lab CLI as a child process, and
+// cleans up in TearDown whatever a failed test left behind (zram devices the
+// lab marked as its own, cgroups named pagescope-lab-*), so one failure does
+// not poison the next test or the machine.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace pagescope::lab::testing {
+
+struct ChildResult {
+  int exit_code = -1;  // -1 when killed by a signal or timed out
+  int signal = 0;
+  std::string out;
+  std::string err;
+};
+
+class LabKernelTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Starts `lab_cli_driver lab ARGS --workload-bin ps-pressure`; output goes to files.
+  pid_t StartLab(const std::vector<std::string>& args);
+  // Waits up to `timeout_s`; SIGKILLs the child when it takes longer.
+  ChildResult WaitLab(pid_t pid, double timeout_s);
+  ChildResult RunLab(const std::vector<std::string>& args, double timeout_s = 60) {
+    return WaitLab(StartLab(args), timeout_s);
+  }
+
+  // The workload's pid inside the lab's cgroup once it is under pressure
+  // (its zram device has taken swap-outs), or -1 after `timeout_s`.
+  pid_t WaitForWorkloadUnderPressure(pid_t lab_pid, double timeout_s);
+
+  // Fails the test if any lab resource is still there: an active swap that
+  // was not active in SetUp, a pagescope-lab-* cgroup, a zram marker.
+  void ExpectNothingLeftBehind();
+
+  std::string swaps_before_;
+  std::vector<pid_t> children_;
+  std::string out_path_, err_path_;
+};
+
+// /proc/swaps without its header line.
+std::string ActiveSwapLines();
+// Every directory named pagescope-lab-* in the memory cgroup hierarchies.
+std::vector<std::string> LabCgroupDirs();
+// The /dev/zramN the lab currently marks as its own, or -1.
+int MarkedZramDevice();
+
+}  // namespace pagescope::lab::testing

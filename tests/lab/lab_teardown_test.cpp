@@ -1,0 +1,101 @@
+// The lab must leave the machine as it found it however a run ends: the
+// workload SIGKILLed mid-run, the lab itself interrupted (SIGINT, SIGTERM),
+// or a normal finish. Each test runs the real `lab` command as a child, under
+// real memory pressure, then checks /proc/swaps, the cgroup hierarchy and the
+// lab's markers directly.
+#include <signal.h>
+#include <unistd.h>
+
+#include <sstream>
+
+#include "lab/sys_file.h"
+#include "tests/lab/lab_kernel_fixture.h"
+
+namespace pagescope::lab::testing {
+namespace {
+
+// Small enough to be quick, big enough to swap hard within a second.
+const std::vector<std::string> kPressureRun = {"--limit", "32M", "--swap", "zram:lz4:256M", "--workload", "zipf",
+                                               "--size",  "96M", "--seconds", "15"};
+
+bool ZramDeviceFree(int device) {
+  std::string dir = "/sys/block/zram" + std::to_string(device);
+  if (!PathExists(dir)) return true;  // hot-removed
+  auto init = ReadSysNumber(dir + "/initstate");
+  return init.ok() && *init == 0;
+}
+
+using LabTeardownTest = LabKernelTest;
+
+TEST_F(LabTeardownTest, WorkloadKilledMidRunLeavesNothingBehind) {
+  pid_t lab = StartLab(kPressureRun);
+  pid_t workload = WaitForWorkloadUnderPressure(lab, 15);
+  ASSERT_GT(workload, 0) << "the workload never came under swap pressure";
+  int device = MarkedZramDevice();
+  ASSERT_GE(device, 0);
+  ASSERT_EQ(::kill(workload, SIGKILL), 0);
+  ChildResult r = WaitLab(lab, 30);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("killed by signal 9"), std::string::npos) << r.err;
+  ExpectNothingLeftBehind();
+  EXPECT_TRUE(ZramDeviceFree(device)) << "/dev/zram" << device << " was not reset";
+}
+
+class LabInterruptTest : public LabKernelTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(LabInterruptTest, InterruptedLabStopsWorkloadAndTearsDown) {
+  int sig = GetParam();
+  pid_t lab = StartLab(kPressureRun);
+  pid_t workload = WaitForWorkloadUnderPressure(lab, 15);
+  ASSERT_GT(workload, 0) << "the workload never came under swap pressure";
+  int device = MarkedZramDevice();
+  ASSERT_EQ(::kill(lab, sig), 0);
+  ChildResult r = WaitLab(lab, 30);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_NE(r.err.find(sig == SIGINT ? "interrupted by SIGINT" : "interrupted by SIGTERM"), std::string::npos)
+      << r.err;
+  // The lab reaped it: the pid is gone (or reused by an unrelated process).
+  EXPECT_FALSE(PathExists("/proc/" + std::to_string(workload) + "/cmdline") &&
+               ReadSysFile("/proc/" + std::to_string(workload) + "/cmdline")->find("ps-pressure") !=
+                   std::string::npos);
+  ExpectNothingLeftBehind();
+  EXPECT_TRUE(ZramDeviceFree(device));
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, LabInterruptTest, ::testing::Values(SIGINT, SIGTERM),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return std::string(info.param == SIGINT ? "SIGINT" : "SIGTERM");
+                         });
+
+TEST_F(LabTeardownTest, NormalRunPrintsTheTableAndLeavesNothingBehind) {
+  ChildResult r = RunLab({"--limit", "32M", "--swap", "zram:lz4:256M", "--workload", "loop", "--seconds", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("swap-outs (pages)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("zram compression ratio"), std::string::npos) << r.out;
+  // The loop is 1/8 bigger than the limit: under LRU every pass must swap.
+  std::istringstream in(r.out);
+  std::string line;
+  unsigned long long swap_outs = 0;
+  while (std::getline(in, line))
+    if (line.rfind("swap-outs (pages)", 0) == 0) swap_outs = std::stoull(line.substr(17));
+  EXPECT_GT(swap_outs, 1000u) << r.out;
+  ExpectNothingLeftBehind();
+}
+
+TEST_F(LabTeardownTest, CleanupRemovesWhatAKilledLabLeft) {
+  // SIGKILL cannot be caught: the lab's own teardown never runs, and the next
+  // lab (or `lab --cleanup`) must find and remove the leftovers.
+  pid_t lab = StartLab(kPressureRun);
+  ASSERT_GT(WaitForWorkloadUnderPressure(lab, 15), 0);
+  ASSERT_EQ(::kill(lab, SIGKILL), 0);
+  WaitLab(lab, 10);
+  EXPECT_FALSE(LabCgroupDirs().empty()) << "expected the killed lab's cgroup to remain";
+  EXPECT_GE(MarkedZramDevice(), 0) << "expected the killed lab's zram marker to remain";
+  ChildResult r = RunLab({"--cleanup"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("removed /dev/zram"), std::string::npos) << r.out;
+  ExpectNothingLeftBehind();
+}
+
+}  // namespace
+}  // namespace pagescope::lab::testing

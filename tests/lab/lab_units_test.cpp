@@ -1,0 +1,108 @@
+// The lab's pure parts: size and swap-spec parsing, key/value parsing and the
+// summary formats. No root, no kernel features.
+#include <gtest/gtest.h>
+
+#include "lab/byte_size.h"
+#include "lab/kernel_counters.h"
+#include "lab/lab_runner.h"
+#include "lab/summary.h"
+#include "lab/sys_file.h"
+
+namespace pagescope::lab {
+namespace {
+
+TEST(ByteSize, ParsesBinaryUnits) {
+  EXPECT_EQ(ParseByteSize("4096", "--size").value(), 4096u);
+  EXPECT_EQ(ParseByteSize("512K", "--size").value(), 512u << 10);
+  EXPECT_EQ(ParseByteSize("64M", "--size").value(), 64u << 20);
+  EXPECT_EQ(ParseByteSize("1g", "--size").value(), 1ull << 30);
+  EXPECT_EQ(ParseByteSize("0", "--size").value(), 0u);
+}
+
+TEST(ByteSize, RejectsGarbageNamingTheFlag) {
+  for (const char* bad : {"", "M", "12X", "-5M", "1.5G", "99999999999999999999"}) {
+    auto r = ParseByteSize(bad, "--limit");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message.find("--limit"), std::string::npos) << r.error().message;
+  }
+  EXPECT_FALSE(ParseByteSize("20000000000T", "--size").ok()) << "overflow must not wrap";
+}
+
+TEST(ByteSize, Formats) {
+  EXPECT_EQ(FormatBytes(64u << 20), "64 MiB");
+  EXPECT_EQ(FormatBytes(3u << 29), "1.5 GiB");
+  EXPECT_EQ(FormatBytes(100), "100 B");
+}
+
+TEST(SwapSpec, ParsesZramSpec) {
+  auto spec = ParseSwapSpec("zram:lz4:1G");
+  ASSERT_TRUE(spec.ok());
+  EXPECT_EQ(spec->algorithm, "lz4");
+  EXPECT_EQ(spec->size, 1ull << 30);
+}
+
+TEST(SwapSpec, RejectsOtherShapes) {
+  for (const char* bad : {"zram", "zram:lz4", "file:lz4:1G", "zram::1G", "zram:lz4:lots"})
+    EXPECT_FALSE(ParseSwapSpec(bad).ok()) << bad;
+}
+
+TEST(SysFile, ParsesKeyValueLinesAndSkipsOthers) {
+  auto kv = ParseKeyValues("pswpin 12\npswpout 34\nnot-a-number abc\nlonely\nMemTotal:  100 kB\n");
+  EXPECT_EQ(kv["pswpin"], 12u);
+  EXPECT_EQ(kv["pswpout"], 34u);
+  EXPECT_EQ(kv.count("not-a-number"), 0u);
+  EXPECT_EQ(kv.count("lonely"), 0u);
+  EXPECT_EQ(kv["MemTotal:"], 100u);
+}
+
+TEST(KernelCounters, DeltaNeverGoesNegative) {
+  KernelCounters before, after;
+  before.vmstat = {{"pswpout", 10}, {"pgmajfault", 5}, {"allocstall_normal", 1}};
+  after.vmstat = {{"pswpout", 25}, {"pgmajfault", 3}, {"allocstall_normal", 4}, {"allocstall_dma32", 2}};
+  before.psi_available = after.psi_available = true;
+  before.psi_some_us = 100;
+  after.psi_some_us = 350;
+  KernelCounters d = CounterDelta(before, after);
+  EXPECT_EQ(d.Vm("pswpout"), 15u);
+  EXPECT_EQ(d.Vm("pgmajfault"), 0u);
+  EXPECT_EQ(d.VmPrefixSum("allocstall_"), 5u);
+  EXPECT_EQ(d.psi_some_us, 250u);
+}
+
+LabReport SampleReport() {
+  LabReport r;
+  r.workload = "zipf";
+  r.size_bytes = 256u << 20;
+  r.limit_bytes = 64u << 20;
+  r.swap = {"lz4", 1ull << 30};
+  r.zram_device = 3;
+  r.outcome.majflt = 4321;
+  r.delta.vmstat = {{"pswpout", 777}, {"pswpin", 555}};
+  r.zram.orig_data_size = 4000;
+  r.zram.compr_data_size = 1000;
+  r.capture_note = "no -o given";
+  return r;
+}
+
+TEST(Summary, TableNamesEveryIssueMetricAndItsSource) {
+  std::string table = FormatTable(SampleReport());
+  for (const char* label : {"major faults (workload)", "minor faults", "swap-outs", "swap-ins", "memcg limit hits",
+                            "kswapd", "TLB shootdowns", "zram compression ratio"})
+    EXPECT_NE(table.find(label), std::string::npos) << label;
+  EXPECT_NE(table.find("4.00x"), std::string::npos) << table;
+  EXPECT_NE(table.find("/sys/block/zram3/mm_stat"), std::string::npos);
+  EXPECT_NE(table.find("capture: none (no -o given)"), std::string::npos);
+}
+
+TEST(Summary, JsonAndCsvCarryRawNumbers) {
+  std::string json = FormatJson(SampleReport());
+  EXPECT_NE(json.find("\"swap_outs\":777"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"major_faults\":4321"), std::string::npos);
+  EXPECT_NE(json.find("\"capture\":null"), std::string::npos);
+  std::string csv = FormatCsv(SampleReport());
+  EXPECT_EQ(csv.rfind("metric,value,source\n", 0), 0u);
+  EXPECT_NE(csv.find("swap_ins,555,"), std::string::npos) << csv;
+}
+
+}  // namespace
+}  // namespace pagescope::lab

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   CommandRun run;
   // One line per subcommand.
   add_lab_command(root, run);
+  add_top_command(root, run);
+  add_tui_command(root, run);
 
   try {
     root.parse(argc, argv);

@@ -19,11 +19,13 @@ std::string fmt(const char* f, double a) {
   return buf;
 }
 
+// h:mm:ss.d: tenths matter for short captures and sub-second intervals.
 std::string clock_text(uint64_t ns) {
-  uint64_t s = ns / 1000000000ull;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%02llu:%02llu:%02llu", (unsigned long long)(s / 3600),
-                (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60));
+  uint64_t tenths = ns / 100000000ull;
+  uint64_t s = tenths / 10;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%llu:%02llu:%02llu.%llu", (unsigned long long)(s / 3600),
+                (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60), (unsigned long long)(tenths % 10));
   return buf;
 }
 

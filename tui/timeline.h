@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <algorithm>
 
 #include "tui/frame.h"
 
@@ -44,8 +45,9 @@ class Timeline {
   void set_replay(bool replay) { replay_ = replay; if (replay && mode_ == Mode::Follow) mode_ = Mode::Paused; }
   bool replay() const { return replay_; }
 
-  // Time of the cursor relative to the first frame, for the timeline bar.
-  uint64_t first_ts() const { return empty() ? 0 : frames_.front().ts_ns; }
+  // Where time starts: the beginning of the first frame's interval (the
+  // capture's first record, or when `top` started). The bar and "go to" count from here.
+  uint64_t first_ts() const { return empty() ? 0 : frames_.front().ts_ns - std::min(frames_.front().ts_ns, frames_.front().interval_ns); }
   uint64_t last_ts() const { return empty() ? 0 : frames_.back().ts_ns; }
 
  private:

@@ -210,3 +210,47 @@ TEST_F(TopE2E, DumbTerminalAndPipeGetAOneLineError) {
   EXPECT_NE(piped.find("pagescope inspect"), std::string::npos) << piped;
   EXPECT_EQ(run_status(kBinary + " top </dev/null >/dev/null 2>&1"), 2);
 }
+
+#ifdef PAGESCOPE_TUI_CAPTURE
+#include "capture_records.h"
+#include "inspector/capture/writer.h"
+
+TEST_F(TopE2E, TuiReplaysACaptureWithTheTimeline) {
+  const std::string path = ::testing::TempDir() + "/tui_e2e_" + std::to_string(getpid()) + ".psc";
+  {
+    auto w = pagescope::capture::CaptureWriter::create(path, pagescope::capture::HostInfo{});
+    ASSERT_TRUE(w) << w.error().message;
+    const auto story = pagescope::tui::testing::worker_story();
+    for (const auto& r : story.all()) ASSERT_TRUE(w->append(r.data(), r.size()).ok());
+    ASSERT_TRUE(w->close().ok());
+  }
+  Tmux tmux;
+  ASSERT_TRUE(tmux.start(kBinary + " tui " + path + "; echo EXIT=\\$?; sleep 60"));
+  // A replay opens paused on the first frame: worker's 10 faults in its first second.
+  ASSERT_TRUE(tmux.wait_for({"pagescope tui", "[PAUSED]", "worker", "0:00:01.0 / 0:00:02.5"})) << tmux.screen();
+  std::string row = line_with(tmux.screen(), "worker");
+  EXPECT_NE(row.find("   10 "), std::string::npos) << row;
+  // Right steps one interval: 18 minor and 2 major faults per second.
+  tmux.keys("Right");
+  ASSERT_TRUE(tmux.wait_for({"0:00:02.0 / 0:00:02.5"})) << tmux.screen();
+  row = line_with(tmux.screen(), "worker");
+  EXPECT_NE(row.find("  18 "), std::string::npos) << row;
+  EXPECT_NE(row.find("2.0"), std::string::npos) << row;
+  // The detail screen shows fault heat (not the RSS proxy) in the heap.
+  tmux.keys("Enter");
+  ASSERT_TRUE(tmux.wait_for({"pid 100 worker", "heat: faults/s", "[heap]"})) << tmux.screen();
+  std::string heap = line_with(tmux.screen(), "[heap]");
+  EXPECT_NE(heap.find(" 20 "), std::string::npos) << heap;
+  // g jumps to a time, End to the last frame.
+  tmux.keys("Escape");
+  tmux.keys("g");
+  tmux.literal("0:01.2");  // the frame ending at or before 1.2 s: the first, ending at 1.0
+  tmux.keys("Enter");
+  EXPECT_TRUE(tmux.wait_for({"0:00:01.0 / 0:00:02.5"})) << tmux.screen();
+  tmux.keys("End");
+  EXPECT_TRUE(tmux.wait_for({"0:00:02.5 / 0:00:02.5"})) << tmux.screen();
+  tmux.keys("q");
+  EXPECT_TRUE(tmux.wait_for({"EXIT=0"})) << tmux.screen();
+  unlink(path.c_str());
+}
+#endif

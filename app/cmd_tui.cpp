@@ -1,0 +1,58 @@
+// `pagescope tui FILE`: the live view's screens over a capture, with a timeline.
+#include <cstdio>
+#include <string>
+
+#include "app/command.h"
+#include "tui/run.h"
+#ifdef PAGESCOPE_TUI_CAPTURE
+#include "tui/capture_replay.h"
+#endif
+
+namespace pagescope::app {
+namespace {
+struct TuiArgs {
+  std::string file;
+  double interval_s = 1.0;
+  std::string filter;
+  double duration_s = 0;
+};
+}  // namespace
+
+void add_tui_command(CLI::App& root, CommandRun& run) {
+  auto args = std::make_shared<TuiArgs>();
+  CLI::App* cmd = root.add_subcommand(
+      "tui", "explore a capture interactively: process table, detail and heatmap per interval, with a timeline");
+  cmd->add_option("file", args->file, "capture file (.psc)")->required();
+  cmd->add_option("-d,--interval", args->interval_s, "length of one frame in seconds (0.1 to 60)")
+      ->check(CLI::Range(0.1, 60.0));
+  cmd->add_option("-f,--filter", args->filter, "show only processes whose name contains TEXT (or this pid)");
+  cmd->add_option("--duration", args->duration_s, "quit by itself after this many seconds (tests)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([args, &run] {
+    run = [args]() -> int {
+#ifdef PAGESCOPE_TUI_CAPTURE
+      auto replay = tui::CaptureReplay::open(args->file, uint64_t(args->interval_s * 1e9));
+      if (!replay) {
+        std::fprintf(stderr, "pagescope tui: %s\n", replay.error().message.c_str());
+        return kExitUsage;
+      }
+      for (const auto& p : replay->problems()) std::fprintf(stderr, "pagescope tui: warning: %s\n", p.c_str());
+      tui::ExplorerOptions opts;
+      opts.interval_ms = int(args->interval_s * 1000);
+      opts.filter = args->filter;
+      opts.run_for_ms = int(args->duration_s * 1000);
+      auto end = tui::run_replay(*replay, opts);
+      if (!end) {
+        std::fprintf(stderr, "pagescope tui: %s\n", end.error().message.c_str());
+        return kExitUsage;
+      }
+      return *end == tui::RunEnd::Interrupted ? kExitInterrupted : kExitOk;
+#else
+      std::fprintf(stderr, "pagescope tui: this build has no capture reader (inspector/capture, inspector/model)\n");
+      return kExitUnsupported;
+#endif
+    };
+  });
+}
+
+}  // namespace pagescope::app

@@ -1,0 +1,160 @@
+#include "tui/capture_frames.h"
+
+#include <algorithm>
+
+#include "inspector/model/record_view.h"
+#include "tui/proc_parse.h"
+
+namespace pagescope::tui {
+namespace {
+
+// "VmRSS:  1234 kB" from a status snapshot.
+std::optional<uint64_t> status_kb(std::string_view text, std::string_view key) {
+  size_t at = text.find(key);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view rest = text.substr(at + key.size());
+  while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+  uint64_t v = 0;
+  size_t i = 0;
+  for (; i < rest.size() && rest[i] >= '0' && rest[i] <= '9'; ++i) v = v * 10 + uint64_t(rest[i] - '0');
+  if (i == 0) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+Snapshot CaptureFrameBuilder::snapshot_at(uint64_t ts_ns) const {
+  Snapshot s;
+  s.ts_ns = ts_ns;
+  s.system = system_;
+  s.processes.reserve(processes_.size());
+  for (const auto& [pid, p] : processes_) {
+    s.processes.push_back(p);
+    if (const model::ProcessInfo* info = table_.find(uint32_t(pid)); info && !info->comm.empty()) {
+      s.processes.back().comm = info->comm;
+    }
+  }
+  return s;
+}
+
+void CaptureFrameBuilder::cut_until(uint64_t ts_ns) {
+  while (next_cut_ != 0 && ts_ns >= next_cut_) {
+    Snapshot cur = snapshot_at(next_cut_);
+    if (have_prev_) frames_.push_back(make_frame(prev_, cur));
+    prev_ = std::move(cur);
+    have_prev_ = true;
+    for (int32_t pid : exited_) processes_.erase(pid);
+    exited_.clear();
+    next_cut_ += interval_ns_;
+  }
+}
+
+void CaptureFrameBuilder::apply(const ps_header& h) {
+  if (next_cut_ == 0) {
+    // The first interval starts at the first record: a zero snapshot there,
+    // so the first frame already shows that interval's rates.
+    next_cut_ = h.ts_ns;
+    cut_until(h.ts_ns);
+  }
+  cut_until(h.ts_ns);
+  last_ts_ = std::max<uint64_t>(last_ts_, h.ts_ns);
+  table_.apply(h);
+  const int32_t pid = int32_t(h.pid);
+  auto process = [&]() -> ProcessCounters& {
+    ProcessCounters& p = processes_[pid];
+    p.pid = pid;
+    return p;
+  };
+  switch (h.kind) {
+    case PS_EV_FAULT:
+      if (auto* f = model::record_as<ps_fault>(h)) {
+        ProcessCounters& p = process();
+        if (f->flags & PS_FAULT_MAJOR) ++p.maj_flt;
+        else ++p.min_flt;
+      }
+      break;
+    case PS_EV_FORK:
+      if (auto* f = model::record_as<ps_fork>(h); f && !(f->flags & PS_FORK_THREAD)) {
+        ProcessCounters& child = processes_[int32_t(f->child_pid)];
+        child.pid = int32_t(f->child_pid);
+        child.comm = std::string(model::fixed_string(f->comm));
+      }
+      break;
+    case PS_EV_EXIT:
+      if (auto* e = model::record_as<ps_exit>(h); e && (e->flags & PS_EXIT_GROUP_DEAD)) exited_.push_back(pid);
+      break;
+    case PS_EV_PROC_FILE:
+      if (auto* pf = model::record_as<ps_proc_file>(h)) {
+        std::string_view text = model::proc_file_text(*pf);
+        switch (pf->which) {
+          case PS_PROC_VMSTAT:
+            parse_vmstat(text, system_);
+            // The first snapshot is the baseline, not activity since boot.
+            if (!vmstat_seen_) parse_vmstat(text, prev_.system);
+            vmstat_seen_ = true;
+            break;
+          case PS_PROC_MEMINFO: parse_meminfo(text, system_); break;
+          case PS_PROC_PSI_MEMORY: parse_psi_memory(text, system_); break;
+          case PS_PROC_STATUS: {
+            ProcessCounters& p = process();
+            if (auto rss = status_kb(text, "VmRSS:")) p.rss_kb = *rss;
+            if (auto swap = status_kb(text, "VmSwap:")) p.swap_kb = *swap;
+            break;
+          }
+          default: break;
+        }
+      }
+      break;
+    default:
+      if (pid != 0 && h.kind != PS_EV_LOST) process();  // any record of a process shows it is alive
+      break;
+  }
+}
+
+std::vector<Frame> CaptureFrameBuilder::finish() {
+  if (have_prev_ && last_ts_ > prev_.ts_ns) {
+    // The partial last interval, cut at the last record.
+    frames_.push_back(make_frame(prev_, snapshot_at(last_ts_)));
+  }
+  return std::move(frames_);
+}
+
+void CaptureDetailBuilder::cut_until(uint64_t ts_ns) {
+  while (next_cut_ != 0 && ts_ns >= next_cut_) {
+    Column col;
+    col.ts_ns = next_cut_;
+    col.vmas = vmas_;
+    const double secs = double(interval_ns_) / 1e9;
+    for (const auto& [page, n] : page_faults_) col.spans.push_back({page, page + 4096, double(n) / secs});
+    std::sort(col.spans.begin(), col.spans.end(), [](const HeatSpan& a, const HeatSpan& b) { return a.start < b.start; });
+    page_faults_.clear();
+    columns_.push_back(std::move(col));
+    next_cut_ += interval_ns_;
+  }
+}
+
+void CaptureDetailBuilder::apply(const ps_header& h) {
+  if (next_cut_ == 0) next_cut_ = h.ts_ns + interval_ns_;  // same grid as the frames
+  cut_until(h.ts_ns);
+  last_ts_ = std::max<uint64_t>(last_ts_, h.ts_ns);
+  if (int32_t(h.pid) != pid_) return;
+  if (h.kind == PS_EV_FAULT) {
+    if (auto* f = model::record_as<ps_fault>(h)) ++page_faults_[f->address & ~uint64_t(4095)];
+  } else if (h.kind == PS_EV_PROC_FILE) {
+    auto* pf = model::record_as<ps_proc_file>(h);
+    if (pf && pf->which == PS_PROC_MAPS) vmas_ = parse_maps(model::proc_file_text(*pf));
+  }
+}
+
+std::vector<CaptureDetailBuilder::Column> CaptureDetailBuilder::finish() {
+  // The partial last interval ends at the last record, like the last frame.
+  if (next_cut_ != 0 && last_ts_ > next_cut_ - interval_ns_) {
+    const uint64_t start = next_cut_ - interval_ns_;
+    interval_ns_ = last_ts_ - start;
+    next_cut_ = last_ts_;
+    cut_until(last_ts_);
+  }
+  return std::move(columns_);
+}
+
+}  // namespace pagescope::tui

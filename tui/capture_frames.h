@@ -1,0 +1,72 @@
+// Turns a capture's record stream into the explorer's frames: raw events are
+// folded into cumulative counters (faults per process from PS_EV_FAULT, the
+// system from its /proc snapshots, RSS and swap from status snapshots), a
+// Snapshot is cut at every interval boundary, and make_frame() derives the
+// rates exactly as the live view does. Derived on read: nothing new is stored.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "events.h"
+#include "inspector/model/process_table.h"
+#include "tui/address_scale.h"
+#include "tui/frame.h"
+
+namespace pagescope::tui {
+
+class CaptureFrameBuilder {
+ public:
+  explicit CaptureFrameBuilder(uint64_t interval_ns) : interval_ns_(interval_ns ? interval_ns : 1'000'000'000) {}
+  // Records in file order.
+  void apply(const ps_header& record);
+  // Cuts the last (partial) interval and returns every frame.
+  std::vector<Frame> finish();
+
+ private:
+  void cut_until(uint64_t ts_ns);
+  Snapshot snapshot_at(uint64_t ts_ns) const;
+
+  uint64_t interval_ns_;
+  uint64_t next_cut_ = 0;  // 0: no record yet
+  uint64_t last_ts_ = 0;
+  model::ProcessTable table_;  // comm of each pid, as the model knows it
+  SystemCounters system_;
+  std::map<int32_t, ProcessCounters> processes_;  // alive, by pid
+  std::vector<int32_t> exited_;                    // to drop after the next cut
+  Snapshot prev_;
+  bool have_prev_ = false;
+  bool vmstat_seen_ = false;
+  std::vector<Frame> frames_;
+};
+
+// The detail screen of one process over a capture: its VMAs (from the latest
+// /proc/PID/maps snapshot at each time) and its faults per page as heat
+// spans, one column per interval, aligned with CaptureFrameBuilder's frames.
+class CaptureDetailBuilder {
+ public:
+  CaptureDetailBuilder(int32_t pid, uint64_t interval_ns) : pid_(pid), interval_ns_(interval_ns ? interval_ns : 1'000'000'000) {}
+  void apply(const ps_header& record);
+  struct Column {
+    uint64_t ts_ns;
+    std::vector<Vma> vmas;
+    std::vector<HeatSpan> spans;  // faults/s per page
+  };
+  std::vector<Column> finish();
+
+ private:
+  void cut_until(uint64_t ts_ns);
+
+  int32_t pid_;
+  uint64_t interval_ns_;
+  uint64_t next_cut_ = 0;
+  uint64_t last_ts_ = 0;
+  std::vector<Vma> vmas_;
+  std::unordered_map<uint64_t, uint32_t> page_faults_;  // page address -> faults this interval
+  std::vector<Column> columns_;
+};
+
+}  // namespace pagescope::tui

@@ -1,0 +1,32 @@
+#include "tui/capture_replay.h"
+
+#include "inspector/model/capture_replay.h"
+#include "tui/capture_frames.h"
+
+namespace pagescope::tui {
+
+Result<CaptureReplay> CaptureReplay::open(const std::string& path, uint64_t interval_ns) {
+  CaptureFrameBuilder builder(interval_ns);
+  auto run = model::replay_capture(path, [&](const ps_header& h) { builder.apply(h); });
+  if (!run) return run.error();
+  CaptureReplay r;
+  r.path_ = path;
+  r.interval_ns_ = interval_ns;
+  r.traits_.name = "capture";
+  r.traits_.per_fault_addresses = true;
+  r.frames_ = builder.finish();
+  r.problems_ = run->report.problems;
+  if (r.frames_.empty()) return Error{path + ": no records to show (empty capture)"};
+  return r;
+}
+
+std::vector<std::pair<uint64_t, ReplayDetail>> CaptureReplay::detail(int32_t pid) {
+  CaptureDetailBuilder builder(pid, interval_ns_);
+  auto run = model::replay_capture(path_, [&](const ps_header& h) { builder.apply(h); });
+  std::vector<std::pair<uint64_t, ReplayDetail>> out;
+  if (!run) return out;
+  for (auto& col : builder.finish()) out.push_back({col.ts_ns, ReplayDetail{std::move(col.vmas), std::move(col.spans)}});
+  return out;
+}
+
+}  // namespace pagescope::tui

@@ -1,0 +1,32 @@
+// `pagescope tui FILE`: a capture as a ReplaySource. Frames are built in one
+// pass when the file is opened; the detail of a process is built on demand
+// with a second pass over the file (only that pid's records are kept).
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+#include "tui/run.h"
+
+namespace pagescope::tui {
+
+class CaptureReplay : public ReplaySource {
+ public:
+  // Errors name the file (missing, not a capture, unsupported version).
+  static Result<CaptureReplay> open(const std::string& path, uint64_t interval_ns);
+
+  const SourceTraits& traits() const override { return traits_; }
+  const std::vector<Frame>& frames() const override { return frames_; }
+  std::vector<std::pair<uint64_t, ReplayDetail>> detail(int32_t pid) override;
+  // Problems the reader reported (corrupt chunks skipped, truncated file).
+  const std::vector<std::string>& problems() const { return problems_; }
+
+ private:
+  std::string path_;
+  uint64_t interval_ns_ = 0;
+  SourceTraits traits_;
+  std::vector<Frame> frames_;
+  std::vector<std::string> problems_;
+};
+
+}  // namespace pagescope::tui

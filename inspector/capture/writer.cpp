@@ -24,7 +24,7 @@ struct CaptureWriter::Impl {
         fd(f),
         chunk_bytes(std::clamp<size_t>(o.chunk_bytes, 4096, 64u << 20)),
         encoder(o.codec, o.level, o.columnar) {
-    pending.resize(chunk_bytes + format::kMaxRecordBytes);
+    pending.resize(chunk_bytes + (64 << 10));
   }
 
   std::string path;
@@ -137,6 +137,7 @@ Status CaptureWriter::append(const void* record, size_t size) {
   if (h.size != size)
     return Error{"record header says " + std::to_string(h.size) + " bytes but " + std::to_string(size) +
                  " were given"};
+  if (w.pending_used + size > w.pending.size()) w.pending.resize(w.pending_used + size);  // a huge record
   std::memcpy(w.pending.data() + w.pending_used, record, size);
   w.pending_used += size;
   if (w.pending_count++ == 0) {

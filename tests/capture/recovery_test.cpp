@@ -147,8 +147,10 @@ TEST(RecoveryErrors, CorruptHeaderByte) {
 
 TEST_F(Recovery, TruncationAtEveryOffset) {
   std::string cut_path = path_ + ".cut";
-  for (size_t cut = 0; cut < original_.size(); ++cut) {
-    write_file(cut_path, Bytes(original_.begin(), original_.begin() + cut));
+  write_file(cut_path, original_);
+  // Shrinking the one copy step by step is cheap (no data written per cut).
+  for (size_t cut = original_.size() - 1; cut != SIZE_MAX; --cut) {
+    ASSERT_EQ(truncate(cut_path.c_str(), static_cast<off_t>(cut)), 0);
     auto reader = CaptureReader::open(cut_path);
     if (cut < chunks_[0].offset) {
       ASSERT_FALSE(reader.ok()) << cut;

@@ -25,5 +25,6 @@ using CommandRun = std::function<int()>;
 void add_lab_command(CLI::App& root, CommandRun& run);
 void add_top_command(CLI::App&, CommandRun&);
 void add_tui_command(CLI::App&, CommandRun&);
+void add_inspect_command(CLI::App&, CommandRun&);
 
 }  // namespace pagescope::app

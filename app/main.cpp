@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   add_lab_command(root, run);
   add_top_command(root, run);
   add_tui_command(root, run);
+  add_inspect_command(root, run);
 
   try {
     root.parse(argc, argv);

@@ -1,0 +1,362 @@
+// `pagescope inspect FILE`: what a capture says, per process, and on request
+// one process's address space (--layout), the life of its VMAs (--vmas) and
+// its working set from faults (--wss).
+#include <unistd.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/command.h"
+#include "inspector/model/capture_replay.h"
+#include "inspector/model/duration.h"
+#include "inspector/model/process_table.h"
+#include "inspector/model/space_tracker.h"
+#include "inspector/model/text_table.h"
+#include "inspector/model/working_set.h"
+
+namespace pagescope::app {
+
+namespace {
+
+using namespace pagescope::model;
+
+struct InspectOptions {
+  std::string file;
+  uint32_t pid = 0;
+  bool json = false;
+  bool csv = false;
+  bool layout = false;
+  bool vmas = false;
+  bool wss = false;
+  std::string at = "end";
+  std::string tau = "100ms,1s";
+};
+
+enum class Format { kTable, kCsv, kJson };
+
+std::string num(uint64_t v) { return std::to_string(v); }
+
+// Progress on stderr for long files, only when someone is watching.
+class Progress {
+ public:
+  Progress() : tty_(isatty(STDERR_FILENO)) {}
+  void tick() {
+    if (tty_ && (++n_ & ((1u << 20) - 1)) == 0) {
+      std::fprintf(stderr, "\rinspect: %" PRIu64 "M records", n_ >> 20);
+    }
+  }
+  ~Progress() {
+    if (tty_ && n_ >= (1u << 20)) std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  bool tty_;
+  uint64_t n_ = 0;
+};
+
+int fail(const std::string& message, int code) {
+  std::fprintf(stderr, "pagescope inspect: %s\n", message.c_str());
+  return code;
+}
+
+// Time zero of a capture: when recording started, else its first record.
+uint64_t time_zero(const CaptureRun& run, const CaptureTotals& totals) {
+  if (run.host.start_ns != 0 && (totals.first_ts_ns == 0 || run.host.start_ns <= totals.first_ts_ns)) {
+    return run.host.start_ns;
+  }
+  return totals.first_ts_ns;
+}
+
+std::string rel(uint64_t ts, uint64_t zero) { return ts >= zero ? format_seconds(ts - zero) : "0.000"; }
+
+void print_header(const InspectOptions& o, const CaptureRun& run, const CaptureTotals& t,
+                  uint64_t zero) {
+  const auto& r = run.report;
+  std::printf("capture   %s (format %u.%u)\n", o.file.c_str(), run.format_major, run.format_minor);
+  std::printf("host      %s, kernel %s, %u CPUs, page %u B\n", run.host.hostname.c_str(),
+              run.host.kernel_release.c_str(), run.host.cpu_count, run.host.page_size);
+  if (!run.host.command_line.empty()) std::printf("command   %s\n", run.host.command_line.c_str());
+  const uint64_t end = std::max(t.last_ts_ns, zero);
+  std::printf("duration  %s s, %" PRIu64 " records\n", format_seconds(end - zero).c_str(), t.records);
+  if (t.lost_events) {
+    std::printf("LOST      %" PRIu64 " EVENTS: the kernel dropped records (ring buffer full); counts "
+                "below are lower bounds and address spaces are marked uncertain until the next maps "
+                "snapshot\n", t.lost_events);
+  } else {
+    std::printf("lost      0 events\n");
+  }
+  if (r.complete && r.chunks_corrupt == 0 && r.bytes_unreadable == 0) {
+    std::printf("file      complete (%" PRIu64 " chunks)\n", r.chunks_ok);
+  } else {
+    std::printf("FILE      %s: %" PRIu64 " chunks read, %" PRIu64 " corrupt skipped, %" PRIu64
+                " bytes unreadable\n",
+                r.complete ? "recovered" : "INCOMPLETE (recorder did not close it)", r.chunks_ok,
+                r.chunks_corrupt, r.bytes_unreadable);
+    for (const auto& p : r.problems) std::printf("          %s\n", p.c_str());
+  }
+  if (t.unknown_records) {
+    std::printf("note      %" PRIu64 " records of kinds this version does not know were skipped\n",
+                t.unknown_records);
+  }
+  std::printf("\n");
+}
+
+void print_header_json(const InspectOptions& o, const CaptureRun& run, const CaptureTotals& t,
+                       uint64_t zero) {
+  const auto& r = run.report;
+  std::printf("{\"file\": %s, \"format\": \"%u.%u\", \"host\": %s, \"kernel\": %s, \"cpus\": %u, "
+              "\"page_size\": %u,\n \"duration_s\": %s, \"records\": %" PRIu64
+              ", \"lost_events\": %" PRIu64 ",\n \"complete\": %s, \"chunks_ok\": %" PRIu64
+              ", \"chunks_corrupt\": %" PRIu64 ", \"bytes_unreadable\": %" PRIu64 ", \"problems\": [",
+              json_escape(o.file).c_str(), run.format_major, run.format_minor,
+              json_escape(run.host.hostname).c_str(), json_escape(run.host.kernel_release).c_str(),
+              run.host.cpu_count, run.host.page_size,
+              format_seconds(std::max(t.last_ts_ns, zero) - zero).c_str(), t.records, t.lost_events,
+              r.complete ? "true" : "false", r.chunks_ok, r.chunks_corrupt, r.bytes_unreadable);
+  for (size_t i = 0; i < r.problems.size(); ++i) {
+    std::printf("%s%s", i ? ", " : "", json_escape(r.problems[i]).c_str());
+  }
+  std::printf("],\n");
+}
+
+void emit(const TextTable& table, Format f, const char* json_key, bool last = true) {
+  switch (f) {
+    case Format::kTable: table.print_aligned(stdout); break;
+    case Format::kCsv: table.print_csv(stdout); break;
+    case Format::kJson:
+      std::printf(" %s: ", json_escape(json_key).c_str());
+      table.print_json_array(stdout);
+      std::printf("%s\n", last ? "}" : ",");
+      break;
+  }
+}
+
+TextTable process_table(const ProcessTable& pt, uint32_t pid, uint64_t zero) {
+  TextTable t({"PID", "PPID", "COMM<", "START", "END", "THR", "FAULTS", "USER", "KERNEL", "READ",
+               "WRITE", "EXEC", "PROT", "NOTPRES", "MAJOR", "MMAP", "MUNMAP", "MPROTECT", "MREMAP",
+               "BRK", "MADVISE", "SHM", "SYSFAIL", "EXIT_MINFLT", "EXIT_MAJFLT", "STATE<", "EXE<"});
+  for (const ProcessInfo& p : pt.processes()) {
+    if (pid && p.pid != pid) continue;
+    const auto& c = p.syscalls.calls;
+    auto at = [&](int kind) { return c[kind - PS_EV_MMAP]; };
+    std::string state = p.exited ? "exited(" + std::to_string(p.exit_code) + ")" : "running";
+    if (p.target) state += ",target";
+    if (!p.forked_in_capture) state += ",pre-existing";
+    t.add_row({num(p.pid), p.ppid ? num(p.ppid) : "-", p.comm.empty() ? "?" : p.comm,
+               rel(p.first_ts_ns, zero), rel(p.last_ts_ns, zero), num(p.threads_seen),
+               num(p.faults.total), num(p.faults.user), num(p.faults.kernel), num(p.faults.read),
+               num(p.faults.write), num(p.faults.exec), num(p.faults.protection),
+               num(p.faults.not_present), num(p.faults.major), num(at(PS_EV_MMAP)),
+               num(at(PS_EV_MUNMAP)), num(at(PS_EV_MPROTECT)), num(at(PS_EV_MREMAP)),
+               num(at(PS_EV_BRK)), num(at(PS_EV_MADVISE)), num(at(PS_EV_SHMAT) + at(PS_EV_SHMDT)),
+               num(p.syscalls.total_failures()),
+               p.threads_exited ? num(p.exit_min_flt) : "-",
+               p.threads_exited ? num(p.exit_maj_flt) : "-", state, p.exe});
+  }
+  return t;
+}
+
+TextTable region_table(const ProcessSpace& ps) {
+  TextTable t({"REGION<", "FAULTS", "USER", "KERNEL", "READ", "WRITE", "EXEC", "PROT", "MAJOR"});
+  for (int k = 0; k <= kVmaKindCount; ++k) {
+    const FaultCounts& f = ps.faults_by_kind[k];
+    if (f.total == 0) continue;
+    t.add_row({k == kVmaKindCount ? "(no vma known)" : vma_kind_name(VmaKind(k)), num(f.total),
+               num(f.user), num(f.kernel), num(f.read), num(f.write), num(f.exec),
+               num(f.protection), num(f.major)});
+  }
+  return t;
+}
+
+TextTable layout_table(const std::vector<VmaUsage>& layout, uint64_t zero) {
+  TextTable t({"START<", "END<", "SIZE", "PERMS<", "KIND<", "FAULTS", "PAGES", "FIRST_TOUCH",
+               "OFFSET", "PATH<", "NOTE<"});
+  for (const VmaUsage& u : layout) {
+    const Vma& v = u.vma;
+    t.add_row({format_hex(v.start), format_hex(v.end), format_bytes(v.size()), perms_string(v),
+               vma_kind_name(v.kind), num(u.faults), num(u.pages_touched),
+               u.first_touch_ns ? rel(u.first_touch_ns, zero) : "-",
+               v.file ? format_hex(v.offset) : "-",
+               v.path.empty() && v.file ? "(fd: path unknown until next snapshot)" : v.path,
+               v.uncertain ? "uncertain" : ""});
+  }
+  return t;
+}
+
+TextTable vmas_table(const SpaceTracker& tr, uint32_t pid, uint64_t zero) {
+  TextTable t({"ID", "ORIGIN<", "CREATED", "ENDED", "START<", "END<", "PERMS<", "KIND<", "FAULTS",
+               "READ", "WRITE", "EXEC", "MAJOR", "COW", "PAGES", "FIRST_TOUCH", "CHANGES",
+               "HISTORY<", "PATH<"});
+  for (const MappingStats& m : tr.mappings()) {
+    if (m.id == 0 || m.pid != pid) continue;
+    std::string history;
+    for (const MappingChange& c : m.changes) {
+      if (c.op == VmaOp::kCreated) continue;
+      if (!history.empty()) history += "; ";
+      history += std::string(vma_op_name(c.op)) + "@" + rel(c.ts_ns, zero);
+      if (c.op == VmaOp::kProtected || c.op == VmaOp::kMoved || c.op == VmaOp::kResized ||
+          c.op == VmaOp::kUnmapped) {
+        history += " " + format_hex(c.start) + "-" + format_hex(c.end);
+      }
+    }
+    t.add_row({num(m.id), m.origin, rel(m.created_ns, zero), m.ended_ns ? rel(m.ended_ns, zero) : "-",
+               format_hex(m.first.start), format_hex(m.first.end), perms_string(m.first),
+               vma_kind_name(m.first.kind), num(m.faults.total), num(m.faults.read),
+               num(m.faults.write), num(m.faults.exec), num(m.faults.major), num(m.cow_faults),
+               num(m.pages_touched), m.first_touch_ns ? rel(m.first_touch_ns, zero) : "-",
+               num(m.changes.size()), history, m.first.path});
+  }
+  return t;
+}
+
+int run_inspect(const InspectOptions& o) {
+  const Format format = o.json ? Format::kJson : o.csv ? Format::kCsv : Format::kTable;
+  const bool detail = o.layout || o.vmas || o.wss;
+  if (detail && o.pid == 0) return fail("--layout, --vmas and --wss need --pid P", kExitUsage);
+  uint64_t at_ns = UINT64_MAX;
+  if (o.layout && o.at != "end") {
+    auto at = parse_duration_ns(o.at);
+    if (!at) return fail("--at: " + at.error().message, kExitUsage);
+    at_ns = at.value();
+  }
+  std::vector<uint64_t> taus;
+  if (o.wss) {
+    auto t = parse_duration_list(o.tau);
+    if (!t) return fail("--tau: " + t.error().message, kExitUsage);
+    taus = t.value();
+    for (uint64_t tau : taus) {
+      if (tau == 0) return fail("--tau: a window must be longer than 0", kExitUsage);
+    }
+  }
+
+  // One pass: everything in it is cheap per record. --at needs time zero
+  // before the pass, which only the first record gives; records before the
+  // cut-off are replayed into a second tracker as they come.
+  ProcessTable table;
+  SpaceTracker tracker;
+  SpaceTracker at_tracker;
+  FaultSampler sampler(o.pid);
+  uint64_t zero = 0;
+  bool zero_known = false;
+  Progress progress;
+  auto run = replay_capture(o.file, [&](const ps_header& h) {
+    progress.tick();
+    table.apply(h);
+    if (!detail && o.pid == 0) return;
+    tracker.apply(h);
+    if (o.wss) sampler.apply(h);
+    if (o.layout && at_ns != UINT64_MAX) {
+      if (!zero_known && h.ts_ns) {
+        zero = h.ts_ns;
+        zero_known = true;
+      }
+      if (h.ts_ns <= zero + at_ns) at_tracker.apply(h);
+    }
+  });
+  if (!run) return fail(run.error().message, kExitUsage);
+  const CaptureTotals& totals = table.totals();
+  const uint64_t t0 = time_zero(run.value(), totals);
+  if (o.layout && at_ns != UINT64_MAX && zero_known && t0 != zero) {
+    // Recording started before the first record: replay again against the real zero.
+    at_tracker = SpaceTracker();
+    auto again = replay_capture(o.file, [&](const ps_header& h) {
+      if (h.ts_ns <= t0 + at_ns) at_tracker.apply(h);
+    });
+    if (!again) return fail(again.error().message, kExitUsage);
+  }
+
+  const ProcessInfo* proc = o.pid ? table.find(o.pid) : nullptr;
+  if (o.pid && !proc) {
+    return fail("no process with pid " + std::to_string(o.pid) + " in " + o.file, kExitUsage);
+  }
+
+  if (format == Format::kJson) print_header_json(o, run.value(), totals, t0);
+  else if (format == Format::kTable) print_header(o, run.value(), totals, t0);
+
+  if (!detail) {
+    TextTable procs = process_table(table, o.pid, t0);
+    if (o.pid && format == Format::kTable) {
+      procs.print_aligned(stdout);
+      const ProcessSpace* ps = tracker.find(o.pid);
+      if (ps) {
+        std::printf("\nfaults by region (attributed to the VMA at fault time):\n");
+        region_table(*ps).print_aligned(stdout);
+        std::printf("\ncopy-on-write faults (write to private writable memory after fork): %" PRIu64
+                    "\nmaps snapshots: %u, compared with the model: %u, mismatches: %u%s%s\n",
+                    ps->cow_faults, ps->snapshots, ps->snapshots_compared,
+                    ps->snapshot_mismatches, ps->last_mismatch.empty() ? "" : " (last: ",
+                    ps->last_mismatch.empty() ? "" : (ps->last_mismatch + ")").c_str());
+      }
+      return kExitOk;
+    }
+    emit(procs, format, "processes");
+    return kExitOk;
+  }
+
+  if (o.layout) {
+    const SpaceTracker& src = at_ns == UINT64_MAX ? tracker : at_tracker;
+    const ProcessSpace* at_ps = src.find(o.pid);
+    if (format == Format::kTable) {
+      std::printf("layout of pid %u (%s) at %s s%s\n", o.pid, proc->comm.c_str(),
+                  at_ns == UINT64_MAX ? rel(totals.last_ts_ns, t0).c_str()
+                                      : format_seconds(at_ns).c_str(),
+                  !at_ps ? ": process not seen yet"
+                  : at_ps->exited ? ": process had exited (last known layout is empty)"
+                  : !at_ps->space.seeded() ? ": no maps snapshot yet, layout from syscalls only (uncertain)"
+                  : at_ps->space.uncertain() ? ": some events were not seen since the last snapshot (uncertain)"
+                  : "");
+    }
+    emit(layout_table(src.layout(o.pid), t0), format, "layout", !(o.vmas || o.wss));
+  }
+  if (o.vmas) {
+    if (format == Format::kTable) {
+      if (o.layout) std::printf("\n");
+      std::printf("VMAs of pid %u over the capture (one row per mapping, followed through splits "
+                  "and moves)\n", o.pid);
+    }
+    emit(vmas_table(tracker, o.pid, t0), format, "vmas", !o.wss);
+  }
+  if (o.wss) {
+    const uint64_t from = std::max(proc->first_ts_ns, t0);
+    const uint64_t to = std::max(proc->last_ts_ns, from + 1);
+    if (format == Format::kTable) {
+      if (o.layout || o.vmas) std::printf("\n");
+      std::printf("working set of pid %u from faults: W(t, tau) = distinct pages faulted in "
+                  "(t - tau, t].\nA LOWER BOUND: pages accessed while present do not fault.\n",
+                  o.pid);
+    }
+    TextTable t({"TAU", "T", "PAGES", "BYTES"});
+    for (uint64_t tau : taus) {
+      for (const WssPoint& p : working_set(sampler, tau, from, to)) {
+        t.add_row({format_seconds(tau), rel(p.t_ns, t0), num(p.pages),
+                   num(p.pages * (run->host.page_size ? run->host.page_size : 4096))});
+      }
+    }
+    emit(t, format, "wss");
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_inspect_command(CLI::App& app, CommandRun& run) {
+  auto opts = std::make_shared<InspectOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "inspect", "Summarise a capture per process; --layout/--vmas/--wss look inside one process");
+  cmd->add_option("file", opts->file, "capture file written by `pagescope record`")->required();
+  cmd->add_option("--pid", opts->pid, "only this process (details: fault regions, COW, snapshots)");
+  auto* json = cmd->add_flag("--json", opts->json, "JSON output");
+  cmd->add_flag("--csv", opts->csv, "CSV output")->excludes(json);
+  cmd->add_flag("--layout", opts->layout, "pmap-like table of the address space (with --pid)");
+  cmd->add_option("--at", opts->at, "time of --layout, from the start of the capture (2.5s, 800ms; default: end)");
+  cmd->add_flag("--vmas", opts->vmas, "every VMA's life: creation, changes, end, faults (with --pid)");
+  cmd->add_flag("--wss", opts->wss, "working set from faults, a lower bound (with --pid)");
+  cmd->add_option("--tau", opts->tau, "working-set windows, comma-separated (default 100ms,1s)");
+  cmd->callback([opts, &run] { run = [opts] { return run_inspect(*opts); }; });
+}
+
+}  // namespace pagescope::app

@@ -1,0 +1,29 @@
+#include "inspector/model/capture_replay.h"
+
+namespace pagescope::model {
+
+namespace {
+Error named(const std::string& path, const std::string& message) {
+  if (message.find(path) != std::string::npos) return Error{message};
+  return Error{path + ": " + message};
+}
+}  // namespace
+
+Result<CaptureRun> replay_capture(const std::string& path,
+                                  const std::function<void(const ps_header&)>& fn) {
+  auto reader = capture::CaptureReader::open(path);
+  if (!reader) return named(path, reader.error().message);
+  Status st = reader->for_each([&](const ps_header& h) {
+    fn(h);
+    return true;
+  });
+  if (!st) return named(path, st.message());
+  CaptureRun run;
+  run.host = reader->host();
+  run.report = reader->report();
+  run.format_major = reader->format_major();
+  run.format_minor = reader->format_minor();
+  return run;
+}
+
+}  // namespace pagescope::model

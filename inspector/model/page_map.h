@@ -1,0 +1,77 @@
+// A flat open-addressing hash map from page number to per-page facts: the
+// fault path looks a page up once per fault without allocating (the table
+// grows by doubling, amortised).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace pagescope::model {
+
+struct PageInfo {
+  uint32_t mapping = 0;      // lineage the page was touched in
+  uint32_t faults = 0;
+  uint64_t first_touch_ns = 0;
+};
+
+class PageMap {
+ public:
+  PageMap() { rehash(1024); }
+
+  // The entry for `page`, inserted (zeroed) when absent; `inserted` says which.
+  PageInfo& get(uint64_t page, bool& inserted) {
+    if ((size_ + 1) * 2 > keys_.size()) rehash(keys_.size() * 2);
+    size_t i = slot(page);
+    inserted = keys_[i] != page;
+    if (inserted) {
+      keys_[i] = page;
+      values_[i] = PageInfo{};
+      ++size_;
+    }
+    return values_[i];
+  }
+
+  template <typename Fn>
+  void for_each(Fn&& fn) const {
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i] != kEmpty) fn(keys_[i], values_[i]);
+    }
+  }
+
+  size_t size() const { return size_; }
+  void clear() { rehash(1024); }
+
+ private:
+  static constexpr uint64_t kEmpty = ~0ull;
+
+  size_t slot(uint64_t page) const {
+    // Fibonacci hashing spreads consecutive pages over the table.
+    size_t i = size_t((page * 0x9E3779B97F4A7C15ull) >> shift_);
+    while (keys_[i] != kEmpty && keys_[i] != page) i = (i + 1) & (keys_.size() - 1);
+    return i;
+  }
+
+  void rehash(size_t capacity) {
+    std::vector<uint64_t> old_keys(capacity, kEmpty);
+    std::vector<PageInfo> old_values(capacity);
+    old_keys.swap(keys_);
+    old_values.swap(values_);
+    shift_ = 64;
+    for (size_t c = capacity; c > 1; c >>= 1) --shift_;
+    size_ = 0;
+    for (size_t i = 0; i < old_keys.size(); ++i) {
+      if (old_keys[i] == kEmpty) continue;
+      size_t j = slot(old_keys[i]);
+      keys_[j] = old_keys[i];
+      values_[j] = old_values[i];
+      ++size_;
+    }
+  }
+
+  std::vector<uint64_t> keys_;
+  std::vector<PageInfo> values_;
+  int shift_ = 54;
+  size_t size_ = 0;
+};
+
+}  // namespace pagescope::model

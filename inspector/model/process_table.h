@@ -1,0 +1,84 @@
+// Per-process summary of a record stream: who ran, for how long, and what
+// their page faults and memory syscalls were. A pid reused after its process
+// exited starts a new entry, so entries are processes, not pids.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "events.h"
+#include "inspector/model/fault_counts.h"
+
+namespace pagescope::model {
+
+// Indexed by kind - PS_EV_MMAP (mmap, munmap, mprotect, mremap, brk, madvise, shmat, shmdt).
+inline constexpr int kMmSyscallKinds = PS_EV_SHMDT - PS_EV_MMAP + 1;
+const char* mm_syscall_name(uint16_t kind);
+
+struct SyscallCounts {
+  std::array<uint64_t, kMmSyscallKinds> calls{};
+  std::array<uint64_t, kMmSyscallKinds> failures{};
+  uint64_t total_calls() const;
+  uint64_t total_failures() const;
+};
+
+struct ProcessInfo {
+  uint32_t pid = 0;
+  uint32_t ppid = 0;            // 0: unknown (process was running before the capture)
+  std::string comm;             // last known
+  std::string exe;              // last exec'd filename, if an exec was seen
+  uint64_t first_ts_ns = 0;
+  uint64_t last_ts_ns = 0;
+  bool forked_in_capture = false;  // its fork was recorded: the capture saw its whole life
+  bool target = false;          // named by the user (record -- cmd, or -p)
+  bool exited = false;
+  int32_t exit_code = 0;
+  uint32_t execs = 0;
+  uint32_t threads_seen = 0;
+  uint32_t threads_exited = 0;
+  FaultCounts faults;
+  SyscallCounts syscalls;
+  // Sums of the per-thread counters the kernel reported at each thread's exit:
+  // its own accounting, to compare with `faults` (only exited threads count).
+  uint64_t exit_min_flt = 0;
+  uint64_t exit_maj_flt = 0;
+};
+
+struct CaptureTotals {
+  uint64_t records = 0;
+  std::array<uint64_t, PS_EV_KIND_MAX> by_kind{};
+  uint64_t first_ts_ns = 0;
+  uint64_t last_ts_ns = 0;
+  uint64_t lost_events = 0;     // records the kernel could not hand over
+  uint64_t unknown_records = 0; // kinds this version does not know
+};
+
+class ProcessTable {
+ public:
+  void apply(const ps_header& record);
+
+  // In order of first appearance.
+  const std::vector<ProcessInfo>& processes() const { return processes_; }
+  // The latest process with this pid, or nullptr.
+  const ProcessInfo* find(uint32_t pid) const;
+  const CaptureTotals& totals() const { return totals_; }
+
+ private:
+  ProcessInfo& process_for(uint32_t pid, uint64_t ts);
+  ProcessInfo& start_process(uint32_t pid, uint64_t ts);
+  void note_thread(ProcessInfo& p, size_t index, uint32_t tid);
+  void apply_status_text(ProcessInfo& p, std::string_view text);
+
+  std::vector<ProcessInfo> processes_;
+  std::unordered_map<uint32_t, size_t> current_;     // pid -> index of its latest entry
+  std::vector<std::unordered_set<uint32_t>> tids_;   // parallel to processes_
+  CaptureTotals totals_;
+  uint64_t lost_sum_ = 0;
+  uint64_t lost_total_max_ = 0;
+};
+
+}  // namespace pagescope::model

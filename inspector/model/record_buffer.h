@@ -1,0 +1,141 @@
+// An in-memory record stream, laid out exactly as records sit in a capture
+// chunk (back to back, 8-byte aligned). Tests and benchmarks build streams
+// with it; the model consumes them through the same `const ps_header&`.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "events.h"
+
+namespace pagescope::model {
+
+class RecordBuffer {
+ public:
+  // Appends a record whose header says its size (text may follow a ps_proc_file).
+  void append(const void* record, size_t size) {
+    const size_t words = (size + 7) / 8;
+    const size_t at = words_.size();
+    words_.resize(at + words, 0);
+    std::memcpy(words_.data() + at, record, size);
+    ++count_;
+  }
+
+  void fault(uint64_t ts, uint32_t pid, uint32_t tid, uint64_t address, uint32_t error_code,
+             uint32_t flags = PS_FAULT_ERR_KNOWN | PS_FAULT_ACCOUNTED, uint64_t ip = 0) {
+    ps_fault f{};
+    f.hdr = header(PS_EV_FAULT, sizeof f, ts, pid, tid);
+    f.address = address;
+    f.ip = ip;
+    f.error_code = error_code;
+    f.flags = flags;
+    append(&f, sizeof f);
+  }
+
+  void syscall(uint16_t kind, uint64_t ts, uint32_t pid, uint32_t tid,
+               std::initializer_list<uint64_t> args, int64_t ret) {
+    ps_mm_syscall s{};
+    s.hdr = header(kind, sizeof s, ts, pid, tid);
+    size_t i = 0;
+    for (uint64_t a : args) if (i < 6) s.args[i++] = a;
+    s.ret = ret;
+    append(&s, sizeof s);
+  }
+
+  void fork(uint64_t ts, uint32_t pid, uint32_t tid, uint32_t child_pid, uint32_t child_tid,
+            uint32_t flags, std::string_view comm = {}) {
+    ps_fork f{};
+    f.hdr = header(PS_EV_FORK, sizeof f, ts, pid, tid);
+    f.child_pid = child_pid;
+    f.child_tid = child_tid;
+    f.flags = flags;
+    copy(f.comm, comm);
+    append(&f, sizeof f);
+  }
+
+  void exec(uint64_t ts, uint32_t pid, uint32_t tid, std::string_view comm,
+            std::string_view filename) {
+    ps_exec e{};
+    e.hdr = header(PS_EV_EXEC, sizeof e, ts, pid, tid);
+    e.old_tid = tid;
+    copy(e.comm, comm);
+    copy(e.filename, filename);
+    append(&e, sizeof e);
+  }
+
+  void exit(uint64_t ts, uint32_t pid, uint32_t tid, bool group_dead, uint64_t min_flt = 0,
+            uint64_t maj_flt = 0, int32_t code = 0, std::string_view comm = {}) {
+    ps_exit e{};
+    e.hdr = header(PS_EV_EXIT, sizeof e, ts, pid, tid);
+    e.exit_code = code;
+    e.flags = group_dead ? PS_EXIT_GROUP_DEAD : 0;
+    e.min_flt = min_flt;
+    e.maj_flt = maj_flt;
+    copy(e.comm, comm);
+    append(&e, sizeof e);
+  }
+
+  void proc_file(uint64_t ts, uint32_t pid, uint32_t which, std::string_view text) {
+    std::vector<char> bytes(sizeof(ps_proc_file) + text.size());
+    ps_proc_file f{};
+    f.hdr = header(PS_EV_PROC_FILE, uint32_t(bytes.size()), ts, pid, pid);
+    f.which = which;
+    f.length = uint32_t(text.size());
+    std::memcpy(bytes.data(), &f, sizeof f);
+    std::memcpy(bytes.data() + sizeof f, text.data(), text.size());
+    append(bytes.data(), bytes.size());
+  }
+
+  void lost(uint64_t ts, uint64_t lost, uint64_t lost_total) {
+    ps_lost l{};
+    l.hdr = header(PS_EV_LOST, sizeof l, ts, 0, 0);
+    l.lost = lost;
+    l.lost_total = lost_total;
+    append(&l, sizeof l);
+  }
+
+  void target(uint64_t ts, uint32_t pid, uint32_t reason = PS_TARGET_COMMAND) {
+    ps_target t{};
+    t.hdr = header(PS_EV_TARGET, sizeof t, ts, pid, pid);
+    t.reason = reason;
+    append(&t, sizeof t);
+  }
+
+  template <typename Fn>
+  void for_each(Fn&& fn) const {
+    size_t at = 0;
+    while (at < words_.size()) {
+      const auto* h = reinterpret_cast<const ps_header*>(words_.data() + at);
+      fn(*h);
+      at += (h->size + 7) / 8;
+    }
+  }
+
+  size_t size() const { return count_; }
+  void clear() { words_.clear(); count_ = 0; }
+
+  static ps_header header(uint16_t kind, uint32_t size, uint64_t ts, uint32_t pid, uint32_t tid) {
+    ps_header h{};
+    h.kind = kind;
+    h.size = size;
+    h.ts_ns = ts;
+    h.pid = pid;
+    h.tid = tid;
+    return h;
+  }
+
+ private:
+  template <size_t N>
+  static void copy(char (&dst)[N], std::string_view s) {
+    const size_t n = s.size() < N - 1 ? s.size() : N - 1;
+    std::memcpy(dst, s.data(), n);
+    dst[n] = '\0';
+  }
+
+  std::vector<uint64_t> words_;
+  size_t count_ = 0;
+};
+
+}  // namespace pagescope::model

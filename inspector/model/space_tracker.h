@@ -1,0 +1,112 @@
+// Rebuilds every traced process's address space from a record stream and
+// attributes each page fault to the VMA it hit.
+//
+// Sources of truth, in order: a /proc/PID/maps snapshot resets a process's
+// space (and is compared with what the model had, to count drift); between
+// snapshots, successful memory syscalls move it forward; fork copies it; exec
+// empties it until the next snapshot. What the model could not see (a process
+// first met mid-way, lost events, shmat of unknown size) marks the space
+// uncertain until the next snapshot instead of guessing silently.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "events.h"
+#include "inspector/model/address_space.h"
+#include "inspector/model/fault_counts.h"
+#include "inspector/model/page_map.h"
+
+namespace pagescope::model {
+
+enum class VmaOp : uint8_t { kCreated, kProtected, kMoved, kResized, kUnmapped, kEnded, kResynced };
+const char* vma_op_name(VmaOp op);
+
+struct MappingChange {
+  uint64_t ts_ns = 0;
+  VmaOp op = VmaOp::kCreated;
+  uint64_t start = 0;
+  uint64_t end = 0;
+  uint8_t perms = 0;
+};
+
+// One lineage: an mmap (or a VMA first seen in a snapshot, a heap, a forked
+// copy) followed through its splits, mprotects and moves until unmapped.
+struct MappingStats {
+  uint32_t id = 0;
+  uint32_t pid = 0;
+  const char* origin = "";   // "mmap", "snapshot", "brk", "fork", "shmat"
+  uint64_t created_ns = 0;
+  uint64_t ended_ns = 0;     // 0: still mapped at the end of the stream
+  Vma first;                 // as created
+  FaultCounts faults;
+  uint64_t pages_touched = 0;  // distinct pages that faulted
+  uint64_t first_touch_ns = 0;
+  uint64_t cow_faults = 0;
+  std::vector<MappingChange> changes;
+};
+
+// Per-process fault totals by region kind; index kVmaKindCount = no VMA known.
+using FaultsByKind = std::array<FaultCounts, kVmaKindCount + 1>;
+
+struct ProcessSpace {
+  uint32_t pid = 0;
+  AddressSpace space;
+  PageMap pages;
+  FaultsByKind faults_by_kind{};
+  uint64_t cow_faults = 0;       // write-protect faults on private writable memory after a fork
+  uint64_t stack_growth = 0;     // faults below [stack] that grew it
+  bool forked = false;           // a fork shares its pages copy-on-write since the last exec
+  bool exited = false;
+  uint64_t exited_ns = 0;
+  uint32_t snapshots = 0;
+  uint32_t snapshots_compared = 0;  // taken while the model was certain
+  uint32_t snapshot_mismatches = 0; // ... and the model disagreed with the kernel
+  std::string last_mismatch;
+};
+
+// One VMA of the current layout with the faults of the pages it holds now.
+struct VmaUsage {
+  Vma vma;
+  uint64_t faults = 0;
+  uint64_t pages_touched = 0;
+  uint64_t first_touch_ns = 0;
+};
+
+class SpaceTracker {
+ public:
+  void apply(const ps_header& record);
+
+  const ProcessSpace* find(uint32_t pid) const;  // live, else the last dead one
+  const std::vector<MappingStats>& mappings() const { return mappings_; }
+  std::vector<VmaUsage> layout(uint32_t pid) const;
+  uint64_t lost_events() const { return lost_; }
+
+  // Called on every change to a lineage (for exports).
+  using ChangeObserver = std::function<void(uint32_t pid, uint32_t mapping, const MappingChange&)>;
+  void set_change_observer(ChangeObserver fn) { observer_ = std::move(fn); }
+
+ private:
+  ProcessSpace& space_for(uint32_t pid);
+  uint32_t new_mapping(uint32_t pid, const char* origin, uint64_t ts, Vma& v);
+  void note(uint32_t mapping, uint64_t ts, VmaOp op, uint64_t start, uint64_t end, uint8_t perms);
+  std::vector<uint32_t> mappings_in(const ProcessSpace& ps, uint64_t start, uint64_t end) const;
+  void end_orphans(const ProcessSpace& ps, const std::vector<uint32_t>& ids, uint64_t ts);
+  void end_all(ProcessSpace& ps, uint64_t ts);
+  void on_fault(const ps_fault& f);
+  void on_syscall(const ps_mm_syscall& s);
+  void on_maps(ProcessSpace& ps, uint64_t ts, std::string_view text);
+
+  std::unordered_map<uint32_t, std::unique_ptr<ProcessSpace>> live_;
+  std::unordered_map<uint32_t, std::unique_ptr<ProcessSpace>> dead_;
+  std::vector<MappingStats> mappings_{1};  // id 0 = none
+  uint64_t lost_ = 0;
+  ChangeObserver observer_;
+};
+
+}  // namespace pagescope::model

@@ -1,0 +1,140 @@
+#include "inspector/model/text_table.h"
+
+#include <cinttypes>
+#include <cstdlib>
+
+namespace pagescope::model {
+
+TextTable::TextTable(std::vector<std::string> columns) {
+  for (std::string& c : columns) {
+    const bool left = !c.empty() && c.back() == '<';
+    if (left) c.pop_back();
+    left_.push_back(left);
+    names_.push_back(std::move(c));
+  }
+}
+
+void TextTable::add_row(std::vector<std::string> cells) {
+  cells.resize(names_.size());
+  rows_.push_back(std::move(cells));
+}
+
+void TextTable::print_aligned(std::FILE* out) const {
+  std::vector<size_t> width(names_.size());
+  for (size_t c = 0; c < names_.size(); ++c) width[c] = names_[c].size();
+  for (const auto& row : rows_) {
+    for (size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      const bool last = c + 1 == cells.size();
+      const size_t pad = width[c] - cells[c].size();
+      if (c) s += "  ";
+      if (!left_[c]) s.append(pad, ' ');
+      s += cells[c];
+      if (left_[c] && !last) s.append(pad, ' ');
+    }
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    std::fprintf(out, "%s\n", s.c_str());
+  };
+  line(names_);
+  for (const auto& row : rows_) line(row);
+}
+
+void TextTable::print_csv(std::FILE* out) const {
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      if (c) s += ',';
+      s += csv_escape(cells[c]);
+    }
+    std::fprintf(out, "%s\n", s.c_str());
+  };
+  line(names_);
+  for (const auto& row : rows_) line(row);
+}
+
+namespace {
+bool looks_numeric(const std::string& s) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  std::strtod(s.c_str(), &end);
+  // Hex addresses and "-" stay strings; plain decimals become numbers.
+  return end == s.c_str() + s.size() && s.find_first_of("xXeEnN") == std::string::npos;
+}
+}  // namespace
+
+void TextTable::print_json_array(std::FILE* out) const {
+  std::fprintf(out, "[");
+  for (size_t r = 0; r < rows_.size(); ++r) {
+    std::fprintf(out, "%s\n  {", r ? "," : "");
+    for (size_t c = 0; c < names_.size(); ++c) {
+      const std::string& v = rows_[r][c];
+      std::fprintf(out, "%s%s: %s", c ? ", " : "", json_escape(names_[c]).c_str(),
+                   looks_numeric(v) ? v.c_str() : json_escape(v).c_str());
+    }
+    std::fprintf(out, "}");
+  }
+  std::fprintf(out, "%s]", rows_.empty() ? "" : "\n");
+}
+
+std::string json_escape(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += char(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string csv_escape(std::string_view s) {
+  if (s.find_first_of(",\"\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string format_seconds(uint64_t ns) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", double(ns) / 1e9);
+  return buf;
+}
+
+std::string format_bytes(uint64_t bytes) {
+  const char* units = "BKMGTP";
+  double v = double(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 5) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  if (u == 0) std::snprintf(buf, sizeof buf, "%" PRIu64 "B", bytes);
+  else std::snprintf(buf, sizeof buf, "%.1f%c", v, units[u]);
+  return buf;
+}
+
+std::string format_hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%" PRIx64, v);
+  return buf;
+}
+
+}  // namespace pagescope::model

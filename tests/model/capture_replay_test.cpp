@@ -1,0 +1,153 @@
+// The model reads capture files through CaptureReader exactly as it reads
+// in-memory streams; `pagescope inspect` reports on them.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "capture_file.h"
+#include "inspector/model/capture_replay.h"
+#include "inspector/model/process_table.h"
+#include "inspector/model/space_tracker.h"
+
+using namespace pagescope;
+using namespace pagescope::model;
+using pagescope::model::testing::temp_path;
+using pagescope::model::testing::write_capture;
+
+namespace {
+
+RecordBuffer sample_stream() {
+  RecordBuffer b;
+  b.target(1000, 300);
+  b.proc_file(1100, 300, PS_PROC_MAPS,
+              "555500000000-555500001000 r-xp 00000000 08:01 77 /usr/bin/demo\n"
+              "7f0000000000-7f0000010000 rw-p 00000000 00:00 0 \n");
+  for (int i = 0; i < 23; ++i) b.fault(2000 + i, 300, 300, 0x7f0000000000 + 4096 * (i % 16), PS_PF_USER | PS_PF_WRITE);
+  b.syscall(PS_EV_MMAP, 3000, 300, 300, {0, 8192, 3, 0x22, ~0ull, 0}, 0x7f1000000000);
+  b.fork(4000, 300, 300, 301, 301, 0, "demo");
+  for (int i = 0; i < 5; ++i) b.fault(5000 + i, 301, 301, 0x7f0000000000 + 4096 * i, PS_PF_USER | PS_PF_WRITE | PS_PF_PROT);
+  b.exit(6000, 301, 301, true, 5, 0);
+  b.lost(6500, 3, 3);
+  b.exit(7000, 300, 300, true, 23, 0);
+  return b;
+}
+
+std::string run_command(const std::string& cmd, int& status) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  status = pclose(p);
+  status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+// The whitespace-separated cells of the table row whose first cell is `first`.
+std::vector<std::string> row_of(const std::string& out, const std::string& first) {
+  std::istringstream lines(out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream cells(line);
+    std::vector<std::string> row;
+    std::string cell;
+    while (cells >> cell) row.push_back(cell);
+    if (!row.empty() && row[0] == first) return row;
+  }
+  return {};
+}
+
+std::string pagescope_binary() { return std::string(PAGESCOPE_BINARY_DIR) + "/app/pagescope"; }
+
+}  // namespace
+
+TEST(CaptureReplay, FileGivesTheSameModelAsTheStream) {
+  const RecordBuffer stream = sample_stream();
+  const std::string path = temp_path("replay.psc");
+  write_capture(path, stream);
+
+  ProcessTable direct;
+  stream.for_each([&](const ps_header& h) { direct.apply(h); });
+  ProcessTable from_file;
+  SpaceTracker tracker;
+  auto run = replay_capture(path, [&](const ps_header& h) {
+    from_file.apply(h);
+    tracker.apply(h);
+  });
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  EXPECT_TRUE(run->report.complete);
+  EXPECT_EQ(run->host.hostname, "testhost");
+  EXPECT_EQ(from_file.totals().records, stream.size());
+  ASSERT_EQ(from_file.processes().size(), direct.processes().size());
+  for (size_t i = 0; i < direct.processes().size(); ++i) {
+    EXPECT_EQ(from_file.processes()[i].pid, direct.processes()[i].pid);
+    EXPECT_EQ(from_file.processes()[i].faults.total, direct.processes()[i].faults.total);
+    EXPECT_EQ(from_file.processes()[i].exit_min_flt, direct.processes()[i].exit_min_flt);
+  }
+  EXPECT_EQ(from_file.find(300)->faults.total, 23u);
+  EXPECT_EQ(from_file.totals().lost_events, 3u);
+  ASSERT_NE(tracker.find(301), nullptr);
+  EXPECT_EQ(tracker.find(301)->cow_faults, 5u);
+  std::remove(path.c_str());
+}
+
+TEST(CaptureReplay, NotACaptureIsAnErrorNamingTheFile) {
+  const std::string path = temp_path("garbage.psc");
+  std::ofstream(path) << "this is not a capture file, just some text long enough for a header";
+  auto run = replay_capture(path, [](const ps_header&) {});
+  ASSERT_FALSE(run.ok());
+  EXPECT_NE(run.error().message.find(path), std::string::npos) << run.error().message;
+  auto missing = replay_capture(path + ".missing", [](const ps_header&) {});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find(".missing"), std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST(InspectCommand, SummaryTableJsonAndBadFile) {
+  if (access(pagescope_binary().c_str(), X_OK) != 0) {
+    GTEST_SKIP() << "no " << pagescope_binary() << " (build the pagescope target)";
+  }
+  const std::string path = temp_path("inspect.psc");
+  write_capture(path, sample_stream());
+  int status = -1;
+  std::string out = run_command(pagescope_binary() + " inspect " + path, status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("LOST      3 EVENTS"), std::string::npos) << out;
+  EXPECT_NE(out.find("testhost"), std::string::npos) << out;
+  // One row per process: pid 300 with 23 faults, its child 301 with 5.
+  const auto header = row_of(out, "PID");
+  const auto parent = row_of(out, "300");
+  const auto child = row_of(out, "301");
+  ASSERT_GT(header.size(), 7u) << out;
+  const size_t faults = std::find(header.begin(), header.end(), "FAULTS") - header.begin();
+  const size_t prot = std::find(header.begin(), header.end(), "PROT") - header.begin();
+  ASSERT_GT(parent.size(), prot) << out;  // the last cell (EXE) may be empty
+  ASSERT_GT(child.size(), prot) << out;
+  EXPECT_EQ(parent[faults], "23");
+  EXPECT_EQ(child[faults], "5");
+  EXPECT_EQ(child[prot], "5");
+  EXPECT_EQ(child[1], "300");  // PPID
+
+  out = run_command(pagescope_binary() + " inspect --json " + path, status);
+  EXPECT_EQ(status, 0);
+  EXPECT_NE(out.find("\"lost_events\": 3"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"FAULTS\": 23"), std::string::npos) << out;
+
+  out = run_command(pagescope_binary() + " inspect --csv " + path, status);
+  EXPECT_EQ(status, 0);
+  EXPECT_NE(out.find("PID,PPID,COMM"), std::string::npos) << out;
+
+  out = run_command(pagescope_binary() + " inspect " + path + ".nope 2>&1", status);
+  EXPECT_EQ(status, 2);
+  EXPECT_NE(out.find(path + ".nope"), std::string::npos) << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+  std::remove(path.c_str());
+}

@@ -1,0 +1,177 @@
+// pagescope mrc: miss ratio as a function of memory size, for LRU exactly in
+// one pass, optionally estimated by SHARDS sampling, and for any other policy
+// by a sweep over sizes on all cores.
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/command.h"
+#include "simulator/cli_options.h"
+#include "simulator/mrc.h"
+#include "simulator/policies/registry.h"
+#include "simulator/svg_plot.h"
+#include "simulator/table.h"
+#include "simulator/units.h"
+
+namespace pagescope::app {
+
+namespace {
+
+struct MrcOptions {
+  sim::TraceFileOptions trace;
+  std::string policies = "lru";
+  std::string memory, frames;
+  int points = 40;
+  double shards_rate = 0;
+  uint64_t shards_size = 0;
+  std::string svg, mark;
+  unsigned threads = 0;
+  uint64_t seed = 1;
+  bool json = false, csv = false;
+};
+
+int fail(const std::string& msg) {
+  std::fprintf(stderr, "pagescope mrc: %s\n", msg.c_str());
+  return kExitUsage;
+}
+
+std::string ratio(double r) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", r);
+  return buf;
+}
+
+int run_mrc(const MrcOptions& o) {
+  auto policies = sim::policies::parse_policy_list(o.policies);
+  if (!policies) return fail(policies.error().message);
+  auto page_size = sim::parse_byte_size(o.trace.page_size);
+  if (!page_size || *page_size == 0) return fail("--page-size: not a positive size: '" + o.trace.page_size + "'");
+  if (!o.memory.empty() && !o.frames.empty()) return fail("give at most one of --frames or --memory");
+  if (o.points < 2) return fail("--points must be at least 2");
+  if (o.shards_rate < 0 || o.shards_rate > 1) return fail("--shards: rate must be in (0, 1]");
+  std::optional<sim::PlotMarker> marker;
+  if (!o.mark.empty()) {
+    // SIZE:RATIO[:label], SIZE in bytes (with suffix) like --memory.
+    size_t c1 = o.mark.find(':');
+    if (c1 == std::string::npos) return fail("--mark: expected SIZE:MISS_RATIO[:label], e.g. 64M:0.12");
+    size_t c2 = o.mark.find(':', c1 + 1);
+    auto bytes = sim::parse_byte_size(o.mark.substr(0, c1));
+    char* end = nullptr;
+    std::string r = o.mark.substr(c1 + 1, c2 == std::string::npos ? std::string::npos : c2 - c1 - 1);
+    double mr = std::strtod(r.c_str(), &end);
+    if (!bytes || r.empty() || *end != '\0' || mr < 0 || mr > 1)
+      return fail("--mark: expected SIZE:MISS_RATIO[:label] with 0 <= ratio <= 1, got '" + o.mark + "'");
+    marker = sim::PlotMarker{*bytes / *page_size, mr,
+                             c2 == std::string::npos ? std::string("measured") : o.mark.substr(c2 + 1)};
+  }
+
+  auto trace = sim::load_trace_file(o.trace);
+  if (!trace) return fail(trace.error().message);
+
+  std::vector<uint64_t> sizes;
+  if (!o.memory.empty() || !o.frames.empty()) {
+    auto list = sim::parse_size_list(o.memory.empty() ? o.frames : o.memory, !o.memory.empty());
+    if (!list) return fail(list.error().message);
+    for (uint64_t s : *list) {
+      uint64_t f = o.memory.empty() ? s : s / *page_size;
+      if (f == 0 || f > UINT32_MAX) return fail("size " + std::to_string(s) + " gives " + std::to_string(f) + " frames; need 1..4294967295");
+      sizes.push_back(f);
+    }
+  } else {
+    sizes = sim::default_sizes(trace->distinct_pages(), o.points);
+  }
+
+  sim::ProgressLine progress("mrc");
+  std::vector<sim::MissRatioCurve> curves;
+  std::vector<std::string> notes;
+  for (const auto* p : *policies) {
+    if (std::string(p->name) == "lru") {
+      progress.set_what("mrc lru (one pass)");
+      auto d = sim::lru_stack_distances(*trace, progress.callback());
+      curves.push_back(sim::exact_lru_mrc(d, sizes));
+      curves.back().label = "lru";
+    } else {
+      progress.set_what(std::string("mrc ") + p->name + " (sweep, " + std::to_string(sizes.size()) + " sizes)");
+      curves.push_back(sim::sweep_mrc(*trace, *p, sizes, o.seed, o.threads, progress.callback()));
+    }
+  }
+  if (o.shards_rate > 0 || o.shards_size > 0) {
+    sim::ShardsConfig cfg;
+    cfg.rate = o.shards_rate > 0 ? o.shards_rate : 0.01;
+    cfg.max_samples = o.shards_size;
+    cfg.seed = o.seed;
+    auto s = sim::shards(*trace, cfg);
+    char label[64];
+    std::snprintf(label, sizeof label, "lru shards %.3g%%", 100 * s.final_rate);
+    curves.push_back(sim::curve_from(s.scaled, sizes, label));
+    char note[256];
+    std::snprintf(note, sizeof note,
+                  "SHARDS %s: %llu of %zu references sampled (rate %.4g), %llu pages; "
+                  "estimate, not exact (see docs/simulator.md for its measured error)",
+                  cfg.max_samples ? "fixed-size" : "fixed-rate", static_cast<unsigned long long>(s.sampled_refs),
+                  trace->size(), s.final_rate, static_cast<unsigned long long>(s.sampled_pages));
+    notes.push_back(note);
+  }
+  progress.done();
+
+  sim::Table table;
+  table.add_column("frames", true);
+  table.add_column("memory", true);
+  for (const auto& c : curves) table.add_column(c.label, true);
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    std::vector<std::string> row = {std::to_string(sizes[i]), sim::format_bytes(sizes[i] * *page_size)};
+    for (const auto& c : curves) row.push_back(ratio(c.points[i].miss_ratio));
+    table.add_row(std::move(row));
+  }
+  if (o.json) {
+    table.print_json(stdout);
+  } else if (o.csv) {
+    table.print_csv(stdout);
+  } else {
+    std::printf("%s: %zu references, %u distinct pages (%s each); miss ratio by memory size\n",
+                o.trace.path.c_str(), trace->size(), trace->distinct_pages(),
+                sim::format_bytes(*page_size).c_str());
+    table.print_aligned(stdout);
+    for (const auto& n : notes) std::printf("%s\n", n.c_str());
+  }
+  for (const auto& n : notes)
+    if (o.json || o.csv) std::fprintf(stderr, "%s\n", n.c_str());
+  if (!o.svg.empty()) {
+    sim::PlotOptions plot;
+    plot.title = "miss ratio: " + o.trace.path;
+    plot.page_size = *page_size;
+    plot.marker = marker;
+    auto st = sim::write_mrc_svg(curves, plot, o.svg);
+    if (!st) {
+      std::fprintf(stderr, "pagescope mrc: %s\n", st.message().c_str());
+      return kExitFailure;
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_mrc_command(CLI::App& root, CommandRun& run) {
+  auto o = std::make_shared<MrcOptions>();
+  CLI::App* cmd = root.add_subcommand(
+      "mrc", "miss-ratio curves: exact one-pass LRU, SHARDS sampling, sweeps for other policies");
+  sim::add_trace_options(cmd, o->trace);
+  cmd->add_option("--policy,-p", o->policies, "comma-separated policies (lru is exact in one pass; others are swept)");
+  cmd->add_option("--memory,-m", o->memory, "sizes to report, e.g. 16M,32M,64M (default: --points sizes, log-spaced)");
+  cmd->add_option("--frames", o->frames, "sizes to report in frames");
+  cmd->add_option("--points", o->points, "number of log-spaced sizes when none are given (default 40)");
+  cmd->add_option("--shards", o->shards_rate, "add a SHARDS estimate of the LRU curve at this sampling rate, e.g. 0.01");
+  cmd->add_option("--shards-size", o->shards_size, "SHARDS fixed-size: keep at most this many sampled pages");
+  cmd->add_option("--svg", o->svg, "draw the curves into this SVG file");
+  cmd->add_option("--mark", o->mark, "mark a measured point on the SVG: SIZE:MISS_RATIO[:label], e.g. 64M:0.12:real");
+  cmd->add_option("--threads", o->threads, "threads for sweeps (default: all cores)");
+  cmd->add_option("--seed", o->seed, "seed for randomized policies and the SHARDS hash");
+  cmd->add_flag("--json", o->json, "JSON output");
+  cmd->add_flag("--csv", o->csv, "CSV output");
+  cmd->callback([o, &run] { run = [o] { return run_mrc(*o); }; });
+}
+
+}  // namespace pagescope::app

@@ -1,0 +1,59 @@
+// Command-line pieces shared by the simulator's subcommands (replay, mrc,
+// convert). Header-only and included only by app/cmd_*.cpp, so the simulator
+// library itself does not depend on CLI11.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "simulator/engine.h"
+#include "simulator/trace_file.h"
+
+namespace pagescope::sim {
+
+inline void add_trace_options(CLI::App* cmd, TraceFileOptions& o) {
+  cmd->add_option("trace", o.path, "trace file (plain or .gz for text formats)")->required();
+  cmd->add_option("--format,-f", o.format,
+                  "trace format: " + traces::format_names() + " (default: guessed from the name)");
+  cmd->add_option("--page-size", o.page_size,
+                  "bytes per page for address traces (4K default; 2M to ask what huge pages would do)");
+  cmd->add_option("--csv-columns", o.source.csv_columns,
+                  "csv: 0-based column map, e.g. addr=1,op=0 or page=0,op=2,pid=3");
+  cmd->add_flag("--csv-header", o.source.csv_header, "csv: skip the first line");
+  cmd->add_option("--pid", o.source.pid, "capture: only this process");
+}
+
+// "\r<what> 42%" on stderr, only when stderr is a terminal.
+class ProgressLine {
+ public:
+  explicit ProgressLine(std::string what) : what_(std::move(what)), tty_(isatty(2) == 1) {}
+  ~ProgressLine() { done(); }
+  Progress callback() {
+    if (!tty_) return {};
+    return [this](uint64_t done, uint64_t total) {
+      int pct = total ? int(100.0 * double(done) / double(total)) : 100;
+      if (pct == last_) return;
+      last_ = pct;
+      std::fprintf(stderr, "\r%s %3d%%", what_.c_str(), pct);
+      std::fflush(stderr);
+      shown_ = true;
+    };
+  }
+  void set_what(std::string what) { what_ = std::move(what); last_ = -1; }
+  void done() {
+    if (shown_) std::fprintf(stderr, "\r\033[K");
+    shown_ = false;
+  }
+
+ private:
+  std::string what_;
+  bool tty_;
+  bool shown_ = false;
+  int last_ = -1;
+};
+
+}  // namespace pagescope::sim

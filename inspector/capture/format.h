@@ -80,7 +80,7 @@ static_assert(offsetof(ChunkFrame, crc) == 44);
 
 // Limits a reader enforces before allocating: larger values mean corruption.
 inline constexpr uint32_t kMaxRecordBytes = 16u << 20;
-inline constexpr uint32_t kMaxChunkBytes = 128u << 20;  // payload, encoded and raw lengths
+inline constexpr uint32_t kMaxChunkBytes = 256u << 20;  // payload, encoded and raw lengths
 
 // "PSIX": the chunk index written by close().
 inline constexpr uint32_t kFooterMagic = 0x58495350;

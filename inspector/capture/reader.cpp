@@ -68,45 +68,43 @@ struct CaptureReader::Impl {
     return end;
   }
 
-  // Reads and checks the frame at `pos`; on success `frame` and `payload` hold it.
-  // Otherwise returns why, and sets `truncated` when the bytes look like the
-  // start of a frame the file ends in the middle of.
-  bool read_frame(uint64_t pos, uint64_t end, format::ChunkFrame& frame, std::string& why, bool& truncated) {
-    truncated = false;
+  enum class Damage { kNone, kCorrupt, kTruncated, kFooterCut };
+
+  // Reads and checks the frame at `pos`; on success (kNone) `frame` and
+  // `payload` hold it. kTruncated: the bytes look like the start of a frame
+  // the file ends in the middle of; kFooterCut: likewise for the footer.
+  Damage read_frame(uint64_t pos, uint64_t end, format::ChunkFrame& frame, std::string& why) {
     const uint64_t room = end - pos;
     // A footer here means close() was cut short; it is a truncated tail too.
     uint8_t head[4] = {};
     size_t n = static_cast<size_t>(std::min<uint64_t>(room, 4));
     if (read_exact(fd, head, n, pos) && std::memcmp(head, kFooterMagicBytes, n) == 0 &&
         std::memcmp(head, kChunkMagicBytes, n) != 0) {
-      truncated = true;
-      why = "incomplete footer (the file was cut short while closing)";
-      return false;
+      why = "incomplete (the file was cut short while closing)";
+      return Damage::kFooterCut;
     }
     if (room < kFrameBytes) {
-      truncated = std::memcmp(head, kChunkMagicBytes, n) == 0;
       why = "truncated frame header (" + std::to_string(room) + " of " + std::to_string(kFrameBytes) + " bytes)";
-      return false;
+      return std::memcmp(head, kChunkMagicBytes, n) == 0 ? Damage::kTruncated : Damage::kCorrupt;
     }
     if (!read_exact(fd, &frame, kFrameBytes, pos)) {
       why = std::string("read error: ") + std::strerror(errno);
-      return false;
+      return Damage::kCorrupt;
     }
     if (auto st = ChunkDecoder::check_header(frame, room - kFrameBytes); !st) {
-      truncated = ChunkDecoder::check_header(frame, UINT64_MAX).ok();
       why = st.message();
-      return false;
+      return ChunkDecoder::check_header(frame, UINT64_MAX).ok() ? Damage::kTruncated : Damage::kCorrupt;
     }
     payload.resize(frame.payload_len);
     if (!read_exact(fd, payload.data(), payload.size(), pos + kFrameBytes)) {
       why = std::string("read error: ") + std::strerror(errno);
-      return false;
+      return Damage::kCorrupt;
     }
     if (!ChunkDecoder::crc_matches(frame, payload)) {
       why = "CRC mismatch";
-      return false;
+      return Damage::kCorrupt;
     }
-    return true;
+    return Damage::kNone;
   }
 
   // Walks the frames in [begin, end), reporting and skipping bad stretches by
@@ -119,8 +117,8 @@ struct CaptureReader::Impl {
     while (pos < end) {
       format::ChunkFrame frame{};
       std::string why;
-      bool truncated = false;
-      if (read_frame(pos, end, frame, why, truncated)) {
+      Damage damage = read_frame(pos, end, frame, why);
+      if (damage == Damage::kNone) {
         if (!on_chunk(ordinal, pos, frame)) return false;
         pos += kFrameBytes + frame.payload_len;
         ++ordinal;
@@ -128,9 +126,11 @@ struct CaptureReader::Impl {
       }
       uint64_t next = find_magic(pos + 1, end);
       report.bytes_unreadable += next - pos;
-      if (next == end && truncated) {
-        report.problems.push_back(at_offset(ordinal, pos) + ": " + why + "; the file ends inside it (" +
-                                  std::to_string(end - pos) + " bytes lost)");
+      if (next == end && damage != Damage::kCorrupt) {
+        std::string what = damage == Damage::kFooterCut ? "footer at offset " + std::to_string(pos)
+                                                        : at_offset(ordinal, pos);
+        report.problems.push_back(what + ": " + why + "; the file ends inside it (" + std::to_string(end - pos) +
+                                  " bytes lost)");
         return true;
       }
       ++report.chunks_corrupt;
@@ -264,8 +264,7 @@ Status CaptureReader::for_each_between(uint64_t from_ns, uint64_t to_ns,
     if (c.last_ts_ns < from_ns || c.first_ts_ns >= to_ns) continue;
     format::ChunkFrame f{};
     std::string why;
-    bool truncated = false;
-    if (c.offset > r.data_end || !r.read_frame(c.offset, r.data_end, f, why, truncated)) {
+    if (c.offset > r.data_end || r.read_frame(c.offset, r.data_end, f, why) != Impl::Damage::kNone) {
       ++r.report.chunks_corrupt;
       r.report.problems.push_back(at_offset(i, c.offset) + ": " + (why.empty() ? "outside the file" : why));
       continue;

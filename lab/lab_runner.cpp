@@ -247,7 +247,8 @@ LabResult LabRunner::Run() {
   report.swap_state_restored = ActiveSwaps() == report.other_swaps;
   report.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   result.report = report;
-  if (!report.capture_note.empty()) result.notes.push_back(report.capture_note);
+  // Only worth a line of its own when a capture was asked for and not written.
+  if (!o_.capture_path.empty() && !report.recorded) result.notes.push_back(report.capture_note);
 
   if (!cg_down) return result.failure = LabFailure::kFailed, result.error = "teardown: " + cg_down.message(), result;
   if (!zram_down)
@@ -264,7 +265,14 @@ LabResult LabRunner::Run() {
                    "; the lab was torn down";
   } else if (report.outcome.exit_code != 0) {
     result.failure = LabFailure::kFailed;
-    result.error = "the workload exited with status " + std::to_string(report.outcome.exit_code);
+    result.error = std::string(report.recorded ? "pagescope record" : "the workload") + " exited with status " +
+                   std::to_string(report.outcome.exit_code) +
+                   (report.cgroup.oom_kills ? " after the OOM killer struck in the cgroup" : "");
+  } else if (!report.outcome.reported) {
+    // Recording: the recorder exited cleanly but its child did not finish.
+    result.failure = LabFailure::kFailed;
+    result.error = "the workload ended without writing its report" +
+                   std::string(report.cgroup.oom_kills ? " (killed by the OOM killer)" : "");
   } else if (!report.swap_state_restored) {
     result.failure = LabFailure::kFailed;
     result.error = "teardown: /proc/swaps differs from before the lab started";

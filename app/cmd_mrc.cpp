@@ -105,7 +105,7 @@ int run_mrc(const MrcOptions& o) {
     auto s = sim::shards(*trace, cfg);
     char label[64];
     std::snprintf(label, sizeof label, "lru shards %.3g%%", 100 * s.final_rate);
-    curves.push_back(sim::curve_from(s.scaled, sizes, label));
+    curves.push_back(sim::curve_from(s, sizes, label));
     char note[256];
     std::snprintf(note, sizeof note,
                   "SHARDS %s: %llu of %zu references sampled (rate %.4g), %llu pages; "

@@ -52,7 +52,11 @@ struct ShardsConfig {
 };
 
 struct ShardsResult {
-  StackDistances scaled;    // distances already scaled to full-trace units
+  // Weighted histogram over scaled distances (full-trace units): each sampled
+  // reference weighs 1/rate at the time it was seen.
+  std::vector<double> weight_at;
+  double cold_weight = 0;
+  double total_weight = 0;  // the denominator: references (fixed-rate, SHARDS_adj) or total weight (fixed-size)
   double final_rate = 0;
   uint64_t sampled_refs = 0;
   uint64_t sampled_pages = 0;
@@ -61,8 +65,10 @@ struct ShardsResult {
 // SHARDS_adj: the expected sampled count (rate x references) is reconciled with
 // the actual one by adjusting the smallest-distance bucket, as in the paper.
 ShardsResult shards(const Trace& trace, const ShardsConfig& config);
-// Curve from a (scaled) histogram: miss ratio at each size.
+// Curves from a histogram: miss ratio at each size.
 MissRatioCurve curve_from(const StackDistances& d, const std::vector<uint64_t>& sizes,
+                          std::string label);
+MissRatioCurve curve_from(const ShardsResult& s, const std::vector<uint64_t>& sizes,
                           std::string label);
 
 // Sizes to plot for a trace: `count` sizes from 1 to the distinct page count,

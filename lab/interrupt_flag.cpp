@@ -19,11 +19,13 @@ InterruptFlag::InterruptFlag() {
   sa.sa_flags = 0;
   sigaction(SIGINT, &sa, &old_int_);
   sigaction(SIGTERM, &sa, &old_term_);
+  sigaction(SIGHUP, &sa, &old_hup_);
 }
 
 InterruptFlag::~InterruptFlag() {
   sigaction(SIGINT, &old_int_, nullptr);
   sigaction(SIGTERM, &old_term_, nullptr);
+  sigaction(SIGHUP, &old_hup_, nullptr);
 }
 
 bool InterruptFlag::raised() const { return g_caught_signal != 0; }

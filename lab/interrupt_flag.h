@@ -1,4 +1,4 @@
-// SIGINT/SIGTERM while the lab runs: the handler only records the signal; the
+// SIGINT/SIGTERM/SIGHUP while the lab runs: the handler only records the signal; the
 // lab's wait loop sees it, stops the workload and tears everything down in
 // ordinary code. (A signal handler cannot safely swapoff or rmdir.)
 #pragma once
@@ -9,7 +9,7 @@ namespace pagescope::lab {
 
 class InterruptFlag {
  public:
-  // Installs handlers for SIGINT and SIGTERM without SA_RESTART, so a blocking
+  // Installs handlers for SIGINT, SIGTERM and SIGHUP (terminal closed) without SA_RESTART, so a blocking
   // wait returns EINTR promptly; the previous handlers return on destruction.
   InterruptFlag();
   ~InterruptFlag();
@@ -22,6 +22,7 @@ class InterruptFlag {
  private:
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
+  struct sigaction old_hup_ {};
 };
 
 }  // namespace pagescope::lab

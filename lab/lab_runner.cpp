@@ -255,7 +255,8 @@ LabResult LabRunner::Run() {
     return result.failure = LabFailure::kFailed, result.error = "teardown: " + zram_down.message(), result;
   if (Interrupted()) {
     result.failure = LabFailure::kInterrupted;
-    result.error = std::string("interrupted by ") + (interrupt_->signal_number() == SIGTERM ? "SIGTERM" : "SIGINT") +
+    int sig = interrupt_->signal_number();
+    result.error = std::string("interrupted by ") + (sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "SIGINT") +
                    "; the workload was stopped and the lab torn down";
   } else if (report.outcome.signal) {
     result.failure = LabFailure::kFailed;

@@ -96,6 +96,9 @@ pid_t LabKernelTest::StartLab(const std::vector<std::string>& args) {
   cargv.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
+    // Its own process group, as a shell gives a foreground job, so a test
+    // can deliver "Ctrl-C" to the lab and its workload at once.
+    ::setpgid(0, 0);
     int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(out, 1);

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <sstream>
 
 #include "lab/sys_file.h"
@@ -52,8 +53,7 @@ TEST_P(LabInterruptTest, InterruptedLabStopsWorkloadAndTearsDown) {
   ASSERT_EQ(::kill(lab, sig), 0);
   ChildResult r = WaitLab(lab, 30);
   EXPECT_EQ(r.exit_code, 130) << r.err;
-  EXPECT_NE(r.err.find(sig == SIGINT ? "interrupted by SIGINT" : "interrupted by SIGTERM"), std::string::npos)
-      << r.err;
+  EXPECT_NE(r.err.find(std::string("interrupted by SIG") + sigabbrev_np(sig)), std::string::npos) << r.err;
   // The lab reaped it: the pid is gone (or reused by an unrelated process).
   EXPECT_FALSE(PathExists("/proc/" + std::to_string(workload) + "/cmdline") &&
                ReadSysFile("/proc/" + std::to_string(workload) + "/cmdline")->find("ps-pressure") !=
@@ -62,10 +62,22 @@ TEST_P(LabInterruptTest, InterruptedLabStopsWorkloadAndTearsDown) {
   EXPECT_TRUE(ZramDeviceFree(device));
 }
 
-INSTANTIATE_TEST_SUITE_P(Signals, LabInterruptTest, ::testing::Values(SIGINT, SIGTERM),
+INSTANTIATE_TEST_SUITE_P(Signals, LabInterruptTest, ::testing::Values(SIGINT, SIGTERM, SIGHUP),
                          [](const ::testing::TestParamInfo<int>& info) {
-                           return std::string(info.param == SIGINT ? "SIGINT" : "SIGTERM");
+                           return std::string("SIG") + sigabbrev_np(info.param);
                          });
+
+TEST_F(LabTeardownTest, CtrlCReachingLabAndWorkloadTearsDown) {
+  // A terminal's Ctrl-C signals the whole foreground process group: the
+  // workload dies of SIGINT at the same moment the lab is told to stop.
+  pid_t lab = StartLab(kPressureRun);
+  ASSERT_GT(WaitForWorkloadUnderPressure(lab, 15), 0);
+  ASSERT_EQ(::kill(-lab, SIGINT), 0);
+  ChildResult r = WaitLab(lab, 30);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_NE(r.err.find("interrupted by SIGINT"), std::string::npos) << r.err;
+  ExpectNothingLeftBehind();
+}
 
 TEST_F(LabTeardownTest, NormalRunPrintsTheTableAndLeavesNothingBehind) {
   ChildResult r = RunLab({"--limit", "32M", "--swap", "zram:lz4:256M", "--workload", "loop", "--seconds", "2"});

@@ -293,8 +293,8 @@ void draw_status(Explorer& ex, Canvas& c, int row) {
     return;
   }
   std::string hints = ex.view() == Explorer::View::Table
-                          ? "Enter detail  / filter  F6 < > sort  P M F  space pause  <- -> step  +/- interval"
-                          : "Esc back  Up/Down scroll  space pause  <- -> step  Home/End  g go to";
+                          ? "Enter detail  / filter  F6 <> sort  space pause  <- -> step  +- rate  ? help"
+                          : "Esc back  Up/Down scroll  space pause  <- -> step  Home/End  g go to  ? help";
   if (!ex.table().filter().empty()) hints = "filter \"" + ex.table().filter() + "\"  " + hints;
   c.put(row, 0, hints, Style::Dim);
 }

@@ -1,8 +1,11 @@
 // libCacheSim's oracleGeneral binary trace: packed little-endian 24-byte
 // records { u32 clock_time; u64 obj_id; u32 obj_size; i64 next_access_vtime }
-// with next_access_vtime = index of the object's next request, -1 = never
-// (libCacheSim traceReader/customizedReader/oracle/oracleGeneralBin.h).
-// obj_id is taken as the page number; there are no writes in this format.
+// with next_access_vtime = 1-based virtual time (request number) of the
+// object's next request, -1 = never (libCacheSim
+// traceReader/customizedReader/oracle/oracleGeneralBin.h; the 1-based vtime is
+// what the published cloudPhysics sample holds). Each record is one reference
+// to obj_id, taken as the page number (object-level, as libCacheSim counts it;
+// obj_size is not split into pages); there are no writes in this format.
 #include <cstdio>
 #include <cerrno>
 #include <cstring>
@@ -66,13 +69,13 @@ Result<std::unique_ptr<ReferenceSource>> open_oracle_general(const std::string& 
 }
 
 // clock_time is the reference index, obj_size the page size, next_access_vtime
-// computed exactly (so libCacheSim's Belady reads it directly).
+// computed exactly, 1-based like libCacheSim's (so its Belady reads it directly).
 Status write_oracle_general(const Trace& trace, const std::string& path) {
   std::vector<int64_t> next(trace.size(), -1);
   std::vector<int64_t> seen(trace.distinct_pages(), -1);
   for (size_t i = trace.size(); i-- > 0;) {
     next[i] = seen[trace.refs[i]];
-    seen[trace.refs[i]] = static_cast<int64_t>(i);
+    seen[trace.refs[i]] = static_cast<int64_t>(i) + 1;  // 1-based vtime
   }
   FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return Error{path + ": cannot create: " + std::strerror(errno)};

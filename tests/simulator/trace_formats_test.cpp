@@ -153,7 +153,7 @@ TEST(OracleGeneral, WriteReadRoundTripAndNextAccess) {
     int64_t next = static_cast<int64_t>(le(i * 24 + 16, 8));
     int64_t expect = -1;
     for (size_t j = i + 1; j < t.size(); ++j)
-      if (t.refs[j] == t.refs[i]) { expect = int64_t(j); break; }
+      if (t.refs[j] == t.refs[i]) { expect = int64_t(j) + 1; break; }  // 1-based vtime
     EXPECT_EQ(next, expect) << i;
     EXPECT_EQ(le(i * 24, 4), i);
     EXPECT_EQ(le(i * 24 + 12, 4), 4096u);

@@ -18,7 +18,12 @@
 // Usage: ps-pressure --mode zipf --size 256M [--seconds 10] [--accesses N]
 //          [--seed 1] [--alpha 0.99] [--write-pct 10] [--content random]
 //          [--ws-fraction 0.25] [--phase-accesses N] [--report-file PATH]
-//          [--report-fd N]
+//          [--report-fd N] [--print-pages N]
+//
+// The report carries a hash of the (page, read/write) sequence actually
+// performed, so two runs can be checked to have done the same thing.
+// --print-pages N prints the first N accesses ("page r|w" lines) without
+// allocating anything: the tests check each mode's shape from it.
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -57,6 +62,7 @@ struct Options {
   std::uint64_t phase_accesses = 0;  // 0: 20 accesses per working-set page
   std::string report_file;
   int report_fd = -1;
+  std::uint64_t print_pages = 0;
 };
 
 [[noreturn]] void Fail(const std::string& message) {
@@ -132,11 +138,14 @@ Options Parse(int argc, char** argv) {
       o.report_file = value();
     } else if (flag == "--report-fd") {
       o.report_fd = std::atoi(value().c_str());
+    } else if (flag == "--print-pages") {
+      o.print_pages = std::strtoull(value().c_str(), nullptr, 10);
     } else if (flag == "-h" || flag == "--help") {
       std::puts(
           "usage: ps-pressure --mode seq|uniform|zipf|phases|loop --size BYTES [--seconds S]\n"
           "         [--accesses N] [--seed N] [--alpha A] [--write-pct P] [--content zero|random|text]\n"
-          "         [--ws-fraction F] [--phase-accesses N] [--report-file PATH] [--report-fd N]");
+          "         [--ws-fraction F] [--phase-accesses N] [--report-file PATH] [--report-fd N]\n"
+          "         [--print-pages N]");
       std::exit(0);
     } else {
       Fail("unknown flag '" + flag + "'");
@@ -272,6 +281,17 @@ int main(int argc, char** argv) {
   std::uint64_t pages = o.size / kPage;
   if (pages > UINT32_MAX) Fail("--size too large");
 
+  if (o.print_pages) {
+    PageSequence sequence(o, pages);
+    std::mt19937_64 op_rng(o.seed * 31 + 7);
+    for (std::uint64_t i = 0; i < o.print_pages; ++i) {
+      std::uint64_t page = sequence.Next();
+      bool write = static_cast<int>(op_rng() % 100) < o.write_pct;
+      std::printf("%llu %c\n", static_cast<unsigned long long>(page), write ? 'w' : 'r');
+    }
+    return 0;
+  }
+
   void* mem = mmap(nullptr, pages * kPage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mem == MAP_FAILED) Fail("mmap of " + std::to_string(o.size) + " bytes failed: " + std::strerror(errno));
   // Base pages only: a THP would be swapped and faulted as one unit and blur
@@ -285,7 +305,7 @@ int main(int argc, char** argv) {
 
   PageSequence sequence(o, pages);
   std::mt19937_64 op_rng(o.seed * 31 + 7);
-  std::uint64_t accesses = 0, writes = 0, sink = 0;
+  std::uint64_t accesses = 0, writes = 0, sink = 0, sequence_hash = 0xcbf29ce484222325ull;
   auto deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                               std::chrono::duration<double>(o.seconds));
   for (;;) {
@@ -293,10 +313,13 @@ int main(int argc, char** argv) {
     // The clock is read every 1024 accesses so it costs nothing per access.
     if ((accesses & 1023) == 0 && !o.accesses && std::chrono::steady_clock::now() >= deadline) break;
     std::uint64_t page = sequence.Next();
+    bool write = static_cast<int>(op_rng() % 100) < o.write_pct;
+    // FNV-1a over what was done, not over timing.
+    sequence_hash = (sequence_hash ^ (page * 2 + write)) * 0x100000001b3ull;
     // The offset varies so a write does not always hit the same cache line.
     std::size_t offset = (accesses * 64) % kPage;
     volatile unsigned char* at = base + page * kPage + offset;
-    if (static_cast<int>(op_rng() % 100) < o.write_pct) {
+    if (write) {
       *at = filler.WriteByte();
       ++writes;
     } else {
@@ -312,13 +335,14 @@ int main(int argc, char** argv) {
   std::snprintf(line, sizeof line,
                 "{\"mode\":\"%s\",\"content\":\"%s\",\"size\":%llu,\"seed\":%llu,\"accesses\":%llu,"
                 "\"writes\":%llu,\"elapsed_s\":%.6f,\"majflt\":%ld,\"minflt\":%ld,\"utime_us\":%llu,"
-                "\"stime_us\":%llu,\"maxrss_kb\":%ld,\"nvcsw\":%ld,\"nivcsw\":%ld,\"checksum\":%llu}\n",
+                "\"stime_us\":%llu,\"maxrss_kb\":%ld,\"nvcsw\":%ld,\"nivcsw\":%ld,\"checksum\":%llu,"
+                "\"sequence_hash\":\"%016llx\"}\n",
                 o.mode_name.c_str(), o.content_name.c_str(), static_cast<unsigned long long>(o.size),
                 static_cast<unsigned long long>(o.seed), static_cast<unsigned long long>(accesses),
                 static_cast<unsigned long long>(writes), elapsed, ru.ru_majflt, ru.ru_minflt,
                 static_cast<unsigned long long>(Micros(ru.ru_utime)),
                 static_cast<unsigned long long>(Micros(ru.ru_stime)), ru.ru_maxrss, ru.ru_nvcsw, ru.ru_nivcsw,
-                static_cast<unsigned long long>(sink & 0xff));
+                static_cast<unsigned long long>(sink & 0xff), static_cast<unsigned long long>(sequence_hash));
   if (!o.report_file.empty()) {
     FILE* f = std::fopen(o.report_file.c_str(), "w");
     if (!f) Fail("cannot write " + o.report_file + ": " + std::strerror(errno));

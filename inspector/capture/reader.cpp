@@ -155,7 +155,7 @@ struct CaptureReader::Impl {
       return false;
     };
     if (crc32c(&t, offsetof(format::Trailer, crc)) != t.crc) return bad("trailer CRC mismatch");
-    if (t.footer_offset < header.data_start || t.footer_len > file_size ||
+    if (t.footer_offset < header.data_start || t.footer_len > file_size - sizeof t - header.data_start ||
         t.footer_offset != file_size - sizeof t - t.footer_len || t.footer_len < format::footer_bytes(0))
       return bad("trailer points outside the file");
     if ((t.footer_len - format::footer_bytes(0)) % sizeof(format::FooterEntry) != 0)

@@ -128,6 +128,33 @@ TEST(RecoveryErrors, NewerMinorVersionIsRead) {
   EXPECT_EQ(read_all(*reader), records);
 }
 
+// A host fact from a newer minor version is skipped, the known ones still read.
+TEST(RecoveryErrors, UnknownHostFactIsSkipped) {
+  std::string path = temp_path("hosttag.psc");
+  auto records = every_kind(1);
+  write_capture(path, records);
+  Bytes bytes = read_file(path);
+  format::FileHeader h;
+  std::memcpy(&h, bytes.data(), sizeof h);
+  // Drop footer and trailer (their offsets would move), then insert {tag 999, "abc"}.
+  auto reader = CaptureReader::open(path);
+  ASSERT_TRUE(reader.ok());
+  bytes.resize(bytes.size() - sizeof(format::Trailer) - format::footer_bytes(reader->chunks().size()));
+  Bytes tlv = {0xe7, 0x03, 3, 0, 0, 0, 'a', 'b', 'c'};
+  bytes.insert(bytes.begin() + sizeof h + h.host_len, tlv.begin(), tlv.end());
+  h.host_len += static_cast<uint32_t>(tlv.size());
+  h.host_crc = crc32c(bytes.data() + sizeof h, h.host_len);
+  h.header_crc = crc32c(&h, offsetof(format::FileHeader, header_crc));
+  std::memcpy(bytes.data(), &h, sizeof h);
+  write_file(path, bytes);
+  reader = CaptureReader::open(path);
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
+  EXPECT_EQ(reader->host().command_line, test_host().command_line);
+  EXPECT_EQ(read_all(*reader), records);
+  EXPECT_FALSE(reader->report().complete);
+  EXPECT_TRUE(reader->report().problems.empty());
+}
+
 TEST(RecoveryErrors, CorruptHeaderByte) {
   std::string path = temp_path("hdrcrc.psc");
   write_capture(path, every_kind(1));

@@ -49,9 +49,11 @@ bool mergeable(const Vma& a, const Vma& b) {
       a.base_kind != b.base_kind) {
     return false;
   }
-  if (a.snapshot_line != 0 && b.snapshot_line != 0 && a.snapshot_line != b.snapshot_line) {
-    return false;
-  }
+  if (!a.shared && a.anon_vma != 0 && b.anon_vma != 0 && a.anon_vma != b.anon_vma) return false;
+  // Anonymous pages are indexed by vm_pgoff too (the address they were first
+  // mapped at), so a region moved by mremap no longer lines up with its new
+  // neighbours (can_vma_merge_after()).
+  if (!a.file && b.offset != a.offset + a.size()) return false;
   if (a.file) {
     // Same file, contiguous offsets. A piece mapped from an fd has no path or
     // inode until a snapshot names it: then only its own lineage merges.
@@ -85,10 +87,24 @@ void AddressSpace::reset(std::vector<Vma> vmas, std::string exe_path) {
     }
   }
   exe_path_ = std::move(exe_path);
-  uint32_t line = 0;
+  // A snapshot does not show anon_vma. Lines the kernel printed apart although
+  // their permissions match were kept apart by something maps does not show
+  // (an anon_vma, VM_ACCOUNT after a RELRO mprotect): give them distinct
+  // anon_vmas. Adjacent lines that differ only in permissions are most likely
+  // one mapping split by mprotect: let them share one, so they merge again
+  // when the permissions do.
+  const Vma* prev = nullptr;
   for (Vma& v : vmas) {
     v.uncertain = false;
-    v.snapshot_line = ++line;
+    // maps prints 0 for anonymous memory; assume it was never moved.
+    if (!v.file) v.offset = v.start;
+    if (!v.shared) {
+      const bool same_origin = prev && !prev->shared && prev->end == v.start &&
+                               prev->perms != v.perms && prev->file == v.file &&
+                               prev->inode == v.inode && prev->path == v.path;
+      v.anon_vma = same_origin ? prev->anon_vma : ++next_anon_vma_;
+    }
+    prev = &v;
     if (v.path == "[heap]") {
       // The heap starts at start_brk; the break is somewhere in its last page.
       brk_start_ = v.start;
@@ -97,8 +113,8 @@ void AddressSpace::reset(std::vector<Vma> vmas, std::string exe_path) {
     } else if (v.path == "[stack]") {
       v.base_kind = VmaKind::kStack;
     }
-    pieces_.emplace_hint(pieces_.end(), v.start, std::move(v));
   }
+  for (Vma& v : vmas) pieces_.emplace_hint(pieces_.end(), v.start, std::move(v));
   reclassify(0, UINT64_MAX);
   seeded_ = true;
   uncertain_ = false;
@@ -112,7 +128,7 @@ void AddressSpace::split_at(uint64_t address) {
   if (address <= left.start || address >= left.end) return;
   Vma right = left;
   right.start = address;
-  if (right.file) right.offset += address - left.start;
+  right.offset += address - left.start;
   left.end = address;
   pieces_.emplace_hint(std::next(it), address, std::move(right));
 }
@@ -128,7 +144,7 @@ void AddressSpace::erase_range(uint64_t start, uint64_t end) {
 void AddressSpace::reclassify(uint64_t start, uint64_t end) {
   auto it = pieces_.lower_bound(start);
   if (it != pieces_.begin()) --it;
-  const Vma* prev = nullptr;
+  Vma* prev = nullptr;
   if (it != pieces_.begin()) prev = &std::prev(it)->second;
   // One piece past the range: its kind may depend on a neighbour that changed.
   bool past = false;
@@ -137,8 +153,14 @@ void AddressSpace::reclassify(uint64_t start, uint64_t end) {
       if (past) break;
       past = true;
     }
-    it->second.kind = classify(it->second, prev, exe_path_);
-    prev = &it->second;
+    Vma& cur = it->second;
+    cur.kind = classify(cur, prev, exe_path_);
+    // Pieces the kernel would hold in one VMA have one anon_vma.
+    if (prev && !cur.shared && mergeable(*prev, cur)) {
+      if (cur.anon_vma == 0) cur.anon_vma = prev->anon_vma;
+      else if (prev->anon_vma == 0) prev->anon_vma = cur.anon_vma;
+    }
+    prev = &cur;
   }
 }
 
@@ -228,6 +250,7 @@ void AddressSpace::brk(uint64_t new_brk, uint32_t heap_mapping) {
     heap.end = new_end;
     heap.perms = kPermRead | kPermWrite;
     heap.path = "[heap]";
+    heap.offset = from;
     heap.kind = heap.base_kind = VmaKind::kHeap;
     heap.mapping = heap_mapping;
     // Extending an existing heap piece keeps its lineage.
@@ -263,6 +286,46 @@ void AddressSpace::mark_all_uncertain() {
   uncertain_ = true;
 }
 
+void AddressSpace::note_write_fault(uint64_t address) {
+  auto it = pieces_.upper_bound(address);
+  if (it == pieces_.begin()) return;
+  --it;
+  if (!it->second.contains(address) || it->second.shared || it->second.anon_vma != 0) return;
+  // The kernel attaches one anon_vma to the whole VMA: every piece the view
+  // would merge with this one.
+  auto first = it;
+  while (first != pieces_.begin() && mergeable(std::prev(first)->second, first->second)) --first;
+  auto last = it;
+  while (std::next(last) != pieces_.end() && mergeable(last->second, std::next(last)->second)) ++last;
+  // A piece merged into a VMA that already has one shares it.
+  uint32_t id = 0;
+  for (auto p = first; id == 0; ++p) {
+    id = p->second.anon_vma;
+    if (p == last) break;
+  }
+  // Else find_mergeable_anon_vma(): a neighbour that differs only in its
+  // permissions lends its anon_vma, so an mprotect can merge them later.
+  auto lends = [&](const Vma& left, const Vma& right, const Vma& other) {
+    Vma l = left, r = right;
+    l.perms = r.perms;
+    l.anon_vma = r.anon_vma = 0;
+    return other.anon_vma != 0 && mergeable(l, r);
+  };
+  if (id == 0 && std::next(last) != pieces_.end() &&
+      lends(last->second, std::next(last)->second, std::next(last)->second)) {
+    id = std::next(last)->second.anon_vma;
+  }
+  if (id == 0 && first != pieces_.begin() &&
+      lends(std::prev(first)->second, first->second, std::prev(first)->second)) {
+    id = std::prev(first)->second.anon_vma;
+  }
+  if (id == 0) id = ++next_anon_vma_;
+  for (auto p = first;; ++p) {
+    if (p->second.anon_vma == 0) p->second.anon_vma = id;
+    if (p == last) break;
+  }
+}
+
 const Vma* AddressSpace::find(uint64_t address) const {
   auto it = pieces_.upper_bound(address);
   if (it == pieces_.begin()) return nullptr;
@@ -276,6 +339,7 @@ std::vector<Vma> AddressSpace::vmas() const {
   for (const auto& [start, v] : pieces_) {
     if (!out.empty() && mergeable(out.back(), v)) {
       out.back().end = v.end;
+      if (out.back().anon_vma == 0) out.back().anon_vma = v.anon_vma;
       out.back().uncertain = out.back().uncertain || v.uncertain;
       continue;
     }

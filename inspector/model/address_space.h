@@ -45,6 +45,9 @@ class AddressSpace {
     for (auto& [start, v] : pieces_) v.mapping = to(v.mapping);
   }
 
+  // A write fault at `address`: a private VMA gets its anon_vma now.
+  void note_write_fault(uint64_t address);
+
   // The piece containing `address`, or nullptr. O(log n), no allocation.
   const Vma* find(uint64_t address) const;
   // As /proc/PID/maps would show it (adjacent compatible pieces coalesced).
@@ -66,6 +69,7 @@ class AddressSpace {
   std::string exe_path_;
   uint64_t brk_start_ = 0;  // 0: unknown
   uint64_t brk_ = 0;
+  uint32_t next_anon_vma_ = 0;
   bool seeded_ = false;
   bool uncertain_ = false;
 };

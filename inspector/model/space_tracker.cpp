@@ -130,6 +130,7 @@ void SpaceTracker::on_fault(const ps_fault& f) {
         above->second.start - f.address <= kStackReach) {
       Vma grown = above->second;
       grown.start = f.address & ~(kPage - 1);
+      grown.offset -= above->second.start - grown.start;
       ps.space.map(grown);
       ++ps.stack_growth;
       v = ps.space.find(f.address);
@@ -138,6 +139,10 @@ void SpaceTracker::on_fault(const ps_fault& f) {
   if (!v) {
     ps.faults_by_kind[kVmaKindCount].add(f);
     return;
+  }
+  if (!v->shared && v->anon_vma == 0 && (f.flags & PS_FAULT_ERR_KNOWN) &&
+      (f.error_code & PS_PF_WRITE)) {
+    ps.space.note_write_fault(f.address);
   }
   ps.faults_by_kind[int(v->kind)].add(f);
   MappingStats* m = v->mapping < mappings_.size() && v->mapping != 0 ? &mappings_[v->mapping]
@@ -183,7 +188,8 @@ void SpaceTracker::on_syscall(const ps_mm_syscall& s) {
       const bool anon = flags & kMapAnonymous;
       // Shared anonymous memory is a shmem file to the kernel.
       v.file = !anon || v.shared;
-      v.offset = anon ? 0 : s.args[5];
+      // Private anonymous memory's vm_pgoff is its address (see mergeable()).
+      v.offset = !anon ? s.args[5] : v.shared ? 0 : start;
       v.base_kind = anon ? (v.shared ? VmaKind::kShm
                             : (flags & (kMapStack | kMapGrowsDown)) ? VmaKind::kThreadStack
                                                                       : VmaKind::kAnon)
@@ -243,6 +249,7 @@ void SpaceTracker::on_syscall(const ps_mm_syscall& s) {
           v.end = new_end;
           v.perms = kPermRead | kPermWrite;
           v.path = "[heap]";
+          v.offset = v.start;
           v.kind = v.base_kind = VmaKind::kHeap;
           heap = new_mapping(s.hdr.pid, "brk", ts, v);
         }

@@ -45,10 +45,10 @@ struct Vma {
   uint64_t inode = 0;
   std::string path;        // as maps shows it: file path, [heap], [anon:name], ... or empty
   uint32_t mapping = 0;    // lineage: the mmap (or snapshot entry) this piece descends from
-  // Line number in the snapshot this piece came from (0: made by a syscall).
-  // Lines the kernel printed separately stay separate: they differ in flags
-  // maps does not show (VM_ACCOUNT after a RELRO mprotect, anon_vma).
-  uint32_t snapshot_line = 0;
+  // Stand-in for the kernel's anon_vma (0: none yet). Private VMAs merge only
+  // when one has none or both share it (is_mergeable_anon_vma()), so two
+  // separately written regions stay apart even with equal permissions.
+  uint32_t anon_vma = 0;
 
   uint64_t size() const { return end - start; }
   bool contains(uint64_t a) const { return a >= start && a < end; }

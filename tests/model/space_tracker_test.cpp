@@ -1,0 +1,170 @@
+// The tracker follows processes through snapshots, syscalls, fork, exec and
+// exit, and attributes every fault to the VMA it hit.
+#include <gtest/gtest.h>
+
+#include "inspector/model/record_buffer.h"
+#include "inspector/model/space_tracker.h"
+
+using namespace pagescope::model;
+
+namespace {
+constexpr uint64_t P = 4096;
+constexpr uint32_t kUserWrite = PS_PF_USER | PS_PF_WRITE;
+constexpr uint64_t kMapPrivateAnon = 0x22;
+const char* kMaps =
+    "555500000000-555500002000 r-xp 00000000 08:01 77 /usr/bin/demo\n"
+    "555500002000-555500003000 rw-p 00002000 08:01 77 /usr/bin/demo\n"
+    "555500010000-555500020000 rw-p 00000000 00:00 0 [heap]\n"
+    "7f0000000000-7f0000010000 r--p 00000000 08:01 99 /usr/lib/libc.so.6\n"
+    "7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0 [stack]\n";
+
+SpaceTracker run(const RecordBuffer& b) {
+  SpaceTracker t;
+  b.for_each([&](const ps_header& h) { t.apply(h); });
+  return t;
+}
+}  // namespace
+
+TEST(SpaceTracker, FaultsAreAttributedByRegionAndDistinctPage) {
+  RecordBuffer b;
+  b.proc_file(10, 1, PS_PROC_MAPS, kMaps);
+  for (int i = 0; i < 3; ++i) b.fault(20 + i, 1, 1, 0x555500000000 + i * 10, PS_PF_USER | PS_PF_INSTR);
+  for (int i = 0; i < 5; ++i) b.fault(30 + i, 1, 1, 0x555500010000 + i * P, kUserWrite);
+  b.fault(40, 1, 1, 0x555500010000 + 8, kUserWrite);  // same page again
+  b.fault(41, 1, 1, 0x7f0000001000, PS_PF_USER, PS_FAULT_ERR_KNOWN | PS_FAULT_MAJOR);
+  b.fault(42, 1, 1, 0x100, PS_PF_USER);  // nothing mapped there
+  SpaceTracker t = run(b);
+  const ProcessSpace* ps = t.find(1);
+  ASSERT_NE(ps, nullptr);
+  EXPECT_EQ(ps->faults_by_kind[int(VmaKind::kText)].exec, 3u);
+  EXPECT_EQ(ps->faults_by_kind[int(VmaKind::kHeap)].total, 6u);
+  EXPECT_EQ(ps->faults_by_kind[int(VmaKind::kSharedLib)].major, 1u);
+  EXPECT_EQ(ps->faults_by_kind[kVmaKindCount].total, 1u);
+
+  auto layout = t.layout(1);
+  ASSERT_EQ(layout.size(), 5u);
+  EXPECT_EQ(layout[0].faults, 3u);
+  EXPECT_EQ(layout[0].pages_touched, 1u);
+  EXPECT_EQ(layout[0].first_touch_ns, 20u);
+  EXPECT_EQ(layout[2].faults, 6u);
+  EXPECT_EQ(layout[2].pages_touched, 5u);
+  EXPECT_EQ(layout[3].faults, 1u);
+  // The heap's lineage saw the same.
+  const MappingStats& heap = t.mappings()[layout[2].vma.mapping];
+  EXPECT_EQ(heap.faults.total, 6u);
+  EXPECT_EQ(heap.pages_touched, 5u);
+}
+
+TEST(SpaceTracker, PerVmaCountsFollowSplitsAndEndWithUnmap) {
+  RecordBuffer b;
+  b.proc_file(10, 1, PS_PROC_MAPS, kMaps);
+  const uint64_t a = 0x7f1000000000;
+  b.syscall(PS_EV_MMAP, 20, 1, 1, {0, 8 * P, 3, kMapPrivateAnon, ~0ull, 0}, int64_t(a));
+  for (int i = 0; i < 8; ++i) b.fault(30 + i, 1, 1, a + i * P, kUserWrite);
+  b.syscall(PS_EV_MPROTECT, 40, 1, 1, {a + 2 * P, 2 * P, 1}, 0);
+  SpaceTracker t = run(b);
+  auto layout = t.layout(1);
+  std::vector<VmaUsage> mine;
+  for (auto& u : layout) if (u.vma.start >= a && u.vma.end <= a + 8 * P) mine.push_back(u);
+  ASSERT_EQ(mine.size(), 3u);
+  EXPECT_EQ(mine[0].faults, 2u);
+  EXPECT_EQ(mine[1].faults, 2u);
+  EXPECT_EQ(mine[1].vma.perms, kPermRead);
+  EXPECT_EQ(mine[2].faults, 4u);
+
+  b.syscall(PS_EV_MUNMAP, 50, 1, 1, {a, 8 * P}, 0);
+  SpaceTracker t2 = run(b);
+  const MappingStats& m = t2.mappings()[mine[0].vma.mapping];
+  EXPECT_EQ(m.origin, std::string("mmap"));
+  EXPECT_EQ(m.created_ns, 20u);
+  EXPECT_EQ(m.ended_ns, 50u);
+  EXPECT_EQ(m.faults.total, 8u);
+  EXPECT_EQ(m.pages_touched, 8u);
+  ASSERT_GE(m.changes.size(), 4u);  // created, mprotect, unmapped, ended
+  EXPECT_EQ(m.changes[1].op, VmaOp::kProtected);
+}
+
+TEST(SpaceTracker, ForkCopiesLayoutAndWriteProtectFaultsAreCopyOnWrite) {
+  RecordBuffer b;
+  b.proc_file(10, 1, PS_PROC_MAPS, kMaps);
+  b.fork(20, 1, 1, 2, 2, 0, "demo");
+  b.fork(21, 1, 1, 1, 3, PS_FORK_THREAD, "demo");  // a thread: no new space
+  // Child writes to heap pages that the parent had: COW.
+  for (int i = 0; i < 4; ++i) b.fault(30 + i, 2, 2, 0x555500010000 + i * P, kUserWrite | PS_PF_PROT);
+  // Write-protect fault on read-only file text is not COW (it is a SIGSEGV).
+  b.fault(40, 2, 2, 0x555500000000, kUserWrite | PS_PF_PROT);
+  SpaceTracker t = run(b);
+  ASSERT_NE(t.find(2), nullptr);
+  EXPECT_EQ(t.find(2)->space.vmas().size(), t.find(1)->space.vmas().size());
+  EXPECT_EQ(t.find(2)->cow_faults, 4u);
+  EXPECT_EQ(t.find(1)->cow_faults, 0u);
+  EXPECT_EQ(t.find(3), nullptr);
+  // The child's VMAs are its own lineages.
+  EXPECT_NE(t.find(2)->space.find(0x555500010000)->mapping,
+            t.find(1)->space.find(0x555500010000)->mapping);
+}
+
+TEST(SpaceTracker, ExecEmptiesAndExitEndsEverything) {
+  RecordBuffer b;
+  b.proc_file(10, 1, PS_PROC_MAPS, kMaps);
+  b.exec(20, 1, 1, "other", "/usr/bin/other");
+  b.fault(21, 1, 1, 0x555500000000, PS_PF_USER);
+  SpaceTracker t = run(b);
+  EXPECT_FALSE(t.find(1)->space.seeded());
+  EXPECT_EQ(t.find(1)->faults_by_kind[kVmaKindCount].total, 1u);
+  size_t ended = 0;
+  for (const auto& m : t.mappings()) if (m.id && m.ended_ns == 20) ++ended;
+  EXPECT_EQ(ended, 5u);
+
+  b.proc_file(30, 1, PS_PROC_MAPS, kMaps);
+  b.exit(40, 1, 1, true);
+  SpaceTracker t2 = run(b);
+  ASSERT_NE(t2.find(1), nullptr);
+  EXPECT_TRUE(t2.find(1)->exited);
+  for (const auto& m : t2.mappings()) {
+    if (m.id) {
+      EXPECT_NE(m.ended_ns, 0u) << m.id;
+    }
+  }
+}
+
+TEST(SpaceTracker, LostEventsAndUnseededProcessesAreUncertainUntilASnapshot) {
+  RecordBuffer b;
+  b.syscall(PS_EV_MMAP, 5, 9, 9, {0, P, 3, kMapPrivateAnon, ~0ull, 0}, 0x7f5000000000);
+  b.proc_file(10, 1, PS_PROC_MAPS, kMaps);
+  b.lost(20, 5, 5);
+  SpaceTracker t = run(b);
+  EXPECT_TRUE(t.find(9)->space.find(0x7f5000000000)->uncertain);  // never had a snapshot
+  EXPECT_TRUE(t.find(1)->space.uncertain());
+  EXPECT_EQ(t.lost_events(), 5u);
+
+  b.proc_file(30, 1, PS_PROC_MAPS, kMaps);
+  SpaceTracker t2 = run(b);
+  EXPECT_FALSE(t2.find(1)->space.uncertain());
+  EXPECT_EQ(t2.find(1)->snapshots, 2u);
+  EXPECT_EQ(t2.find(1)->snapshots_compared, 0u);  // the model was uncertain: nothing to check
+}
+
+TEST(SpaceTracker, SnapshotThatDisagreesIsCountedAsDrift) {
+  RecordBuffer b;
+  b.proc_file(10, 1, PS_PROC_MAPS, kMaps);
+  // The model is not told about an mmap the kernel then shows.
+  b.proc_file(20, 1, PS_PROC_MAPS,
+              std::string(kMaps) + "7ffd00000000-7ffd00001000 rw-p 00000000 00:00 0 \n");
+  b.proc_file(30, 1, PS_PROC_MAPS,
+              std::string(kMaps) + "7ffd00000000-7ffd00001000 rw-p 00000000 00:00 0 \n");
+  SpaceTracker t = run(b);
+  EXPECT_EQ(t.find(1)->snapshots_compared, 2u);
+  EXPECT_EQ(t.find(1)->snapshot_mismatches, 1u);
+  EXPECT_NE(t.find(1)->last_mismatch.find("7ffd00000000"), std::string::npos);
+}
+
+TEST(SpaceTracker, FaultJustBelowTheStackGrowsIt) {
+  RecordBuffer b;
+  b.proc_file(10, 1, PS_PROC_MAPS, kMaps);
+  b.fault(20, 1, 1, 0x7ffc00000000 - 3 * P + 16, kUserWrite);
+  SpaceTracker t = run(b);
+  EXPECT_EQ(t.find(1)->stack_growth, 1u);
+  EXPECT_EQ(t.find(1)->faults_by_kind[int(VmaKind::kStack)].total, 1u);
+  EXPECT_EQ(t.find(1)->space.find(0x7ffc00000000 - 3 * P)->kind, VmaKind::kStack);
+}

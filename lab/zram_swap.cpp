@@ -61,6 +61,7 @@ Result<std::string> ZramAlgorithms() {
     std::string out;
     for (char c : *text)
       if (c != '[' && c != ']' && c != '\n') out += c;
+    while (!out.empty() && out.back() == ' ') out.pop_back();
     return out;
   }
   return Error{"zram: no device to read the compressor list from"};

@@ -54,11 +54,13 @@ measure() {
   t0=$(date +%s.%N); c0=$(cpu_ticks "$top_pid")
   sleep "$secs"
   t1=$(date +%s.%N); c1=$(cpu_ticks "$top_pid")
+  local rss
+  rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$top_pid/status")
   tm send-keys -t t q
   sleep 0.3
   tm kill-server 2>/dev/null || true
-  awk -v n="$name" -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$hz" \
-    'BEGIN { printf "%-16s %6.2f%% of one core  (%d ticks in %.1f s)\n", n, (c1 - c0) / hz / (t1 - t0) * 100, c1 - c0, t1 - t0 }'
+  awk -v n="$name" -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$hz" -v rss="$rss" \
+    'BEGIN { printf "%-16s %6.2f%% of one core  (%d ticks in %.1f s), RSS %.1f MiB\n", n, (c1 - c0) / hz / (t1 - t0) * 100, c1 - c0, t1 - t0, rss / 1024 }'
 }
 
 nproc_now=$(ls /proc | grep -c '^[0-9]')

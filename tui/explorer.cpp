@@ -29,8 +29,8 @@ int64_t parse_time_offset(const std::string& text) {
   return int64_t(total * 1e9);
 }
 
-Explorer::Explorer(SourceTraits traits, bool replay, int interval_ms)
-    : traits_(std::move(traits)), interval_ms_(interval_ms) {
+Explorer::Explorer(SourceTraits traits, bool replay, int interval_ms, size_t history_frames)
+    : traits_(std::move(traits)), timeline_(history_frames), interval_ms_(interval_ms) {
   timeline_.set_replay(replay);
 }
 

@@ -20,7 +20,9 @@ class Explorer {
   enum class Input { None, Filter, SortPick, GoTo };
   enum class Action { None, Quit, OpenDetail, CloseDetail, IntervalChanged };
 
-  Explorer(SourceTraits traits, bool replay, int interval_ms = 1000);
+  // history_frames: how many frames the timeline keeps (live: memory grows
+  // with processes x frames, so minutes, not hours).
+  Explorer(SourceTraits traits, bool replay, int interval_ms = 1000, size_t history_frames = 3600);
 
   Action handle_key(int key);
 

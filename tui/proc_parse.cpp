@@ -46,6 +46,16 @@ std::optional<uint64_t> kb_value(std::string_view rest) {
   return to_u64(next_token(rest));
 }
 
+void tlb_reason(SystemCounters& out, const char* reason, uint64_t count) {
+  for (auto& r : out.tlb) {
+    if (r.reason == reason) {
+      r.count = count;
+      return;
+    }
+  }
+  out.tlb.push_back({reason, count});
+}
+
 }  // namespace
 
 std::optional<StatFields> parse_pid_stat(std::string_view text) {
@@ -112,6 +122,10 @@ void parse_vmstat(std::string_view text, SystemCounters& out) {
     else if (key == "pgfault") out.pgfault = *v;
     else if (key == "pgmajfault") out.pgmajfault = *v;
     else if (key.substr(0, 11) == "allocstall_") out.allocstall += *v;
+    // Only with CONFIG_DEBUG_TLBFLUSH: flushes by kind (x86 arch/x86/mm/tlb.c).
+    else if (key == "nr_tlb_remote_flush") tlb_reason(out, "remote", *v);
+    else if (key == "nr_tlb_local_flush_all") tlb_reason(out, "local all", *v);
+    else if (key == "nr_tlb_local_flush_one") tlb_reason(out, "local one", *v);
   });
 }
 

@@ -41,7 +41,7 @@ Result<RunEnd> run_live(Source& source, const ExplorerOptions& options) {
   if (!screen_or) return screen_or.error();
   Screen& screen = **screen_or;
 
-  Explorer ex(source.traits(), /*replay=*/false, options.interval_ms);
+  Explorer ex(source.traits(), /*replay=*/false, options.interval_ms, options.history_frames);
   ex.table().set_sort(options.sort);
   ex.table().set_filter(options.filter);
   Snapshot prev = std::move(*first);
@@ -100,7 +100,7 @@ Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options) 
   auto screen_or = Screen::open();
   if (!screen_or) return screen_or.error();
   Screen& screen = **screen_or;
-  Explorer ex(source.traits(), /*replay=*/true, options.interval_ms);
+  Explorer ex(source.traits(), /*replay=*/true, options.interval_ms, source.frames().size() + 1);
   ex.table().set_sort(options.sort);
   ex.table().set_filter(options.filter);
   for (const Frame& f : source.frames()) ex.timeline().append(f);

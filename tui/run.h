@@ -18,6 +18,8 @@ struct ExplorerOptions {
   Column sort = Column::MinFlt;
   // Testing/benchmarks: quit by itself after this many milliseconds (0 = never).
   int run_for_ms = 0;
+  // Live: frames kept for stepping back and for the sparklines (at least 60).
+  size_t history_frames = 600;
 };
 
 enum class RunEnd { Quit, Interrupted };

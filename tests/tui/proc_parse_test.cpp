@@ -77,3 +77,15 @@ TEST(ProcParse, MapsAndSmapsRss) {
   EXPECT_EQ(vmas[1].rss_kb, 4u);
   EXPECT_EQ(vmas[2].rss_kb, 12u);
 }
+
+TEST(ProcParse, VmstatTlbFlushReasonsWhenTheKernelCountsThem) {
+  SystemCounters s;
+  parse_vmstat("pgfault 1\n", s);
+  EXPECT_TRUE(s.tlb.empty());  // without CONFIG_DEBUG_TLBFLUSH there are none
+  parse_vmstat("nr_tlb_remote_flush 7\nnr_tlb_local_flush_all 3\nnr_tlb_local_flush_one 9\n", s);
+  parse_vmstat("nr_tlb_remote_flush 8\n", s);  // a second read updates, not appends
+  ASSERT_EQ(s.tlb.size(), 3u);
+  EXPECT_EQ(s.tlb[0].reason, "remote");
+  EXPECT_EQ(s.tlb[0].count, 8u);
+  EXPECT_EQ(s.tlb[2].count, 9u);
+}

@@ -22,6 +22,7 @@ enum ExitCode : int {
 using CommandRun = std::function<int()>;
 
 // Each returns nothing; when its subcommand is parsed it stores its runner in `run`.
+void add_record_command(CLI::App& root, CommandRun& run);
 void add_lab_command(CLI::App& root, CommandRun& run);
 void add_top_command(CLI::App&, CommandRun&);
 void add_tui_command(CLI::App&, CommandRun&);

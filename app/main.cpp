@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   root.require_subcommand(0, 1);
   CommandRun run;
   // One line per subcommand.
+  add_record_command(root, run);
   add_lab_command(root, run);
   add_top_command(root, run);
   add_tui_command(root, run);

@@ -95,8 +95,8 @@ struct ps_mm_syscall {
 	__u64 duration_ns;
 };
 
-#define PS_FORK_THREAD (1u << 0) /* child shares the parent's mm (a thread) */
-#define PS_FORK_VFORK  (1u << 1)
+#define PS_FORK_THREAD    (1u << 0) /* a new thread of the same process */
+#define PS_FORK_VFORK     (1u << 1) /* a new process that shares the parent's mm until exec (vfork, CLONE_VM) */
 
 struct ps_fork {
 	struct ps_header hdr;   /* pid/tid: the parent */

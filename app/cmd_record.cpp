@@ -1,0 +1,179 @@
+// `pagescope record`: trace a command, some processes, or the whole system
+// into a capture file.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/command.h"
+#include "common/event_names.h"
+#include "events.h"
+#include "inspector/model/duration.h"
+
+#ifdef PAGESCOPE_WITH_BPF
+#include "inspector/live/recorder.h"
+#endif
+
+namespace pagescope::app {
+namespace {
+
+struct RecordArgs {
+  std::string output = "pagescope.psc";
+  std::vector<uint32_t> pids;
+  bool all = false;
+  std::string duration;
+  std::string cgroup;
+  size_t ring_mib = 64;
+  bool verbose = false;
+  std::vector<std::string> command;
+  std::string invocation;
+};
+
+#ifdef PAGESCOPE_WITH_BPF
+// The one piece of process-wide state: a signal handler can only set a flag.
+std::atomic<bool> g_stop_requested{false};
+void on_stop_signal(int) { g_stop_requested.store(true); }
+
+void print_summary(const RecordArgs& args, const live::RecordSummary& s) {
+  const auto& w = s.writer;
+  std::fprintf(stderr, "pagescope record: %.2f s, %llu records, %llu lost, %.1f KiB in %s "
+               "(%.2f bytes/record on disk, %.2f raw)\n",
+               s.seconds, static_cast<unsigned long long>(w.records),
+               static_cast<unsigned long long>(s.lost), static_cast<double>(w.file_bytes) / 1024,
+               args.output.c_str(),
+               w.records ? static_cast<double>(w.file_bytes) / static_cast<double>(w.records) : 0.0,
+               w.records ? static_cast<double>(w.raw_bytes) / static_cast<double>(w.records) : 0.0);
+  std::fprintf(stderr, "  %-14s %12s\n", "kind", "records");
+  for (int k = 0; k < 256; ++k) {
+    if (!w.records_by_kind[k]) continue;
+    const char* name = event_kind_name(k);
+    std::fprintf(stderr, "  %-14s %12llu\n", name ? name : std::to_string(k).c_str(),
+                 static_cast<unsigned long long>(w.records_by_kind[k]));
+  }
+  if (s.lost) {
+    std::fprintf(stderr, "pagescope record: WARNING: %llu events were lost (ring buffer full); "
+                 "try a larger --ring-size\n", static_cast<unsigned long long>(s.lost));
+  }
+  if (s.snapshots_skipped) {
+    std::fprintf(stderr, "pagescope record: %llu new processes were not snapshotted (rate limit)\n",
+                 static_cast<unsigned long long>(s.snapshots_skipped));
+  }
+  if (s.command_status >= 0) {
+    if (WIFEXITED(s.command_status) && WEXITSTATUS(s.command_status) != 0) {
+      std::fprintf(stderr, "pagescope record: the command exited with status %d\n",
+                   WEXITSTATUS(s.command_status));
+    } else if (WIFSIGNALED(s.command_status)) {
+      std::fprintf(stderr, "pagescope record: the command was killed by signal %d\n",
+                   WTERMSIG(s.command_status));
+    }
+  }
+}
+
+int run_record(const RecordArgs& args) {
+  live::RecordOptions opts;
+  opts.output = args.output;
+  opts.command = args.command;
+  opts.pids = args.pids;
+  opts.all = args.all;
+  opts.cgroup = args.cgroup;
+  opts.command_line = args.invocation;
+  opts.verbose = args.verbose;
+  if (args.ring_mib == 0 || (args.ring_mib & (args.ring_mib - 1)) != 0) {
+    std::fprintf(stderr, "pagescope record: --ring-size must be a power of two (MiB), got %zu\n",
+                 args.ring_mib);
+    return kExitUsage;
+  }
+  opts.ring_bytes = args.ring_mib << 20;
+  if (!args.duration.empty()) {
+    auto d = model::parse_duration_ns(args.duration);
+    if (!d || *d == 0) {
+      std::fprintf(stderr, "pagescope record: bad duration '%s' (use e.g. 10s, 500ms)\n",
+                   args.duration.c_str());
+      return kExitUsage;
+    }
+    opts.duration_s = static_cast<double>(*d) / 1e9;
+  }
+  if (geteuid() != 0) {
+    std::fprintf(stderr, "pagescope record: needs root (or CAP_BPF and CAP_PERFMON); "
+                 "try: sudo pagescope record ...\n");
+    return kExitPermission;
+  }
+
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto result = live::record(opts, g_stop_requested);
+  if (!result) {
+    std::fprintf(stderr, "pagescope record: %s\n", result.error().message.c_str());
+    const std::string& m = result.error().message;
+    if (m.find("needs root") != std::string::npos) return kExitPermission;
+    if (m.find("no such process") != std::string::npos || m.find("cannot write") != std::string::npos ||
+        m.find("give exactly one") != std::string::npos || m.find("--cgroup") != std::string::npos)
+      return kExitUsage;
+    if (m.find("BTF") != std::string::npos || m.find("cannot trace") != std::string::npos)
+      return kExitUnsupported;
+    return kExitFailure;
+  }
+  if (args.verbose) {
+    for (const auto& line : result->attach_report) std::fprintf(stderr, "  attached: %s\n", line.c_str());
+  }
+  print_summary(args, *result);
+  return kExitOk;
+}
+#else
+int run_record(const RecordArgs&) {
+  std::fprintf(stderr, "pagescope record: this build has no BPF support (configure WITH_BPF=ON "
+               "with clang, bpftool and libbpf installed: scripts/setup-deps.sh)\n");
+  return kExitUnsupported;
+}
+#endif
+
+}  // namespace
+
+void add_record_command(CLI::App& root, CommandRun& run) {
+  auto args = std::make_shared<RecordArgs>();
+  CLI::App* sub = root.add_subcommand(
+      "record", "Trace page faults, memory syscalls and process events into a capture file");
+  sub->footer(
+      "Examples:\n"
+      "  sudo pagescope record -o run.psc -- ./my-program args   trace a command and its children\n"
+      "  sudo pagescope record -o run.psc -p 1234 -d 10s         attach to a process and its future children\n"
+      "  sudo pagescope record -o run.psc --all -d 5s            whole system\n"
+      "Ctrl-C stops the recording; the capture is closed completely.");
+  sub->add_option("-o,--output", args->output, "Capture file to write (created 0600)")
+      ->capture_default_str();
+  sub->add_option("-p,--pid", args->pids,
+                  "Trace these processes (all their threads) and their future children")
+      ->delimiter(',');
+  sub->add_flag("-a,--all", args->all, "Trace every process on the system except pagescope itself");
+  sub->add_option("-d,--duration", args->duration,
+                  "Stop after this long (e.g. 10s, 500ms); default: until the command or the "
+                  "processes end, or Ctrl-C");
+  sub->add_option("--cgroup", args->cgroup,
+                  "Run the command inside this cgroup directory (v1 or v2), and sample its "
+                  "memory statistics");
+  sub->add_option("--ring-size", args->ring_mib, "Ring buffer size in MiB (a power of two)")
+      ->capture_default_str();
+  sub->add_flag("-v,--verbose", args->verbose, "Print what was attached and how");
+  sub->add_option("command", args->command, "Command to run and trace (after --)");
+  sub->callback([args, &run, sub] {
+    // The whole invocation, flags included, as the kernel saw it.
+    std::string cmdline;
+    if (FILE* f = std::fopen("/proc/self/cmdline", "r")) {
+      for (int c; (c = std::fgetc(f)) != EOF;) cmdline += c ? static_cast<char>(c) : ' ';
+      std::fclose(f);
+    }
+    args->invocation = cmdline.empty() ? "pagescope record" : cmdline.substr(0, cmdline.size() - 1);
+    run = [args] { return run_record(*args); };
+  });
+}
+
+}  // namespace pagescope::app

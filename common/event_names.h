@@ -1,0 +1,29 @@
+// Human names of the record kinds in bpf/events.h, for tables and JSON.
+#pragma once
+
+#include "events.h"
+
+namespace pagescope {
+
+inline const char* event_kind_name(int kind) {
+  switch (kind) {
+    case PS_EV_FAULT: return "fault";
+    case PS_EV_MMAP: return "mmap";
+    case PS_EV_MUNMAP: return "munmap";
+    case PS_EV_MPROTECT: return "mprotect";
+    case PS_EV_MREMAP: return "mremap";
+    case PS_EV_BRK: return "brk";
+    case PS_EV_MADVISE: return "madvise";
+    case PS_EV_SHMAT: return "shmat";
+    case PS_EV_SHMDT: return "shmdt";
+    case PS_EV_FORK: return "fork";
+    case PS_EV_EXEC: return "exec";
+    case PS_EV_EXIT: return "exit";
+    case PS_EV_PROC_FILE: return "proc_file";
+    case PS_EV_LOST: return "lost";
+    case PS_EV_TARGET: return "target";
+    default: return nullptr;  // a kind this build does not know
+  }
+}
+
+}  // namespace pagescope

@@ -1,0 +1,323 @@
+#include "inspector/live/recorder.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <unordered_set>
+
+#include "events.h"
+#include "inspector/live/features.h"
+#include "inspector/live/proc_reader.h"
+#include "inspector/live/tracer.h"
+
+namespace pagescope::live {
+namespace {
+
+// The command's child: waits until the tracer follows it, joins the cgroup,
+// then execs. An exec failure is reported through a close-on-exec pipe.
+struct ChildProcess {
+  pid_t pid = -1;
+  int release_fd = -1;  // write a byte to let the child exec
+  int error_fd = -1;    // child writes errno here if exec fails
+};
+
+Result<ChildProcess> spawn_held(const std::vector<std::string>& argv, const std::string& cgroup) {
+  int release[2], error[2];
+  if (pipe2(release, O_CLOEXEC) != 0 || pipe2(error, O_CLOEXEC) != 0) {
+    return Error{std::string("pipe: ") + strerror(errno)};
+  }
+  pid_t pid = fork();
+  if (pid < 0) return Error{std::string("fork: ") + strerror(errno)};
+  if (pid == 0) {
+    close(release[1]);
+    close(error[0]);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    char byte;
+    if (read(release[0], &byte, 1) != 1) _exit(127);  // recorder gave up
+    int err = 0;
+    if (!cgroup.empty()) {
+      int fd = open((cgroup + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+      std::string me = std::to_string(getpid());
+      if (fd < 0 || write(fd, me.data(), me.size()) < 0) err = errno ? errno : EIO;
+      if (fd >= 0) close(fd);
+    }
+    if (err == 0) {
+      std::vector<char*> args;
+      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      execvp(args[0], args.data());
+      err = errno;
+    }
+    int code = err | (cgroup.empty() || err == 0 ? 0 : 0);
+    (void)!write(error[1], &code, sizeof(code));
+    _exit(127);
+  }
+  close(release[0]);
+  close(error[1]);
+  return ChildProcess{pid, release[1], error[0]};
+}
+
+bool process_exists(uint32_t pid) { return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
+
+capture::HostInfo host_info(const RecordOptions& options, const Features& features,
+                            const std::vector<std::string>& attach_report) {
+  capture::HostInfo host = capture::read_host_info();
+  host.command_line = options.command_line;
+  host.features = features.report();
+  for (const auto& line : attach_report) host.features += "attached: " + line + "\n";
+  return host;
+}
+
+}  // namespace
+
+Result<RecordSummary> record(const RecordOptions& options, const std::atomic<bool>& stop) {
+  int modes = !options.command.empty() + !options.pids.empty() + options.all;
+  if (modes != 1) return Error{"give exactly one of: -- COMMAND, -p PID, --all"};
+  for (uint32_t pid : options.pids) {
+    if (!process_exists(pid)) return Error{"no such process: " + std::to_string(pid)};
+  }
+  if (!options.cgroup.empty() && access((options.cgroup + "/cgroup.procs").c_str(), W_OK) != 0) {
+    return Error{"--cgroup " + options.cgroup + ": not a writable cgroup directory"};
+  }
+
+  Features features = Features::probe();
+  if (!features.bpf_allowed()) {
+    return Error{"pagescope record needs root (or CAP_BPF and CAP_PERFMON): bpf() was refused"};
+  }
+
+  // The output is created before anything runs: "cannot write" must come
+  // before a workload is started. It is reopened with the attach report below.
+  {
+    int fd = open(options.output.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return Error{"cannot write " + options.output + ": " + strerror(errno)};
+    close(fd);
+  }
+
+  ChildProcess child;
+  if (!options.command.empty()) {
+    auto spawned = spawn_held(options.command, options.cgroup);
+    if (!spawned) return spawned.error();
+    child = *spawned;
+  }
+  auto abandon_child = [&] {
+    if (child.pid > 0) {
+      close(child.release_fd);  // the child reads EOF and exits 127
+      waitpid(child.pid, nullptr, 0);
+    }
+  };
+
+  TracerOptions topts;
+  topts.trace_all = options.all;
+  topts.pids = options.pids;
+  if (child.pid > 0) topts.pids.push_back(static_cast<uint32_t>(child.pid));
+  topts.ring_bytes = options.ring_bytes;
+  auto started = Tracer::start(topts, features);
+  if (!started) {
+    abandon_child();
+    return started.error();
+  }
+  Tracer& tracer = **started;
+
+  auto created = capture::CaptureWriter::create(options.output,
+                                                host_info(options, features, tracer.attach_report()));
+  if (!created) {
+    abandon_child();
+    return created.error();
+  }
+  capture::CaptureWriter& writer = *created;
+  RecordSummary summary;
+  summary.attach_report = tracer.attach_report();
+  Status write_status;
+  auto append = [&](const void* data, size_t size) {
+    if (write_status) write_status = writer.append(data, size);
+  };
+
+  // Snapshots: every traced process at start, then each one first seen
+  // (a fork child, or a process that exec'd: its layout is new).
+  std::unordered_set<uint32_t> snapshotted;
+  std::deque<uint32_t> to_snapshot;
+  auto snapshot = [&](uint32_t pid) {
+    auto maps = proc_file_record(pid, PS_PROC_MAPS, "/proc/" + std::to_string(pid) + "/maps");
+    // Gone, or a zombie (its maps read empty): nothing to anchor.
+    if (maps.size() <= sizeof(ps_proc_file)) return;
+    append(maps.data(), maps.size());
+    auto status = proc_file_record(pid, PS_PROC_STATUS, "/proc/" + std::to_string(pid) + "/status");
+    if (!status.empty()) append(status.data(), status.size());
+    ++summary.snapshots;
+  };
+  auto target = [&](uint32_t pid, uint32_t reason) {
+    ps_target t{};
+    t.hdr.kind = PS_EV_TARGET;
+    t.hdr.size = sizeof(t);
+    t.hdr.ts_ns = monotonic_ns();
+    t.hdr.pid = t.hdr.tid = pid;
+    t.reason = reason;
+    append(&t, sizeof(t));
+  };
+  auto sample_system = [&] {
+    uint64_t ts = monotonic_ns();
+    std::string text;
+    struct { uint32_t which; const char* path; } files[] = {
+        {PS_PROC_VMSTAT, "/proc/vmstat"},
+        {PS_PROC_PSI_MEMORY, "/proc/pressure/memory"},
+        {PS_PROC_MEMINFO, "/proc/meminfo"}};
+    for (const auto& f : files) {
+      if (read_text_file(f.path, text)) {
+        auto rec = proc_text_record(0, f.which, ts, text);
+        append(rec.data(), rec.size());
+      }
+    }
+    if (!options.cgroup.empty()) {
+      std::string memcg = memcg_text(options.cgroup);
+      if (!memcg.empty()) {
+        auto rec = proc_text_record(0, PS_PROC_MEMCG, ts, memcg);
+        append(rec.data(), rec.size());
+      }
+    }
+  };
+  uint64_t lost_reported = 0;
+  auto report_lost = [&](bool always) {
+    uint64_t total = tracer.lost_total();
+    if (total == lost_reported && !always) return;
+    ps_lost l{};
+    l.hdr.kind = PS_EV_LOST;
+    l.hdr.size = sizeof(l);
+    l.hdr.ts_ns = monotonic_ns();
+    l.lost = total - lost_reported;
+    l.lost_total = total;
+    append(&l, sizeof(l));
+    lost_reported = total;
+  };
+
+  uint64_t start_ns = monotonic_ns();
+  sample_system();
+  if (options.all) {
+    for (uint32_t pid : all_pids()) {
+      if (pid == static_cast<uint32_t>(getpid())) continue;
+      snapshotted.insert(pid);
+      snapshot(pid);
+    }
+  }
+  for (uint32_t pid : options.pids) {
+    target(pid, PS_TARGET_ATTACH);
+    snapshotted.insert(pid);
+    snapshot(pid);
+  }
+  if (child.pid > 0) {
+    target(static_cast<uint32_t>(child.pid), PS_TARGET_COMMAND);
+    char go = 1;
+    if (write(child.release_fd, &go, 1) != 1) {
+      abandon_child();
+      return Error{"cannot start the command: " + std::string(strerror(errno))};
+    }
+    close(child.release_fd);
+    int err = 0;
+    ssize_t n = read(child.error_fd, &err, sizeof(err));  // EOF when exec succeeded
+    close(child.error_fd);
+    if (n == sizeof(err)) {
+      waitpid(child.pid, nullptr, 0);
+      writer.close();
+      unlink(options.output.c_str());
+      std::string what = options.cgroup.empty() ? "cannot run '" + options.command[0] + "'"
+                                                : "cannot run '" + options.command[0] +
+                                                      "' (or join --cgroup " + options.cgroup + ")";
+      return Error{what + ": " + strerror(err)};
+    }
+  }
+
+  auto on_record = [&](const void* data, size_t size) {
+    append(data, size);
+    const auto* h = static_cast<const ps_header*>(data);
+    uint32_t seen = 0;
+    if (h->kind == PS_EV_FORK) {
+      const auto* f = static_cast<const ps_fork*>(data);
+      if (!(f->flags & PS_FORK_THREAD)) seen = f->child_pid;
+    } else if (h->kind == PS_EV_EXEC) {
+      seen = h->pid;
+      snapshotted.erase(seen);  // a new address space: snapshot again
+    }
+    if (seen && snapshotted.insert(seen).second) to_snapshot.push_back(seen);
+  };
+
+  uint64_t last_flush = start_ns, last_sample = start_ns, budget_window = start_ns;
+  size_t snapshots_in_window = 0;
+  bool command_done = false;
+  for (;;) {
+    auto polled = tracer.poll(50, on_record);
+    if (!polled) {
+      write_status = Error{polled.error().message};
+      break;
+    }
+    uint64_t now = monotonic_ns();
+    if (now - budget_window >= 1000000000ull) {
+      budget_window = now;
+      snapshots_in_window = 0;
+    }
+    while (!to_snapshot.empty()) {
+      if (snapshots_in_window >= options.max_snapshots_per_s) {
+        summary.snapshots_skipped += to_snapshot.size();
+        to_snapshot.clear();
+        break;
+      }
+      snapshot(to_snapshot.front());
+      to_snapshot.pop_front();
+      ++snapshots_in_window;
+    }
+    if (now - last_sample >= static_cast<uint64_t>(options.sample_ms) * 1000000ull) {
+      last_sample = now;
+      sample_system();
+      report_lost(false);
+    }
+    if (now - last_flush >= static_cast<uint64_t>(options.flush_ms) * 1000000ull) {
+      last_flush = now;
+      if (write_status) write_status = writer.flush();
+    }
+    if (!write_status) break;
+
+    if (child.pid > 0 && !command_done) {
+      int status = 0;
+      if (waitpid(child.pid, &status, WNOHANG) == child.pid) {
+        command_done = true;
+        summary.command_status = status;
+      }
+    }
+    bool done = stop.load() || command_done ||
+                (options.duration_s > 0 && (now - start_ns) >= options.duration_s * 1e9);
+    if (!done && !options.pids.empty()) {
+      done = true;
+      for (uint32_t pid : options.pids) done = done && !process_exists(pid);
+    }
+    if (done) break;
+  }
+
+  // The command's last records may still be queued: drain until empty.
+  for (int i = 0; i < 100; ++i) {
+    auto polled = tracer.poll(0, on_record);
+    if (!polled || *polled == 0) break;
+  }
+  if (child.pid > 0 && !command_done) {
+    // Interrupted: the command got the same SIGINT from the terminal; give it a
+    // moment, then reap it so it does not outlive the recording as a zombie.
+    for (int i = 0; i < 20 && waitpid(child.pid, &summary.command_status, WNOHANG) == 0; ++i) {
+      usleep(50000);
+    }
+  }
+  sample_system();
+  report_lost(true);
+  summary.lost = lost_reported;
+  summary.seconds = static_cast<double>(monotonic_ns() - start_ns) / 1e9;
+  Status closed = writer.close();
+  summary.writer = writer.stats();
+  if (!write_status) return Error{"writing " + options.output + ": " + write_status.message()};
+  if (!closed) return Error{"closing " + options.output + ": " + closed.message()};
+  return summary;
+}
+
+}  // namespace pagescope::live

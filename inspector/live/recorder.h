@@ -1,0 +1,45 @@
+// `pagescope record`: runs or attaches to the workload, drains the tracer into
+// a capture file, anchors it with /proc snapshots and samples system context.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "inspector/capture/writer.h"
+
+namespace pagescope::live {
+
+struct RecordOptions {
+  std::string output;                // capture file
+  std::vector<std::string> command;  // `-- cmd args`: run and trace it (and its children)
+  std::vector<uint32_t> pids;        // -p: attach (and follow future children)
+  bool all = false;                  // --all: whole system
+  double duration_s = 0;             // -d: stop after this long (0: until the command/pids end or Ctrl-C)
+  std::string cgroup;                // --cgroup DIR: the command's child joins this cgroup before exec
+  size_t ring_bytes = 64u << 20;
+  int flush_ms = 250;                // seal a chunk at least this often (a hard kill loses less)
+  int sample_ms = 1000;              // system context interval
+  size_t max_snapshots_per_s = 200;  // /proc/PID/maps snapshots of newly seen processes
+  std::string command_line;          // stored in the capture
+  bool verbose = false;
+};
+
+struct RecordSummary {
+  capture::WriterStats writer;
+  uint64_t lost = 0;
+  double seconds = 0;
+  int command_status = -1;           // wait status of the command, -1 if none
+  uint64_t snapshots = 0;
+  uint64_t snapshots_skipped = 0;    // newly seen processes not snapshotted (rate limit)
+  std::vector<std::string> attach_report;
+};
+
+// Records until the command exits, the duration elapses, every -p process is
+// gone, or `stop` becomes true (SIGINT/SIGTERM). What was captured is always
+// closed properly; errors before recording starts are returned.
+Result<RecordSummary> record(const RecordOptions& options, const std::atomic<bool>& stop);
+
+}  // namespace pagescope::live

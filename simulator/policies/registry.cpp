@@ -15,7 +15,9 @@ namespace pagescope::sim::policies {
   X(arc, "adaptive replacement cache (Megiddo & Modha, FAST'03)", false)                       \
   X(twoq, "2Q, full version: A1in FIFO 25%, A1out ghosts 50%, Am LRU (Johnson & Shasha)", false) \
   X(s3fifo, "S3-FIFO: small 10% FIFO, main FIFO with 2-bit freq, ghost FIFO (SOSP'23)", false) \
-  X(sieve, "SIEVE: FIFO with a visited bit and a moving hand (NSDI'24)", false)
+  X(sieve, "SIEVE: FIFO with a visited bit and a moving hand (NSDI'24)", false)                \
+  X(lirs, "LIRS: low inter-reference recency set, 1% of frames for HIR pages (SIGMETRICS'02)", false) \
+  X(linux, "model of Linux's active/inactive anon+file LRU with refault activation", false)
 
 #define DECLARE(name, desc, stack) std::unique_ptr<Policy> make_##name(const PolicyConfig&);
 PAGESCOPE_POLICIES(DECLARE)

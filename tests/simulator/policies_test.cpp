@@ -152,6 +152,42 @@ TEST(Sieve, HandStaysAndWraps) {
   EXPECT_EQ(r.pattern, "MMMHMMHMHHM");
 }
 
+// LIRS, 3 frames: 2 LIR pages and 1 resident-HIR slot. (S top first; Q front first.)
+//  1 2 -> LIR. 3 -> resident HIR, Q=[3]. S=[3 2 1].
+//  4: evict Q's front 3 (stays in S, non-resident); 4 resident HIR, Q=[4].
+//  3: evict 4 (non-resident in S); 3 was in S -> LIR; LIR set overfull, so the
+//     bottom LIR page 1 becomes resident HIR, Q=[1]. S=[3 4 2] after pruning.
+//  1 hits (resident HIR not in S: pushed on S, moved to Q's end).
+//  5: evict Q's front 1; 5 resident HIR.
+//  2 hits: LIR at the bottom of S -> moved to the top; pruning drops the
+//     non-resident 4 from the bottom.
+// LRU would miss on both 1 and 2 here.
+TEST(Lirs, HandWorkedLirHirTransitions) {
+  auto r = replay(make_trace({1, 2, 3, 4, 3, 1, 5, 2}), "lirs", 3);
+  EXPECT_EQ(r.evicted, (V{3, 4, 1}));
+  EXPECT_EQ(r.pattern, "MMMMMHMH");
+  EXPECT_EQ(replay(make_trace({1, 2, 3, 4, 3, 1, 5, 2}), "lru", 3).pattern, "MMMMHMMM");
+}
+
+// The Linux model, 4 frames of read-only (file) pages, inactive ratio 1
+// (inactive list written head first):
+//  1 2 3 4 -> inactive [4 3 2 1]. 1, 2 hit (young).
+//  5: 1 and 2 are young, not yet referenced -> marked referenced and rotated
+//     (second chance); 3 is old -> evicted (age 0 -> 1). [5 2 1 4]
+//  1, 2 hit again. 6: evicts 4 (age 2). [6 5 2 1]
+//  7: 1 and 2 are young AND referenced -> activated (age 3, 4); 5 evicted with
+//     shadow age 4 (age 5). inactive [7 6], active [2 1].
+//  5 refaults: 6 is evicted first (age 6); distance 6 - 4 = 2 <= workingset
+//     (active file = 2) -> 5 goes straight to the active list (age 7).
+//  3 refaults: inactive [7] < active 3 -> 1 deactivated; 7 evicted (age 8);
+//     distance 8 - 0 = 8 > 2 -> 3 goes to the inactive list. [3 1]
+//  8: 1 (deactivated, old) is evicted. 9: 3 is evicted. 5, active, hits.
+TEST(Linux, SecondChancePromotionAndRefaultActivation) {
+  auto r = replay(make_trace({1, 2, 3, 4, 1, 2, 5, 1, 2, 6, 7, 5, 3, 8, 9, 5}), "linux", 4);
+  EXPECT_EQ(r.evicted, (V{3, 4, 5, 6, 7, 1, 3}));
+  EXPECT_EQ(r.pattern, "MMMMHHMHHMMMMMMH");
+}
+
 // remove() (a page unmapped) must leave every policy consistent: afterwards
 // the policy still replays to completion with the right number of references.
 TEST(AllPolicies, RemoveKeepsStateConsistent) {

@@ -201,6 +201,24 @@ TEST_F(TopE2E, SigtermRestoresTheTerminal) {
   EXPECT_EQ(tmux.screen().find("COMMAND"), std::string::npos);
 }
 
+TEST_F(TopE2E, MonochromeTerminalStillDrawsEverything) {
+  Tmux tmux;
+  // vt100 has no colours: styles fall back to bold/reverse, glyphs stay.
+  ASSERT_TRUE(tmux.start("TERM=vt100 " + kBinary + " top; echo EXIT=\\$?; sleep 60"));
+  ASSERT_TRUE(tmux.wait_for({"pagescope top", "COMMAND", "Mem", "0:00:0"})) << tmux.screen();
+  tmux.keys("q");
+  EXPECT_TRUE(tmux.wait_for({"EXIT=0"})) << tmux.screen();
+}
+
+TEST_F(TopE2E, BadArgumentsGetAOneLineError) {
+  std::string out = run(kBinary + " top --sort bogus 2>&1 </dev/null");
+  EXPECT_NE(out.find("unknown sort column \"bogus\""), std::string::npos) << out;
+  EXPECT_EQ(run_status(kBinary + " top --sort bogus </dev/null >/dev/null 2>&1"), 2);
+  out = run(kBinary + " tui /nonexistent/run.psc 2>&1 </dev/null");
+  EXPECT_NE(out.find("/nonexistent/run.psc"), std::string::npos) << out;
+  EXPECT_EQ(run_status(kBinary + " tui /nonexistent/run.psc </dev/null >/dev/null 2>&1"), 2);
+}
+
 TEST_F(TopE2E, DumbTerminalAndPipeGetAOneLineError) {
   Tmux tmux;
   ASSERT_TRUE(tmux.start("TERM=dumb " + kBinary + " top; echo EXIT=\\$?; sleep 60"));

@@ -86,28 +86,37 @@ Result<SwapSpec> ParseSwapSpec(const std::string& text) {
 
 bool LabRunner::Interrupted() const { return interrupt_ && interrupt_->raised(); }
 
-LabResult LabRunner::Run() {
-  auto t0 = std::chrono::steady_clock::now();
-  // 1. The request itself, before touching anything.
-  auto limit = ParseByteSize(o_.limit, "--limit");
+namespace {
+
+// A request that passed validation, with every size resolved.
+struct RunPlan {
+  std::uint64_t limit = 0;
+  std::uint64_t size = 0;
+  SwapSpec swap;
+  std::string workload_bin;
+  MemoryHierarchy hierarchy;
+};
+
+// Everything that can be refused before the machine is touched.
+LabResult PlanRun(const LabOptions& o, RunPlan& plan) {
+  auto limit = ParseByteSize(o.limit, "--limit");
   if (!limit) return Fail(LabFailure::kUsage, limit.error().message);
-  auto swap = ParseSwapSpec(o_.swap);
+  auto swap = ParseSwapSpec(o.swap);
   if (!swap) return Fail(LabFailure::kUsage, swap.error().message);
   bool known = false;
-  for (const char* name : kWorkloadNames) known = known || o_.workload == name;
+  for (const char* name : kWorkloadNames) known = known || o.workload == name;
   if (!known)
-    return Fail(LabFailure::kUsage,
-                "unknown workload '" + o_.workload + "' (choose seq, uniform, zipf, phases or loop)");
+    return Fail(LabFailure::kUsage, "unknown workload '" + o.workload + "' (choose seq, uniform, zipf, phases or loop)");
   std::uint64_t mem_total = MemTotalBytes();
-  if (*limit < (4u << 20)) return Fail(LabFailure::kUsage, "--limit " + o_.limit + " is below the 4M minimum");
+  if (*limit < (4u << 20)) return Fail(LabFailure::kUsage, "--limit " + o.limit + " is below the 4M minimum");
   if (mem_total && *limit >= mem_total)
-    return Fail(LabFailure::kUsage, "--limit " + o_.limit + " is not below this machine's RAM (" +
+    return Fail(LabFailure::kUsage, "--limit " + o.limit + " is not below this machine's RAM (" +
                                         FormatBytes(mem_total) + "), so it would never cause pressure");
   std::uint64_t size;
-  if (o_.size.empty()) {
-    size = o_.workload == "loop" ? *limit + *limit / 8 : 4 * *limit;
+  if (o.size.empty()) {
+    size = o.workload == "loop" ? *limit + *limit / 8 : 4 * *limit;
   } else {
-    auto s = ParseByteSize(o_.size, "--size");
+    auto s = ParseByteSize(o.size, "--size");
     if (!s) return Fail(LabFailure::kUsage, s.error().message);
     size = *s;
   }
@@ -121,13 +130,12 @@ LabResult LabRunner::Run() {
   if (mem_total && swap->size > mem_total / 2)
     return Fail(LabFailure::kUsage, "--swap size " + FormatBytes(swap->size) + " is more than half of RAM (" +
                                         FormatBytes(mem_total) + ")");
-  if (!(o_.seconds > 0) || o_.seconds > 3600)
-    return Fail(LabFailure::kUsage, "--seconds must be between 0 and 3600");
-  if (o_.content != "zero" && o_.content != "random" && o_.content != "text")
-    return Fail(LabFailure::kUsage, "--content '" + o_.content + "' is not zero, random or text");
-  if (o_.write_pct < 0 || o_.write_pct > 100) return Fail(LabFailure::kUsage, "--write-pct must be 0..100");
-  if (!(o_.alpha > 0)) return Fail(LabFailure::kUsage, "--alpha must be greater than 0");
-  std::string bin = WorkloadBinary(o_);
+  if (!(o.seconds > 0) || o.seconds > 3600) return Fail(LabFailure::kUsage, "--seconds must be between 0 and 3600");
+  if (o.content != "zero" && o.content != "random" && o.content != "text")
+    return Fail(LabFailure::kUsage, "--content '" + o.content + "' is not zero, random or text");
+  if (o.write_pct < 0 || o.write_pct > 100) return Fail(LabFailure::kUsage, "--write-pct must be 0..100");
+  if (!(o.alpha > 0)) return Fail(LabFailure::kUsage, "--alpha must be greater than 0");
+  std::string bin = WorkloadBinary(o);
   if (::access(bin.c_str(), X_OK) != 0)
     return Fail(LabFailure::kUsage, "workload program " + bin + " not found (build ps-pressure or pass --workload-bin)");
   if (::geteuid() != 0)
@@ -135,6 +143,83 @@ LabResult LabRunner::Run() {
   if (Status s = ZramAvailable(); !s) return Fail(LabFailure::kUnsupported, s.message());
   auto hierarchy = FindMemoryHierarchy();
   if (!hierarchy) return Fail(LabFailure::kUnsupported, hierarchy.error().message);
+  plan = RunPlan{*limit, size, *swap, bin, *hierarchy};
+  return {};
+}
+
+std::vector<std::string> WorkloadArgv(const LabOptions& o, const RunPlan& plan, const std::string& report_file) {
+  char seconds[32];
+  char alpha[32];
+  std::snprintf(seconds, sizeof seconds, "%g", o.seconds);
+  std::snprintf(alpha, sizeof alpha, "%g", o.alpha);
+  return {plan.workload_bin, "--mode",  o.workload,   "--size",  std::to_string(plan.size),
+          "--seconds",       seconds,   "--seed",     std::to_string(o.seed), "--alpha", alpha,
+          "--write-pct",     std::to_string(o.write_pct), "--content", o.content, "--report-file", report_file};
+}
+
+// Why a run that got as far as the workload counts as failed, if it does.
+void JudgeOutcome(const LabReport& report, int interrupt_signal, LabResult& result) {
+  const WorkloadOutcome& w = report.outcome;
+  std::string oom = report.cgroup.oom_kills ? " by the OOM killer: the cgroup ran out of memory and swap" : "";
+  if (interrupt_signal) {
+    result.failure = LabFailure::kInterrupted;
+    result.error = std::string("interrupted by ") +
+                   (interrupt_signal == SIGTERM ? "SIGTERM" : interrupt_signal == SIGHUP ? "SIGHUP" : "SIGINT") +
+                   "; the workload was stopped and the lab torn down";
+  } else if (w.signal) {
+    result.failure = LabFailure::kFailed;
+    result.error = "the workload was killed by signal " + std::to_string(w.signal) + " (" + strsignal(w.signal) +
+                   ")" + oom + "; the lab was torn down";
+  } else if (w.exit_code != 0) {
+    result.failure = LabFailure::kFailed;
+    result.error = std::string(report.recorded ? "pagescope record" : "the workload") + " exited with status " +
+                   std::to_string(w.exit_code) + (report.cgroup.oom_kills ? " after an OOM kill in the cgroup" : "");
+  } else if (!w.reported) {
+    // Recording: the recorder exited cleanly but its child did not finish.
+    result.failure = LabFailure::kFailed;
+    result.error = "the workload ended without writing its report" + (oom.empty() ? "" : " (killed" + oom + ")");
+  } else if (!report.swap_state_restored) {
+    result.failure = LabFailure::kFailed;
+    result.error = "teardown: /proc/swaps differs from before the lab started";
+  }
+}
+
+}  // namespace
+
+LabRunner::Waited LabRunner::WaitForWorkload(pid_t pid, bool recording, const ZramSwap& zram) const {
+  Waited out;
+  // The workload stops itself after --seconds; populating a region far above
+  // the limit takes longer, so the hard stop leaves generous slack.
+  auto hard_stop = std::chrono::steady_clock::now() + std::chrono::duration<double>(o_.seconds + 120);
+  std::optional<std::chrono::steady_clock::time_point> term_sent;
+  auto next_sample = std::chrono::steady_clock::now();
+  for (;;) {
+    pid_t r = ::waitpid(pid, &out.status, WNOHANG);
+    if (r == pid) break;
+    if (r < 0 && errno != EINTR) break;
+    auto now = std::chrono::steady_clock::now();
+    if (now >= next_sample) {
+      // zram frees a page's slot when its owner exits, so mm_stat read after
+      // the workload is gone shows almost nothing: keep the fullest sample.
+      if (auto st = zram.ReadStats(); st && st->orig_data_size >= out.fullest.orig_data_size) out.fullest = *st;
+      next_sample = now + std::chrono::milliseconds(100);
+    }
+    if ((Interrupted() || now > hard_stop) && !term_sent) {
+      // The recorder gets a chance to finish its capture; the workload not.
+      ::kill(pid, recording ? SIGTERM : SIGKILL);
+      term_sent = now;
+    } else if (term_sent && now - *term_sent > std::chrono::seconds(5)) {
+      ::kill(pid, SIGKILL);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return out;
+}
+
+LabResult LabRunner::Run() {
+  // 1. The request itself, before touching anything.
+  RunPlan plan;
+  if (LabResult refused = PlanRun(o_, plan); refused.failure != LabFailure::kNone) return refused;
 
   // 2. The machine: one lab at a time; whatever a killed run left goes first.
   LabResult result;
@@ -146,19 +231,16 @@ LabResult LabRunner::Run() {
 
   LabReport report;
   report.workload = o_.workload;
-  report.size_bytes = size;
-  report.limit_bytes = *limit;
-  report.swap = *swap;
+  report.size_bytes = plan.size;
+  report.limit_bytes = plan.limit;
+  report.swap = plan.swap;
   report.seconds = o_.seconds;
   report.other_swaps = ActiveSwaps();
   if (Interrupted()) return Fail(LabFailure::kInterrupted, "interrupted before the lab was set up");
 
-  // 3. Swap, then the cgroup; destroyed in the reverse order.
-  ZramConfig zc;
-  zc.algorithm = swap->algorithm;
-  zc.disksize = swap->size;
-  zc.device = o_.zram_device;
-  zc.state_dir = o_.state_dir;
+  // 3. Swap, then the cgroup; the guards undo them in the reverse order on
+  // every return from here on.
+  ZramConfig zc{plan.swap.algorithm, plan.swap.size, o_.zram_device, o_.state_dir};
   auto zram = ZramSwap::Create(zc);
   if (!zram) {
     const std::string& m = zram.error().message;
@@ -167,7 +249,7 @@ LabResult LabRunner::Run() {
     return Fail(busy ? LabFailure::kBusy : usage ? LabFailure::kUsage : LabFailure::kFailed, m);
   }
   report.zram_device = (*zram)->device();
-  auto cgroup = MemoryCgroup::Create(*hierarchy, kLabCgroupPrefix + std::to_string(::getpid()), *limit);
+  auto cgroup = MemoryCgroup::Create(plan.hierarchy, kLabCgroupPrefix + std::to_string(::getpid()), plan.limit);
   if (!cgroup) {
     bool busy = cgroup.error().message.rfind("cgroup busy", 0) == 0;
     return Fail(busy ? LabFailure::kBusy : LabFailure::kFailed, cgroup.error().message);
@@ -176,66 +258,26 @@ LabResult LabRunner::Run() {
   report.cgroup_path = (*cgroup)->path();
   if (Interrupted()) return Fail(LabFailure::kInterrupted, "interrupted while setting up; the lab was torn down");
 
-  // 4. The workload.
+  // 4. The workload, between two readings of the kernel's counters.
   std::string report_file = o_.state_dir + "/workload-" + std::to_string(::getpid()) + ".json";
   ::unlink(report_file.c_str());
-  char num[64];
-  std::vector<std::string> wargv = {bin, "--mode", o_.workload, "--size", std::to_string(size)};
-  std::snprintf(num, sizeof num, "%g", o_.seconds);
-  wargv.insert(wargv.end(), {"--seconds", num, "--seed", std::to_string(o_.seed)});
-  std::snprintf(num, sizeof num, "%g", o_.alpha);
-  wargv.insert(wargv.end(), {"--alpha", num, "--write-pct", std::to_string(o_.write_pct), "--content", o_.content,
-                             "--report-file", report_file});
-  LaunchRequest req;
-  req.workload_argv = wargv;
-  req.cgroup_dir = (*cgroup)->path();
-  req.capture_path = o_.capture_path;
-  req.self_exe = o_.self_exe;
-
+  LaunchRequest req{WorkloadArgv(o_, plan, report_file), (*cgroup)->path(), o_.capture_path, o_.self_exe};
   KernelCounters before = ReadKernelCounters();
   auto launched = LaunchWorkload(req);
   if (!launched) return Fail(LabFailure::kFailed, launched.error().message);
   report.recorded = launched->recording;
   report.capture_path = launched->recording ? o_.capture_path : "";
   report.capture_note = launched->note;
-
-  // The workload stops itself after --seconds; populating a region far above
-  // the limit takes longer, so the hard stop leaves generous slack.
-  auto hard_stop = std::chrono::steady_clock::now() + std::chrono::duration<double>(o_.seconds + 120);
-  std::optional<std::chrono::steady_clock::time_point> term_sent;
-  int status = 0;
-  // zram frees a page's slot when its owner exits, so mm_stat read after the
-  // workload is gone shows almost nothing: keep the fullest sample instead.
-  ZramStats fullest;
-  auto next_sample = std::chrono::steady_clock::now();
-  for (;;) {
-    pid_t r = ::waitpid(launched->pid, &status, WNOHANG);
-    if (r == launched->pid) break;
-    if (r < 0 && errno != EINTR) break;
-    auto now = std::chrono::steady_clock::now();
-    if (now >= next_sample) {
-      if (auto st = (*zram)->ReadStats(); st && st->orig_data_size >= fullest.orig_data_size) fullest = *st;
-      next_sample = now + std::chrono::milliseconds(100);
-    }
-    if ((Interrupted() || now > hard_stop) && !term_sent) {
-      // The recorder gets a chance to finish its capture; the workload not.
-      ::kill(launched->pid, launched->recording ? SIGTERM : SIGKILL);
-      term_sent = now;
-    } else if (term_sent && now - *term_sent > std::chrono::seconds(5)) {
-      ::kill(launched->pid, SIGKILL);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  KernelCounters after = ReadKernelCounters();
-  report.delta = CounterDelta(before, after);
-  if (WIFEXITED(status)) report.outcome.exit_code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) report.outcome.signal = WTERMSIG(status);
+  Waited waited = WaitForWorkload(launched->pid, launched->recording, **zram);
+  report.delta = CounterDelta(before, ReadKernelCounters());
+  if (WIFEXITED(waited.status)) report.outcome.exit_code = WEXITSTATUS(waited.status);
+  if (WIFSIGNALED(waited.status)) report.outcome.signal = WTERMSIG(waited.status);
   if (auto line = ReadSysFile(report_file)) ParseWorkloadReport(*line, report.outcome);
   ::unlink(report_file.c_str());
 
   // 5. What the cgroup and the device counted, then teardown.
   if (auto st = (*cgroup)->ReadStats()) report.cgroup = *st;
-  report.zram = fullest;
+  report.zram = waited.fullest;
   if (auto st = (*zram)->ReadStats()) {
     // The I/O counts and the peak only grow: the final reading is the total.
     report.zram.write_ios = st->write_ios;
@@ -245,39 +287,15 @@ LabResult LabRunner::Run() {
   Status cg_down = (*cgroup)->Teardown();
   Status zram_down = (*zram)->Teardown();
   report.swap_state_restored = ActiveSwaps() == report.other_swaps;
-  report.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   result.report = report;
   // Only worth a line of its own when a capture was asked for and not written.
   if (!o_.capture_path.empty() && !report.recorded) result.notes.push_back(report.capture_note);
-
-  if (!cg_down) return result.failure = LabFailure::kFailed, result.error = "teardown: " + cg_down.message(), result;
-  if (!zram_down)
-    return result.failure = LabFailure::kFailed, result.error = "teardown: " + zram_down.message(), result;
-  if (Interrupted()) {
-    result.failure = LabFailure::kInterrupted;
-    int sig = interrupt_->signal_number();
-    result.error = std::string("interrupted by ") + (sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "SIGINT") +
-                   "; the workload was stopped and the lab torn down";
-  } else if (report.outcome.signal) {
+  if (!cg_down || !zram_down) {
     result.failure = LabFailure::kFailed;
-    result.error = "the workload was killed by signal " + std::to_string(report.outcome.signal) + " (" +
-                   strsignal(report.outcome.signal) + ")" +
-                   (report.cgroup.oom_kills ? " by the OOM killer: the cgroup ran out of memory and swap" : "") +
-                   "; the lab was torn down";
-  } else if (report.outcome.exit_code != 0) {
-    result.failure = LabFailure::kFailed;
-    result.error = std::string(report.recorded ? "pagescope record" : "the workload") + " exited with status " +
-                   std::to_string(report.outcome.exit_code) +
-                   (report.cgroup.oom_kills ? " after the OOM killer struck in the cgroup" : "");
-  } else if (!report.outcome.reported) {
-    // Recording: the recorder exited cleanly but its child did not finish.
-    result.failure = LabFailure::kFailed;
-    result.error = "the workload ended without writing its report" +
-                   std::string(report.cgroup.oom_kills ? " (killed by the OOM killer)" : "");
-  } else if (!report.swap_state_restored) {
-    result.failure = LabFailure::kFailed;
-    result.error = "teardown: /proc/swaps differs from before the lab started";
+    result.error = "teardown: " + (!cg_down ? cg_down.message() : zram_down.message());
+    return result;
   }
+  JudgeOutcome(report, Interrupted() ? interrupt_->signal_number() : 0, result);
   return result;
 }
 

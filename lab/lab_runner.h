@@ -7,6 +7,8 @@
 // return anywhere leaves nothing behind.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -71,7 +73,6 @@ struct LabReport {
   std::string capture_note;     // why no capture was written
   std::string other_swaps;      // /proc/swaps lines active before the lab started
   bool swap_state_restored = false;
-  double wall_s = 0;
   WorkloadOutcome outcome;
   KernelCounters delta;         // system-wide, after - before
   CgroupStats cgroup;
@@ -93,7 +94,14 @@ class LabRunner {
   LabResult Run();
 
  private:
+  struct Waited {
+    int status = 0;      // waitpid status of the launched process
+    ZramStats fullest;   // the zram sample holding the most data
+  };
   bool Interrupted() const;
+  // Waits for the launched process, sampling zram, stopping it on an
+  // interrupt or when it overruns --seconds by far.
+  Waited WaitForWorkload(pid_t pid, bool recording, const ZramSwap& zram) const;
 
   LabOptions o_;
   const InterruptFlag* interrupt_;

@@ -27,6 +27,7 @@ void add_lab_command(CLI::App& root, CommandRun& run);
 void add_top_command(CLI::App&, CommandRun&);
 void add_tui_command(CLI::App&, CommandRun&);
 void add_inspect_command(CLI::App&, CommandRun&);
+void add_export_command(CLI::App&, CommandRun&);
 void add_replay_command(CLI::App&, CommandRun&);
 void add_mrc_command(CLI::App&, CommandRun&);
 void add_convert_command(CLI::App&, CommandRun&);

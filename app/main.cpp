@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   add_top_command(root, run);
   add_tui_command(root, run);
   add_inspect_command(root, run);
+  add_export_command(root, run);
   add_replay_command(root, run);
   add_mrc_command(root, run);
   add_convert_command(root, run);

@@ -65,6 +65,19 @@ std::vector<std::string> row_of(const std::string& out, const std::string& first
   return {};
 }
 
+std::string slurp_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+size_t count_of(const std::string& s, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + what.size())) ++n;
+  return n;
+}
+
 std::string pagescope_binary() { return std::string(PAGESCOPE_BINARY_DIR) + "/app/pagescope"; }
 
 }  // namespace
@@ -150,4 +163,101 @@ TEST(InspectCommand, SummaryTableJsonAndBadFile) {
   EXPECT_NE(out.find(path + ".nope"), std::string::npos) << out;
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
   std::remove(path.c_str());
+}
+
+namespace {
+
+// A process whose layout changes over time: a heap, then an mmap at 2 s that
+// is unmapped at 4 s; faults in both.
+RecordBuffer timeline_stream(uint64_t t0) {
+  const uint64_t s = 1'000'000'000;
+  RecordBuffer b;
+  b.target(t0, 400);
+  b.proc_file(t0 + 1, 400, PS_PROC_MAPS,
+              "555500000000-555500002000 r-xp 00000000 08:01 77 /usr/bin/demo\n"
+              "555500010000-555500020000 rw-p 00000000 00:00 0 [heap]\n");
+  for (int i = 0; i < 4; ++i) b.fault(t0 + s / 2 + i, 400, 400, 0x555500010000 + i * 4096, PS_PF_USER | PS_PF_WRITE);
+  b.syscall(PS_EV_MMAP, t0 + 2 * s, 400, 400, {0, 8 * 4096, 3, 0x22, ~0ull, 0}, 0x7f2000000000);
+  for (int i = 0; i < 8; ++i) b.fault(t0 + 3 * s + 1000000 + i, 400, 400, 0x7f2000000000 + i * 4096, PS_PF_USER | PS_PF_WRITE);
+  b.syscall(PS_EV_MUNMAP, t0 + 4 * s, 400, 400, {0x7f2000000000, 8 * 4096}, 0);
+  b.exit(t0 + 5 * s, 400, 400, true, 12, 0);
+  return b;
+}
+
+}  // namespace
+
+TEST(InspectCommand, LayoutAtATimeVmasAndWorkingSet) {
+  if (access(pagescope_binary().c_str(), X_OK) != 0) {
+    GTEST_SKIP() << "no " << pagescope_binary() << " (build the pagescope target)";
+  }
+  const std::string path = temp_path("layout.psc");
+  write_capture(path, timeline_stream(1'000'000));
+  int status = -1;
+  // At 3.5 s the mmap exists and has its 8 faults; at 1 s it does not.
+  std::string out = run_command(pagescope_binary() + " inspect " + path + " --pid 400 --layout --at 3.5s", status);
+  EXPECT_EQ(status, 0) << out;
+  auto row = row_of(out, "7f2000000000");
+  ASSERT_GE(row.size(), 7u) << out;
+  EXPECT_EQ(row[1], "7f2000008000");
+  EXPECT_EQ(row[4], "anon");
+  EXPECT_EQ(row[5], "8");  // faults
+  EXPECT_EQ(row[6], "8");  // distinct pages
+  out = run_command(pagescope_binary() + " inspect " + path + " --pid 400 --layout --at 1s", status);
+  EXPECT_EQ(status, 0);
+  EXPECT_TRUE(row_of(out, "7f2000000000").empty()) << out;
+  EXPECT_EQ(row_of(out, "555500010000").at(5), "4") << out;
+
+  out = run_command(pagescope_binary() + " inspect " + path + " --pid 400 --vmas", status);
+  EXPECT_EQ(status, 0);
+  EXPECT_NE(out.find("mmap"), std::string::npos) << out;
+  EXPECT_NE(out.find("ended@"), std::string::npos) << out;
+
+  out = run_command(pagescope_binary() + " inspect " + path + " --pid 400 --wss --tau 1s --csv", status);
+  EXPECT_EQ(status, 0) << out;
+  // Windows of 1 s: 4 pages in (0,1], 8 pages in (3,4].
+  EXPECT_NE(out.find("1.000,1.000,4,16384"), std::string::npos) << out;
+  EXPECT_NE(out.find("1.000,4.000,8,32768"), std::string::npos) << out;
+
+  out = run_command(pagescope_binary() + " inspect " + path + " --layout 2>&1", status);
+  EXPECT_EQ(status, 2) << out;
+  out = run_command(pagescope_binary() + " inspect " + path + " --pid 400 --layout --at soon 2>&1", status);
+  EXPECT_EQ(status, 2) << out;
+  EXPECT_NE(out.find("soon"), std::string::npos) << out;
+  std::remove(path.c_str());
+}
+
+TEST(ExportCommand, ChromeJsonAndCsv) {
+  if (access(pagescope_binary().c_str(), X_OK) != 0) {
+    GTEST_SKIP() << "no " << pagescope_binary() << " (build the pagescope target)";
+  }
+  const std::string path = temp_path("export.psc");
+  write_capture(path, timeline_stream(1'000'000));
+  int status = -1;
+  const std::string json = temp_path("export.json");
+  std::string out = run_command(pagescope_binary() + " export " + path + " --format chrome-json -o " + json + " 2>&1", status);
+  ASSERT_EQ(status, 0) << out;
+  const std::string trace = slurp_file(json);
+  EXPECT_EQ(trace.rfind("{\"displayTimeUnit\"", 0), 0u);
+  EXPECT_EQ(count_of(trace, "\"cat\": \"fault\""), 12u);
+  EXPECT_EQ(count_of(trace, "\"cat\": \"syscall\""), 2u);
+  EXPECT_NE(trace.find("\"name\": \"vma created\""), std::string::npos);
+  EXPECT_NE(trace.find("\"region\": \"heap\""), std::string::npos);
+  EXPECT_NE(trace.find("\"ph\": \"C\""), std::string::npos);
+  EXPECT_NE(trace.find("]}"), std::string::npos);
+
+  const std::string dir = temp_path("export-csv");
+  out = run_command(pagescope_binary() + " export " + path + " --format csv -o " + dir + " 2>&1", status);
+  ASSERT_EQ(status, 0) << out;
+  const std::string faults = slurp_file(dir + "/faults.csv");
+  EXPECT_EQ(count_of(faults, "\n"), 13u);  // header + 12
+  EXPECT_EQ(count_of(faults, ",anon,"), 8u);
+  EXPECT_EQ(count_of(slurp_file(dir + "/syscalls.csv"), "\n"), 3u);
+  EXPECT_NE(slurp_file(dir + "/vma_changes.csv").find(",ended,"), std::string::npos);
+
+  out = run_command(pagescope_binary() + " export " + path + " --format xml -o x 2>&1", status);
+  EXPECT_EQ(status, 2);
+  EXPECT_NE(out.find("chrome-json"), std::string::npos) << out;
+  std::remove(path.c_str());
+  std::remove(json.c_str());
+  std::system(("rm -rf " + dir).c_str());
 }

@@ -1,0 +1,108 @@
+// `pagescope export FILE --format chrome-json|csv -o OUT`: a capture in a
+// form other tools open (Perfetto / chrome://tracing, spreadsheets, pandas).
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "app/command.h"
+#include "inspector/capture/reader.h"
+#include "inspector/model/exporter.h"
+#include "inspector/model/space_tracker.h"
+
+namespace pagescope::app {
+
+namespace {
+
+using namespace pagescope::model;
+
+struct ExportOptions {
+  std::string file;
+  std::string format;
+  std::string output;
+  uint32_t pid = 0;
+};
+
+int fail(const std::string& message, int code) {
+  std::fprintf(stderr, "pagescope export: %s\n", message.c_str());
+  return code;
+}
+
+uint64_t mapped_bytes(const SpaceTracker& tracker, uint32_t pid) {
+  const ProcessSpace* ps = tracker.find(pid);
+  if (!ps) return 0;
+  uint64_t total = 0;
+  for (const auto& [start, v] : ps->space.pieces()) total += v.size();
+  return total;
+}
+
+int run_export(const ExportOptions& o) {
+  std::unique_ptr<Exporter> exporter = make_exporter(o.format);
+  if (!exporter) {
+    std::string names;
+    for (const auto& n : exporter_names()) names += (names.empty() ? "" : ", ") + n;
+    return fail("unknown format \"" + o.format + "\" (known: " + names + ")", kExitUsage);
+  }
+  auto reader = capture::CaptureReader::open(o.file);
+  if (!reader) {
+    const std::string& m = reader.error().message;
+    return fail(m.find(o.file) == std::string::npos ? o.file + ": " + m : m, kExitUsage);
+  }
+  // Time zero: when recording started, else the first record.
+  uint64_t zero = reader->host().start_ns;
+  if (zero == 0) {
+    Status st = reader->for_each([&](const ps_header& h) {
+      zero = h.ts_ns;
+      return h.ts_ns == 0;
+    });
+    if (!st) return fail(o.file + ": " + st.message(), kExitUsage);
+  }
+  Status opened = exporter->open(o.output, zero);
+  if (!opened) return fail(opened.message(), kExitFailure);
+
+  SpaceTracker tracker;
+  tracker.set_change_observer([&](uint32_t pid, uint32_t mapping, const MappingChange& c) {
+    if (o.pid == 0 || pid == o.pid) exporter->vma_change(pid, mapping, c, mapped_bytes(tracker, pid));
+  });
+  uint64_t exported = 0;
+  Status st = reader->for_each([&](const ps_header& h) {
+    const bool wanted = o.pid == 0 || h.pid == o.pid || h.kind == PS_EV_LOST ||
+                        (h.kind == PS_EV_FORK && reinterpret_cast<const ps_fork&>(h).child_pid == o.pid);
+    if (wanted) {
+      FaultContext fc;
+      if (h.kind == PS_EV_FAULT && h.size >= sizeof(ps_fault)) {
+        if (const ProcessSpace* ps = tracker.find(h.pid)) {
+          fc.vma = ps->space.find(reinterpret_cast<const ps_fault&>(h).address);
+        }
+      }
+      exporter->record(h, fc);
+      ++exported;
+    }
+    tracker.apply(h);
+    return true;
+  });
+  if (!st) return fail(o.file + ": " + st.message(), kExitUsage);
+  Status done = exporter->finish();
+  if (!done) return fail(o.output + ": " + done.message(), kExitFailure);
+  const auto& report = reader->report();
+  std::fprintf(stderr, "pagescope export: %llu records to %s (%s)%s\n",
+               static_cast<unsigned long long>(exported), o.output.c_str(), o.format.c_str(),
+               report.complete ? "" : "; the capture was incomplete, exported what was readable");
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_export_command(CLI::App& app, CommandRun& run) {
+  auto opts = std::make_shared<ExportOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "export", "Write a capture as a Perfetto/chrome://tracing JSON trace or as CSV files");
+  cmd->add_option("file", opts->file, "capture file written by `pagescope record`")->required();
+  cmd->add_option("--format", opts->format, "chrome-json (one .json file) or csv (a directory)")
+      ->required();
+  cmd->add_option("-o,--output", opts->output, "output file (chrome-json; - for stdout) or directory (csv)")
+      ->required();
+  cmd->add_option("--pid", opts->pid, "only this process");
+  cmd->callback([opts, &run] { run = [opts] { return run_export(*opts); }; });
+}
+
+}  // namespace pagescope::app

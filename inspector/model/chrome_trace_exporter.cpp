@@ -1,0 +1,208 @@
+// Chrome trace-event JSON (the format Perfetto and chrome://tracing open):
+// faults as instant events, memory syscalls as complete events with their
+// duration, fork/exec/exit and VMA changes as instant events, and counter
+// tracks for faults per 10 ms and mapped bytes per process.
+// Format: https://docs.google.com/document/d/1CvAClvFfyA5R-PhYUmn5OOQtYMH4h6I0nSsKchNAySU
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <unordered_map>
+
+#include "inspector/model/exporter.h"
+#include "inspector/model/process_table.h"
+#include "inspector/model/record_view.h"
+#include "inspector/model/text_table.h"
+
+namespace pagescope::model {
+
+namespace {
+
+constexpr uint64_t kCounterBucketNs = 10'000'000;
+
+class ChromeTraceExporter : public Exporter {
+ public:
+  ~ChromeTraceExporter() override {
+    if (out_) std::fclose(out_);
+  }
+
+  Status open(const std::string& output, uint64_t zero_ns) override {
+    out_ = output == "-" ? stdout : std::fopen(output.c_str(), "w");
+    if (!out_) return Error{output + ": cannot create (" + std::string(std::strerror(errno)) + ")"};
+    zero_ = zero_ns;
+    std::fputs("{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n", out_);
+    return {};
+  }
+
+  void record(const ps_header& h, const FaultContext& fc) override {
+    switch (h.kind) {
+      case PS_EV_FAULT: {
+        const auto* f = record_as<ps_fault>(h);
+        if (!f) return;
+        count_fault(h.pid, h.ts_ns);
+        begin(h.ts_ns, h.pid, h.tid);
+        std::fprintf(out_,
+                     "\"ph\": \"i\", \"s\": \"t\", \"cat\": \"fault\", \"name\": \"fault %s%s\", "
+                     "\"args\": {\"address\": \"0x%" PRIx64 "\", \"ip\": \"0x%" PRIx64
+                     "\", \"mode\": \"%s\", \"protection\": %s, \"major\": %s, \"region\": \"%s\"",
+                     fault_access_name(*f), (f->flags & PS_FAULT_MAJOR) ? " major" : "",
+                     uint64_t(f->address), uint64_t(f->ip),
+                     fault_is_kernel_mode(*f) ? "kernel" : "user",
+                     (f->error_code & PS_PF_PROT) ? "true" : "false",
+                     (f->flags & PS_FAULT_MAJOR) ? "true" : "false",
+                     fc.vma ? vma_kind_name(fc.vma->kind) : "unknown");
+        if (fc.vma && fc.vma->file && !fc.vma->path.empty()) {
+          std::fprintf(out_, ", \"file\": %s, \"file_offset\": %" PRIu64,
+                       json_escape(fc.vma->path).c_str(),
+                       uint64_t(fc.vma->offset + (f->address - fc.vma->start)));
+        }
+        std::fputs("}}", out_);
+        return;
+      }
+      case PS_EV_MMAP: case PS_EV_MUNMAP: case PS_EV_MPROTECT: case PS_EV_MREMAP:
+      case PS_EV_BRK: case PS_EV_MADVISE: case PS_EV_SHMAT: case PS_EV_SHMDT: {
+        const auto* s = record_as<ps_mm_syscall>(h);
+        if (!s) return;
+        const uint64_t start = h.ts_ns > s->duration_ns ? h.ts_ns - s->duration_ns : h.ts_ns;
+        begin(start, h.pid, h.tid);
+        std::fprintf(out_, "\"ph\": \"X\", \"dur\": %.3f, \"cat\": \"syscall\", \"name\": \"%s\", "
+                     "\"args\": {\"args\": [",
+                     double(s->duration_ns) / 1e3, mm_syscall_name(h.kind));
+        for (int i = 0; i < 6; ++i) {
+          std::fprintf(out_, "%s\"0x%" PRIx64 "\"", i ? ", " : "", uint64_t(s->args[i]));
+        }
+        if (syscall_failed(s->ret)) {
+          std::fprintf(out_, "], \"ret\": %" PRId64 ", \"failed\": true}}", int64_t(s->ret));
+        } else {
+          std::fprintf(out_, "], \"ret\": \"0x%" PRIx64 "\"}}", uint64_t(s->ret));
+        }
+        return;
+      }
+      case PS_EV_FORK: {
+        const auto* f = record_as<ps_fork>(h);
+        if (!f) return;
+        name_process(f->child_pid, std::string(fixed_string(f->comm)));
+        begin(h.ts_ns, h.pid, h.tid);
+        std::fprintf(out_, "\"ph\": \"i\", \"s\": \"p\", \"cat\": \"process\", \"name\": \"%s\", "
+                     "\"args\": {\"child_pid\": %u, \"child_tid\": %u}}",
+                     (f->flags & PS_FORK_THREAD) ? "clone thread" : "fork", f->child_pid,
+                     f->child_tid);
+        return;
+      }
+      case PS_EV_EXEC: {
+        const auto* e = record_as<ps_exec>(h);
+        if (!e) return;
+        name_process(h.pid, std::string(fixed_string(e->comm)));
+        begin(h.ts_ns, h.pid, h.tid);
+        std::fprintf(out_, "\"ph\": \"i\", \"s\": \"p\", \"cat\": \"process\", \"name\": \"exec\", "
+                     "\"args\": {\"filename\": %s}}",
+                     json_escape(fixed_string(e->filename)).c_str());
+        return;
+      }
+      case PS_EV_EXIT: {
+        const auto* e = record_as<ps_exit>(h);
+        if (!e) return;
+        if (processes_.count(h.pid) == 0) name_process(h.pid, std::string(fixed_string(e->comm)));
+        begin(h.ts_ns, h.pid, h.tid);
+        std::fprintf(out_, "\"ph\": \"i\", \"s\": \"%s\", \"cat\": \"process\", \"name\": \"%s\", "
+                     "\"args\": {\"exit_code\": %d, \"min_flt\": %" PRIu64 ", \"maj_flt\": %" PRIu64 "}}",
+                     (e->flags & PS_EXIT_GROUP_DEAD) ? "p" : "t",
+                     (e->flags & PS_EXIT_GROUP_DEAD) ? "exit" : "thread exit", e->exit_code,
+                     uint64_t(e->min_flt), uint64_t(e->maj_flt));
+        return;
+      }
+      case PS_EV_LOST: {
+        const auto* l = record_as<ps_lost>(h);
+        if (!l || l->lost == 0) return;
+        begin(h.ts_ns, 0, 0);
+        std::fprintf(out_, "\"ph\": \"i\", \"s\": \"g\", \"cat\": \"lost\", \"name\": \"LOST %" PRIu64
+                     " events\", \"args\": {\"lost_total\": %" PRIu64 "}}",
+                     uint64_t(l->lost), uint64_t(l->lost_total));
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  void vma_change(uint32_t pid, uint32_t mapping, const MappingChange& c,
+                  uint64_t mapped_bytes) override {
+    begin(c.ts_ns, pid, pid);
+    std::fprintf(out_, "\"ph\": \"i\", \"s\": \"p\", \"cat\": \"vma\", \"name\": \"vma %s\", "
+                 "\"args\": {\"mapping\": %u, \"start\": \"0x%" PRIx64 "\", \"end\": \"0x%" PRIx64
+                 "\", \"perms\": %u}}",
+                 vma_op_name(c.op), mapping, uint64_t(c.start), uint64_t(c.end), unsigned(c.perms));
+    begin(c.ts_ns, pid, pid);
+    std::fprintf(out_, "\"ph\": \"C\", \"name\": \"mapped bytes\", \"args\": {\"bytes\": %" PRIu64 "}}",
+                 mapped_bytes);
+  }
+
+  Status finish() override {
+    for (auto& [pid, c] : counters_) flush_counter(pid, c);
+    for (auto& [pid, name] : processes_) {
+      std::fprintf(out_, ",\n{\"ph\": \"M\", \"name\": \"process_name\", \"pid\": %u, \"args\": "
+                   "{\"name\": %s}}", pid, json_escape(name + " (" + std::to_string(pid) + ")").c_str());
+    }
+    std::fputs("\n]}\n", out_);
+    const bool failed = std::ferror(out_) != 0;
+    if (out_ != stdout && std::fclose(out_) != 0) {
+      out_ = nullptr;
+      return Error{"writing the trace failed"};
+    }
+    out_ = nullptr;
+    if (failed) return Error{"writing the trace failed"};
+    return {};
+  }
+
+ private:
+  struct FaultCounter {
+    uint64_t bucket = UINT64_MAX;
+    uint64_t count = 0;
+  };
+
+  void begin(uint64_t ts, uint32_t pid, uint32_t tid) {
+    std::fprintf(out_, "%s{\"ts\": %.3f, \"pid\": %u, \"tid\": %u, ", first_ ? "" : ",\n",
+                 ts >= zero_ ? double(ts - zero_) / 1e3 : 0.0, pid, tid);
+    first_ = false;
+  }
+
+  void name_process(uint32_t pid, std::string name) {
+    if (!name.empty()) processes_[pid] = std::move(name);
+  }
+
+  void count_fault(uint32_t pid, uint64_t ts) {
+    FaultCounter& c = counters_[pid];
+    const uint64_t bucket = ts / kCounterBucketNs;
+    if (c.bucket != bucket) {
+      flush_counter(pid, c);
+      // A drop to zero shows as zero, not as a line held at the last value.
+      if (c.bucket != UINT64_MAX && bucket > c.bucket + 1) {
+        c.bucket += 1;
+        c.count = 0;
+        flush_counter(pid, c);
+      }
+      c.bucket = bucket;
+      c.count = 0;
+    }
+    ++c.count;
+  }
+
+  void flush_counter(uint32_t pid, const FaultCounter& c) {
+    if (c.bucket == UINT64_MAX) return;
+    begin(c.bucket * kCounterBucketNs, pid, pid);
+    std::fprintf(out_, "\"ph\": \"C\", \"name\": \"faults per 10 ms\", \"args\": {\"faults\": %" PRIu64
+                 "}}", c.count);
+  }
+
+  std::FILE* out_ = nullptr;
+  uint64_t zero_ = 0;
+  bool first_ = true;
+  std::unordered_map<uint32_t, FaultCounter> counters_;
+  std::unordered_map<uint32_t, std::string> processes_;
+};
+
+}  // namespace
+
+std::unique_ptr<Exporter> make_chrome_trace_exporter() { return std::make_unique<ChromeTraceExporter>(); }
+
+}  // namespace pagescope::model

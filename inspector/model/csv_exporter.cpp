@@ -1,0 +1,168 @@
+// CSV export: one file per event kind in an output directory, one row per
+// record, raw values (nanoseconds since capture start, hex addresses) so a
+// spreadsheet or pandas can take it from there.
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+
+#include "inspector/model/exporter.h"
+#include "inspector/model/process_table.h"
+#include "inspector/model/record_view.h"
+#include "inspector/model/text_table.h"
+
+namespace pagescope::model {
+
+namespace {
+
+class CsvExporter : public Exporter {
+ public:
+  ~CsvExporter() override { close_all(); }
+
+  Status open(const std::string& output, uint64_t zero_ns) override {
+    zero_ = zero_ns;
+    if (mkdir(output.c_str(), 0755) != 0 && errno != EEXIST) {
+      return Error{output + ": cannot create directory (" + std::string(std::strerror(errno)) + ")"};
+    }
+    struct File {
+      std::FILE** f;
+      const char* name;
+      const char* header;
+    };
+    const File files[] = {
+        {&faults_, "faults.csv", "t_ns,pid,tid,address,ip,access,mode,protection,major,region,vma_start,file,file_offset"},
+        {&syscalls_, "syscalls.csv", "t_ns,pid,tid,syscall,arg0,arg1,arg2,arg3,arg4,arg5,ret,failed,duration_ns"},
+        {&processes_, "processes.csv", "t_ns,pid,tid,event,child_pid,child_tid,comm,filename,exit_code,min_flt,maj_flt"},
+        {&vmas_, "vma_changes.csv", "t_ns,pid,mapping,op,start,end,perms,mapped_bytes"},
+        {&lost_, "lost.csv", "t_ns,lost,lost_total"},
+    };
+    for (const File& f : files) {
+      const std::string path = output + "/" + f.name;
+      *f.f = std::fopen(path.c_str(), "w");
+      if (!*f.f) return Error{path + ": cannot create (" + std::string(std::strerror(errno)) + ")"};
+      std::fprintf(*f.f, "%s\n", f.header);
+    }
+    return {};
+  }
+
+  void record(const ps_header& h, const FaultContext& fc) override {
+    const uint64_t t = h.ts_ns >= zero_ ? h.ts_ns - zero_ : 0;
+    switch (h.kind) {
+      case PS_EV_FAULT: {
+        const auto* f = record_as<ps_fault>(h);
+        if (!f) return;
+        std::fprintf(faults_, "%" PRIu64 ",%u,%u,0x%" PRIx64 ",0x%" PRIx64 ",%s,%s,%d,%d,%s,", t,
+                     h.pid, h.tid, uint64_t(f->address), uint64_t(f->ip), fault_access_name(*f),
+                     fault_is_kernel_mode(*f) ? "kernel" : "user",
+                     (f->flags & PS_FAULT_ERR_KNOWN) ? int(f->error_code & PS_PF_PROT) : -1,
+                     (f->flags & PS_FAULT_MAJOR) ? 1 : 0,
+                     fc.vma ? vma_kind_name(fc.vma->kind) : "unknown");
+        if (fc.vma) {
+          std::fprintf(faults_, "0x%" PRIx64 ",%s,", uint64_t(fc.vma->start),
+                       csv_escape(fc.vma->path).c_str());
+          if (fc.vma->file) {
+            std::fprintf(faults_, "%" PRIu64 "\n", uint64_t(fc.vma->offset + (f->address - fc.vma->start)));
+          } else {
+            std::fputs("\n", faults_);
+          }
+        } else {
+          std::fputs(",,\n", faults_);
+        }
+        return;
+      }
+      case PS_EV_MMAP: case PS_EV_MUNMAP: case PS_EV_MPROTECT: case PS_EV_MREMAP:
+      case PS_EV_BRK: case PS_EV_MADVISE: case PS_EV_SHMAT: case PS_EV_SHMDT: {
+        const auto* s = record_as<ps_mm_syscall>(h);
+        if (!s) return;
+        std::fprintf(syscalls_, "%" PRIu64 ",%u,%u,%s", t, h.pid, h.tid, mm_syscall_name(h.kind));
+        for (uint64_t a : s->args) std::fprintf(syscalls_, ",0x%" PRIx64, a);
+        if (syscall_failed(s->ret)) std::fprintf(syscalls_, ",%" PRId64 ",1", int64_t(s->ret));
+        else std::fprintf(syscalls_, ",0x%" PRIx64 ",0", uint64_t(s->ret));
+        std::fprintf(syscalls_, ",%" PRIu64 "\n", uint64_t(s->duration_ns));
+        return;
+      }
+      case PS_EV_FORK: {
+        const auto* f = record_as<ps_fork>(h);
+        if (!f) return;
+        std::fprintf(processes_, "%" PRIu64 ",%u,%u,%s,%u,%u,%s,,,,\n", t, h.pid, h.tid,
+                     (f->flags & PS_FORK_THREAD) ? "thread" : "fork", f->child_pid, f->child_tid,
+                     csv_escape(fixed_string(f->comm)).c_str());
+        return;
+      }
+      case PS_EV_EXEC: {
+        const auto* e = record_as<ps_exec>(h);
+        if (!e) return;
+        std::fprintf(processes_, "%" PRIu64 ",%u,%u,exec,,,%s,%s,,,\n", t, h.pid, h.tid,
+                     csv_escape(fixed_string(e->comm)).c_str(),
+                     csv_escape(fixed_string(e->filename)).c_str());
+        return;
+      }
+      case PS_EV_EXIT: {
+        const auto* e = record_as<ps_exit>(h);
+        if (!e) return;
+        std::fprintf(processes_, "%" PRIu64 ",%u,%u,%s,,,%s,,%d,%" PRIu64 ",%" PRIu64 "\n", t, h.pid,
+                     h.tid, (e->flags & PS_EXIT_GROUP_DEAD) ? "exit" : "thread_exit",
+                     csv_escape(fixed_string(e->comm)).c_str(), e->exit_code, uint64_t(e->min_flt),
+                     uint64_t(e->maj_flt));
+        return;
+      }
+      case PS_EV_LOST: {
+        const auto* l = record_as<ps_lost>(h);
+        if (!l) return;
+        std::fprintf(lost_, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", t, uint64_t(l->lost),
+                     uint64_t(l->lost_total));
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  void vma_change(uint32_t pid, uint32_t mapping, const MappingChange& c,
+                  uint64_t mapped_bytes) override {
+    std::fprintf(vmas_, "%" PRIu64 ",%u,%u,%s,0x%" PRIx64 ",0x%" PRIx64 ",%s,%" PRIu64 "\n",
+                 c.ts_ns >= zero_ ? c.ts_ns - zero_ : 0, pid, mapping, vma_op_name(c.op),
+                 uint64_t(c.start), uint64_t(c.end), perms(c.perms).c_str(), mapped_bytes);
+  }
+
+  Status finish() override {
+    bool failed = false;
+    for (std::FILE** f : {&faults_, &syscalls_, &processes_, &vmas_, &lost_}) {
+      if (*f && (std::ferror(*f) || std::fclose(*f) != 0)) failed = true;
+      *f = nullptr;
+    }
+    if (failed) return Error{"writing the CSV files failed"};
+    return {};
+  }
+
+ private:
+  static std::string perms(uint8_t p) {
+    std::string s = "---";
+    if (p & kPermRead) s[0] = 'r';
+    if (p & kPermWrite) s[1] = 'w';
+    if (p & kPermExec) s[2] = 'x';
+    return s;
+  }
+
+  void close_all() {
+    for (std::FILE** f : {&faults_, &syscalls_, &processes_, &vmas_, &lost_}) {
+      if (*f) std::fclose(*f);
+      *f = nullptr;
+    }
+  }
+
+  uint64_t zero_ = 0;
+  std::FILE* faults_ = nullptr;
+  std::FILE* syscalls_ = nullptr;
+  std::FILE* processes_ = nullptr;
+  std::FILE* vmas_ = nullptr;
+  std::FILE* lost_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Exporter> make_csv_exporter() { return std::make_unique<CsvExporter>(); }
+
+}  // namespace pagescope::model

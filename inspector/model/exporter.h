@@ -1,0 +1,36 @@
+// Export formats: one class per format behind this interface, registered in
+// make_exporter(). The export command replays a capture once, attributing
+// faults with a SpaceTracker, and hands each record to the exporter.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "events.h"
+#include "inspector/model/space_tracker.h"
+
+namespace pagescope::model {
+
+// What the model knew about a fault when it happened.
+struct FaultContext {
+  const Vma* vma = nullptr;  // nullptr: no VMA known at that address
+};
+
+class Exporter {
+ public:
+  virtual ~Exporter() = default;
+  // `zero_ns`: capture time zero; exported times are relative to it.
+  virtual Status open(const std::string& output, uint64_t zero_ns) = 0;
+  virtual void record(const ps_header& h, const FaultContext& fault) = 0;
+  virtual void vma_change(uint32_t pid, uint32_t mapping, const MappingChange& c,
+                          uint64_t mapped_bytes) = 0;
+  virtual Status finish() = 0;
+};
+
+// "chrome-json" (Perfetto / chrome://tracing) or "csv"; nullptr if unknown.
+std::unique_ptr<Exporter> make_exporter(const std::string& format);
+std::vector<std::string> exporter_names();
+
+}  // namespace pagescope::model

@@ -45,9 +45,10 @@ class CaptureReader {
   uint16_t format_major() const;
   uint16_t format_minor() const;
 
-  // Calls `fn` for every record in file order (records whose hdr.size is
-  // impossible end their chunk, counted as corrupt). The pointer is valid only
-  // during the call. Return false from fn to stop early.
+  // Calls `fn` for every record in file order. A chunk is delivered whole or
+  // not at all: one that fails its CRC or does not decode (e.g. an impossible
+  // hdr.size) is skipped and counted as corrupt. The record is 8-byte aligned
+  // and valid only during the call. Return false from fn to stop early.
   // Can be called more than once; each call reads the file from the start.
   Status for_each(const std::function<bool(const ps_header&)>& fn);
   // Only records with ts in [from_ns, to_ns), in file order, reading only the

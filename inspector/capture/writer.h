@@ -5,6 +5,9 @@
 // Durability: every chunk is written with one write() as soon as it is sealed,
 // so a recorder killed with SIGKILL leaves every sealed chunk readable; close()
 // adds the footer and fsyncs.
+//
+// Not thread-safe: append, flush and close belong to one thread (the
+// recorder's drain loop).
 #pragma once
 
 #include <array>

@@ -5,6 +5,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include <gtest/gtest.h>
@@ -50,4 +52,55 @@ TEST(ProcSource, FindsThisProcessAndCountsItsFaults) {
   EXPECT_TRUE(found);
   munmap(p, bytes);
   EXPECT_FALSE(src.vmas(999999999, false));
+}
+
+namespace {
+void write_file(const std::string& path, const std::string& text) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr) << path;
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+}
+// A fake /proc with one process (pid 42, "swappy") that has 1000 kB swapped out.
+std::string fake_proc(const std::string& meminfo) {
+  std::string root = ::testing::TempDir() + "/fake_proc_" + std::to_string(getpid());
+  std::string pid = root + "/42";
+  std::system(("rm -rf " + root + " && mkdir -p " + pid + " " + root + "/self").c_str());
+  write_file(root + "/meminfo", meminfo);
+  write_file(root + "/vmstat", "pgfault 10\n");
+  write_file(pid + "/stat", "42 (swappy) S 1 42 42 0 -1 0 500 0 7 0 1 1 0 0 20 0 1 0 5");
+  write_file(pid + "/statm", "1000 256 10 1 0 100 0");
+  write_file(pid + "/status", "Name:\tswappy\nVmSwap:\t    1000 kB\n");
+  return root;
+}
+}  // namespace
+
+TEST(ProcSource, ReadsVmSwapOnlyWhenSwapIsInUse) {
+  std::string root = fake_proc("MemTotal: 100 kB\nMemAvailable: 50 kB\nSwapTotal: 4000 kB\nSwapFree: 3000 kB\n");
+  ProcSource used(root);
+  auto s = used.sample();
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_EQ(s->processes.size(), 1u);  // "self" is not a pid
+  const ProcessCounters& p = s->processes[0];
+  EXPECT_EQ(p.pid, 42);
+  EXPECT_EQ(p.comm, "swappy");
+  EXPECT_EQ(p.min_flt, 500u);
+  EXPECT_EQ(p.maj_flt, 7u);
+  EXPECT_EQ(p.rss_kb, 256u * uint64_t(sysconf(_SC_PAGESIZE) / 1024));
+  EXPECT_EQ(p.swap_kb, 1000u);
+
+  // Same process, but the system says no swap is in use: VmSwap is not read.
+  root = fake_proc("MemTotal: 100 kB\nMemAvailable: 50 kB\nSwapTotal: 4000 kB\nSwapFree: 4000 kB\n");
+  ProcSource unused(root);
+  s = unused.sample();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->processes[0].swap_kb, 0u);
+  std::system(("rm -rf " + root).c_str());
+}
+
+TEST(ProcSource, MissingProcIsAnErrorNamingTheFile) {
+  ProcSource none("/nonexistent-proc");
+  auto s = none.sample();
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("/nonexistent-proc/meminfo"), std::string::npos);
 }

@@ -2,7 +2,10 @@
 // kernel's own answer written down at each step, to check the inspector's
 // address-space model against the kernel.
 //
-// Usage: ps-vma-script DIR
+// Usage: ps-vma-script DIR [START_DELAY_MS]
+//
+// START_DELAY_MS: sleep before the first checkpoint, so a recorder that
+// snapshots new processes has time to read this one's maps first.
 //
 // It performs: anonymous and file mmap, MAP_FIXED over part of a mapping,
 // munmap of a middle slice, mprotect of a sub-range and back (the kernel
@@ -30,6 +33,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 
@@ -211,11 +215,17 @@ int main(int argc, char** argv) {
     checkpoint(100, false, "after-exec");
     return 0;
   }
-  if (argc != 2 || argv[1][0] == '-') {
-    (void)!write(2, "usage: ps-vma-script DIR\n", 25);
+  if (argc < 2 || argc > 3 || argv[1][0] == '-') {
+    const char usage[] = "usage: ps-vma-script DIR [START_DELAY_MS]\n";
+    (void)!write(2, usage, sizeof usage - 1);
     return 2;
   }
   g_dir = argv[1];
+  if (argc == 3) {
+    const long ms = atol(argv[2]);
+    timespec delay{ms / 1000, (ms % 1000) * 1000000};
+    nanosleep(&delay, nullptr);
+  }
 
   checkpoint(0, false, "start");
 

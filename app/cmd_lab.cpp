@@ -62,11 +62,18 @@ int RunLab(LabFlags& f) {
   if (f.cleanup) return RunCleanup(f);
   if (f.zram_device >= 0) f.options.zram_device = f.zram_device;
   lab::InterruptFlag interrupt;
-  if (::isatty(STDERR_FILENO))
-    std::fprintf(stderr, "pagescope lab: running %s for %g s under a %s limit (Ctrl-C stops and cleans up)\n",
-                 f.options.workload.c_str(), f.options.seconds, f.options.limit.c_str());
-  lab::LabRunner runner(f.options, &interrupt);
+  lab::LabRunner::ProgressFn progress;
+  bool tty = ::isatty(STDERR_FILENO);
+  if (tty) {
+    progress = [](const lab::LabProgress& p) {
+      std::fprintf(stderr, "\r%5.1f / %g s   swap-outs %10llu   swap-ins %10llu   (Ctrl-C stops and cleans up)",
+                   p.elapsed_s, p.seconds, static_cast<unsigned long long>(p.swapped_out),
+                   static_cast<unsigned long long>(p.swapped_in));
+    };
+  }
+  lab::LabRunner runner(f.options, &interrupt, progress);
   lab::LabResult result = runner.Run();
+  if (tty) std::fputs("\r\033[K", stderr);  // the progress line goes away
   for (const auto& note : result.notes) std::fprintf(stderr, "pagescope lab: %s\n", note.c_str());
   if (result.report) {
     std::string out = f.json  ? lab::FormatJson(*result.report)

@@ -192,7 +192,8 @@ LabRunner::Waited LabRunner::WaitForWorkload(pid_t pid, bool recording, const Zr
   // the limit takes longer, so the hard stop leaves generous slack.
   auto hard_stop = std::chrono::steady_clock::now() + std::chrono::duration<double>(o_.seconds + 120);
   std::optional<std::chrono::steady_clock::time_point> term_sent;
-  auto next_sample = std::chrono::steady_clock::now();
+  auto start = std::chrono::steady_clock::now();
+  auto next_sample = start;
   for (;;) {
     pid_t r = ::waitpid(pid, &out.status, WNOHANG);
     if (r == pid) break;
@@ -201,7 +202,10 @@ LabRunner::Waited LabRunner::WaitForWorkload(pid_t pid, bool recording, const Zr
     if (now >= next_sample) {
       // zram frees a page's slot when its owner exits, so mm_stat read after
       // the workload is gone shows almost nothing: keep the fullest sample.
-      if (auto st = zram.ReadStats(); st && st->orig_data_size >= out.fullest.orig_data_size) out.fullest = *st;
+      auto st = zram.ReadStats();
+      if (st && st->orig_data_size >= out.fullest.orig_data_size) out.fullest = *st;
+      if (st && progress_)
+        progress_({std::chrono::duration<double>(now - start).count(), o_.seconds, st->write_ios, st->read_ios});
       next_sample = now + std::chrono::milliseconds(100);
     }
     if ((Interrupted() || now > hard_stop) && !term_sent) {

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -88,9 +89,21 @@ struct LabResult {
   std::vector<std::string> notes;    // leftovers cleaned, capture notes
 };
 
+// What the wait loop knows while the workload runs (for a progress line).
+struct LabProgress {
+  double elapsed_s = 0;
+  double seconds = 0;           // the run's length
+  std::uint64_t swapped_out = 0;  // pages written to the lab's zram device so far
+  std::uint64_t swapped_in = 0;
+};
+
 class LabRunner {
  public:
-  LabRunner(LabOptions options, const InterruptFlag* interrupt) : o_(std::move(options)), interrupt_(interrupt) {}
+  using ProgressFn = std::function<void(const LabProgress&)>;
+  // `interrupt` may be null (no signal handling); `progress`, if set, is
+  // called about ten times a second while the workload runs.
+  LabRunner(LabOptions options, const InterruptFlag* interrupt, ProgressFn progress = nullptr)
+      : o_(std::move(options)), interrupt_(interrupt), progress_(std::move(progress)) {}
   LabResult Run();
 
  private:
@@ -105,6 +118,7 @@ class LabRunner {
 
   LabOptions o_;
   const InterruptFlag* interrupt_;
+  ProgressFn progress_;
 };
 
 }  // namespace pagescope::lab

@@ -145,7 +145,8 @@ TextTable process_table(const ProcessTable& pt, uint32_t pid, uint64_t zero) {
     auto at = [&](int kind) { return c[kind - PS_EV_MMAP]; };
     std::string state = p.exited ? "exited(" + std::to_string(p.exit_code) + ")" : "running";
     if (p.target) state += ",target";
-    if (!p.forked_in_capture) state += ",pre-existing";
+    // Neither its fork nor its exec recorded: it ran before the capture began.
+    if (!p.forked_in_capture && p.execs == 0) state += ",pre-existing";
     t.add_row({num(p.pid), p.ppid ? num(p.ppid) : "-", p.comm.empty() ? "?" : p.comm,
                rel(p.first_ts_ns, zero), rel(p.last_ts_ns, zero), num(p.threads_seen),
                num(p.faults.total), num(p.faults.user), num(p.faults.kernel), num(p.faults.read),
@@ -190,7 +191,7 @@ TextTable layout_table(const std::vector<VmaUsage>& layout, uint64_t zero) {
 TextTable vmas_table(const SpaceTracker& tr, uint32_t pid, uint64_t zero) {
   TextTable t({"ID", "ORIGIN<", "CREATED", "ENDED", "START<", "END<", "PERMS<", "KIND<", "FAULTS",
                "READ", "WRITE", "EXEC", "MAJOR", "COW", "PAGES", "FIRST_TOUCH", "CHANGES",
-               "HISTORY<", "PATH<"});
+               "PATH<", "HISTORY<"});
   for (const MappingStats& m : tr.mappings()) {
     if (m.id == 0 || m.pid != pid) continue;
     std::string history;
@@ -208,7 +209,7 @@ TextTable vmas_table(const SpaceTracker& tr, uint32_t pid, uint64_t zero) {
                vma_kind_name(m.first.kind), num(m.faults.total), num(m.faults.read),
                num(m.faults.write), num(m.faults.exec), num(m.faults.major), num(m.cow_faults),
                num(m.pages_touched), m.first_touch_ns ? rel(m.first_touch_ns, zero) : "-",
-               num(m.changes.size()), history, m.first.path});
+               num(m.changes.size()), m.first.path.empty() ? "-" : m.first.path, history});
   }
   return t;
 }

@@ -194,6 +194,7 @@ void SpaceTracker::on_syscall(const ps_mm_syscall& s) {
                             : (flags & (kMapStack | kMapGrowsDown)) ? VmaKind::kThreadStack
                                                                       : VmaKind::kAnon)
                          : VmaKind::kFile;
+      v.kind = v.base_kind;
       auto replaced = mappings_in(ps, v.start, v.end);
       new_mapping(s.hdr.pid, "mmap", ts, v);
       as.map(v);
@@ -312,8 +313,9 @@ void SpaceTracker::on_maps(ProcessSpace& ps, uint64_t ts, std::string_view text)
     const Vma* old = ps.space.find(v.start);
     if (old && old->mapping != 0 && old->file == v.file && old->shared == v.shared) {
       v.mapping = old->mapping;
+      const bool first_piece = std::find(kept.begin(), kept.end(), old->mapping) == kept.end();
       kept.push_back(old->mapping);
-      if (old->uncertain || !ps.space.seeded()) {
+      if (first_piece && (old->uncertain || !ps.space.seeded())) {
         note(v.mapping, ts, VmaOp::kResynced, v.start, v.end, v.perms);
       }
     } else {
@@ -324,7 +326,14 @@ void SpaceTracker::on_maps(ProcessSpace& ps, uint64_t ts, std::string_view text)
   // Kinds were classified by reset(); copy them into the lineages just made.
   for (const auto& [start, v] : ps.space.pieces()) {
     MappingStats& m = mappings_[v.mapping];
-    if (m.created_ns == ts && m.first.start == v.start) m.first = v;
+    if (m.created_ns == ts && m.first.start == v.start) {
+      m.first = v;
+    } else if (m.first.path.empty() && !v.path.empty()) {
+      // An mmap of an fd: the snapshot names the file.
+      m.first.path = v.path;
+      m.first.inode = v.inode;
+      m.first.kind = v.kind;
+    }
   }
   for (uint32_t id : before) {
     if (id != 0 && std::find(kept.begin(), kept.end(), id) == kept.end() &&

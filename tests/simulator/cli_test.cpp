@@ -3,6 +3,7 @@
 // written, and one-line errors with non-zero exit codes for bad input.
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -22,7 +23,8 @@ struct CliRun {
 };
 
 CliRun run_cli(const std::string& args) {
-  std::string err_path = std::string(PAGESCOPE_BINARY_DIR) + "/sim_cli_stderr.txt";
+  // One file per test process: ctest runs test cases in parallel.
+  std::string err_path = std::string(PAGESCOPE_BINARY_DIR) + "/sim_cli_stderr." + std::to_string(getpid()) + ".txt";
   std::string cmd = kBinary + " " + args + " 2>" + err_path;
   CliRun r;
   FILE* p = popen(cmd.c_str(), "r");
@@ -35,11 +37,12 @@ CliRun run_cli(const std::string& args) {
   std::stringstream ss;
   ss << e.rdbuf();
   r.err = ss.str();
+  std::remove(err_path.c_str());
   return r;
 }
 
 std::string write_file(const std::string& name, const std::string& text) {
-  std::string p = std::string(PAGESCOPE_BINARY_DIR) + "/sim_cli_" + name;
+  std::string p = std::string(PAGESCOPE_BINARY_DIR) + "/sim_cli_" + std::to_string(getpid()) + "_" + name;
   std::ofstream(p) << text;
   return p;
 }
@@ -107,7 +110,7 @@ TEST_F(Cli, BadInputIsOneLineErrorAndNonZeroExit) {
 }
 
 TEST_F(Cli, MrcWritesSvgAndConvertRoundTrips) {
-  std::string svg = std::string(PAGESCOPE_BINARY_DIR) + "/sim_cli_mrc.svg";
+  std::string svg = std::string(PAGESCOPE_BINARY_DIR) + "/sim_cli_mrc." + std::to_string(getpid()) + ".svg";
   std::remove(svg.c_str());
   CliRun m = run_cli("mrc " + silb_ + " --policy lru,fifo,opt --frames 1,2,3,4,5,6 --svg " + svg + " --mark 12K:0.6:real");
   ASSERT_EQ(m.code, 0) << m.err;
@@ -119,7 +122,7 @@ TEST_F(Cli, MrcWritesSvgAndConvertRoundTrips) {
   // LRU at 3 frames: 12/20 = 0.6000.
   EXPECT_NE(m.out.find("0.6000"), std::string::npos) << m.out;
 
-  std::string bin = std::string(PAGESCOPE_BINARY_DIR) + "/sim_cli_silb.oracleGeneral.bin";
+  std::string bin = std::string(PAGESCOPE_BINARY_DIR) + "/sim_cli_silb." + std::to_string(getpid()) + ".oracleGeneral.bin";
   CliRun c = run_cli("convert " + silb_ + " --format text --to oracle-general -o " + bin);
   ASSERT_EQ(c.code, 0) << c.err;
   CliRun r = run_cli("replay " + bin + " --policy fifo,lru,opt --frames 3 --csv");

@@ -2,11 +2,13 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <unordered_set>
@@ -48,6 +50,9 @@ Result<ChildProcess> spawn_held(const std::vector<std::string>& argv, const std:
       if (fd < 0 || write(fd, me.data(), me.size()) < 0) err = errno ? errno : EIO;
       if (fd >= 0) close(fd);
     }
+    // Stop right after exec so the recorder can snapshot the fresh image
+    // before it runs (a short command would otherwise be gone first).
+    if (err == 0 && ptrace(PTRACE_TRACEME, 0, nullptr, nullptr) != 0) err = errno;
     if (err == 0) {
       std::vector<char*> args;
       for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -55,8 +60,7 @@ Result<ChildProcess> spawn_held(const std::vector<std::string>& argv, const std:
       execvp(args[0], args.data());
       err = errno;
     }
-    int code = err | (cgroup.empty() || err == 0 ? 0 : 0);
-    (void)!write(error[1], &code, sizeof(code));
+    (void)!write(error[1], &err, sizeof(err));
     _exit(127);
   }
   close(release[0]);
@@ -142,6 +146,7 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
   // Snapshots: every traced process at start, then each one first seen
   // (a fork child, or a process that exec'd: its layout is new).
   std::unordered_set<uint32_t> snapshotted;
+  uint32_t exec_snapshot_taken = 0;
   std::deque<uint32_t> to_snapshot;
   auto snapshot = [&](uint32_t pid) {
     auto maps = proc_file_record(pid, PS_PROC_MAPS, "/proc/" + std::to_string(pid) + "/maps");
@@ -210,6 +215,9 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
     snapshotted.insert(pid);
     snapshot(pid);
   }
+  std::fprintf(stderr, "pagescope record: tracing %s; Ctrl-C to stop\n",
+               options.all ? "every process" : child.pid > 0 ? options.command[0].c_str()
+                                                              : "the given processes");
   if (child.pid > 0) {
     target(static_cast<uint32_t>(child.pid), PS_TARGET_COMMAND);
     char go = 1;
@@ -230,6 +238,14 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
                                                       "' (or join --cgroup " + options.cgroup + ")";
       return Error{what + ": " + strerror(err)};
     }
+    // The exec succeeded and the child is stopped at its first instruction.
+    int st = 0;
+    if (waitpid(child.pid, &st, 0) == child.pid && WIFSTOPPED(st)) {
+      snapshot(static_cast<uint32_t>(child.pid));
+      snapshotted.insert(static_cast<uint32_t>(child.pid));
+      exec_snapshot_taken = static_cast<uint32_t>(child.pid);
+      ptrace(PTRACE_DETACH, child.pid, nullptr, nullptr);
+    }
   }
 
   auto on_record = [&](const void* data, size_t size) {
@@ -240,8 +256,12 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
       const auto* f = static_cast<const ps_fork*>(data);
       if (!(f->flags & PS_FORK_THREAD)) seen = f->child_pid;
     } else if (h->kind == PS_EV_EXEC) {
-      seen = h->pid;
-      snapshotted.erase(seen);  // a new address space: snapshot again
+      if (h->pid == exec_snapshot_taken) {
+        exec_snapshot_taken = 0;  // the command's own exec: snapshotted while stopped
+      } else {
+        seen = h->pid;
+        snapshotted.erase(seen);  // a new address space: snapshot again
+      }
     }
     if (seen && snapshotted.insert(seen).second) to_snapshot.push_back(seen);
   };

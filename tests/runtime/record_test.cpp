@@ -1,0 +1,293 @@
+// `pagescope record` against the real kernel: a workload with a known answer
+// (ps-touch-pages) is recorded, and the capture is checked against the
+// workload's own getrusage/wait4 counts and the calls it made.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <thread>
+
+#include "tests/runtime/runtime_support.h"
+
+namespace pagescope::testing {
+namespace {
+
+uint64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+uint64_t vmstat(const char* key) {
+  std::ifstream in("/proc/vmstat");
+  std::string k;
+  uint64_t v;
+  while (in >> k >> v) {
+    if (k == key) return v;
+  }
+  return 0;
+}
+
+uint64_t last_lost_total(const Capture& c) {
+  uint64_t total = 0;
+  for (const auto* l : c.of_kind<ps_lost>(PS_EV_LOST)) total = std::max<uint64_t>(total, l->lost_total);
+  return total;
+}
+
+class RecordGroundTruth : public ::testing::TestWithParam<std::pair<size_t, size_t>> {};
+
+// N and M are primes so no other count in the process matches them by chance
+// (bcc CONTRIBUTING-SCRIPTS.md: "run a prime number of events").
+TEST_P(RecordGroundTruth, CaptureMatchesTheWorkloadsOwnCounts) {
+  SKIP_WITHOUT_KERNEL();
+  const auto [n, m] = GetParam();
+  const std::string dir = temp_dir();
+  const std::string cap = dir + "/run.psc", rep = dir + "/report.txt";
+  RunResult r = run(pagescope_bin() + " record -o " + cap + " -- " + binary("workloads/ps-touch-pages") +
+                    " " + std::to_string(n) + " " + std::to_string(m) + " " + rep);
+  ASSERT_EQ(r.exit_code(), 0) << r.output;
+
+  auto report = read_report(rep);
+  const uint32_t pid = std::stoul(report.find("pid")->second);
+  const uint32_t child = std::stoul(report.find("child_pid")->second);
+  const uint64_t t0 = std::stoull(report.find("t0")->second), t1 = std::stoull(report.find("t1")->second);
+  const long window_faults = std::stol(report.find("window_faults")->second);
+  const long child_faults = std::stol(report.find("child_faults")->second);
+
+  Capture c = read_capture(cap);
+  EXPECT_TRUE(c.report.complete);
+  EXPECT_EQ(c.report.chunks_corrupt, 0u);
+  EXPECT_EQ(last_lost_total(c), 0u) << "the ring buffer dropped events";
+  struct stat st{};
+  ASSERT_EQ(stat(cap.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u) << "captures hold addresses: owner-only";
+
+  // Faults. The workload reads getrusage right around its window, and the
+  // perf events fire exactly where the kernel counts min_flt/maj_flt, so the
+  // faults recorded inside the window must equal the delta exactly.
+  auto faults = c.of_kind<ps_fault>(PS_EV_FAULT);
+  uintptr_t a_addr = 0, c_addr = 0;
+  for (auto it = report.equal_range("mmap"); it.first != it.second; ++it.first) {
+    uintptr_t addr;
+    size_t len;
+    sscanf(it.first->second.c_str(), "%lu %zu", &addr, &len);
+    if (len == n * 4096) a_addr = addr;
+    if (len == 11 * 4096) c_addr = addr;
+  }
+  ASSERT_NE(a_addr, 0u);
+  ASSERT_NE(c_addr, 0u);
+  long in_window = 0, in_a = 0, in_c = 0, writes_in_a = 0, reads_in_c = 0;
+  for (const auto* f : faults) {
+    if (f->hdr.pid != pid || f->hdr.ts_ns <= t0 || f->hdr.ts_ns >= t1) continue;
+    ++in_window;
+    EXPECT_TRUE(f->flags & PS_FAULT_ACCOUNTED);
+    if (f->address >= a_addr && f->address < a_addr + n * 4096) {
+      ++in_a;
+      writes_in_a += (f->flags & PS_FAULT_ERR_KNOWN) && (f->error_code & PS_PF_WRITE);
+    }
+    if (f->address >= c_addr && f->address < c_addr + 11 * 4096) {
+      ++in_c;
+      reads_in_c += (f->flags & PS_FAULT_ERR_KNOWN) && !(f->error_code & PS_PF_WRITE);
+    }
+  }
+  EXPECT_EQ(in_window, window_faults) << "faults in the window vs the workload's getrusage delta";
+  EXPECT_EQ(in_a, static_cast<long>(n + 5)) << "one write fault per page, plus 5 after MADV_DONTNEED";
+  EXPECT_EQ(writes_in_a, static_cast<long>(n + 5));
+  EXPECT_EQ(in_c, 11);
+  EXPECT_EQ(reads_in_c, 11);
+
+  // The child is traced from its first instruction (the fork tracepoint adds
+  // it in the kernel), so all its faults are there: wait4's count, exactly.
+  long child_recorded = std::count_if(faults.begin(), faults.end(),
+                                      [&](const ps_fault* f) { return f->hdr.pid == child; });
+  EXPECT_EQ(child_recorded, child_faults) << "child faults vs wait4 rusage";
+
+  // Memory syscalls: each call the workload made in its window, exactly once.
+  std::map<int, int> calls_by_kind, records_by_kind;
+  const std::map<std::string, int> kind_of{{"mmap", PS_EV_MMAP}, {"munmap", PS_EV_MUNMAP},
+                                           {"mprotect", PS_EV_MPROTECT}, {"madvise", PS_EV_MADVISE}};
+  std::vector<const ps_mm_syscall*> sys;
+  for (int kind : {PS_EV_MMAP, PS_EV_MUNMAP, PS_EV_MPROTECT, PS_EV_MADVISE}) {
+    for (const auto* s : c.of_kind<ps_mm_syscall>(kind)) {
+      if (s->hdr.pid == pid && s->hdr.ts_ns > t0 && s->hdr.ts_ns < t1) {
+        sys.push_back(s);
+        ++records_by_kind[kind];
+      }
+    }
+  }
+  for (const auto& [op, kind] : kind_of) {
+    for (auto it = report.equal_range(op); it.first != it.second; ++it.first) {
+      uintptr_t addr;
+      size_t len;
+      sscanf(it.first->second.c_str(), "%lu %zu", &addr, &len);
+      ++calls_by_kind[kind];
+      int matches = std::count_if(sys.begin(), sys.end(), [&](const ps_mm_syscall* s) {
+        if (static_cast<int>(s->hdr.kind) != kind || s->args[1] != len) return false;
+        return kind == PS_EV_MMAP ? static_cast<uintptr_t>(s->ret) == addr : s->args[0] == addr;
+      });
+      EXPECT_EQ(matches, 1) << op << " " << addr << " " << len;
+    }
+  }
+  EXPECT_EQ(records_by_kind, calls_by_kind);
+
+  // Lifecycle: fork of the child, exec of /bin/true, both exits.
+  auto forks = c.of_kind<ps_fork>(PS_EV_FORK);
+  EXPECT_EQ(std::count_if(forks.begin(), forks.end(), [&](const ps_fork* f) {
+              return f->hdr.pid == pid && f->child_pid == child && !(f->flags & PS_FORK_THREAD);
+            }), 1);
+  auto execs = c.of_kind<ps_exec>(PS_EV_EXEC);
+  EXPECT_EQ(std::count_if(execs.begin(), execs.end(), [&](const ps_exec* e) {
+              return e->hdr.pid == pid && std::string(e->filename) == "/bin/true";
+            }), 1);
+  auto exits = c.of_kind<ps_exit>(PS_EV_EXIT);
+  const ps_exit* child_exit = nullptr;
+  bool parent_exited = false;
+  for (const auto* x : exits) {
+    if (x->hdr.pid == child) child_exit = x;
+    if (x->hdr.pid == pid && (x->flags & PS_EXIT_GROUP_DEAD)) parent_exited = true;
+  }
+  ASSERT_NE(child_exit, nullptr);
+  EXPECT_TRUE(child_exit->flags & PS_EXIT_GROUP_DEAD);
+  EXPECT_EQ(static_cast<long>(child_exit->min_flt + child_exit->maj_flt), child_faults);
+  EXPECT_TRUE(parent_exited);
+
+  // The start-up snapshot of the traced process is there.
+  bool maps_snapshot = false;
+  for (const auto* p : c.of_kind<ps_proc_file>(PS_EV_PROC_FILE)) {
+    maps_snapshot |= p->hdr.pid == pid && p->which == PS_PROC_MAPS && p->length > 0;
+  }
+  EXPECT_TRUE(maps_snapshot);
+}
+
+INSTANTIATE_TEST_SUITE_P(Primes, RecordGroundTruth,
+                         ::testing::Values(std::pair<size_t, size_t>{23, 13},
+                                           std::pair<size_t, size_t>{100003, 4099}));
+
+TEST(RecordErrors, BadInputGivesOneLineErrorsAndNoCapture) {
+  SKIP_WITHOUT_KERNEL();
+  const std::string dir = temp_dir();
+  RunResult r = run(pagescope_bin() + " record -o " + dir + "/x.psc -p 999999999");
+  EXPECT_EQ(r.exit_code(), 2);
+  EXPECT_NE(r.output.find("no such process: 999999999"), std::string::npos) << r.output;
+
+  r = run(pagescope_bin() + " record -o /nonexistent-dir/x.psc -- /bin/true");
+  EXPECT_EQ(r.exit_code(), 2);
+  EXPECT_NE(r.output.find("cannot write /nonexistent-dir/x.psc"), std::string::npos) << r.output;
+
+  r = run(pagescope_bin() + " record -o " + dir + "/y.psc -- /no/such/program");
+  EXPECT_EQ(r.exit_code(), 1);
+  EXPECT_NE(r.output.find("cannot run '/no/such/program'"), std::string::npos) << r.output;
+  EXPECT_NE(access((dir + "/y.psc").c_str(), F_OK), 0) << "a failed start leaves no capture";
+
+  r = run(pagescope_bin() + " record -o " + dir + "/z.psc");
+  EXPECT_EQ(r.exit_code(), 2);
+  EXPECT_NE(r.output.find("exactly one of"), std::string::npos) << r.output;
+
+  r = run(pagescope_bin() + " record -o " + dir + "/z.psc -d banana --all");
+  EXPECT_EQ(r.exit_code(), 2);
+  EXPECT_NE(r.output.find("bad duration 'banana'"), std::string::npos) << r.output;
+}
+
+// Starts `pagescope record ARGS` in its own process group, stderr to a file.
+pid_t start_recorder(const std::string& args, const std::string& log) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    setpgid(0, 0);
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    execl("/bin/sh", "sh", "-c", ("exec " + pagescope_bin() + " record " + args).c_str(), nullptr);
+    _exit(127);
+  }
+  return pid;
+}
+
+bool wait_for_text(const std::string& file, const std::string& text, int timeout_ms) {
+  for (int i = 0; i < timeout_ms / 20; ++i) {
+    std::ifstream in(file);
+    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (all.find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+TEST(RecordInterrupt, CtrlCGivesACompleteCapture) {
+  SKIP_WITHOUT_KERNEL();
+  const std::string dir = temp_dir();
+  pid_t rec = start_recorder("-o " + dir + "/int.psc -- sh -c 'while :; do ls / >/dev/null; done'",
+                             dir + "/log");
+  ASSERT_TRUE(wait_for_text(dir + "/log", "tracing", 10000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  kill(-rec, SIGINT);  // like a terminal: the whole foreground group
+  int status = 0;
+  ASSERT_EQ(waitpid(rec, &status, 0), rec);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  Capture c = read_capture(dir + "/int.psc");
+  EXPECT_TRUE(c.report.complete);
+  EXPECT_GT(c.of_kind<ps_fault>(PS_EV_FAULT).size(), 100u);
+  EXPECT_GT(c.of_kind<ps_exec>(PS_EV_EXEC).size(), 1u) << "ls ran several times";
+}
+
+TEST(RecordInterrupt, KillDashNineKeepsAReadablePrefix) {
+  SKIP_WITHOUT_KERNEL();
+  const std::string dir = temp_dir();
+  pid_t rec = start_recorder("-o " + dir + "/kill.psc -- sh -c 'while :; do ls / >/dev/null; done'",
+                             dir + "/log");
+  ASSERT_TRUE(wait_for_text(dir + "/log", "tracing", 10000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // several 250 ms flushes
+  kill(rec, SIGKILL);
+  waitpid(rec, nullptr, 0);
+  kill(-rec, SIGKILL);  // the traced shell loop
+  Capture c = read_capture(dir + "/kill.psc");
+  EXPECT_FALSE(c.report.complete) << "no footer after SIGKILL";
+  EXPECT_GE(c.report.chunks_ok, 2u);
+  EXPECT_GT(c.of_kind<ps_fault>(PS_EV_FAULT).size(), 100u);
+}
+
+// --all under a fault storm on both cores: nothing lost (or, if the ring
+// overflowed, captured + lost accounts for the kernel's own pgfault count).
+TEST(RecordAll, FaultStormIsCapturedOrAccountedAsLost) {
+  SKIP_WITHOUT_KERNEL();
+  const std::string dir = temp_dir();
+  pid_t rec = start_recorder("--all -d 8s -o " + dir + "/all.psc", dir + "/log");
+  ASSERT_TRUE(wait_for_text(dir + "/log", "tracing", 10000));
+  const uint64_t ts_a = monotonic_ns();
+  const uint64_t pgfault_a = vmstat("pgfault");
+  RunResult storm = run(binary("workloads/ps-fault-storm") + " 256 3 2");
+  const uint64_t pgfault_b = vmstat("pgfault");
+  const uint64_t ts_b = monotonic_ns();
+  ASSERT_EQ(storm.exit_code(), 0) << storm.output;
+  kill(rec, SIGINT);
+  int status = 0;
+  waitpid(rec, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+  long storm_faults = 0;
+  sscanf(storm.output.c_str(), "faults %ld", &storm_faults);
+  ASSERT_GT(storm_faults, 100000);
+  Capture c = read_capture(dir + "/all.psc");
+  uint64_t captured = 0;
+  for (const auto* f : c.of_kind<ps_fault>(PS_EV_FAULT)) {
+    captured += f->hdr.ts_ns >= ts_a && f->hdr.ts_ns <= ts_b;
+  }
+  const uint64_t lost = last_lost_total(c);
+  const double kernel = static_cast<double>(pgfault_b - pgfault_a);
+  // pgfault also counts faults that failed and GUP faults, and the recorder's
+  // own faults (it never traces itself): all tiny next to the storm, hence 1%.
+  EXPECT_NEAR(static_cast<double>(captured + lost), kernel, kernel * 0.01)
+      << "captured " << captured << " lost " << lost;
+  std::printf("storm: %ld faults; captured %llu in window, lost %llu, kernel pgfault %.0f\n",
+              storm_faults, static_cast<unsigned long long>(captured),
+              static_cast<unsigned long long>(lost), kernel);
+}
+
+}  // namespace
+}  // namespace pagescope::testing

@@ -1,0 +1,105 @@
+// Helpers for tests that run the real pagescope binary against the kernel.
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "events.h"
+#include "inspector/capture/reader.h"
+
+namespace pagescope::testing {
+
+inline std::string binary(const std::string& rel) { return std::string(PAGESCOPE_BINARY_DIR) + "/" + rel; }
+inline std::string pagescope_bin() { return binary("app/pagescope"); }
+
+// Why a real-kernel test cannot run here, or "" if it can.
+inline std::string kernel_skip_reason() {
+  if (geteuid() != 0) return "needs root to load BPF programs";
+  if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) return "no kernel BTF (/sys/kernel/btf/vmlinux)";
+  if (access(pagescope_bin().c_str(), X_OK) != 0) return "pagescope binary not built";
+  return "";
+}
+
+#define SKIP_WITHOUT_KERNEL()                                           \
+  do {                                                                  \
+    std::string why = ::pagescope::testing::kernel_skip_reason();       \
+    if (!why.empty()) GTEST_SKIP() << why;                              \
+  } while (0)
+
+struct RunResult {
+  int status = -1;      // wait status
+  std::string output;   // stdout + stderr
+  int exit_code() const { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+};
+
+// Runs a shell command line, collecting stdout and stderr.
+inline RunResult run(const std::string& cmd) {
+  RunResult r;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) r.output.append(buf, n);
+  r.status = pclose(p);
+  return r;
+}
+
+// Every record of a capture, copied out.
+struct Capture {
+  std::vector<std::vector<uint8_t>> records;
+  capture::ReadReport report;
+  template <typename T>
+  std::vector<const T*> of_kind(int kind) const {
+    std::vector<const T*> out;
+    for (const auto& r : records) {
+      auto* h = reinterpret_cast<const ps_header*>(r.data());
+      if (h->kind == kind) out.push_back(reinterpret_cast<const T*>(r.data()));
+    }
+    return out;
+  }
+};
+
+inline Capture read_capture(const std::string& path) {
+  Capture c;
+  auto reader = capture::CaptureReader::open(path);
+  EXPECT_TRUE(reader.ok()) << (reader.ok() ? "" : reader.error().message);
+  if (!reader.ok()) return c;
+  Status s = reader->for_each([&](const ps_header& h) {
+    const auto* p = reinterpret_cast<const uint8_t*>(&h);
+    c.records.emplace_back(p, p + h.size);
+    return true;
+  });
+  EXPECT_TRUE(s.ok()) << s.message();
+  c.report = reader->report();
+  return c;
+}
+
+// "key value..." lines; repeated keys keep every value line.
+inline std::multimap<std::string, std::string> read_report(const std::string& path) {
+  std::multimap<std::string, std::string> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto sp = line.find(' ');
+    if (sp == std::string::npos) continue;
+    out.emplace(line.substr(0, sp), line.substr(sp + 1));
+  }
+  return out;
+}
+
+inline std::string temp_dir() {
+  char tmpl[] = "/tmp/pagescope-test-XXXXXX";
+  const char* d = mkdtemp(tmpl);
+  return d ? d : "/tmp";
+}
+
+}  // namespace pagescope::testing

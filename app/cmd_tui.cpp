@@ -1,4 +1,7 @@
 // `pagescope tui FILE`: the live view's screens over a capture, with a timeline.
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -31,7 +34,18 @@ void add_tui_command(CLI::App& root, CommandRun& run) {
   cmd->callback([args, &run] {
     run = [args]() -> int {
 #ifdef PAGESCOPE_TUI_CAPTURE
-      auto replay = tui::CaptureReplay::open(args->file, uint64_t(args->interval_s * 1e9));
+      // Reading a long capture takes seconds: say how far it got (terminal only).
+      const bool show_progress = isatty(STDERR_FILENO);
+      auto last = std::chrono::steady_clock::now();
+      auto progress = [&](uint64_t records, uint64_t covered_ns) {
+        auto now = std::chrono::steady_clock::now();
+        if (!show_progress || now - last < std::chrono::milliseconds(250)) return;
+        last = now;
+        std::fprintf(stderr, "\rpagescope tui: reading %s: %.1fM records, %.0f s of capture ", args->file.c_str(),
+                     double(records) / 1e6, double(covered_ns) / 1e9);
+      };
+      auto replay = tui::CaptureReplay::open(args->file, uint64_t(args->interval_s * 1e9), progress);
+      if (show_progress) std::fputs("\r\033[K", stderr);
       if (!replay) {
         std::fprintf(stderr, "pagescope tui: %s\n", replay.error().message.c_str());
         return kExitUsage;

@@ -5,9 +5,14 @@
 
 namespace pagescope::tui {
 
-Result<CaptureReplay> CaptureReplay::open(const std::string& path, uint64_t interval_ns) {
+Result<CaptureReplay> CaptureReplay::open(const std::string& path, uint64_t interval_ns, const Progress& progress) {
   CaptureFrameBuilder builder(interval_ns);
-  auto run = model::replay_capture(path, [&](const ps_header& h) { builder.apply(h); });
+  uint64_t records = 0, first_ts = 0;
+  auto run = model::replay_capture(path, [&](const ps_header& h) {
+    builder.apply(h);
+    if (records++ == 0) first_ts = h.ts_ns;
+    if (progress && (records & 0xffff) == 0) progress(records, h.ts_ns > first_ts ? h.ts_ns - first_ts : 0);
+  });
   if (!run) return run.error();
   CaptureReplay r;
   r.path_ = path;

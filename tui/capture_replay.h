@@ -3,6 +3,7 @@
 // with a second pass over the file (only that pid's records are kept).
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "common/result.h"
@@ -12,8 +13,10 @@ namespace pagescope::tui {
 
 class CaptureReplay : public ReplaySource {
  public:
+  // Called now and then while reading: records so far, capture time covered.
+  using Progress = std::function<void(uint64_t records, uint64_t covered_ns)>;
   // Errors name the file (missing, not a capture, unsupported version).
-  static Result<CaptureReplay> open(const std::string& path, uint64_t interval_ns);
+  static Result<CaptureReplay> open(const std::string& path, uint64_t interval_ns, const Progress& progress = {});
 
   const SourceTraits& traits() const override { return traits_; }
   const std::vector<Frame>& frames() const override { return frames_; }

@@ -13,6 +13,7 @@ packages=(
   libgtest-dev googletest libbenchmark-dev
   tmux                             # end-to-end TUI tests drive a real terminal
   util-linux                       # swapon/swapoff/zramctl for the pressure lab
+  linux-perf                       # bench/record_overhead.sh compares against perf record
 )
 
 missing=()

@@ -256,6 +256,12 @@ int run_inspect(const InspectOptions& o) {
         zero_known = true;
       }
       if (h.ts_ns <= zero + at_ns) at_tracker.apply(h);
+    } else if (o.layout) {
+      // No --at: the layout just before the process exited (or at the end).
+      const bool its_end = h.kind == PS_EV_EXIT && h.pid == o.pid &&
+                           h.size >= sizeof(ps_exit) &&
+                           (reinterpret_cast<const ps_exit&>(h).flags & PS_EXIT_GROUP_DEAD);
+      if (!its_end) at_tracker.apply(h);
     }
   });
   if (!run) return fail(run.error().message, kExitUsage);
@@ -299,12 +305,14 @@ int run_inspect(const InspectOptions& o) {
   }
 
   if (o.layout) {
-    const SpaceTracker& src = at_ns == UINT64_MAX ? tracker : at_tracker;
+    const SpaceTracker& src = at_tracker;
     const ProcessSpace* at_ps = src.find(o.pid);
     if (format == Format::kTable) {
-      std::printf("layout of pid %u (%s) at %s s%s\n", o.pid, proc->comm.c_str(),
-                  at_ns == UINT64_MAX ? rel(totals.last_ts_ns, t0).c_str()
-                                      : format_seconds(at_ns).c_str(),
+      const std::string when =
+          at_ns != UINT64_MAX ? format_seconds(at_ns) + " s"
+          : proc->exited      ? "exit (" + rel(proc->last_ts_ns, t0) + " s)"
+                              : "the end of the capture (" + rel(totals.last_ts_ns, t0) + " s)";
+      std::printf("layout of pid %u (%s) at %s%s\n", o.pid, proc->comm.c_str(), when.c_str(),
                   !at_ps ? ": process not seen yet"
                   : at_ps->exited ? ": process had exited (last known layout is empty)"
                   : !at_ps->space.seeded() ? ": no maps snapshot yet, layout from syscalls only (uncertain)"

@@ -24,6 +24,16 @@ constexpr uint64_t kMremapDontUnmap = 4;
 // How far below [stack] a fault still grows it (the kernel's stack_guard_gap
 // is 256 pages; allow a large alloca past that).
 constexpr uint64_t kStackReach = 64ull << 20;
+// Faults kept per process while waiting for its first snapshot.
+constexpr size_t kMaxPendingFaults = 1 << 16;
+
+FaultCounts subtract(FaultCounts a, const FaultCounts& b) {
+  a.total -= b.total; a.user -= b.user; a.kernel -= b.kernel;
+  a.read -= b.read; a.write -= b.write; a.exec -= b.exec;
+  a.protection -= b.protection; a.not_present -= b.not_present;
+  a.minor -= b.minor; a.major -= b.major; a.unknown_access -= b.unknown_access;
+  return a;
+}
 
 
 }  // namespace
@@ -138,8 +148,16 @@ void SpaceTracker::on_fault(const ps_fault& f) {
   }
   if (!v) {
     ps.faults_by_kind[kVmaKindCount].add(f);
+    // Before the first snapshot (a process seen from its exec on): keep the
+    // fault and attribute it when the snapshot shows what was there.
+    if (!ps.space.seeded() && ps.pending.size() < kMaxPendingFaults) ps.pending.push_back(f);
     return;
   }
+  attribute(ps, f, *v);
+}
+
+void SpaceTracker::attribute(ProcessSpace& ps, const ps_fault& f, const Vma& vma) {
+  const Vma* v = &vma;
   if (!v->shared && v->anon_vma == 0 && (f.flags & PS_FAULT_ERR_KNOWN) &&
       (f.error_code & PS_PF_WRITE)) {
     ps.space.note_write_fault(f.address);
@@ -158,14 +176,14 @@ void SpaceTracker::on_fault(const ps_fault& f) {
     page.faults = 0;
     page.first_touch_ns = f.hdr.ts_ns;
   }
+  // (A deferred fault can be older than the page's first one seen so far.)
+  page.first_touch_ns = std::min<uint64_t>(page.first_touch_ns, f.hdr.ts_ns);
   ++page.faults;
   if (m) {
     m->faults.add(f);
     if (cow) ++m->cow_faults;
-    if (new_touch) {
-      ++m->pages_touched;
-      if (m->first_touch_ns == 0) m->first_touch_ns = f.hdr.ts_ns;
-    }
+    if (new_touch) ++m->pages_touched;
+    if (m->first_touch_ns == 0 || f.hdr.ts_ns < m->first_touch_ns) m->first_touch_ns = f.hdr.ts_ns;
   }
 }
 
@@ -195,6 +213,7 @@ void SpaceTracker::on_syscall(const ps_mm_syscall& s) {
                                                                       : VmaKind::kAnon)
                          : VmaKind::kFile;
       v.kind = v.base_kind;
+      v.flags_known = true;
       auto replaced = mappings_in(ps, v.start, v.end);
       new_mapping(s.hdr.pid, "mmap", ts, v);
       as.map(v);
@@ -329,7 +348,15 @@ void SpaceTracker::on_maps(ProcessSpace& ps, uint64_t ts, std::string_view text)
     if (m.created_ns == ts && m.first.start == v.start) {
       m.first = v;
     } else if (m.first.path.empty() && !v.path.empty()) {
-      // An mmap of an fd: the snapshot names the file.
+      // An mmap of an fd: the snapshot names the file, and with it the kind
+      // ("file" becomes "shlib", "text"...): its faults move there too.
+      if (m.pid == ps.pid && m.first.kind != v.kind) {
+        FaultCounts& from = ps.faults_by_kind[int(m.first.kind)];
+        if (from.total >= m.faults.total) {
+          from = subtract(from, m.faults);
+          ps.faults_by_kind[int(v.kind)] += m.faults;
+        }
+      }
       m.first.path = v.path;
       m.first.inode = v.inode;
       m.first.kind = v.kind;
@@ -340,6 +367,20 @@ void SpaceTracker::on_maps(ProcessSpace& ps, uint64_t ts, std::string_view text)
         mappings_[id].ended_ns == 0) {
       note(id, ts, VmaOp::kEnded, 0, 0, 0);
     }
+  }
+  // Faults from before the first snapshot: most hit what the snapshot shows
+  // (the executable, the loader, the stack: mapped by exec, not by syscalls).
+  std::vector<ps_fault> pending;
+  pending.swap(ps.pending);
+  for (const ps_fault& f : pending) {
+    const Vma* v = ps.space.find(f.address);
+    if (!v) continue;
+    FaultCounts& unknown = ps.faults_by_kind[kVmaKindCount];
+    FaultCounts one;
+    one.add(f);
+    unknown = subtract(unknown, one);
+    ++ps.deferred_faults;
+    attribute(ps, f, *v);
   }
 }
 
@@ -384,6 +425,7 @@ void SpaceTracker::apply(const ps_header& h) {
       end_all(ps, h.ts_ns);
       ps.space.clear();
       ps.pages.clear();
+      ps.pending.clear();
       ps.forked = false;
       return;
     }

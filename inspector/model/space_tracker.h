@@ -61,6 +61,8 @@ struct ProcessSpace {
   FaultsByKind faults_by_kind{};
   uint64_t cow_faults = 0;       // write-protect faults on private writable memory after a fork
   uint64_t stack_growth = 0;     // faults below [stack] that grew it
+  uint64_t deferred_faults = 0;  // attributed when the first snapshot came
+  std::vector<ps_fault> pending; // faults before the first snapshot, no VMA known yet
   bool forked = false;           // a fork shares its pages copy-on-write since the last exec
   bool exited = false;
   uint64_t exited_ns = 0;
@@ -99,6 +101,7 @@ class SpaceTracker {
   void end_orphans(const ProcessSpace& ps, const std::vector<uint32_t>& ids, uint64_t ts);
   void end_all(ProcessSpace& ps, uint64_t ts);
   void on_fault(const ps_fault& f);
+  void attribute(ProcessSpace& ps, const ps_fault& f, const Vma& v);
   void on_syscall(const ps_mm_syscall& s);
   void on_maps(ProcessSpace& ps, uint64_t ts, std::string_view text);
 

@@ -75,7 +75,10 @@ VmaKind classify(const Vma& v, const Vma* prev, const std::string& exe_path) {
       return VmaKind::kBss;
     }
     // glibc's thread stacks: a PROT_NONE guard directly below the stack.
-    if (prev->kind == VmaKind::kGuard && !prev->file && (v.perms & kPermWrite)) {
+    // (Only a guess for memory first seen in a snapshot; a recorded mmap
+    // says MAP_STACK itself.)
+    if (!v.flags_known && prev->kind == VmaKind::kGuard && !prev->file &&
+        (v.perms & kPermWrite)) {
       return VmaKind::kThreadStack;
     }
   }

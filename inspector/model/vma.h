@@ -37,6 +37,7 @@ struct Vma {
   bool shared = false;
   bool file = false;       // file-backed (path may still be unknown: mmap gives an fd)
   bool uncertain = false;  // built from incomplete information; trust the next maps snapshot
+  bool flags_known = false;  // made by a recorded mmap: its flags (MAP_STACK...) are known
   VmaKind kind = VmaKind::kAnon;
   VmaKind base_kind = VmaKind::kAnon;  // kind before any mprotect made it a guard
   uint64_t offset = 0;     // file offset of `start`, bytes

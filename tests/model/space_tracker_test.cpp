@@ -168,3 +168,44 @@ TEST(SpaceTracker, FaultJustBelowTheStackGrowsIt) {
   EXPECT_EQ(t.find(1)->faults_by_kind[int(VmaKind::kStack)].total, 1u);
   EXPECT_EQ(t.find(1)->space.find(0x7ffc00000000 - 3 * P)->kind, VmaKind::kStack);
 }
+
+TEST(SpaceTracker, FaultsBeforeTheFirstSnapshotAreAttributedWhenItComes) {
+  RecordBuffer b;
+  b.exec(5, 1, 1, "demo", "/usr/bin/demo");
+  b.fault(6, 1, 1, 0x555500000010, PS_PF_USER | PS_PF_INSTR);
+  b.fault(7, 1, 1, 0x7ffc00020000, kUserWrite);
+  b.fault(8, 1, 1, 0x10, PS_PF_USER);  // stays unknown: nothing there in the snapshot
+  SpaceTracker before = run(b);
+  EXPECT_EQ(before.find(1)->faults_by_kind[kVmaKindCount].total, 3u);
+  b.proc_file(10, 1, PS_PROC_MAPS, kMaps);
+  SpaceTracker t = run(b);
+  const ProcessSpace* ps = t.find(1);
+  EXPECT_EQ(ps->deferred_faults, 2u);
+  EXPECT_EQ(ps->faults_by_kind[int(VmaKind::kText)].exec, 1u);
+  EXPECT_EQ(ps->faults_by_kind[int(VmaKind::kStack)].write, 1u);
+  EXPECT_EQ(ps->faults_by_kind[kVmaKindCount].total, 1u);
+  EXPECT_EQ(ps->faults_by_kind[kVmaKindCount].read, 1u);
+  auto layout = t.layout(1);
+  ASSERT_FALSE(layout.empty());
+  EXPECT_EQ(layout[0].faults, 1u);
+  EXPECT_EQ(layout[0].first_touch_ns, 6u);
+}
+
+TEST(SpaceTracker, AFileMappedByFdTakesItsKindFromTheNextSnapshot) {
+  RecordBuffer b;
+  b.proc_file(1, 1, PS_PROC_MAPS, kMaps);
+  b.syscall(PS_EV_MMAP, 2, 1, 1, {0, 4 * P, 5, 0x02, 3, 0}, 0x7f3000000000);  // PROT_READ|EXEC, MAP_PRIVATE, fd 3
+  for (int i = 0; i < 3; ++i) b.fault(3 + i, 1, 1, 0x7f3000000000 + i * P, PS_PF_USER | PS_PF_INSTR);
+  SpaceTracker before = run(b);
+  EXPECT_EQ(before.find(1)->faults_by_kind[int(VmaKind::kFile)].total, 3u);
+  b.proc_file(10, 1, PS_PROC_MAPS,
+              std::string(kMaps) + "7f3000000000-7f3000004000 r-xp 00000000 08:01 5 /usr/lib/libz.so.1\n");
+  SpaceTracker t = run(b);
+  EXPECT_EQ(t.find(1)->faults_by_kind[int(VmaKind::kFile)].total, 0u);
+  EXPECT_EQ(t.find(1)->faults_by_kind[int(VmaKind::kSharedLib)].exec, 3u);
+  const Vma* v = t.find(1)->space.find(0x7f3000000000);
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(t.mappings()[v->mapping].first.path, "/usr/lib/libz.so.1");
+  EXPECT_EQ(t.mappings()[v->mapping].origin, std::string("mmap"));
+  EXPECT_EQ(t.find(1)->snapshot_mismatches, 0u);
+}

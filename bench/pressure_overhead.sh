@@ -7,6 +7,7 @@
 #
 # Usage: sudo bench/pressure_overhead.sh [BUILD_DIR]
 #   env: LIMIT=64M SIZE=256M RUN_SECONDS=10 REPS=3 ALPHA=0.99 WRITE_PCT=10
+#        WORKLOAD_BIN=path/to/ps-pressure (default: BUILD_DIR/workloads)
 # Needs root, zram and memory cgroups (as `pagescope lab` does). Without
 # `pagescope record --cgroup` only the bare runs are measured.
 set -euo pipefail
@@ -25,6 +26,7 @@ run() {  # $1: output json; $2: capture path or empty
   local args=(lab --limit "$LIMIT" --swap zram:lz4:1G --workload zipf --size "$SIZE" --seconds "$SECONDS_"
               --alpha "$ALPHA" --write-pct "$WRITE_PCT" --seed 1 --json)
   [ -n "$2" ] && args+=(-o "$2")
+  [ -n "${WORKLOAD_BIN:-}" ] && args+=(--workload-bin "$WORKLOAD_BIN")
   "$ps" "${args[@]}" >"$1" 2>>"$tmp/stderr" || { echo "pressure_overhead.sh: lab failed:" >&2; cat "$tmp/stderr" >&2; exit 1; }
   if [ -n "$2" ] && [ -f "$2" ]; then
     "$ps" inspect "$2" --json >"$1.inspect" 2>>"$tmp/stderr" || true

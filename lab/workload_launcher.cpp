@@ -64,12 +64,20 @@ bool RecordSupportsCgroup(const std::string& self_exe) {
   return help.find("--cgroup") != std::string::npos;
 }
 
+// /proc/self/exe resolved, so the capture's command line names the binary.
+std::string ResolvedSelf(const std::string& self_exe) {
+  char buf[4096];
+  ssize_t n = ::readlink(self_exe.c_str(), buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : self_exe;
+}
+
 Result<LaunchedWorkload> LaunchWorkload(const LaunchRequest& request) {
   LaunchedWorkload out;
   if (!request.capture_path.empty()) {
     if (RecordSupportsCgroup(request.self_exe)) {
       out.recording = true;
-      out.argv = {request.self_exe, "record", "--cgroup", request.cgroup_dir, "-o", request.capture_path, "--"};
+      out.argv = {ResolvedSelf(request.self_exe), "record", "--cgroup", request.cgroup_dir,
+                  "-o",                           request.capture_path, "--"};
     } else {
       out.note = "this pagescope's `record` has no --cgroup; the workload runs unrecorded and no capture is written";
     }

@@ -55,7 +55,9 @@ TEST(Properties, CountersAreConsistent) {
         uint64_t fill = std::min<uint64_t>(f, t.distinct_pages());
         EXPECT_EQ(r.evictions, r.faults - fill) << p.name;
         EXPECT_LE(r.dirty_writebacks, r.evictions) << p.name;
-        if (f == 1) EXPECT_EQ(r.faults, testing::run(t, "lru", 1).faults) << p.name;  // one frame: no choice
+        if (f == 1) {  // one frame: no choice to make
+          EXPECT_EQ(r.faults, testing::run(t, "lru", 1).faults) << p.name;
+        }
       }
     }
   }

@@ -70,6 +70,34 @@ void check_properties(const Trace& t, const std::string& name) {
   }
 }
 
+// SHARDS at 10% against the exact curve, over sizes >= 10/rate, three hash
+// seeds: the stated bound (docs/simulator.md): mean absolute error < 0.03,
+// no point off by more than 0.12.
+void check_shards(const Trace& t, const std::string& name) {
+  auto sizes = default_sizes(t.distinct_pages(), 30);
+  auto exact = exact_lru_mrc(lru_stack_distances(t), sizes);
+  double mean = 0;
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    ShardsConfig cfg;
+    cfg.rate = 0.1;
+    cfg.seed = seed;
+    auto est = curve_from(shards(t, cfg), sizes, "shards");
+    double sum = 0, worst = 0;
+    int n = 0;
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      if (sizes[i] < 100) continue;
+      double e = std::abs(est.points[i].miss_ratio - exact.points[i].miss_ratio);
+      sum += e;
+      worst = std::max(worst, e);
+      ++n;
+    }
+    ASSERT_GT(n, 0);
+    mean += sum / n / 3;
+    EXPECT_LT(worst, 0.12) << name << " seed " << seed;
+  }
+  EXPECT_LT(mean, 0.03) << name;
+}
+
 class LirsTraces : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(LirsTraces, ReaderMatchesFileAndPropertiesHold) {
@@ -82,6 +110,7 @@ TEST_P(LirsTraces, ReaderMatchesFileAndPropertiesHold) {
   ASSERT_EQ(t.size(), expect.size());
   for (size_t i = 0; i < t.size(); ++i) ASSERT_EQ(t.page_of[t.refs[i]], expect[i]) << i;
   check_properties(t, GetParam());
+  if (t.distinct_pages() >= 5000) check_shards(t, GetParam());  // enough pages for a 10% sample
 }
 
 INSTANTIATE_TEST_SUITE_P(Published, LirsTraces,
@@ -139,6 +168,7 @@ TEST(RealTraces, OracleGeneralCloudPhysics) {
   }
   EXPECT_GT(checked, t.size() / 10);
   check_properties(t, "cloudPhysics");
+  check_shards(t, "cloudPhysics");
 }
 
 }  // namespace

@@ -160,7 +160,13 @@ std::vector<std::string> WorkloadArgv(const LabOptions& o, const RunPlan& plan, 
 // Why a run that got as far as the workload counts as failed, if it does.
 void JudgeOutcome(const LabReport& report, int interrupt_signal, LabResult& result) {
   const WorkloadOutcome& w = report.outcome;
-  std::string oom = report.cgroup.oom_kills ? " by the OOM killer: the cgroup ran out of memory and swap" : "";
+  // The memcg OOM killer also fires with swap to spare, when limit reclaim
+  // keeps finding nothing it can take (every anon page active and referenced).
+  bool swap_full = report.zram.orig_data_size > report.swap.size / 10 * 9;
+  std::string oom = !report.cgroup.oom_kills ? ""
+                    : swap_full              ? " by the OOM killer: the cgroup ran out of memory and swap"
+                                             : " by the memcg OOM killer, with swap to spare (reclaim found nothing to "
+                                               "take; a larger --limit helps)";
   if (interrupt_signal) {
     result.failure = LabFailure::kInterrupted;
     result.error = std::string("interrupted by ") +

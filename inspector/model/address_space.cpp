@@ -46,7 +46,7 @@ std::string layout_difference(const std::vector<Vma>& model, const std::vector<V
 
 bool mergeable(const Vma& a, const Vma& b) {
   if (a.end != b.start || a.perms != b.perms || a.shared != b.shared || a.file != b.file ||
-      a.base_kind != b.base_kind) {
+      a.base_kind != b.base_kind || a.accounted != b.accounted) {
     return false;
   }
   if (!a.shared && a.anon_vma != 0 && b.anon_vma != 0 && a.anon_vma != b.anon_vma) return false;
@@ -98,6 +98,8 @@ void AddressSpace::reset(std::vector<Vma> vmas, std::string exe_path) {
     v.uncertain = false;
     // maps prints 0 for anonymous memory; assume it was never moved.
     if (!v.file) v.offset = v.start;
+    // Writable private memory is charged; read-only is assumed never to have been.
+    v.accounted = !v.shared && (v.perms & kPermWrite);
     if (!v.shared) {
       const bool same_origin = prev && !prev->shared && prev->end == v.start &&
                                prev->perms != v.perms && prev->file == v.file &&
@@ -184,7 +186,9 @@ void AddressSpace::protect(uint64_t start, uint64_t len, uint8_t perms) {
   split_at(start);
   split_at(end);
   for (auto it = pieces_.lower_bound(start); it != pieces_.end() && it->first < end; ++it) {
-    it->second.perms = perms;
+    Vma& v = it->second;
+    if (!v.shared && (perms & kPermWrite)) v.accounted = true;
+    v.perms = perms;
   }
   reclassify(start, end);
 }
@@ -251,6 +255,7 @@ void AddressSpace::brk(uint64_t new_brk, uint32_t heap_mapping) {
     heap.perms = kPermRead | kPermWrite;
     heap.path = "[heap]";
     heap.offset = from;
+    heap.accounted = true;
     heap.kind = heap.base_kind = VmaKind::kHeap;
     heap.mapping = heap_mapping;
     // Extending an existing heap piece keeps its lineage.

@@ -20,6 +20,7 @@ constexpr uint64_t kMapTypeMask = 0x0f;
 constexpr uint64_t kMapAnonymous = 0x20;
 constexpr uint64_t kMapGrowsDown = 0x100;
 constexpr uint64_t kMapStack = 0x20000;
+constexpr uint64_t kMapNoReserve = 0x4000;
 constexpr uint64_t kMremapDontUnmap = 4;
 // How far below [stack] a fault still grows it (the kernel's stack_guard_gap
 // is 256 pages; allow a large alloca past that).
@@ -214,6 +215,7 @@ void SpaceTracker::on_syscall(const ps_mm_syscall& s) {
                          : VmaKind::kFile;
       v.kind = v.base_kind;
       v.flags_known = true;
+      v.accounted = !v.shared && (v.perms & kPermWrite) && !(flags & kMapNoReserve);
       auto replaced = mappings_in(ps, v.start, v.end);
       new_mapping(s.hdr.pid, "mmap", ts, v);
       as.map(v);
@@ -270,6 +272,7 @@ void SpaceTracker::on_syscall(const ps_mm_syscall& s) {
           v.perms = kPermRead | kPermWrite;
           v.path = "[heap]";
           v.offset = v.start;
+          v.accounted = true;
           v.kind = v.base_kind = VmaKind::kHeap;
           heap = new_mapping(s.hdr.pid, "brk", ts, v);
         }

@@ -38,6 +38,10 @@ struct Vma {
   bool file = false;       // file-backed (path may still be unknown: mmap gives an fd)
   bool uncertain = false;  // built from incomplete information; trust the next maps snapshot
   bool flags_known = false;  // made by a recorded mmap: its flags (MAP_STACK...) are known
+  // VM_ACCOUNT: private memory that was ever writable is charged to commit,
+  // and stays charged after an mprotect to read-only (mprotect_fixup()), so
+  // it no longer merges with never-writable neighbours (a RELRO segment).
+  bool accounted = false;
   VmaKind kind = VmaKind::kAnon;
   VmaKind base_kind = VmaKind::kAnon;  // kind before any mprotect made it a guard
   uint64_t offset = 0;     // file offset of `start`, bytes

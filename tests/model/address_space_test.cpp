@@ -18,6 +18,7 @@ Vma anon(uint64_t start, uint64_t pages, uint8_t perms = kPermRead | kPermWrite,
   v.perms = perms;
   v.offset = start;
   v.mapping = id;
+  v.accounted = perms & kPermWrite;  // as mmap charges private writable memory
   return v;
 }
 
@@ -137,7 +138,7 @@ TEST(AddressSpace, SeparatelyWrittenRegionsDoNotMergeButFreshOnesDo) {
   AddressSpace both;
   both.map(anon(B, 4, kPermRead | kPermWrite, 1));
   both.note_write_fault(B);
-  both.map(anon(B + 4 * P, 4, kPermRead, 2));
+  both.map(anon(B + 4 * P, 4, kPermRead | kPermWrite | kPermExec, 2));
   both.note_write_fault(B + 4 * P);
   both.protect(B + 4 * P, 4 * P, kPermRead | kPermWrite);
   // The second region borrowed its neighbour's anon_vma (they differed only
@@ -150,6 +151,23 @@ TEST(AddressSpace, SeparatelyWrittenRegionsDoNotMergeButFreshOnesDo) {
   moved.note_write_fault(B + 100 * P);
   moved.remap(B + 100 * P, 4 * P, B + 4 * P, 4 * P, false);
   EXPECT_EQ(view(moved), "0-4 rw-p; 4-8 rw-p; ") << "two anon_vmas, and pages indexed apart";
+}
+
+TEST(AddressSpace, RelroStaysApartFromTheReadOnlySegmentBeforeIt) {
+  // ld.so maps a library's read-only and writable segments, then makes the
+  // start of the writable one read-only (RELRO). The kernel keeps it apart
+  // from the read-only segment: it stays VM_ACCOUNTed.
+  auto maps = parse_maps(
+      "7f0000000000-7f0000004000 r--p 00000000 08:01 5 /usr/lib/libx.so\n"
+      "7f0000004000-7f0000008000 rw-p 00004000 08:01 5 /usr/lib/libx.so\n");
+  ASSERT_TRUE(maps.ok());
+  AddressSpace as;
+  as.reset(maps.value());
+  as.protect(B + 4 * P, 2 * P, kPermRead);
+  EXPECT_EQ(view(as), "0-4 r--p; 4-6 r--p; 6-8 rw-p; ");
+  // Made writable again, it merges back with its writable rest.
+  as.protect(B + 4 * P, 2 * P, kPermRead | kPermWrite);
+  EXPECT_EQ(view(as), "0-4 r--p; 4-8 rw-p; ");
 }
 
 TEST(AddressSpace, BrkGrowsAndShrinksTheHeap) {

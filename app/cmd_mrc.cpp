@@ -118,7 +118,7 @@ int run_mrc(const MrcOptions& o) {
 
   sim::Table table;
   table.add_column("frames", true);
-  table.add_column("memory", true);
+  table.add_column("memory", false, true);
   for (const auto& c : curves) table.add_column(c.label, true);
   for (size_t i = 0; i < sizes.size(); ++i) {
     std::vector<std::string> row = {std::to_string(sizes[i]), sim::format_bytes(sizes[i] * *page_size)};

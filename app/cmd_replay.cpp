@@ -77,7 +77,7 @@ int run_replay(const ReplayOptions& o) {
   sim::Table table;
   table.add_column("policy", false);
   table.add_column("frames", true);
-  table.add_column("memory", true);
+  table.add_column("memory", false, true);
   table.add_column("references", true);
   table.add_column("faults", true);
   table.add_column("hit_ratio", true);

@@ -4,9 +4,10 @@
 
 namespace pagescope::sim {
 
-void Table::add_column(std::string name, bool numeric) {
+void Table::add_column(std::string name, bool numeric, bool right_aligned) {
   names_.push_back(std::move(name));
   numeric_.push_back(numeric);
+  right_.push_back(right_aligned);
 }
 
 void Table::add_row(std::vector<std::string> cells) {
@@ -25,7 +26,7 @@ void Table::print_aligned(FILE* out) const {
     for (size_t c = 0; c < cells.size(); ++c) {
       if (c) s += "  ";
       std::string pad(width[c] - cells[c].size(), ' ');
-      s += numeric_[c] ? pad + cells[c] : cells[c] + (c + 1 < cells.size() ? pad : "");
+      s += right_[c] ? pad + cells[c] : cells[c] + (c + 1 < cells.size() ? pad : "");
     }
     std::fprintf(out, "%s\n", s.c_str());
   };

@@ -10,8 +10,10 @@ namespace pagescope::sim {
 
 class Table {
  public:
-  // A column is numeric when its cells should be right-aligned and unquoted in JSON.
-  void add_column(std::string name, bool numeric);
+  // Numeric cells are unquoted in JSON; right-aligned cells line up on the
+  // right in the table (numbers, and sizes like "64M").
+  void add_column(std::string name, bool numeric, bool right_aligned);
+  void add_column(std::string name, bool numeric) { add_column(std::move(name), numeric, numeric); }
   void add_row(std::vector<std::string> cells);
   void print_aligned(FILE* out) const;
   void print_csv(FILE* out) const;
@@ -19,7 +21,7 @@ class Table {
 
  private:
   std::vector<std::string> names_;
-  std::vector<bool> numeric_;
+  std::vector<bool> numeric_, right_;
   std::vector<std::vector<std::string>> rows_;
 };
 

@@ -81,6 +81,7 @@ TEST_F(Cli, ReplayJsonAndCsv) {
   EXPECT_EQ(j.out.front(), '[');
   EXPECT_NE(j.out.find("\"faults\": 12"), std::string::npos) << j.out;
   EXPECT_NE(j.out.find("\"policy\": \"lru\""), std::string::npos);
+  EXPECT_NE(j.out.find("\"memory\": \"12K\""), std::string::npos) << j.out;  // a string, not a bare 12K
   CliRun c = run_cli("replay " + silb_ + " --policy lru --frames 3 --csv");
   ASSERT_EQ(c.code, 0);
   EXPECT_EQ(c.out.substr(0, c.out.find('\n')), "policy,frames,memory,references,faults,hit_ratio,evictions,dirty_writebacks");

@@ -19,7 +19,7 @@
 #endif
 
 #define PS_FORMAT_MAJOR 1
-#define PS_FORMAT_MINOR 0
+#define PS_FORMAT_MINOR 1 /* 1.1: reclaim, swap, TLB and OOM records */
 
 #define PS_COMM_LEN 16
 #define PS_PATH_LEN 256
@@ -39,6 +39,13 @@ enum ps_event_kind {
 	PS_EV_FORK = 10,      /* struct ps_fork */
 	PS_EV_EXEC = 11,      /* struct ps_exec */
 	PS_EV_EXIT = 12,      /* struct ps_exit */
+	/* Memory pressure (format 1.1). */
+	PS_EV_RECLAIM = 13,    /* struct ps_reclaim: kswapd wake/sleep, direct and memcg reclaim */
+	PS_EV_LRU_SHRINK = 14, /* struct ps_lru_shrink: one pass over an inactive LRU list */
+	PS_EV_WRITE_FOLIO = 15,/* struct ps_write_folio: reclaim wrote a folio (anon: swap-out) */
+	PS_EV_SWAP_ENTS = 16,  /* struct ps_swap_ents: a process's swap-entry count changed */
+	PS_EV_TLB_FLUSH = 17,  /* struct ps_tlb_flush */
+	PS_EV_OOM_VICTIM = 18, /* struct ps_oom_victim */
 	/* Written by the recorder itself. */
 	PS_EV_PROC_FILE = 64, /* struct ps_proc_file + text */
 	PS_EV_LOST = 65,      /* struct ps_lost */
@@ -164,6 +171,102 @@ struct ps_target {
 	__u32 _pad;
 };
 
+enum ps_reclaim_what {
+	PS_RECLAIM_KSWAPD_WAKE = 1,   /* hdr: the waker; nid, order */
+	PS_RECLAIM_KSWAPD_SLEEP = 2,  /* hdr: kswapd; nid */
+	PS_RECLAIM_DIRECT_BEGIN = 3,  /* hdr: the allocating task (it stalls); order, gfp_flags */
+	PS_RECLAIM_DIRECT_END = 4,    /* nr_reclaimed, duration_ns = the stall */
+	PS_RECLAIM_MEMCG_BEGIN = 5,   /* reclaim forced by a memory cgroup limit, in the charging task */
+	PS_RECLAIM_MEMCG_END = 6,
+};
+
+struct ps_reclaim {
+	struct ps_header hdr;
+	__u32 what;          /* enum ps_reclaim_what */
+	__s32 order;
+	__u64 gfp_flags;
+	__u64 nr_reclaimed;
+	__u64 duration_ns;   /* *_END: time since the matching *_BEGIN of this task, 0 if unseen */
+	__u32 nid;
+	__u32 _pad;
+};
+
+/* reclaim_flags bits (include/trace/events/vmscan.h RECLAIM_WB_*) */
+#define PS_RECLAIM_WB_ANON  0x0001u
+#define PS_RECLAIM_WB_FILE  0x0002u
+#define PS_RECLAIM_WB_SYNC  0x0004u
+#define PS_RECLAIM_WB_ASYNC 0x0008u
+
+/* vmscan:mm_vmscan_lru_shrink_inactive; hdr: the reclaiming task (kswapd or a direct reclaimer). */
+struct ps_lru_shrink {
+	struct ps_header hdr;
+	__u32 nid;
+	__s32 priority;
+	__u64 nr_scanned;
+	__u64 nr_reclaimed;
+	__u64 nr_dirty;
+	__u64 nr_writeback;
+	__u64 nr_congested;
+	__u64 nr_immediate;
+	__u32 nr_activate_anon;
+	__u32 nr_activate_file;
+	__u64 nr_ref_keep;
+	__u64 nr_unmap_fail;
+	__u32 reclaim_flags;  /* PS_RECLAIM_WB_*: which list (anon or file) */
+	__u32 _pad;
+};
+
+/* vmscan:mm_vmscan_write_folio; hdr: the reclaiming task. */
+struct ps_write_folio {
+	struct ps_header hdr;
+	__u64 pfn;
+	__u32 reclaim_flags;  /* PS_RECLAIM_WB_ANON: a swap-out; FILE: writeback */
+	__u32 _pad;
+};
+
+/*
+ * A traced process's swap-entry count (kmem:rss_stat, MM_SWAPENTS), sampled when
+ * it changes. hdr.pid is the mm's owner (whose pages moved), hdr.tid the task
+ * that changed it (kswapd or a reclaimer for swap-outs). The count is the
+ * kernel's percpu_counter read, exact to within its per-CPU batch.
+ */
+struct ps_swap_ents {
+	struct ps_header hdr;
+	__s64 swap_pages;
+	__u32 by_owner;       /* 1 when the owner itself made the change */
+	__u32 _pad;
+};
+
+/* enum tlb_flush_reason (include/linux/mm_types.h) */
+enum ps_tlb_reason {
+	PS_TLB_FLUSH_ON_TASK_SWITCH = 0,
+	PS_TLB_REMOTE_SHOOTDOWN = 1,
+	PS_TLB_LOCAL_SHOOTDOWN = 2,
+	PS_TLB_LOCAL_MM_SHOOTDOWN = 3,
+	PS_TLB_REMOTE_SEND_IPI = 4,
+};
+
+/* tlb:tlb_flush in a traced task's context. */
+struct ps_tlb_flush {
+	struct ps_header hdr;
+	__u32 reason;         /* enum ps_tlb_reason */
+	__u32 _pad;
+	__s64 pages;          /* pages flushed; -1 (TLB_FLUSH_ALL) for a full flush */
+};
+
+/* oom:mark_victim: the OOM killer chose a victim (recorded for every process). */
+struct ps_oom_victim {
+	struct ps_header hdr;  /* pid/tid: the task running the OOM killer */
+	__u32 victim_pid;
+	__s32 oom_score_adj;
+	__u64 total_vm_kb;
+	__u64 anon_rss_kb;
+	__u64 file_rss_kb;
+	__u64 shmem_rss_kb;
+	__u64 memcg_id;        /* the victim's memory cgroup (cgroup id), 0 if unknown */
+	char comm[PS_COMM_LEN];
+};
+
 #ifdef __cplusplus
 #define PS_STATIC_ASSERT(c, m) static_assert(c, m)
 #else
@@ -178,5 +281,11 @@ PS_STATIC_ASSERT(sizeof(struct ps_exit) == 64, "ps_exit layout");
 PS_STATIC_ASSERT(sizeof(struct ps_proc_file) == 32, "ps_proc_file layout");
 PS_STATIC_ASSERT(sizeof(struct ps_lost) == 40, "ps_lost layout");
 PS_STATIC_ASSERT(sizeof(struct ps_target) == 32, "ps_target layout");
+PS_STATIC_ASSERT(sizeof(struct ps_reclaim) == 64, "ps_reclaim layout");
+PS_STATIC_ASSERT(sizeof(struct ps_lru_shrink) == 112, "ps_lru_shrink layout");
+PS_STATIC_ASSERT(sizeof(struct ps_write_folio) == 40, "ps_write_folio layout");
+PS_STATIC_ASSERT(sizeof(struct ps_swap_ents) == 40, "ps_swap_ents layout");
+PS_STATIC_ASSERT(sizeof(struct ps_tlb_flush) == 40, "ps_tlb_flush layout");
+PS_STATIC_ASSERT(sizeof(struct ps_oom_victim) == 88, "ps_oom_victim layout");
 
 #endif /* PAGESCOPE_EVENTS_H */

@@ -9,3 +9,4 @@
 #include "faults.bpf.h"
 #include "mm_syscalls.bpf.h"
 #include "process.bpf.h"
+#include "pressure.bpf.h"

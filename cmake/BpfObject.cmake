@@ -18,22 +18,28 @@ set(PAGESCOPE_SKEL_DIR ${CMAKE_BINARY_DIR}/bpf)
 set(PAGESCOPE_VMLINUX_DIR ${CMAKE_BINARY_DIR}/bpf/vmlinux)
 file(MAKE_DIRECTORY ${PAGESCOPE_VMLINUX_DIR})
 set(PAGESCOPE_VMLINUX_H ${PAGESCOPE_VMLINUX_DIR}/vmlinux.h)
-set(_fallback ${CMAKE_SOURCE_DIR}/bpf/vmlinux/x86/vmlinux.h)
-if(EXISTS /sys/kernel/btf/vmlinux)
-  add_custom_command(OUTPUT ${PAGESCOPE_VMLINUX_H}
-    COMMAND sh -c "${BPFTOOL} btf dump file /sys/kernel/btf/vmlinux format c > ${PAGESCOPE_VMLINUX_H}.tmp && mv ${PAGESCOPE_VMLINUX_H}.tmp ${PAGESCOPE_VMLINUX_H} || cp ${_fallback} ${PAGESCOPE_VMLINUX_H}"
-    COMMENT "vmlinux.h from /sys/kernel/btf/vmlinux"
-    VERBATIM)
-else()
-  add_custom_command(OUTPUT ${PAGESCOPE_VMLINUX_H}
-    COMMAND ${CMAKE_COMMAND} -E copy ${_fallback} ${PAGESCOPE_VMLINUX_H}
-    DEPENDS ${_fallback}
-    COMMENT "vmlinux.h from the checked-in x86-64 fallback (no /sys/kernel/btf/vmlinux)")
-endif()
-
 pkg_get_variable(LIBBPF_INCLUDEDIR libbpf includedir)
 
+# The rule that makes vmlinux.h must live in the directory whose targets use
+# it (CMake does not see custom-command outputs across directories), so
+# bpf_object() creates it there.
+function(_pagescope_vmlinux_rule)
+  set(_fallback ${CMAKE_SOURCE_DIR}/bpf/vmlinux/x86/vmlinux.h)
+  if(EXISTS /sys/kernel/btf/vmlinux)
+    add_custom_command(OUTPUT ${PAGESCOPE_VMLINUX_H}
+      COMMAND sh -c "${BPFTOOL} btf dump file /sys/kernel/btf/vmlinux format c > ${PAGESCOPE_VMLINUX_H}.tmp && mv ${PAGESCOPE_VMLINUX_H}.tmp ${PAGESCOPE_VMLINUX_H} || cp ${_fallback} ${PAGESCOPE_VMLINUX_H}"
+      COMMENT "vmlinux.h from /sys/kernel/btf/vmlinux"
+      VERBATIM)
+  else()
+    add_custom_command(OUTPUT ${PAGESCOPE_VMLINUX_H}
+      COMMAND ${CMAKE_COMMAND} -E copy ${_fallback} ${PAGESCOPE_VMLINUX_H}
+      DEPENDS ${_fallback}
+      COMMENT "vmlinux.h from the checked-in x86-64 fallback (no /sys/kernel/btf/vmlinux)")
+  endif()
+endfunction()
+
 function(bpf_object name source)
+  _pagescope_vmlinux_rule()
   set(_obj ${PAGESCOPE_SKEL_DIR}/${name}.bpf.o)
   set(_skel ${PAGESCOPE_SKEL_DIR}/${name}.skel.h)
   add_custom_command(OUTPUT ${_obj}

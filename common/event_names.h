@@ -19,6 +19,12 @@ inline const char* event_kind_name(int kind) {
     case PS_EV_FORK: return "fork";
     case PS_EV_EXEC: return "exec";
     case PS_EV_EXIT: return "exit";
+    case PS_EV_RECLAIM: return "reclaim";
+    case PS_EV_LRU_SHRINK: return "lru_shrink";
+    case PS_EV_WRITE_FOLIO: return "write_folio";
+    case PS_EV_SWAP_ENTS: return "swap_ents";
+    case PS_EV_TLB_FLUSH: return "tlb_flush";
+    case PS_EV_OOM_VICTIM: return "oom_victim";
     case PS_EV_PROC_FILE: return "proc_file";
     case PS_EV_LOST: return "lost";
     case PS_EV_TARGET: return "target";

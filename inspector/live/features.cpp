@@ -103,6 +103,17 @@ Features Features::probe() {
   return f;
 }
 
+bool Features::tracepoint_available(const std::string& category, const std::string& name,
+                                    bool need_btf) const {
+  if (!tracepoint_exists(category, name)) return false;
+  if (!need_btf) return true;
+  struct btf* vmlinux = btf__load_vmlinux_btf();
+  bool found = vmlinux && btf__find_by_name_kind(vmlinux, ("btf_trace_" + name).c_str(),
+                                                 BTF_KIND_TYPEDEF) > 0;
+  btf__free(vmlinux);
+  return found;
+}
+
 std::vector<Feature> Features::all() const {
   return {bpf_allowed_,         btf_,           ringbuf_,           task_storage_,
           fault_tracepoints_,   perf_fault_events_, syscall_tracepoints_, sched_tracepoints_};

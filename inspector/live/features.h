@@ -28,6 +28,10 @@ class Features {
   bool syscall_tracepoints() const { return syscall_tracepoints_.available; }
   bool sched_tracepoints() const { return sched_tracepoints_.available; }
 
+  // Whether category:name exists in tracefs (and, for tp_btf use, in BTF).
+  bool tracepoint_available(const std::string& category, const std::string& name,
+                            bool need_btf) const;
+
   std::vector<Feature> all() const;
   // One "name: yes|no (detail)" line per feature, for the capture and for -v.
   std::string report() const;

@@ -95,6 +95,34 @@ Result<std::unique_ptr<Tracer>> Tracer::start(const TracerOptions& options,
     disable(skel->progs.process_exit);
   }
 
+  // Pressure events: each program on its own, kept only where its tracepoint exists.
+  struct PressureProgram {
+    bpf_program* prog;
+    const char* category;
+    const char* name;
+    bool btf;  // tp_btf: needs the raw tracepoint in BTF as well
+  };
+  const PressureProgram pressure[] = {
+      {skel->progs.kswapd_wake, "vmscan", "mm_vmscan_kswapd_wake", false},
+      {skel->progs.kswapd_sleep, "vmscan", "mm_vmscan_kswapd_sleep", false},
+      {skel->progs.direct_reclaim_begin, "vmscan", "mm_vmscan_direct_reclaim_begin", false},
+      {skel->progs.direct_reclaim_end, "vmscan", "mm_vmscan_direct_reclaim_end", false},
+      {skel->progs.memcg_reclaim_begin, "vmscan", "mm_vmscan_memcg_reclaim_begin", false},
+      {skel->progs.memcg_reclaim_end, "vmscan", "mm_vmscan_memcg_reclaim_end", false},
+      {skel->progs.lru_shrink_inactive, "vmscan", "mm_vmscan_lru_shrink_inactive", false},
+      {skel->progs.write_folio, "vmscan", "mm_vmscan_write_folio", false},
+      {skel->progs.rss_stat, "kmem", "rss_stat", true},
+      {skel->progs.tlb_flush, "tlb", "tlb_flush", false},
+      {skel->progs.oom_mark_victim, "oom", "mark_victim", true},
+  };
+  std::string pressure_missing;
+  for (const auto& p : pressure) {
+    if (!features.tracepoint_available(p.category, p.name, p.btf)) {
+      disable(p.prog);
+      pressure_missing += std::string(" ") + p.category + ":" + p.name;
+    }
+  }
+
   if (int err = pagescope_bpf__load(skel); err) {
     return Error{"the kernel refused pagescope's BPF programs: " + errno_text(err) +
                  " (run with PAGESCOPE_BPF_DEBUG=1 for the verifier log)"};
@@ -171,6 +199,13 @@ Result<std::unique_ptr<Tracer>> Tracer::start(const TracerOptions& options,
   t->report_.push_back(lifecycle == 3 ? "process lifecycle: fork exec exit"
                                       : "process lifecycle: incomplete (" +
                                             std::to_string(lifecycle) + " of 3)");
+
+  int pressure_attached = 0;
+  for (const auto& p : pressure) pressure_attached += attach(p.prog);
+  t->report_.push_back(
+      "pressure: " + std::to_string(pressure_attached) + " of " + std::to_string(std::size(pressure)) +
+      " (reclaim, LRU shrink, reclaim writes, swap entries, TLB flushes, OOM)" +
+      (pressure_missing.empty() ? "" : "; missing:" + pressure_missing));
 
   t->ring_ = ring_buffer__new(bpf_map__fd(skel->maps.events), &Tracer::on_sample, t.get(), nullptr);
   if (!t->ring_) return Error{"cannot set up the ring buffer reader: " + errno_text(errno)};

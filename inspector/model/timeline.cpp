@@ -1,0 +1,139 @@
+#include "inspector/model/timeline.h"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace pagescope::model {
+namespace {
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+  return buf;
+}
+
+// "some avg10=0.00 avg60=0.00 avg300=0.00 total=12345" -> 12345
+std::optional<uint64_t> psi_total(std::string_view text, std::string_view line_key) {
+  size_t pos = text.find(line_key);
+  if (pos == std::string_view::npos) return std::nullopt;
+  size_t t = text.find("total=", pos);
+  if (t == std::string_view::npos) return std::nullopt;
+  return std::strtoull(std::string(text.substr(t + 6, 24)).c_str(), nullptr, 10);
+}
+
+}  // namespace
+
+TimelineBuilder::TimelineBuilder(uint64_t start_ns, uint64_t interval_ns,
+                                 std::optional<uint32_t> pid)
+    : start_ns_(start_ns), interval_ns_(interval_ns ? interval_ns : 1000000000ull), pid_(pid) {}
+
+TimelineRow& TimelineBuilder::row_at(uint64_t ts_ns) {
+  uint64_t rel = ts_ns > start_ns_ ? ts_ns - start_ns_ : 0;
+  size_t index = static_cast<size_t>(rel / interval_ns_);
+  while (rows_.size() <= index) {
+    TimelineRow row;
+    row.start_ns = rows_.size() * interval_ns_;
+    rows_.push_back(row);
+  }
+  return rows_[index];
+}
+
+void TimelineBuilder::add_psi(const ps_header& h) {
+  const auto* f = reinterpret_cast<const ps_proc_file*>(&h);
+  std::string_view text(reinterpret_cast<const char*>(f + 1), f->length);
+  auto some = psi_total(text, "some");
+  auto full = psi_total(text, "full");
+  if (!some || !full) return;
+  if (last_psi_us_) {
+    TimelineRow& row = row_at(h.ts_ns);
+    row.psi_some_ms += static_cast<double>(*some - last_psi_us_->first) / 1000.0;
+    row.psi_full_ms += static_cast<double>(*full - last_psi_us_->second) / 1000.0;
+  }
+  last_psi_us_ = {*some, *full};
+}
+
+void TimelineBuilder::add(const ps_header& h) {
+  const bool ours = !pid_ || h.pid == *pid_;
+  switch (h.kind) {
+    case PS_EV_FAULT: {
+      if (!ours) return;
+      const auto& f = reinterpret_cast<const ps_fault&>(h);
+      TimelineRow& row = row_at(h.ts_ns);
+      (f.flags & PS_FAULT_MAJOR ? row.major_faults : row.minor_faults)++;
+      return;
+    }
+    case PS_EV_WRITE_FOLIO: {
+      const auto& w = reinterpret_cast<const ps_write_folio&>(h);
+      TimelineRow& row = row_at(h.ts_ns);
+      if (w.reclaim_flags & PS_RECLAIM_WB_ANON) {
+        if (!pid_) row.swap_outs++;
+      } else {
+        row.file_writebacks++;
+      }
+      return;
+    }
+    case PS_EV_SWAP_ENTS: {
+      if (!pid_ || h.pid != *pid_) return;
+      const auto& s = reinterpret_cast<const ps_swap_ents&>(h);
+      if (last_swap_pages_ >= 0 && s.swap_pages > last_swap_pages_) {
+        row_at(h.ts_ns).swap_outs += static_cast<uint64_t>(s.swap_pages - last_swap_pages_);
+      }
+      last_swap_pages_ = s.swap_pages;
+      return;
+    }
+    case PS_EV_LRU_SHRINK: {
+      const auto& l = reinterpret_cast<const ps_lru_shrink&>(h);
+      TimelineRow& row = row_at(h.ts_ns);
+      row.reclaim_scanned += l.nr_scanned;
+      row.reclaim_reclaimed += l.nr_reclaimed;
+      return;
+    }
+    case PS_EV_RECLAIM: {
+      const auto& r = reinterpret_cast<const ps_reclaim&>(h);
+      TimelineRow& row = row_at(h.ts_ns);
+      if (r.what == PS_RECLAIM_KSWAPD_WAKE) row.kswapd_wakes++;
+      if (!ours) return;
+      if (r.what == PS_RECLAIM_DIRECT_END) row.direct_stall_ms += static_cast<double>(r.duration_ns) / 1e6;
+      if (r.what == PS_RECLAIM_MEMCG_END) row.memcg_stall_ms += static_cast<double>(r.duration_ns) / 1e6;
+      return;
+    }
+    case PS_EV_TLB_FLUSH: {
+      if (!ours) return;
+      const auto& t = reinterpret_cast<const ps_tlb_flush&>(h);
+      if (t.reason < 5) row_at(h.ts_ns).tlb_flushes[t.reason]++;
+      return;
+    }
+    case PS_EV_OOM_VICTIM:
+      row_at(h.ts_ns).oom_kills++;
+      return;
+    case PS_EV_PROC_FILE: {
+      const auto* f = reinterpret_cast<const ps_proc_file*>(&h);
+      if (f->which == PS_PROC_PSI_MEMORY) add_psi(h);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+TextTable TimelineBuilder::table() const {
+  TextTable t({"TIME", "MINFLT", "MAJFLT", "SWAPOUT", "FILEWB", "SCANNED", "RECLAIMED",
+               "DIRECT_STALL_MS", "MEMCG_STALL_MS", "KSWAPD_WAKES", "TLB_SWITCH", "TLB_REMOTE",
+               "TLB_LOCAL", "TLB_LOCAL_MM", "TLB_IPI", "PSI_SOME_MS", "PSI_FULL_MS", "OOM"});
+  for (const auto& r : rows_) {
+    t.add_row({format_seconds(r.start_ns), std::to_string(r.minor_faults),
+               std::to_string(r.major_faults), std::to_string(r.swap_outs),
+               std::to_string(r.file_writebacks), std::to_string(r.reclaim_scanned),
+               std::to_string(r.reclaim_reclaimed), fixed(r.direct_stall_ms, 2),
+               fixed(r.memcg_stall_ms, 2), std::to_string(r.kswapd_wakes),
+               std::to_string(r.tlb_flushes[0]), std::to_string(r.tlb_flushes[1]),
+               std::to_string(r.tlb_flushes[2]), std::to_string(r.tlb_flushes[3]),
+               std::to_string(r.tlb_flushes[4]), fixed(r.psi_some_ms, 1), fixed(r.psi_full_ms, 1),
+               std::to_string(r.oom_kills)});
+  }
+  return t;
+}
+
+}  // namespace pagescope::model

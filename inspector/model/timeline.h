@@ -1,0 +1,57 @@
+// Per-interval rows of a capture: what faulting, reclaim, swap, TLB flushing
+// and memory pressure looked like in each slice of time (`inspect --timeline`).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "events.h"
+#include "inspector/model/text_table.h"
+
+namespace pagescope::model {
+
+struct TimelineRow {
+  uint64_t start_ns = 0;  // from the start of the capture
+  uint64_t minor_faults = 0;
+  uint64_t major_faults = 0;
+  uint64_t swap_outs = 0;          // pages; see TimelineBuilder
+  uint64_t file_writebacks = 0;    // reclaim writes of file pages
+  uint64_t reclaim_scanned = 0;    // inactive-list passes (kswapd + traced reclaimers)
+  uint64_t reclaim_reclaimed = 0;
+  double direct_stall_ms = 0;      // direct reclaim of traced tasks
+  double memcg_stall_ms = 0;       // reclaim forced by a memory cgroup limit
+  uint64_t kswapd_wakes = 0;
+  std::array<uint64_t, 5> tlb_flushes{};  // by enum ps_tlb_reason
+  double psi_some_ms = 0;          // /proc/pressure/memory total deltas (system-wide)
+  double psi_full_ms = 0;
+  uint64_t oom_kills = 0;
+};
+
+// Fed records in time order. With a pid, faults, reclaim stalls and TLB
+// flushes count only that process, and swap-outs are the increases of its
+// swap-entry count (ps_swap_ents); without one, swap-outs are reclaim's anon
+// writes (ps_write_folio), which equal /proc/vmstat pswpout. Reclaim passes by
+// kswapd, PSI and OOM kills are system-wide either way.
+class TimelineBuilder {
+ public:
+  TimelineBuilder(uint64_t start_ns, uint64_t interval_ns, std::optional<uint32_t> pid);
+  void add(const ps_header& record);
+  const std::vector<TimelineRow>& rows() const { return rows_; }
+  // One row per interval, in the three output forms.
+  TextTable table() const;
+
+ private:
+  TimelineRow& row_at(uint64_t ts_ns);
+  void add_psi(const ps_header& record);
+
+  uint64_t start_ns_;
+  uint64_t interval_ns_;
+  std::optional<uint32_t> pid_;
+  std::vector<TimelineRow> rows_;
+  std::optional<std::pair<uint64_t, uint64_t>> last_psi_us_;  // some, full totals
+  int64_t last_swap_pages_ = -1;
+};
+
+}  // namespace pagescope::model

@@ -1,0 +1,90 @@
+// TimelineBuilder on hand-made records: which interval each record lands in,
+// and which ones a pid filter keeps.
+#include "inspector/model/timeline.h"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace pagescope::model {
+namespace {
+
+constexpr uint64_t kSec = 1000000000ull;
+
+template <typename T>
+T record(uint16_t kind, uint64_t ts, uint32_t pid) {
+  T r{};
+  r.hdr.kind = kind;
+  r.hdr.size = sizeof(T);
+  r.hdr.ts_ns = ts;
+  r.hdr.pid = r.hdr.tid = pid;
+  return r;
+}
+
+std::vector<uint8_t> psi(uint64_t ts, uint64_t some_us, uint64_t full_us) {
+  std::string text = "some avg10=0.00 avg60=0.00 avg300=0.00 total=" + std::to_string(some_us) +
+                     "\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=" + std::to_string(full_us) + "\n";
+  std::vector<uint8_t> buf(sizeof(ps_proc_file) + text.size());
+  auto h = record<ps_proc_file>(PS_EV_PROC_FILE, ts, 0);
+  h.hdr.size = static_cast<uint32_t>(buf.size());
+  h.which = PS_PROC_PSI_MEMORY;
+  h.length = static_cast<uint32_t>(text.size());
+  std::memcpy(buf.data(), &h, sizeof(h));
+  std::memcpy(buf.data() + sizeof(h), text.data(), text.size());
+  return buf;
+}
+
+TEST(Timeline, RecordsLandInTheirIntervalAndPidFilterApplies) {
+  const uint64_t t0 = 100 * kSec;
+  TimelineBuilder all(t0, kSec, std::nullopt), only7(t0, kSec, 7u);
+  auto feed = [&](const ps_header& h) {
+    all.add(h);
+    only7.add(h);
+  };
+  auto minor = record<ps_fault>(PS_EV_FAULT, t0 + 10, 7);
+  auto major = record<ps_fault>(PS_EV_FAULT, t0 + kSec + 5, 7);
+  major.flags = PS_FAULT_MAJOR;
+  auto other = record<ps_fault>(PS_EV_FAULT, t0 + kSec + 6, 8);
+  auto swap = record<ps_write_folio>(PS_EV_WRITE_FOLIO, t0 + 2 * kSec + 1, 0);
+  swap.reclaim_flags = PS_RECLAIM_WB_ANON | PS_RECLAIM_WB_ASYNC;
+  auto file = record<ps_write_folio>(PS_EV_WRITE_FOLIO, t0 + 2 * kSec + 2, 0);
+  file.reclaim_flags = PS_RECLAIM_WB_FILE;
+  auto stall = record<ps_reclaim>(PS_EV_RECLAIM, t0 + kSec + 9, 7);
+  stall.what = PS_RECLAIM_MEMCG_END;
+  stall.duration_ns = 2500000;  // 2.5 ms
+  auto tlb = record<ps_tlb_flush>(PS_EV_TLB_FLUSH, t0 + 3, 8);
+  tlb.reason = PS_TLB_REMOTE_SEND_IPI;
+  auto ents1 = record<ps_swap_ents>(PS_EV_SWAP_ENTS, t0 + 2 * kSec + 3, 7);
+  ents1.swap_pages = 10;
+  auto ents2 = record<ps_swap_ents>(PS_EV_SWAP_ENTS, t0 + 2 * kSec + 4, 7);
+  ents2.swap_pages = 14;
+  for (const ps_header* h : {&minor.hdr, &major.hdr, &other.hdr, &swap.hdr, &file.hdr, &stall.hdr,
+                             &tlb.hdr, &ents1.hdr, &ents2.hdr}) {
+    feed(*h);
+  }
+  auto p1 = psi(t0 + 1, 1000, 500), p2 = psi(t0 + 2 * kSec + 7, 4000, 1500);
+  feed(*reinterpret_cast<const ps_header*>(p1.data()));
+  feed(*reinterpret_cast<const ps_header*>(p2.data()));
+
+  ASSERT_EQ(all.rows().size(), 3u);
+  EXPECT_EQ(all.rows()[0].minor_faults, 1u);
+  EXPECT_EQ(all.rows()[1].major_faults, 1u);
+  EXPECT_EQ(all.rows()[1].minor_faults, 1u);  // pid 8's
+  EXPECT_EQ(all.rows()[2].swap_outs, 1u);     // anon writes only
+  EXPECT_EQ(all.rows()[2].file_writebacks, 1u);
+  EXPECT_DOUBLE_EQ(all.rows()[1].memcg_stall_ms, 2.5);
+  EXPECT_EQ(all.rows()[0].tlb_flushes[PS_TLB_REMOTE_SEND_IPI], 1u);
+  EXPECT_DOUBLE_EQ(all.rows()[2].psi_some_ms, 3.0);  // (4000 - 1000) us
+  EXPECT_DOUBLE_EQ(all.rows()[2].psi_full_ms, 1.0);
+
+  ASSERT_EQ(only7.rows().size(), 3u);
+  EXPECT_EQ(only7.rows()[1].minor_faults, 0u);  // pid 8 filtered out
+  EXPECT_EQ(only7.rows()[0].tlb_flushes[PS_TLB_REMOTE_SEND_IPI], 0u);
+  EXPECT_EQ(only7.rows()[2].swap_outs, 4u);  // its swap-entry count grew 10 -> 14
+  EXPECT_EQ(all.table().rows(), 3u);
+}
+
+}  // namespace
+}  // namespace pagescope::model

@@ -8,6 +8,7 @@
 #include "inspector/capture/reader.h"
 #include "inspector/model/exporter.h"
 #include "inspector/model/space_tracker.h"
+#include "inspector/model/time_order.h"
 
 namespace pagescope::app {
 
@@ -64,7 +65,7 @@ int run_export(const ExportOptions& o) {
     if (o.pid == 0 || pid == o.pid) exporter->vma_change(pid, mapping, c, mapped_bytes(tracker, pid));
   });
   uint64_t exported = 0;
-  Status st = reader->for_each([&](const ps_header& h) {
+  TimeOrderer ordered([&](const ps_header& h) {
     const bool wanted = o.pid == 0 || h.pid == o.pid || h.kind == PS_EV_LOST ||
                         (h.kind == PS_EV_FORK && reinterpret_cast<const ps_fork&>(h).child_pid == o.pid);
     if (wanted) {
@@ -78,9 +79,13 @@ int run_export(const ExportOptions& o) {
       ++exported;
     }
     tracker.apply(h);
+  });
+  Status st = reader->for_each([&](const ps_header& h) {
+    ordered.push(h);
     return true;
   });
   if (!st) return fail(o.file + ": " + st.message(), kExitUsage);
+  ordered.flush();
   Status done = exporter->finish();
   if (!done) return fail(o.output + ": " + done.message(), kExitFailure);
   const auto& report = reader->report();

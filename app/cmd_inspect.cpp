@@ -98,9 +98,9 @@ void print_header(const InspectOptions& o, const CaptureRun& run, const CaptureT
                 r.chunks_corrupt, r.bytes_unreadable);
     for (const auto& p : r.problems) std::printf("          %s\n", p.c_str());
   }
-  if (t.unknown_records) {
-    std::printf("note      %" PRIu64 " records of kinds this version does not know were skipped\n",
-                t.unknown_records);
+  if (t.other_records) {
+    std::printf("other     %" PRIu64 " records of system-wide kinds (reclaim, swap, TLB...) are not "
+                "part of this per-process summary\n", t.other_records);
   }
   std::printf("\n");
 }

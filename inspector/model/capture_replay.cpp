@@ -1,5 +1,7 @@
 #include "inspector/model/capture_replay.h"
 
+#include "inspector/model/time_order.h"
+
 namespace pagescope::model {
 
 namespace {
@@ -13,11 +15,13 @@ Result<CaptureRun> replay_capture(const std::string& path,
                                   const std::function<void(const ps_header&)>& fn) {
   auto reader = capture::CaptureReader::open(path);
   if (!reader) return named(path, reader.error().message);
+  TimeOrderer ordered(fn);
   Status st = reader->for_each([&](const ps_header& h) {
-    fn(h);
+    ordered.push(h);
     return true;
   });
   if (!st) return named(path, st.message());
+  ordered.flush();
   CaptureRun run;
   run.host = reader->host();
   run.report = reader->report();

@@ -17,7 +17,7 @@ struct CaptureRun {
   uint16_t format_minor = 0;
 };
 
-// Opens `path` and calls `fn` for every record in file order. Errors name the
+// Opens `path` and calls `fn` for every record in time order (see TimeOrderer). Errors name the
 // file: "run.psc: not a pagescope capture (bad magic)".
 Result<CaptureRun> replay_capture(const std::string& path,
                                   const std::function<void(const ps_header&)>& fn);

@@ -182,7 +182,7 @@ void ProcessTable::apply(const ps_header& h) {
       return;
     }
     default:
-      ++totals_.unknown_records;
+      ++totals_.other_records;
       return;
   }
 }

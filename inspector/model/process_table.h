@@ -54,7 +54,7 @@ struct CaptureTotals {
   uint64_t first_ts_ns = 0;
   uint64_t last_ts_ns = 0;
   uint64_t lost_events = 0;     // records the kernel could not hand over
-  uint64_t unknown_records = 0; // kinds this version does not know
+  uint64_t other_records = 0;   // kinds not summarised per process (reclaim, TLB, ... or newer)
 };
 
 class ProcessTable {

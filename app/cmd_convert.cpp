@@ -25,6 +25,8 @@ int run_convert(const ConvertOptions& o) {
     return kExitUsage;
   }
   auto trace = sim::load_trace_file(o.trace);
+  if (trace)
+    for (const auto& c : trace->caveats) std::fprintf(stderr, "pagescope %s: warning: %s\n", "convert", c.c_str());
   if (!trace) {
     std::fprintf(stderr, "pagescope convert: %s\n", trace.error().message.c_str());
     return kExitUsage;

@@ -68,6 +68,8 @@ int run_mrc(const MrcOptions& o) {
   }
 
   auto trace = sim::load_trace_file(o.trace);
+  if (trace)
+    for (const auto& c : trace->caveats) std::fprintf(stderr, "pagescope %s: warning: %s\n", "mrc", c.c_str());
   if (!trace) return fail(trace.error().message);
 
   std::vector<uint64_t> sizes;

@@ -64,6 +64,8 @@ int run_replay(const ReplayOptions& o) {
   }
 
   auto trace = sim::load_trace_file(o.trace);
+  if (trace)
+    for (const auto& c : trace->caveats) std::fprintf(stderr, "pagescope %s: warning: %s\n", "replay", c.c_str());
   if (!trace) {
     std::fprintf(stderr, "pagescope replay: %s\n", trace.error().message.c_str());
     return kExitUsage;

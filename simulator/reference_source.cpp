@@ -10,7 +10,9 @@ Result<Trace> load_trace(ReferenceSource& source, uint64_t page_size) {
     builder.add(bytes ? r.key / page_size : r.key, r.write, r.pid);
   });
   if (!st) return Error{st.message()};
-  return builder.finish();
+  Trace trace = builder.finish();
+  trace.caveats = source.caveats();
+  return trace;
 }
 
 }  // namespace pagescope::sim

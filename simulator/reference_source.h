@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "simulator/trace.h"
@@ -31,6 +32,9 @@ class ReferenceSource {
   // Calls `sink` for every reference in order. A malformed record stops the read
   // with an Error naming the file and line (or record) number.
   virtual Status for_each(const Sink& sink) = 0;
+  // After for_each: what the reader had to skip or knows is missing (lost
+  // events, corrupt chunks), one line each, for the user to see.
+  virtual std::vector<std::string> caveats() const { return {}; }
 };
 
 // Reads the whole source and remaps its pages to dense ids.

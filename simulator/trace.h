@@ -17,6 +17,7 @@ struct Trace {
   std::vector<uint64_t> page_of;    // dense id -> original page number
   std::vector<uint32_t> pids;       // one per reference; empty when the source has none
   uint64_t page_size = 4096;        // bytes per page (1 when the source numbers pages itself)
+  std::vector<std::string> caveats; // what the source could not deliver (lost events, corrupt chunks)
 
   size_t size() const { return refs.size(); }
   uint32_t distinct_pages() const { return static_cast<uint32_t>(page_of.size()); }

@@ -21,7 +21,12 @@ class CaptureSource final : public ReferenceSource {
       : reader_(std::move(reader)), pid_(pid) {}
   KeyUnit unit() const override { return KeyUnit::kByteAddress; }
   Status for_each(const Sink& sink) override {
+    lost_ = 0;
     return reader_.for_each([&](const ps_header& h) {
+      if (h.kind == PS_EV_LOST && h.size >= sizeof(ps_lost)) {
+        lost_ += reinterpret_cast<const ps_lost&>(h).lost;
+        return true;
+      }
       if (h.kind != PS_EV_FAULT || h.size < sizeof(ps_fault)) return true;
       if (pid_ && h.pid != *pid_) return true;
       const auto& f = reinterpret_cast<const ps_fault&>(h);
@@ -33,10 +38,23 @@ class CaptureSource final : public ReferenceSource {
       return true;
     });
   }
+  std::vector<std::string> caveats() const override {
+    std::vector<std::string> out;
+    if (lost_ > 0)
+      out.push_back(std::to_string(lost_) +
+                    " events were lost by the recorder (ring buffer full): the trace is missing references");
+    const auto& rep = reader_.report();
+    if (rep.chunks_corrupt > 0 || !rep.complete)
+      out.push_back(std::string(rep.complete ? "" : "capture not closed cleanly; ") +
+                    std::to_string(rep.chunks_corrupt) + " corrupt chunks skipped, " +
+                    std::to_string(rep.bytes_unreadable) + " bytes unreadable");
+    return out;
+  }
 
  private:
   capture::CaptureReader reader_;
   std::optional<uint32_t> pid_;
+  uint64_t lost_ = 0;
 };
 
 }  // namespace

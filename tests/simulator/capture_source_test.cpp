@@ -35,6 +35,17 @@ std::vector<uint8_t> exit_record(uint32_t pid) {
   return b;
 }
 
+std::vector<uint8_t> lost_record(uint64_t lost) {
+  ps_lost l{};
+  l.hdr.kind = PS_EV_LOST;
+  l.hdr.size = sizeof l;
+  l.lost = lost;
+  l.lost_total = lost;
+  std::vector<uint8_t> b(sizeof l);
+  std::memcpy(b.data(), &l, sizeof l);
+  return b;
+}
+
 std::string write_capture() {
   std::string path = std::string(PAGESCOPE_BINARY_DIR) + "/sim_capture_source.psc";
   capture::HostInfo host = capture::read_host_info();
@@ -42,7 +53,8 @@ std::string write_capture() {
   EXPECT_TRUE(w.ok()) << (w.ok() ? "" : w.error().message);
   std::vector<std::vector<uint8_t>> recs = {
       fault(10, 0x1000, true), fault(10, 0x1fff, false), fault(20, 0x1000, false),
-      exit_record(20), fault(10, 0x5000, true, /*known=*/false), fault(10, 0x200000, false)};
+      exit_record(20), fault(10, 0x5000, true, /*known=*/false), lost_record(5),
+      fault(10, 0x200000, false)};
   for (const auto& r : recs) EXPECT_TRUE(w->append(r.data(), r.size()).ok());
   EXPECT_TRUE(w->close().ok());
   return path;
@@ -61,6 +73,9 @@ TEST(CaptureSource, FaultsBecomeReferences) {
   EXPECT_EQ(t->writes, (std::vector<uint8_t>{1, 0, 0, 0, 0}));  // unknown error code: not a write
   ASSERT_EQ(t->pids.size(), 5u);
   EXPECT_EQ(t->distinct_pages(), 4u);  // page 1 of pid 10 and of pid 20 differ
+  // The recorder's lost-event count reaches the user: the trace is incomplete.
+  ASSERT_EQ(t->caveats.size(), 1u);
+  EXPECT_NE(t->caveats[0].find("5 events were lost"), std::string::npos) << t->caveats[0];
 
   o.source.pid = 10;
   auto only = load_trace_file(o);

@@ -34,7 +34,7 @@ bool parse_sort(const std::string& name, tui::Column& out) {
 void add_top_command(CLI::App& root, CommandRun& run) {
   auto args = std::make_shared<TopArgs>();
   CLI::App* cmd = root.add_subcommand(
-      "top", "live view: memory, reclaim, swap, TLB and per-process faults (interactive; "
+      "top", "Live view: memory, reclaim, swap, TLB and per-process faults (interactive; "
              "use `pagescope inspect` for text output)");
   cmd->add_option("-d,--interval", args->interval_s, "refresh interval in seconds (0.25 to 10)")
       ->check(CLI::Range(0.25, 10.0));

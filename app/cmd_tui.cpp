@@ -24,7 +24,7 @@ struct TuiArgs {
 void add_tui_command(CLI::App& root, CommandRun& run) {
   auto args = std::make_shared<TuiArgs>();
   CLI::App* cmd = root.add_subcommand(
-      "tui", "explore a capture interactively: process table, detail and heatmap per interval, with a timeline");
+      "tui", "Explore a capture interactively: process table, detail and heatmap per interval, with a timeline");
   cmd->add_option("file", args->file, "capture file (.psc)")->required();
   cmd->add_option("-d,--interval", args->interval_s, "length of one frame in seconds (0.1 to 60)")
       ->check(CLI::Range(0.1, 60.0));

@@ -21,6 +21,18 @@ std::optional<uint64_t> status_kb(std::string_view text, std::string_view key) {
   return v;
 }
 
+// The next interval boundary after `cut`. A long silence (or a corrupt
+// timestamp far ahead) becomes one long frame rather than millions of empty
+// ones; its rates are still right, as they divide by the real interval.
+uint64_t next_cut_after(uint64_t cut, uint64_t ts_ns, uint64_t interval_ns) {
+  constexpr uint64_t kMaxEmptyIntervals = 10000;
+  uint64_t next = cut + interval_ns;
+  if (ts_ns > next && (ts_ns - next) / interval_ns > kMaxEmptyIntervals) {
+    next += (ts_ns - next) / interval_ns * interval_ns;
+  }
+  return next;
+}
+
 }  // namespace
 
 Snapshot CaptureFrameBuilder::snapshot_at(uint64_t ts_ns) const {
@@ -45,7 +57,7 @@ void CaptureFrameBuilder::cut_until(uint64_t ts_ns) {
     have_prev_ = true;
     for (int32_t pid : exited_) processes_.erase(pid);
     exited_.clear();
-    next_cut_ += interval_ns_;
+    next_cut_ = next_cut_after(next_cut_, ts_ns, interval_ns_);
   }
 }
 
@@ -123,20 +135,38 @@ void CaptureDetailBuilder::cut_until(uint64_t ts_ns) {
   while (next_cut_ != 0 && ts_ns >= next_cut_) {
     Column col;
     col.ts_ns = next_cut_;
-    col.vmas = vmas_;
+    col.vmas = current_vmas();
     const double secs = double(interval_ns_) / 1e9;
     for (const auto& [page, n] : page_faults_) col.spans.push_back({page, page + 4096, double(n) / secs});
     std::sort(col.spans.begin(), col.spans.end(), [](const HeatSpan& a, const HeatSpan& b) { return a.start < b.start; });
     page_faults_.clear();
     columns_.push_back(std::move(col));
-    next_cut_ += interval_ns_;
+    next_cut_ = next_cut_after(next_cut_, ts_ns, interval_ns_);
   }
+}
+
+std::vector<Vma> CaptureDetailBuilder::current_vmas() const {
+  const model::ProcessSpace* ps = spaces_.find(uint32_t(pid_));
+  if (!ps || ps->space.pieces().empty()) return vmas_;
+  std::vector<Vma> out;
+  for (const model::Vma& m : ps->space.vmas()) {
+    Vma v;
+    v.start = m.start;
+    v.end = m.end;
+    v.perms = model::perms_string(m);
+    v.offset = m.offset;
+    v.path = m.path;
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
 void CaptureDetailBuilder::apply(const ps_header& h) {
   if (next_cut_ == 0) next_cut_ = h.ts_ns + interval_ns_;  // same grid as the frames
   cut_until(h.ts_ns);
   last_ts_ = std::max<uint64_t>(last_ts_, h.ts_ns);
+  // Every record: a fork copies the parent's space into the child.
+  spaces_.apply(h);
   if (int32_t(h.pid) != pid_) return;
   if (h.kind == PS_EV_FAULT) {
     if (auto* f = model::record_as<ps_fault>(h)) ++page_faults_[f->address & ~uint64_t(4095)];

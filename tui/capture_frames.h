@@ -13,6 +13,7 @@
 
 #include "events.h"
 #include "inspector/model/process_table.h"
+#include "inspector/model/space_tracker.h"
 #include "tui/address_scale.h"
 #include "tui/frame.h"
 
@@ -43,9 +44,10 @@ class CaptureFrameBuilder {
   std::vector<Frame> frames_;
 };
 
-// The detail screen of one process over a capture: its VMAs (from the latest
-// /proc/PID/maps snapshot at each time) and its faults per page as heat
-// spans, one column per interval, aligned with CaptureFrameBuilder's frames.
+// The detail screen of one process over a capture: its VMAs at each time (the
+// model's address space: maps snapshots moved forward by the recorded memory
+// syscalls) and its faults per page as heat spans, one column per interval,
+// aligned with CaptureFrameBuilder's frames.
 class CaptureDetailBuilder {
  public:
   CaptureDetailBuilder(int32_t pid, uint64_t interval_ns) : pid_(pid), interval_ns_(interval_ns ? interval_ns : 1'000'000'000) {}
@@ -59,12 +61,14 @@ class CaptureDetailBuilder {
 
  private:
   void cut_until(uint64_t ts_ns);
+  std::vector<Vma> current_vmas() const;
 
   int32_t pid_;
   uint64_t interval_ns_;
   uint64_t next_cut_ = 0;
   uint64_t last_ts_ = 0;
-  std::vector<Vma> vmas_;
+  std::vector<Vma> vmas_;  // the last maps snapshot: used if the model has no space for the pid
+  model::SpaceTracker spaces_;
   std::unordered_map<uint64_t, uint32_t> page_faults_;  // page address -> faults this interval
   std::vector<Column> columns_;
 };

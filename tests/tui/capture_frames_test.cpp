@@ -1,6 +1,8 @@
 #include "tui/capture_frames.h"
 #include "tui/process_detail.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "capture_records.h"
@@ -67,4 +69,53 @@ TEST(CaptureFrames, DetailColumnsAlignWithFramesAndCarryFaultAddresses) {
   auto heat = d.vma_heat(frames[1].ts_ns);
   EXPECT_DOUBLE_EQ(heat[0], 20);
   EXPECT_DOUBLE_EQ(heat[1], 0);
+}
+
+TEST(CaptureFrames, DetailFollowsMmapsRecordedAfterTheSnapshot) {
+  // The worker maps 8 MiB at 0x20000000 in its second second and faults there:
+  // the model's address space shows the new VMA from then on.
+  auto story = worker_story();
+  story.mmap_anon(2'200'000'000ull, 100, 0x20000000, 8 << 20);
+  for (int i = 0; i < 4; ++i) story.fault(2'300'000'000ull + uint64_t(i), 100, 0x20000000 + uint64_t(i) * 4096);
+  // Records must be in time order: put the new ones in place.
+  std::vector<std::vector<char>> sorted = story.all();
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return reinterpret_cast<const ps_header*>(a.data())->ts_ns < reinterpret_cast<const ps_header*>(b.data())->ts_ns;
+  });
+  CaptureDetailBuilder db(100, 1'000'000'000);
+  for (const auto& r : sorted) db.apply(*reinterpret_cast<const ps_header*>(r.data()));
+  auto cols = db.finish();
+  ASSERT_EQ(cols.size(), 3u);
+  auto has_new_vma = [](const std::vector<Vma>& vmas) {
+    for (const Vma& v : vmas) {
+      if (v.start == 0x20000000 && v.end == 0x20000000 + (8u << 20) && v.perms == "rw-p") return true;
+    }
+    return false;
+  };
+  EXPECT_FALSE(has_new_vma(cols[0].vmas));
+  EXPECT_TRUE(has_new_vma(cols[1].vmas));
+  ProcessDetail d(100);
+  for (auto& c : cols) d.update(c.ts_ns, c.vmas, c.spans);
+  auto heat = d.vma_heat(cols[1].ts_ns);
+  double in_new = 0;
+  for (size_t i = 0; i < d.vmas().size(); ++i) {
+    if (d.vmas()[i].start == 0x20000000) in_new = heat[i];
+  }
+  EXPECT_DOUBLE_EQ(in_new, 4);
+}
+
+TEST(CaptureFrames, AHugeTimeJumpMakesOneLongFrameNotMillions) {
+  // A corrupt or far-future timestamp must not make the builders loop for ever.
+  auto story = worker_story();
+  story.fault(1'000'000'000ull * 1'000'000, 100, 0x10000000);  // ~11.6 days later
+  CaptureFrameBuilder fb(1'000'000'000);
+  CaptureDetailBuilder db(100, 1'000'000'000);
+  story.each([&](const ps_header& h) {
+    fb.apply(h);
+    db.apply(h);
+  });
+  auto frames = fb.finish();
+  EXPECT_LT(frames.size(), 20u);
+  EXPECT_LT(db.finish().size(), 20u);
+  EXPECT_EQ(frames.back().ts_ns, 1'000'000'000ull * 1'000'000);
 }

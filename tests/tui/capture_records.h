@@ -26,6 +26,18 @@ class Records {
     std::strncpy(f.comm, comm, sizeof f.comm - 1);
     push(&f, sizeof f);
   }
+  // An anonymous private read-write mmap that returned `addr`.
+  void mmap_anon(uint64_t ts, uint32_t pid, uint64_t addr, uint64_t len) {
+    ps_mm_syscall m{};
+    header(m.hdr, PS_EV_MMAP, sizeof m, ts, pid);
+    m.args[0] = 0;
+    m.args[1] = len;
+    m.args[2] = 0x3;         // PROT_READ | PROT_WRITE
+    m.args[3] = 0x22;        // MAP_PRIVATE | MAP_ANONYMOUS
+    m.args[4] = ~0ull;       // fd -1
+    m.ret = int64_t(addr);
+    push(&m, sizeof m);
+  }
   void proc_file(uint64_t ts, uint32_t pid, uint32_t which, const std::string& text) {
     std::vector<char> buf(sizeof(ps_proc_file) + text.size());
     ps_proc_file pf{};

@@ -68,7 +68,16 @@ Result<ChildProcess> spawn_held(const std::vector<std::string>& argv, const std:
   return ChildProcess{pid, release[1], error[0]};
 }
 
-bool process_exists(uint32_t pid) { return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
+// Alive and not a zombie: an exited process whose parent has not reaped it
+// still answers kill(pid, 0), but there is nothing left to trace.
+bool process_exists(uint32_t pid) {
+  std::string stat;
+  if (!read_text_file("/proc/" + std::to_string(pid) + "/stat", stat)) return false;
+  size_t paren = stat.rfind(')');
+  if (paren == std::string::npos || paren + 2 >= stat.size()) return false;
+  char state = stat[paren + 2];
+  return state != 'Z' && state != 'X';
+}
 
 capture::HostInfo host_info(const RecordOptions& options, const Features& features,
                             const std::vector<std::string>& attach_report) {

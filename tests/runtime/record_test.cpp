@@ -252,6 +252,48 @@ TEST(RecordInterrupt, KillDashNineKeepsAReadablePrefix) {
   EXPECT_GT(c.of_kind<ps_fault>(PS_EV_FAULT).size(), 100u);
 }
 
+// -p: attach to a running shell; the workload it starts afterwards is a
+// future child and must be followed, and recording ends when the shell does.
+TEST(RecordAttach, FollowsFutureChildrenOfAnAttachedProcess) {
+  SKIP_WITHOUT_KERNEL();
+  const std::string dir = temp_dir();
+  const std::string rep = dir + "/report.txt";
+  pid_t shell = fork();
+  if (shell == 0) {
+    const std::string script = "sleep 1; " + binary("workloads/ps-touch-pages") + " 23 13 " + rep;
+    execl("/bin/sh", "sh", "-c", script.c_str(), nullptr);
+    _exit(127);
+  }
+  RunResult r = run(pagescope_bin() + " record -o " + dir + "/p.psc -d 20s -p " + std::to_string(shell));
+  int status = 0;
+  waitpid(shell, &status, 0);
+  ASSERT_EQ(r.exit_code(), 0) << r.output;
+  EXPECT_NE(r.output.find(" 0 lost"), std::string::npos) << r.output;
+  auto report = read_report(rep);
+  ASSERT_NE(report.find("pid"), report.end());
+  const uint32_t workload = std::stoul(report.find("pid")->second);
+  const long window_faults = std::stol(report.find("window_faults")->second);
+  const uint64_t t0 = std::stoull(report.find("t0")->second), t1 = std::stoull(report.find("t1")->second);
+
+  Capture c = read_capture(dir + "/p.psc");
+  auto targets = c.of_kind<ps_target>(PS_EV_TARGET);
+  ASSERT_EQ(targets.size(), 1u);
+  EXPECT_EQ(targets[0]->hdr.pid, static_cast<uint32_t>(shell));
+  EXPECT_EQ(targets[0]->reason, static_cast<uint32_t>(PS_TARGET_ATTACH));
+  // The shell forked the workload (or exec'd it in place, as dash does for a
+  // last command): either way its pid is traced.
+  long in_window = 0;
+  for (const auto* f : c.of_kind<ps_fault>(PS_EV_FAULT)) {
+    in_window += f->hdr.pid == workload && f->hdr.ts_ns > t0 && f->hdr.ts_ns < t1;
+  }
+  EXPECT_EQ(in_window, window_faults);
+  // Recording stopped when the shell exited, well before the 20 s limit.
+  auto lost = c.of_kind<ps_lost>(PS_EV_LOST);
+  ASSERT_FALSE(lost.empty());
+  const auto* first = reinterpret_cast<const ps_header*>(c.records.front().data());
+  EXPECT_LT(lost.back()->hdr.ts_ns - first->ts_ns, 10ull * 1000000000ull);
+}
+
 // --all under a fault storm on both cores: nothing lost (or, if the ring
 // overflowed, captured + lost accounts for the kernel's own pgfault count).
 TEST(RecordAll, FaultStormIsCapturedOrAccountedAsLost) {

@@ -130,7 +130,7 @@ class RecordBuffer {
   template <size_t N>
   static void copy(char (&dst)[N], std::string_view s) {
     const size_t n = s.size() < N - 1 ? s.size() : N - 1;
-    std::memcpy(dst, s.data(), n);
+    if (n) std::memcpy(dst, s.data(), n);  // an empty view may hold nullptr
     dst[n] = '\0';
   }
 

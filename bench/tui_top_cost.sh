@@ -21,6 +21,7 @@ tm() { tmux -L "$sock" -f /dev/null "$@"; }
 helpers=()
 cleanup() {
   tm kill-server 2>/dev/null || true
+  rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
   for p in "${helpers[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -48,7 +49,12 @@ int run_status(const std::string& cmd) {
 class Tmux {
  public:
   Tmux() : socket_("pagescope-test-" + std::to_string(getpid())) {}
-  ~Tmux() { run(tmux() + " kill-server 2>/dev/null"); }
+  ~Tmux() {
+    run(tmux() + " kill-server 2>/dev/null");
+    // tmux leaves its socket file behind after kill-server.
+    const char* dir = std::getenv("TMUX_TMPDIR");
+    unlink((std::string(dir && *dir ? dir : "/tmp") + "/tmux-" + std::to_string(getuid()) + "/" + socket_).c_str());
+  }
   std::string tmux() const { return "tmux -L " + socket_ + " -f /dev/null"; }
   bool start(const std::string& command) {
     std::string cmd = tmux() + " new-session -d -s t -x 100 -y 30 \"" + command + "\"";

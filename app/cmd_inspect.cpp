@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/command.h"
+#include "inspector/model/timeline.h"
 #include "inspector/model/capture_replay.h"
 #include "inspector/model/duration.h"
 #include "inspector/model/process_table.h"
@@ -32,6 +33,8 @@ struct InspectOptions {
   bool layout = false;
   bool vmas = false;
   bool wss = false;
+  bool timeline = false;
+  std::string interval = "1s";
   std::string at = "end";
   std::string tau = "100ms,1s";
 };
@@ -217,6 +220,13 @@ TextTable vmas_table(const SpaceTracker& tr, uint32_t pid, uint64_t zero) {
 int run_inspect(const InspectOptions& o) {
   const Format format = o.json ? Format::kJson : o.csv ? Format::kCsv : Format::kTable;
   const bool detail = o.layout || o.vmas || o.wss;
+  if (o.timeline && detail) return fail("--timeline cannot be combined with --layout, --vmas or --wss", kExitUsage);
+  uint64_t interval_ns = 0;
+  if (o.timeline) {
+    auto iv = parse_duration_ns(o.interval);
+    if (!iv || iv.value() == 0) return fail("--interval: give a duration such as 1s or 250ms", kExitUsage);
+    interval_ns = iv.value();
+  }
   if (detail && o.pid == 0) return fail("--layout, --vmas and --wss need --pid P", kExitUsage);
   uint64_t at_ns = UINT64_MAX;
   if (o.layout && o.at != "end") {
@@ -283,6 +293,20 @@ int run_inspect(const InspectOptions& o) {
 
   if (format == Format::kJson) print_header_json(o, run.value(), totals, t0);
   else if (format == Format::kTable) print_header(o, run.value(), totals, t0);
+
+  if (o.timeline) {
+    // A second pass: rows are cut from time zero, known only after the first.
+    TimelineBuilder timeline(t0, interval_ns, o.pid ? std::optional<uint32_t>(o.pid) : std::nullopt);
+    auto again = replay_capture(o.file, [&](const ps_header& h) { timeline.add(h); });
+    if (!again) return fail(again.error().message, kExitUsage);
+    if (format == Format::kTable) {
+      std::printf("timeline%s, %s per row (swap-outs: %s; PSI is system-wide)\n",
+                  o.pid ? (" of pid " + std::to_string(o.pid)).c_str() : "", o.interval.c_str(),
+                  o.pid ? "growth of its swap-entry count" : "reclaim's anon writes");
+    }
+    emit(timeline.table(), format, "timeline");
+    return kExitOk;
+  }
 
   if (!detail) {
     TextTable procs = process_table(table, o.pid, t0);
@@ -364,6 +388,9 @@ void add_inspect_command(CLI::App& app, CommandRun& run) {
   cmd->add_option("--at", opts->at, "time of --layout, from the start of the capture (2.5s, 800ms; default: end)");
   cmd->add_flag("--vmas", opts->vmas, "every VMA's life: creation, changes, end, faults (with --pid)");
   cmd->add_flag("--wss", opts->wss, "working set from faults, a lower bound (with --pid)");
+  cmd->add_flag("--timeline", opts->timeline,
+                "per-interval rows: faults, swap-outs, reclaim, stalls, TLB flushes, PSI");
+  cmd->add_option("--interval", opts->interval, "row length of --timeline (default 1s)");
   cmd->add_option("--tau", opts->tau, "working-set windows, comma-separated (default 100ms,1s)");
   cmd->callback([opts, &run] { run = [opts] { return run_inspect(*opts); }; });
 }

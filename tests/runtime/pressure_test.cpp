@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 #include "inspector/model/timeline.h"
 #include "tests/runtime/runtime_support.h"
@@ -125,6 +126,25 @@ TEST(RecordPressure, LabCaptureAgreesWithKernelCounters) {
   EXPECT_EQ(tl_major, majors);
   EXPECT_NEAR(tl_stall, stall_ms, 1e-6);
   EXPECT_GE(whole.rows().size(), 3u) << "a 3 s run gives at least three 1 s rows";
+
+  // The same through the command line: `inspect --timeline --csv` rows add up.
+  RunResult tl = run(pagescope_bin() + " inspect " + cap + " --timeline --csv");
+  ASSERT_EQ(tl.exit_code(), 0) << tl.output;
+  std::istringstream lines(tl.output);
+  std::string line;
+  uint64_t csv_swap = 0;
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    if (line.empty() || !isdigit(static_cast<unsigned char>(line[0]))) continue;  // header
+    std::istringstream cells(line);
+    std::string cell;
+    for (int col = 0; std::getline(cells, cell, ','); ++col) {
+      if (col == 3) csv_swap += std::stoull(cell);  // SWAPOUT
+    }
+    ++rows;
+  }
+  EXPECT_GE(rows, 3);
+  EXPECT_EQ(csv_swap, anon_writes);
 }
 
 }  // namespace

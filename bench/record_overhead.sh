@@ -52,7 +52,7 @@ awk -v u="$mu" -v p="$mp" 'BEGIN{printf "pagescope slowdown: %.1f%% (target <= 5
 if [ $have_perf = 1 ]; then
   mf=$(median <"$work/f")
   awk -v u="$mu" -v f="$mf" 'BEGIN{printf "perf record slowdown: %.1f%%\n", (u/f-1)*100}'
-  pf=$(perf report -i "$work/perf.data" --stats 2>/dev/null | awk '/SAMPLE events/{print $NF}' | head -1)
+  pf=$(perf report -i "$work/perf.data" --stats 2>/dev/null | awk '/SAMPLE events:/{print $3; exit}')
   [ -n "${pf:-}" ] && awk -v s="$perf_bytes" -v n="$pf" 'BEGIN{printf "perf.data: %.1f bytes per fault\n", s/n}'
 fi
 echo "pagescope lost events over all runs: $lost_total (target 0)"

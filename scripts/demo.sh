@@ -44,6 +44,9 @@ fi
 step "What the capture holds: pagescope inspect $capture"
 "$ps" inspect "$capture"
 
+step "Second by second: pagescope inspect $capture --timeline"
+"$ps" inspect "$capture" --timeline
+
 step "What if: replaying the faults under other policies and memory sizes"
 "$ps" replay "$capture" --policy fifo,lru,clock,arc,s3fifo,linux,opt --memory 32M,64M,128M
 

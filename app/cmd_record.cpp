@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "app/command.h"
@@ -29,6 +30,8 @@ struct RecordArgs {
   std::string duration;
   std::string cgroup;
   size_t ring_mib = 64;
+  std::string maps_interval;
+  std::string wss_interval;
   bool verbose = false;
   std::vector<std::string> command;
   std::string invocation;
@@ -58,6 +61,10 @@ void print_summary(const RecordArgs& args, const live::RecordSummary& s) {
   if (s.lost) {
     std::fprintf(stderr, "pagescope record: WARNING: %llu events were lost (ring buffer full); "
                  "try a larger --ring-size\n", static_cast<unsigned long long>(s.lost));
+  }
+  if (s.wss_samples) {
+    std::fprintf(stderr, "pagescope record: %llu working-set samples, %.1f ms spent sampling\n",
+                 static_cast<unsigned long long>(s.wss_samples), s.wss_sampling_ms);
   }
   if (s.snapshots_skipped) {
     std::fprintf(stderr, "pagescope record: %llu new processes were not snapshotted (rate limit)\n",
@@ -97,6 +104,22 @@ int run_record(const RecordArgs& args) {
       return kExitUsage;
     }
     opts.duration_s = static_cast<double>(*d) / 1e9;
+  }
+  for (auto [flag, text, out] : {std::tuple{"--maps-interval", &args.maps_interval, &opts.maps_interval_ms},
+                                 std::tuple{"--wss-interval", &args.wss_interval, &opts.wss_interval_ms}}) {
+    if (text->empty()) continue;
+    auto d = model::parse_duration_ns(*text);
+    if (!d || *d < 10000000ull) {
+      std::fprintf(stderr, "pagescope record: bad %s '%s' (use e.g. 1s, 500ms; at least 10ms)\n",
+                   flag, text->c_str());
+      return kExitUsage;
+    }
+    *out = static_cast<int>(*d / 1000000ull);
+  }
+  if (args.all && (opts.maps_interval_ms || opts.wss_interval_ms)) {
+    std::fprintf(stderr, "pagescope record: --maps-interval and --wss-interval sample the traced "
+                 "processes; they cannot be used with --all\n");
+    return kExitUsage;
   }
   if (geteuid() != 0) {
     std::fprintf(stderr, "pagescope record: needs root (or CAP_BPF and CAP_PERFMON); "
@@ -162,6 +185,13 @@ void add_record_command(CLI::App& root, CommandRun& run) {
                   "memory statistics");
   sub->add_option("--ring-size", args->ring_mib, "Ring buffer size in MiB (a power of two)")
       ->capture_default_str();
+  sub->add_option("--maps-interval", args->maps_interval,
+                  "Also snapshot every traced process's /proc/PID/maps this often (e.g. 1s), "
+                  "so long recordings can be checked and resynced");
+  sub->add_option("--wss-interval", args->wss_interval,
+                  "Sample working sets this often (e.g. 1s): read /proc/PID/smaps Referenced, then "
+                  "clear the accessed bits (clear_refs). Costs a page-table walk per process per "
+                  "interval and hides recency from reclaim (see README)");
   sub->add_flag("-v,--verbose", args->verbose, "Print what was attached and how");
   sub->add_option("command", args->command, "Command to run and trace (after --)");
   sub->callback([args, &run, sub] {

@@ -155,6 +155,9 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
   // Snapshots: every traced process at start, then each one first seen
   // (a fork child, or a process that exec'd: its layout is new).
   std::unordered_set<uint32_t> snapshotted;
+  // Traced processes believed alive, for the periodic maps and smaps samples
+  // (not used with --all: those samples are per traced process).
+  std::unordered_set<uint32_t> live(options.pids.begin(), options.pids.end());
   uint32_t exec_snapshot_taken = 0;
   std::deque<uint32_t> to_snapshot;
   auto snapshot = [&](uint32_t pid) {
@@ -227,6 +230,7 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
   std::fprintf(stderr, "pagescope record: tracing %s; Ctrl-C to stop\n",
                options.all ? "every process" : child.pid > 0 ? options.command[0].c_str()
                                                               : "the given processes");
+  if (child.pid > 0) live.insert(static_cast<uint32_t>(child.pid));
   if (child.pid > 0) {
     target(static_cast<uint32_t>(child.pid), PS_TARGET_COMMAND);
     char go = 1;
@@ -273,9 +277,35 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
       }
     }
     if (seen && snapshotted.insert(seen).second) to_snapshot.push_back(seen);
+    if (seen) live.insert(seen);
+    if (h->kind == PS_EV_EXIT &&
+        (static_cast<const ps_exit*>(data)->flags & PS_EXIT_GROUP_DEAD)) {
+      live.erase(h->pid);
+    }
   };
 
+  // Accessed-bit sampling: read each process's smaps (Referenced per VMA: the
+  // pages whose PTE accessed bit is set), then write 1 to clear_refs, which
+  // clears those bits so the next read shows only this interval's references.
+  auto sample_wss = [&] {
+    uint64_t t0 = monotonic_ns();
+    for (uint32_t pid : live) {
+      std::string dir = "/proc/" + std::to_string(pid);
+      auto rec = proc_file_record(pid, PS_PROC_SMAPS, dir + "/smaps");
+      if (rec.size() <= sizeof(ps_proc_file)) continue;
+      append(rec.data(), rec.size());
+      int fd = open((dir + "/clear_refs").c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd >= 0) {
+        (void)!write(fd, "1", 1);
+        close(fd);
+      }
+      ++summary.wss_samples;
+    }
+    summary.wss_sampling_ms += static_cast<double>(monotonic_ns() - t0) / 1e6;
+  };
+  if (options.wss_interval_ms > 0) sample_wss();  // clear once: the first interval starts now
   uint64_t last_flush = start_ns, last_sample = start_ns, budget_window = start_ns;
+  uint64_t last_maps = start_ns, last_wss = start_ns;
   size_t snapshots_in_window = 0;
   bool command_done = false;
   for (;;) {
@@ -303,6 +333,16 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
       last_sample = now;
       sample_system();
       report_lost(false);
+    }
+    if (options.maps_interval_ms > 0 &&
+        now - last_maps >= static_cast<uint64_t>(options.maps_interval_ms) * 1000000ull) {
+      last_maps = now;
+      for (uint32_t pid : live) snapshot(pid);
+    }
+    if (options.wss_interval_ms > 0 &&
+        now - last_wss >= static_cast<uint64_t>(options.wss_interval_ms) * 1000000ull) {
+      last_wss = now;
+      sample_wss();
     }
     if (now - last_flush >= static_cast<uint64_t>(options.flush_ms) * 1000000ull) {
       last_flush = now;

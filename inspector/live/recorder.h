@@ -22,7 +22,9 @@ struct RecordOptions {
   size_t ring_bytes = 64u << 20;
   int flush_ms = 250;                // seal a chunk at least this often (a hard kill loses less)
   int sample_ms = 1000;              // system context interval
-  size_t max_snapshots_per_s = 200;  // /proc/PID/maps snapshots of newly seen processes
+  size_t max_snapshots_per_s = 200;
+  int maps_interval_ms = 0;          // --maps-interval: re-snapshot every live traced process's maps
+  int wss_interval_ms = 0;           // --wss-interval: smaps Referenced per VMA, then clear_refs  // /proc/PID/maps snapshots of newly seen processes
   std::string command_line;          // stored in the capture
   bool verbose = false;
 };
@@ -34,6 +36,8 @@ struct RecordSummary {
   int command_status = -1;           // wait status of the command, -1 if none
   uint64_t snapshots = 0;
   uint64_t snapshots_skipped = 0;    // newly seen processes not snapshotted (rate limit)
+  uint64_t wss_samples = 0;          // smaps samples taken (one per process per interval)
+  double wss_sampling_ms = 0;        // time spent reading smaps and clearing bits
   std::vector<std::string> attach_report;
 };
 

@@ -161,4 +161,18 @@ void LabKernelTest::ExpectNothingLeftBehind() {
   EXPECT_EQ(MarkedZramDevice(), -1) << "a zram device is still marked as the lab's";
 }
 
+
+bool EndedInMemcgOom(const LabResult& result) {
+  return result.report && result.report->cgroup.oom_kills > 0;
+}
+
+LabResult RunRetryingMemcgOom(const LabOptions& options, int tries) {
+  LabResult result;
+  for (int i = 0; i < tries; ++i) {
+    result = LabRunner(options, nullptr).Run();
+    if (!EndedInMemcgOom(result)) break;
+  }
+  return result;
+}
+
 }  // namespace pagescope::lab::testing

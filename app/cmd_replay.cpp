@@ -1,6 +1,10 @@
 // pagescope replay: how many faults would this reference trace take under
-// other replacement policies and memory sizes?
+// other replacement policies and memory sizes? With --tier: what would a
+// compressed tier (zswap, zram) under that memory save, and what would it cost?
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,7 +14,13 @@
 #include "simulator/engine.h"
 #include "simulator/mrc.h"
 #include "simulator/policies/registry.h"
+#include "simulator/compressors/calibration.h"
+#include "simulator/compressors/compressor.h"
 #include "simulator/table.h"
+#include "simulator/tiers/cost_model.h"
+#include "simulator/tiers/page_sizes.h"
+#include "simulator/tiers/spec.h"
+#include "simulator/tiers/tiered_replay.h"
 #include "simulator/units.h"
 
 namespace pagescope::app {
@@ -23,12 +33,138 @@ struct ReplayOptions {
   std::string frames, memory;
   uint64_t seed = 1;
   bool json = false, csv = false;
+  std::string tiers;  // empty: no tier columns, the plain replay
+  sim::tiers::CompressibilityModel model;
+  bool ratio_given = false;
+  std::string swap_latency = "100us";
 };
+
+// "100us", "0.1ms", "250000ns", "1s"; a bare number is microseconds.
+Result<double> parse_duration_ns(const std::string& text) {
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || !std::isfinite(v) || v < 0) return Error{"not a duration: '" + text + "'"};
+  std::string unit(end);
+  if (unit == "ns") return v;
+  if (unit == "us" || unit.empty()) return v * 1e3;
+  if (unit == "ms") return v * 1e6;
+  if (unit == "s") return v * 1e9;
+  return Error{"unknown unit '" + unit + "' in '" + text + "' (ns, us, ms, s)"};
+}
+
+std::string seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6f", s);
+  return buf;
+}
 
 std::string ratio(double r) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.4f", r);
   return buf;
+}
+
+// Every (policy, memory, tier) against the same policy and memory with no tier.
+int run_tiered(const ReplayOptions& o, const sim::Trace& trace, const std::vector<const sim::policies::PolicyInfo*>& policies,
+               const std::vector<uint64_t>& frames, uint64_t page_size) {
+  namespace tiers = sim::tiers;
+  auto specs = tiers::parse_tier_list(o.tiers);
+  if (!specs) {
+    std::fprintf(stderr, "pagescope replay: %s\n", specs.error().message.c_str());
+    return kExitUsage;
+  }
+  if (auto st = tiers::check_model(o.model); !st) {
+    std::fprintf(stderr, "pagescope replay: %s\n", st.message().c_str());
+    return kExitUsage;
+  }
+  auto swap_ns = parse_duration_ns(o.swap_latency);
+  if (!swap_ns) {
+    std::fprintf(stderr, "pagescope replay: --swap-latency: %s\n", swap_ns.error().message.c_str());
+    return kExitUsage;
+  }
+  if (o.trace.per_process) {
+    std::fprintf(stderr, "pagescope replay: --tier does not support --per-process\n");
+    return kExitUsage;
+  }
+  // Calibrate each compressor once; its page sizes come from --compress-ratio
+  // or, without it, from the ratio it reaches on the text-like sample page.
+  std::map<std::string, sim::compressors::Calibration> cal;
+  std::map<std::string, std::vector<uint16_t>> sizes;
+  std::map<std::string, double> ratio_of;
+  for (const auto& t : *specs) {
+    if (t.kind == tiers::TierKind::kNone || cal.count(t.compressor)) continue;
+    auto c = sim::compressors::make_compressor(t.compressor);
+    if (!c) {
+      std::fprintf(stderr, "pagescope replay: %s\n", c.error().message.c_str());
+      return kExitUsage;
+    }
+    cal[t.compressor] = sim::compressors::calibrate(**c);
+    tiers::CompressibilityModel m = o.model;
+    if (!o.ratio_given) m.ratio = std::max(1.0, cal[t.compressor].text_ratio());
+    ratio_of[t.compressor] = m.ratio;
+    sizes[t.compressor] = tiers::model_page_sizes(trace, m);
+  }
+  tiers::LatencyModel lat;
+  lat.swap_read_ns = *swap_ns;
+  lat.pages_per_page = page_size > 1 ? double(page_size) / 4096.0 : 1.0;
+  const std::vector<uint16_t> no_sizes;
+  tiers::TierSpec none_spec;
+  none_spec.text = "none";
+
+  sim::Table table;
+  for (const char* c : {"policy", "tier"}) table.add_column(c, false);
+  table.add_column("memory", false, true);
+  for (const char* c : {"ram_hits", "pool_faults", "swap_faults", "cold_faults", "failed_swapouts", "lost_faults",
+                        "rejects", "writebacks", "swap_outs"})
+    table.add_column(c, true);
+  for (const char* c : {"pool_peak", "pool_final", "saved_peak"}) table.add_column(c, false, true);
+  for (const char* c : {"compress_s", "decompress_s", "stall_s", "stall_saved_s", "swap_reads_avoided"})
+    table.add_column(c, true);
+  sim::ProgressLine progress("replay");
+  const double bytes_per_model_byte = page_size > 1 ? double(page_size) / 4096.0 : 1.0;
+  auto bytes = [&](uint64_t model_bytes) { return sim::format_bytes(uint64_t(double(model_bytes) * bytes_per_model_byte)); };
+  for (const auto* p : policies) {
+    for (uint64_t f : frames) {
+      progress.set_what("replay " + std::string(p->name) + " " + std::to_string(f) + " frames, no tier");
+      auto base = tiers::simulate_tiered(trace, *p, uint32_t(f), o.seed, none_spec, no_sizes, progress.callback());
+      const auto base_cost = tiers::estimate_cost(base.tier, nullptr, lat);
+      for (const auto& t : *specs) {
+        tiers::TieredRun r = base;
+        const sim::compressors::Calibration* c = nullptr;
+        if (t.kind != tiers::TierKind::kNone) {
+          progress.set_what("replay " + std::string(p->name) + " " + std::to_string(f) + " frames, " + t.text);
+          c = &cal[t.compressor];
+          r = tiers::simulate_tiered(trace, *p, uint32_t(f), o.seed, t, sizes[t.compressor], progress.callback());
+        }
+        const auto cost = tiers::estimate_cost(r.tier, c, lat);
+        const auto& s = r.tier;
+        table.add_row({p->name, t.text, sim::format_bytes(f * page_size),
+                       std::to_string(r.sim.references - r.sim.faults), std::to_string(s.pool_loads),
+                       std::to_string(s.swap_loads), std::to_string(r.sim.cold_faults), std::to_string(s.failed_swapouts),
+                       std::to_string(s.lost_loads), std::to_string(s.rejects), std::to_string(s.writebacks),
+                       std::to_string(s.swap_outs), bytes(s.peak_pool_bytes), bytes(r.final_pool_bytes),
+                       bytes(s.peak_saved_bytes), seconds(cost.compress_s), seconds(cost.decompress_s),
+                       seconds(cost.stall_s), seconds(base_cost.stall_s - cost.stall_s),
+                       std::to_string(int64_t(base.tier.swap_loads) - int64_t(s.swap_loads))});
+      }
+    }
+  }
+  progress.done();
+  if (o.json) {
+    table.print_json(stdout);
+  } else if (o.csv) {
+    table.print_csv(stdout);
+  } else {
+    std::printf("%s: %zu references, %u distinct pages (%s each); swap read %s\n", o.trace.path.c_str(), trace.size(),
+                trace.distinct_pages(), sim::format_bytes(page_size).c_str(), o.swap_latency.c_str());
+    for (const auto& [name, k] : cal)
+      std::printf("%s on this host: %.0f ns compress, %.0f ns decompress per 4K page (text-like sample, %.2fx); "
+                  "page sizes modelled at ratio %.2f, %.0f%% zero, %.0f%% incompressible\n",
+                  name.c_str(), k.text.compress_ns, k.text.decompress_ns, k.text_ratio(), ratio_of[name],
+                  100 * o.model.zero_fraction, 100 * o.model.incompressible_fraction);
+    table.print_aligned(stdout);
+  }
+  return kExitOk;
 }
 
 int run_replay(const ReplayOptions& o) {
@@ -70,6 +206,7 @@ int run_replay(const ReplayOptions& o) {
     std::fprintf(stderr, "pagescope replay: %s\n", trace.error().message.c_str());
     return kExitUsage;
   }
+  if (!o.tiers.empty()) return run_tiered(o, *trace, *policies, frames, *page_size);
   // Per-process pool: each process gets the given memory on its own; the
   // counts are summed. Global pool: one memory for all.
   std::vector<uint32_t> pids;
@@ -129,6 +266,15 @@ void add_replay_command(CLI::App& root, CommandRun& run) {
   cmd->add_option("--seed", o->seed, "seed for randomized policies");
   cmd->add_flag("--per-process", o->trace.per_process,
                 "give every process its own pool of the given size (traces with pids)");
+  cmd->add_option("--tier", o->tiers,
+                  "comma-separated compressed tiers to compare: none, zswap[:lz4|zstd[:PCT%]], zram[:lz4|zstd[:SIZE]]");
+  cmd->add_option("--compress-ratio", o->model.ratio,
+                  "--tier: mean compression ratio of a page (default: the compressor's ratio on a text-like page)")
+      ->each([o](const std::string&) { o->ratio_given = true; });
+  cmd->add_option("--zero-fraction", o->model.zero_fraction, "--tier: fraction of pages that are zero/same-filled");
+  cmd->add_option("--incompressible-fraction", o->model.incompressible_fraction,
+                  "--tier: fraction of pages that do not compress");
+  cmd->add_option("--swap-latency", o->swap_latency, "--tier: time to read one page from swap (default 100us)");
   cmd->add_flag("--json", o->json, "JSON output");
   cmd->add_flag("--csv", o->csv, "CSV output");
   cmd->callback([o, &run] { run = [o] { return run_replay(*o); }; });

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "simulator/policy.h"
+#include "simulator/tiers/tier.h"
 #include "simulator/trace.h"
 
 namespace pagescope::sim {
@@ -31,6 +32,11 @@ class Engine {
   // Replays the whole trace with `frames` page frames under `policy`, which
   // must have been built for this trace and frame count.
   SimResult run(Policy& policy, uint32_t frames, const Progress& progress = {}) const;
+  // The same with a compressed tier under memory: evicted pages go to `tier`,
+  // faults on pages seen before are served by it, and the policy may use only
+  // the frames the tier's RAM leaves free (so it evicts more as the pool grows).
+  // A separate loop so the plain one stays as it was.
+  SimResult run(Policy& policy, uint32_t frames, tiers::Tier& tier, const Progress& progress = {}) const;
 
  private:
   const Trace& trace_;

@@ -1,0 +1,28 @@
+// The --tier list: "none,zswap:lz4:20%,zram:zstd:1G".
+//   none                      evicted pages go to swap
+//   zswap[:COMPRESSOR[:PCT%]] compressed pool in RAM in front of swap; PCT of memory at most (default 20%)
+//   zram[:COMPRESSOR[:SIZE]]  compressed swap device of SIZE (uncompressed; default half the memory)
+// COMPRESSOR is lz4 (default) or zstd.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace pagescope::sim::tiers {
+
+enum class TierKind { kNone, kZswap, kZram };
+
+struct TierSpec {
+  std::string text;              // as given, for tables
+  TierKind kind = TierKind::kNone;
+  std::string compressor;        // empty for none
+  double pool_percent = 20;      // zswap
+  uint64_t capacity_bytes = 0;   // zram; 0 = half the memory
+};
+
+Result<std::vector<TierSpec>> parse_tier_list(const std::string& list);
+
+}  // namespace pagescope::sim::tiers

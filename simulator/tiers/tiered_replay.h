@@ -1,0 +1,27 @@
+// One replay with a compressed tier: builds the policy and the tier from their
+// descriptions and runs the engine's tiered loop.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "simulator/engine.h"
+#include "simulator/policies/registry.h"
+#include "simulator/tiers/spec.h"
+#include "simulator/tiers/tier.h"
+#include "simulator/trace.h"
+
+namespace pagescope::sim::tiers {
+
+struct TieredRun {
+  SimResult sim;
+  TierStats tier;
+  uint64_t final_pool_bytes = 0;
+  uint64_t final_stored_pages = 0;
+};
+
+// `sizes` (from model_page_sizes) may be empty for the none tier.
+TieredRun simulate_tiered(const Trace& trace, const policies::PolicyInfo& policy, uint32_t frames, uint64_t seed,
+                          const TierSpec& spec, const std::vector<uint16_t>& sizes, const Progress& progress = {});
+
+}  // namespace pagescope::sim::tiers

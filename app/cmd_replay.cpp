@@ -86,6 +86,12 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, const std::vecto
     std::fprintf(stderr, "pagescope replay: --tier does not support --per-process\n");
     return kExitUsage;
   }
+  for (const auto* p : policies) {
+    if (auto st = tiers::check_policy_for_tiers(*p); !st) {
+      std::fprintf(stderr, "pagescope replay: %s\n", st.message().c_str());
+      return kExitUsage;
+    }
+  }
   // Calibrate each compressor once; its page sizes come from --compress-ratio
   // or, without it, from the ratio it reaches on the text-like sample page.
   std::map<std::string, sim::compressors::Calibration> cal;

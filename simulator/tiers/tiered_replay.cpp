@@ -1,8 +1,16 @@
 #include "simulator/tiers/tiered_replay.h"
 
 #include <algorithm>
+#include <string>
 
 namespace pagescope::sim::tiers {
+
+Status check_policy_for_tiers(const policies::PolicyInfo& policy) {
+  const std::string name = policy.name;
+  if (name == "arc" || name == "lirs")
+    return Error{"--tier: policy " + name + " cannot run with a compressed tier yet (it assumes memory never shrinks)"};
+  return Status::Ok();
+}
 
 TieredRun simulate_tiered(const Trace& trace, const policies::PolicyInfo& info, uint32_t frames, uint64_t seed,
                           const TierSpec& spec, const std::vector<uint16_t>& sizes, const Progress& progress) {

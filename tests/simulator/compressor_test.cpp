@@ -1,0 +1,83 @@
+// The compressors give the sizes the libraries give, round-trip, and the
+// calibration measures something for every sample.
+#include <gtest/gtest.h>
+
+#include <lz4.h>
+#include <zstd.h>
+
+#include <vector>
+
+#include "simulator/compressors/calibration.h"
+#include "simulator/compressors/compressor.h"
+
+namespace pagescope::sim::compressors {
+namespace {
+
+size_t direct_lz4(const std::vector<uint8_t>& page) {
+  std::vector<char> out(LZ4_compressBound(int(page.size())));
+  return size_t(LZ4_compress_default(reinterpret_cast<const char*>(page.data()), out.data(), int(page.size()), int(out.size())));
+}
+
+size_t direct_zstd(const std::vector<uint8_t>& page) {
+  std::vector<uint8_t> out(ZSTD_compressBound(page.size()));
+  return ZSTD_compress(out.data(), out.size(), page.data(), page.size(), 3);
+}
+
+size_t ours(const Compressor& c, const std::vector<uint8_t>& page) {
+  std::vector<uint8_t> out(c.bound(page.size())), back(page.size());
+  size_t n = c.compress(page.data(), page.size(), out.data(), out.size());
+  EXPECT_GT(n, 0u);
+  EXPECT_TRUE(c.decompress(out.data(), n, back.data(), back.size()));
+  EXPECT_EQ(back, page);
+  return n;
+}
+
+TEST(Compressors, SizesMatchTheLibrariesOnKnownPages) {
+  auto lz4 = make_compressor("lz4");
+  auto zstd = make_compressor("zstd");
+  ASSERT_TRUE(lz4.ok());
+  ASSERT_TRUE(zstd.ok());
+  for (SampleKind k : {SampleKind::kZeros, SampleKind::kRandom, SampleKind::kText}) {
+    auto page = sample_page(k);
+    ASSERT_EQ(page.size(), kSamplePageSize);
+    EXPECT_EQ(ours(**lz4, page), direct_lz4(page)) << int(k);
+    EXPECT_EQ(ours(**zstd, page), direct_zstd(page)) << int(k);
+  }
+  auto zeros = sample_page(SampleKind::kZeros), random = sample_page(SampleKind::kRandom),
+       text = sample_page(SampleKind::kText);
+  EXPECT_LT(ours(**lz4, zeros), 64u);
+  EXPECT_LT(ours(**zstd, zeros), 64u);
+  EXPECT_GE(ours(**lz4, random), 4096u);  // incompressible: stored with framing overhead
+  EXPECT_GE(ours(**zstd, random), 4096u);
+  EXPECT_LT(ours(**lz4, text), 4096u * 3 / 4);
+  EXPECT_LT(ours(**zstd, text), ours(**lz4, text));  // zstd packs tighter than lz4
+}
+
+TEST(Compressors, SamplePagesAreDeterministic) {
+  EXPECT_EQ(sample_page(SampleKind::kText, 4), sample_page(SampleKind::kText, 4));
+  EXPECT_NE(sample_page(SampleKind::kRandom, 4), sample_page(SampleKind::kRandom, 5));
+}
+
+TEST(Compressors, UnknownNameIsAOneLineError) {
+  auto c = make_compressor("lzo");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("unknown compressor 'lzo'"), std::string::npos);
+  EXPECT_NE(c.error().message.find("lz4"), std::string::npos);
+}
+
+TEST(Calibration, MeasuresEverySampleAndRecordsTheLibrarySizes) {
+  for (const char* name : {"lz4", "zstd"}) {
+    auto c = make_compressor(name);
+    ASSERT_TRUE(c.ok());
+    Calibration cal = calibrate(**c, std::chrono::milliseconds(2));
+    EXPECT_EQ(cal.text.compressed_bytes, ours(**c, sample_page(SampleKind::kText)));
+    for (const SampleCost* s : {&cal.zeros, &cal.random, &cal.text}) {
+      EXPECT_GT(s->compress_ns, 0);
+      EXPECT_GT(s->decompress_ns, 0);
+    }
+    EXPECT_GT(cal.text_ratio(), 1.0);
+  }
+}
+
+}  // namespace
+}  // namespace pagescope::sim::compressors

@@ -21,16 +21,7 @@ std::vector<std::string> split(const std::string& s, char sep) {
   }
 }
 
-bool known_compressor(const std::string& name) {
-  std::string names = compressors::compressor_names() + ",";
-  size_t at = 0;
-  for (size_t i; (i = names.find(',', at)) != std::string::npos; at = i + 1) {
-    std::string n = names.substr(at, i - at);
-    while (!n.empty() && n.front() == ' ') n.erase(0, 1);
-    if (n == name) return true;
-  }
-  return false;
-}
+bool known_compressor(const std::string& name) { return compressors::make_compressor(name).ok(); }
 
 Result<TierSpec> parse_one(const std::string& text) {
   auto parts = split(text, ':');

@@ -15,6 +15,7 @@
 #include "inspector/model/capture_replay.h"
 #include "inspector/model/duration.h"
 #include "inspector/model/process_table.h"
+#include "inspector/model/sampled_working_set.h"
 #include "inspector/model/space_tracker.h"
 #include "inspector/model/text_table.h"
 #include "inspector/model/working_set.h"
@@ -138,6 +139,34 @@ void emit(const TextTable& table, Format f, const char* json_key, bool last = tr
   }
 }
 
+// One row per smaps sample: accessed-bit WSS next to the fault lower bound of
+// the same interval, and where the referenced bytes were (top region kinds).
+TextTable sampled_wss_table(const SmapsSampler& smaps, const FaultSampler& faults, uint64_t zero,
+                            uint64_t page_size) {
+  TextTable t({"T", "INTERVAL", "SAMPLED_BYTES", "FAULTS_BYTES", "RSS_BYTES", "TOP_KINDS<"});
+  for (const WssSample& s : smaps.samples()) {
+    if (s.interval_ns == 0) {
+      t.add_row({rel(s.t_ns, zero), "start", "-", "-", num(s.rss), "(first sample: only clears)"});
+      continue;
+    }
+    const std::vector<WssPoint> lb = working_set(faults, s.interval_ns, s.t_ns - s.interval_ns, s.t_ns);
+    const uint64_t fault_pages = lb.empty() ? 0 : lb.front().pages;
+    std::vector<std::pair<uint64_t, int>> kinds;
+    for (int k = 0; k < kVmaKindCount; ++k) {
+      if (s.referenced_by_kind[size_t(k)]) kinds.emplace_back(s.referenced_by_kind[size_t(k)], k);
+    }
+    std::sort(kinds.rbegin(), kinds.rend());
+    std::string top;
+    for (size_t i = 0; i < kinds.size() && i < 3; ++i) {
+      top += (i ? " " : "") + std::string(vma_kind_name(VmaKind(kinds[i].second))) + "=" +
+             format_bytes(kinds[i].first);
+    }
+    t.add_row({rel(s.t_ns, zero), format_seconds(s.interval_ns), num(s.referenced),
+               num(fault_pages * page_size), num(s.rss), top.empty() ? "-" : top});
+  }
+  return t;
+}
+
 TextTable process_table(const ProcessTable& pt, uint32_t pid, uint64_t zero) {
   TextTable t({"PID", "PPID", "COMM<", "START", "END", "THR", "FAULTS", "USER", "KERNEL", "READ",
                "WRITE", "EXEC", "PROT", "NOTPRES", "MAJOR", "MMAP", "MUNMAP", "MPROTECT", "MREMAP",
@@ -251,6 +280,7 @@ int run_inspect(const InspectOptions& o) {
   SpaceTracker tracker;
   SpaceTracker at_tracker;
   FaultSampler sampler(o.pid);
+  SmapsSampler smaps(o.pid);
   uint64_t zero = 0;
   bool zero_known = false;
   Progress progress;
@@ -259,7 +289,10 @@ int run_inspect(const InspectOptions& o) {
     table.apply(h);
     if (!detail && o.pid == 0) return;
     tracker.apply(h);
-    if (o.wss) sampler.apply(h);
+    if (o.wss) {
+      sampler.apply(h);
+      smaps.apply(h);
+    }
     if (o.layout && at_ns != UINT64_MAX) {
       if (!zero_known && h.ts_ns) {
         zero = h.ts_ns;
@@ -369,7 +402,21 @@ int run_inspect(const InspectOptions& o) {
                    num(p.pages * (run->host.page_size ? run->host.page_size : 4096))});
       }
     }
-    emit(t, format, "wss");
+    emit(t, format, "wss", smaps.samples().empty());
+    if (!smaps.samples().empty()) {
+      if (format == Format::kTable) {
+        std::printf("\nworking set of pid %u per --wss-interval sample, two sources side by side:\n"
+                    "  SAMPLED  accessed bits (smaps Referenced over INTERVAL, ended at T)\n"
+                    "  FAULTS   faults (lower bound): distinct pages faulted in the same interval\n",
+                    o.pid);
+        if (smaps.bad_samples()) {
+          std::printf("%" PRIu64 " smaps samples did not parse: %s\n", smaps.bad_samples(),
+                      smaps.last_error().c_str());
+        }
+      }
+      emit(sampled_wss_table(smaps, sampler, t0, run->host.page_size ? run->host.page_size : 4096),
+           format, "wss_sampled");
+    }
   }
   return kExitOk;
 }
@@ -387,7 +434,7 @@ void add_inspect_command(CLI::App& app, CommandRun& run) {
   cmd->add_flag("--layout", opts->layout, "pmap-like table of the address space (with --pid)");
   cmd->add_option("--at", opts->at, "time of --layout, from the start of the capture (2.5s, 800ms; default: end)");
   cmd->add_flag("--vmas", opts->vmas, "every VMA's life: creation, changes, end, faults (with --pid)");
-  cmd->add_flag("--wss", opts->wss, "working set from faults, a lower bound (with --pid)");
+  cmd->add_flag("--wss", opts->wss, "working set from faults (a lower bound) and, when recorded with --wss-interval, from accessed bits (with --pid)");
   cmd->add_flag("--timeline", opts->timeline,
                 "per-interval rows: faults, swap-outs, reclaim, stalls, TLB flushes, PSI");
   cmd->add_option("--interval", opts->interval, "row length of --timeline (default 1s)");

@@ -93,7 +93,11 @@ void AddressSpace::reset(std::vector<Vma> vmas, std::string exe_path) {
   // anon_vmas. Adjacent lines that differ only in permissions are most likely
   // one mapping split by mprotect: let them share one, so they merge again
   // when the permissions do.
-  const Vma* prev = nullptr;
+  // A VMA with no such neighbour may have none yet, or share one with a VMA
+  // it was split from (a hole punched by munmap keeps both sides' anon_vma,
+  // and the kernel merges all three when the hole is mapped again): unknown
+  // (0), so the model does not refuse merges the kernel makes.
+  Vma* prev = nullptr;
   for (Vma& v : vmas) {
     v.uncertain = false;
     // maps prints 0 for anonymous memory; assume it was never moved.
@@ -101,10 +105,13 @@ void AddressSpace::reset(std::vector<Vma> vmas, std::string exe_path) {
     // Writable private memory is charged; read-only is assumed never to have been.
     v.accounted = !v.shared && (v.perms & kPermWrite);
     if (!v.shared) {
-      const bool same_origin = prev && !prev->shared && prev->end == v.start &&
-                               prev->perms != v.perms && prev->file == v.file &&
-                               prev->inode == v.inode && prev->path == v.path;
-      v.anon_vma = same_origin ? prev->anon_vma : ++next_anon_vma_;
+      const bool adjacent = prev && !prev->shared && prev->end == v.start && prev->file == v.file &&
+                            prev->inode == v.inode && prev->path == v.path;
+      v.anon_vma = 0;
+      if (adjacent) {
+        if (prev->anon_vma == 0) prev->anon_vma = ++next_anon_vma_;
+        v.anon_vma = prev->perms != v.perms ? prev->anon_vma : ++next_anon_vma_;
+      }
     }
     prev = &v;
     if (v.path == "[heap]") {

@@ -3,22 +3,16 @@
 #include <algorithm>
 #include <string_view>
 
+#include "common/event_names.h"
 #include "inspector/model/record_view.h"
 
 namespace pagescope::model {
 
 const char* mm_syscall_name(uint16_t kind) {
-  switch (kind) {
-    case PS_EV_MMAP: return "mmap";
-    case PS_EV_MUNMAP: return "munmap";
-    case PS_EV_MPROTECT: return "mprotect";
-    case PS_EV_MREMAP: return "mremap";
-    case PS_EV_BRK: return "brk";
-    case PS_EV_MADVISE: return "madvise";
-    case PS_EV_SHMAT: return "shmat";
-    case PS_EV_SHMDT: return "shmdt";
-    default: return "?";
-  }
+  // Only the memory syscalls have a name here; the names themselves are the
+  // one list in common/event_names.h.
+  if (kind < PS_EV_MMAP || kind > PS_EV_SHMDT) return "?";
+  return event_kind_name(kind);
 }
 
 uint64_t SyscallCounts::total_calls() const {

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "tests/runtime/runtime_support.h"
@@ -158,6 +159,40 @@ TEST_P(RecordGroundTruth, CaptureMatchesTheWorkloadsOwnCounts) {
   EXPECT_EQ(static_cast<long>(child_exit->min_flt + child_exit->maj_flt), child_faults);
   EXPECT_TRUE(parent_exited);
 
+  // The same faults through the model: `inspect --vmas` attributes each fault
+  // to the VMA it hit, so the N-page mapping shows N + 5 write faults over N
+  // distinct pages and the 11-page one 11 read faults. Only for the small N:
+  // `inspect --vmas` is pathologically slow on the 100003-page capture (a
+  // known model bug, minutes of CPU; see the README's open work).
+  if (n > 1000) return;
+  RunResult vmas = run(pagescope_bin() + " inspect " + cap + " --pid " + std::to_string(pid) +
+                       " --vmas --csv");
+  ASSERT_EQ(vmas.exit_code(), 0) << vmas.output;
+  // The last mapping created at that address (the loader may have used it before).
+  auto row_for = [&](uintptr_t start) -> std::vector<std::string> {
+    char hex[32];
+    snprintf(hex, sizeof(hex), "%lx", static_cast<unsigned long>(start));
+    std::istringstream lines(vmas.output);
+    std::string line;
+    std::vector<std::string> found;
+    while (std::getline(lines, line)) {
+      std::vector<std::string> cells;
+      std::istringstream cs(line);
+      for (std::string cell; std::getline(cs, cell, ',');) cells.push_back(cell);
+      // ID,ORIGIN,CREATED,ENDED,START,END,PERMS,KIND,FAULTS,READ,WRITE,EXEC,MAJOR,COW,PAGES
+      if (cells.size() > 14 && cells[1] == "mmap" && cells[4] == hex) found = cells;
+    }
+    return found;
+  };
+  auto a_row = row_for(a_addr), c_row = row_for(c_addr);
+  ASSERT_FALSE(a_row.empty()) << vmas.output;
+  ASSERT_FALSE(c_row.empty()) << vmas.output;
+  EXPECT_EQ(std::stoul(a_row[8]), n + 5);   // FAULTS
+  EXPECT_EQ(std::stoul(a_row[10]), n + 5);  // WRITE
+  EXPECT_EQ(std::stoul(a_row[14]), n);      // PAGES (distinct)
+  EXPECT_EQ(std::stoul(c_row[8]), 11u);
+  EXPECT_EQ(std::stoul(c_row[9]), 11u);     // READ
+
   // The start-up snapshot of the traced process is there.
   bool maps_snapshot = false;
   for (const auto* p : c.of_kind<ps_proc_file>(PS_EV_PROC_FILE)) {
@@ -195,6 +230,18 @@ TEST(RecordErrors, BadInputGivesOneLineErrorsAndNoCapture) {
   EXPECT_NE(r.output.find("bad duration 'banana'"), std::string::npos) << r.output;
 }
 
+// Kills a background recorder's whole process group when the test ends, on
+// every path: a failed wait must not leave a recorder tracing forever.
+struct GroupReaper {
+  pid_t pgid;
+  ~GroupReaper() {
+    if (pgid > 0) {
+      kill(-pgid, SIGKILL);
+      waitpid(pgid, nullptr, WNOHANG);
+    }
+  }
+};
+
 // Starts `pagescope record ARGS` in its own process group, stderr to a file.
 pid_t start_recorder(const std::string& args, const std::string& log) {
   pid_t pid = fork();
@@ -224,6 +271,7 @@ TEST(RecordInterrupt, CtrlCGivesACompleteCapture) {
   const std::string dir = temp_dir();
   pid_t rec = start_recorder("-o " + dir + "/int.psc -- sh -c 'while :; do ls / >/dev/null; done'",
                              dir + "/log");
+  GroupReaper reaper{rec};
   ASSERT_TRUE(wait_for_text(dir + "/log", "tracing", 10000));
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   kill(-rec, SIGINT);  // like a terminal: the whole foreground group
@@ -241,6 +289,7 @@ TEST(RecordInterrupt, KillDashNineKeepsAReadablePrefix) {
   const std::string dir = temp_dir();
   pid_t rec = start_recorder("-o " + dir + "/kill.psc -- sh -c 'while :; do ls / >/dev/null; done'",
                              dir + "/log");
+  GroupReaper reaper{rec};
   ASSERT_TRUE(wait_for_text(dir + "/log", "tracing", 10000));
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // several 250 ms flushes
   kill(rec, SIGKILL);
@@ -300,6 +349,7 @@ TEST(RecordAll, FaultStormIsCapturedOrAccountedAsLost) {
   SKIP_WITHOUT_KERNEL();
   const std::string dir = temp_dir();
   pid_t rec = start_recorder("--all -d 8s -o " + dir + "/all.psc", dir + "/log");
+  GroupReaper reaper{rec};
   ASSERT_TRUE(wait_for_text(dir + "/log", "tracing", 10000));
   const uint64_t ts_a = monotonic_ns();
   const uint64_t pgfault_a = vmstat("pgfault");

@@ -14,52 +14,29 @@ SimResult& SimResult::operator+=(const SimResult& o) {
   return *this;
 }
 
-SimResult Engine::run(Policy& policy, uint32_t frames, const Progress& progress) const {
+namespace {
+
+// No tier: evicted pages just leave memory. Inline no-ops, so the plain replay
+// (the hot path benchmarks measure) pays nothing for the tier hooks.
+struct NoTier {
+  void store(PageId) {}
+  void load(PageId) {}
+  uint64_t ram_frames() const { return 0; }
+};
+
+// The one access loop. With a tier, evicted pages go to it, faults on pages
+// seen before are served by it, and the policy may use only the frames the
+// tier's RAM leaves free (so it evicts more as the pool grows).
+template <typename TierT>
+SimResult replay(const Trace& trace, Policy& policy, uint32_t frames, TierT& tier,
+                 const Progress& progress) {
   SimResult r;
-  const size_t n = trace_.size();
-  const PageId* refs = trace_.refs.data();
-  const uint8_t* writes = trace_.writes.data();
+  const size_t n = trace.size();
+  const PageId* refs = trace.refs.data();
+  const uint8_t* writes = trace.writes.data();
   // Per page: bit 0 resident, bit 1 dirty, bit 2 seen before.
   enum : uint8_t { kResident = 1, kDirty = 2, kSeen = 4 };
-  std::vector<uint8_t> state(trace_.distinct_pages(), 0);
-  uint32_t used = 0;
-  constexpr size_t kChunk = size_t{1} << 20;
-  for (size_t begin = 0; begin < n; begin += kChunk) {
-    const size_t end = std::min(n, begin + kChunk);
-    for (size_t t = begin; t < end; ++t) {
-      const Access a{refs[t], t, writes[t] != 0};
-      uint8_t& s = state[a.page];
-      if (s & kResident) {
-        policy.on_hit(a);
-      } else {
-        ++r.faults;
-        if (!(s & kSeen)) ++r.cold_faults;
-        if (used == frames) {
-          PageId v = policy.pick_victim(a);
-          ++r.evictions;
-          if (state[v] & kDirty) ++r.dirty_writebacks;
-          state[v] &= ~(kResident | kDirty);
-        } else {
-          ++used;
-        }
-        s |= kResident | kSeen;
-        policy.on_insert(a);
-      }
-      if (a.write) s |= kDirty;
-    }
-    if (progress) progress(end, n);
-  }
-  r.references = n;
-  return r;
-}
-
-SimResult Engine::run(Policy& policy, uint32_t frames, tiers::Tier& tier, const Progress& progress) const {
-  SimResult r;
-  const size_t n = trace_.size();
-  const PageId* refs = trace_.refs.data();
-  const uint8_t* writes = trace_.writes.data();
-  enum : uint8_t { kResident = 1, kDirty = 2, kSeen = 4 };
-  std::vector<uint8_t> state(trace_.distinct_pages(), 0);
+  std::vector<uint8_t> state(trace.distinct_pages(), 0);
   uint64_t used = 0;
   auto evicted = [&](PageId v) {
     ++r.evictions;
@@ -84,10 +61,7 @@ SimResult Engine::run(Policy& policy, uint32_t frames, tiers::Tier& tier, const 
           ++r.cold_faults;
         }
         // Room for one more page next to the tier's RAM: the usual one victim.
-        if (used > 0 && used + tier.ram_frames() >= frames) {
-          PageId v = policy.pick_victim(a);
-          evicted(v);
-        }
+        if (used > 0 && used + tier.ram_frames() >= frames) evicted(policy.pick_victim(a));
         ++used;
         s |= kResident | kSeen;
         policy.on_insert(a);
@@ -96,7 +70,8 @@ SimResult Engine::run(Policy& policy, uint32_t frames, tiers::Tier& tier, const 
         // be followed by an insert into the freed frame (Clock reuses the
         // hand's slot), so each extra victim is handed back to the policy and
         // removed through remove(). It ends because each store adds less RAM
-        // than the frame it frees; one page always stays resident.
+        // than the frame it frees; one page always stays resident. Without a
+        // tier ram_frames() is 0 and this never runs.
         while (used > 1 && used + tier.ram_frames() > frames) {
           PageId v = policy.pick_victim(a);
           policy.on_insert(Access{v, a.time, false});
@@ -110,6 +85,18 @@ SimResult Engine::run(Policy& policy, uint32_t frames, tiers::Tier& tier, const 
   }
   r.references = n;
   return r;
+}
+
+}  // namespace
+
+SimResult Engine::run(Policy& policy, uint32_t frames, const Progress& progress) const {
+  NoTier none;
+  return replay(trace_, policy, frames, none, progress);
+}
+
+SimResult Engine::run(Policy& policy, uint32_t frames, tiers::Tier& tier,
+                      const Progress& progress) const {
+  return replay(trace_, policy, frames, tier, progress);
 }
 
 }  // namespace pagescope::sim

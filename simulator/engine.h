@@ -35,7 +35,7 @@ class Engine {
   // The same with a compressed tier under memory: evicted pages go to `tier`,
   // faults on pages seen before are served by it, and the policy may use only
   // the frames the tier's RAM leaves free (so it evicts more as the pool grows).
-  // A separate loop so the plain one stays as it was.
+  // Both run the same loop (engine.cpp); without a tier its hooks are inline no-ops.
   SimResult run(Policy& policy, uint32_t frames, tiers::Tier& tier, const Progress& progress = {}) const;
 
  private:

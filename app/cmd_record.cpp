@@ -136,13 +136,12 @@ int run_record(const RecordArgs& args) {
   auto result = live::record(opts, g_stop_requested);
   if (!result) {
     std::fprintf(stderr, "pagescope record: %s\n", result.error().message.c_str());
-    const std::string& m = result.error().message;
-    if (m.find("needs root") != std::string::npos) return kExitPermission;
-    if (m.find("no such process") != std::string::npos || m.find("cannot write") != std::string::npos ||
-        m.find("give exactly one") != std::string::npos || m.find("--cgroup") != std::string::npos)
-      return kExitUsage;
-    if (m.find("BTF") != std::string::npos || m.find("cannot trace") != std::string::npos)
-      return kExitUnsupported;
+    switch (result.error().kind) {
+      case ErrorKind::kUsage: return kExitUsage;
+      case ErrorKind::kPermission: return kExitPermission;
+      case ErrorKind::kUnsupported: return kExitUnsupported;
+      case ErrorKind::kFailure: break;
+    }
     return kExitFailure;
   }
   if (args.verbose) {

@@ -8,8 +8,12 @@
 
 namespace pagescope {
 
+// What kind of failure, for callers that map it to an exit code.
+enum class ErrorKind { kFailure, kUsage, kPermission, kUnsupported };
+
 struct Error {
   std::string message;  // one line, names the problem: "run.psc: not a pagescope capture (bad magic)"
+  ErrorKind kind = ErrorKind::kFailure;
 };
 
 // A value or an Error. (std::expected is C++23; this is the subset we need.)

@@ -92,24 +92,25 @@ capture::HostInfo host_info(const RecordOptions& options, const Features& featur
 
 Result<RecordSummary> record(const RecordOptions& options, const std::atomic<bool>& stop) {
   int modes = !options.command.empty() + !options.pids.empty() + options.all;
-  if (modes != 1) return Error{"give exactly one of: -- COMMAND, -p PID, --all"};
+  if (modes != 1) return Error{"give exactly one of: -- COMMAND, -p PID, --all", ErrorKind::kUsage};
   for (uint32_t pid : options.pids) {
-    if (!process_exists(pid)) return Error{"no such process: " + std::to_string(pid)};
+    if (!process_exists(pid)) return Error{"no such process: " + std::to_string(pid), ErrorKind::kUsage};
   }
   if (!options.cgroup.empty() && access((options.cgroup + "/cgroup.procs").c_str(), W_OK) != 0) {
-    return Error{"--cgroup " + options.cgroup + ": not a writable cgroup directory"};
+    return Error{"--cgroup " + options.cgroup + ": not a writable cgroup directory", ErrorKind::kUsage};
   }
 
   Features features = Features::probe();
   if (!features.bpf_allowed()) {
-    return Error{"pagescope record needs root (or CAP_BPF and CAP_PERFMON): bpf() was refused"};
+    return Error{"pagescope record needs root (or CAP_BPF and CAP_PERFMON): bpf() was refused",
+                 ErrorKind::kPermission};
   }
 
   // The output is created before anything runs: "cannot write" must come
   // before a workload is started. It is reopened with the attach report below.
   {
     int fd = open(options.output.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return Error{"cannot write " + options.output + ": " + strerror(errno)};
+    if (fd < 0) return Error{"cannot write " + options.output + ": " + strerror(errno), ErrorKind::kUsage};
     close(fd);
   }
 

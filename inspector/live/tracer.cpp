@@ -44,14 +44,18 @@ std::vector<int> online_cpus() {
 
 Result<std::unique_ptr<Tracer>> Tracer::start(const TracerOptions& options,
                                               const Features& features) {
-  if (!features.bpf_allowed()) return Error{"cannot trace: " + features.all()[0].detail};
-  if (!features.btf()) return Error{"cannot trace: no kernel BTF at /sys/kernel/btf/vmlinux"};
-  if (!features.ringbuf()) return Error{"cannot trace: the kernel has no BPF ring buffer (5.8+)"};
+  if (!features.bpf_allowed())
+    return Error{"cannot trace: " + features.all()[0].detail, ErrorKind::kPermission};
+  if (!features.btf())
+    return Error{"cannot trace: no kernel BTF at /sys/kernel/btf/vmlinux", ErrorKind::kUnsupported};
+  if (!features.ringbuf())
+    return Error{"cannot trace: the kernel has no BPF ring buffer (5.8+)", ErrorKind::kUnsupported};
   if (!features.task_storage())
-    return Error{"cannot trace: the kernel has no BPF task storage (5.11+)"};
+    return Error{"cannot trace: the kernel has no BPF task storage (5.11+)", ErrorKind::kUnsupported};
   if (!features.fault_tracepoints() && !features.perf_fault_events())
     return Error{"cannot trace page faults: neither exceptions:page_fault_user nor "
-                 "perf page-fault events are available"};
+                 "perf page-fault events are available",
+                 ErrorKind::kUnsupported};
 
   if (getenv("PAGESCOPE_BPF_DEBUG")) {
     libbpf_set_print([](enum libbpf_print_level, const char* fmt, va_list ap) {

@@ -32,6 +32,9 @@ struct RecordArgs {
   size_t ring_mib = 64;
   std::string maps_interval;
   std::string wss_interval;
+  std::string access_interval;
+  bool sample_contents = false;
+  int contents_rate = 0;
   bool verbose = false;
   std::vector<std::string> command;
   std::string invocation;
@@ -65,6 +68,9 @@ void print_summary(const RecordArgs& args, const live::RecordSummary& s) {
   if (s.wss_samples) {
     std::fprintf(stderr, "pagescope record: %llu working-set samples, %.1f ms spent sampling\n",
                  static_cast<unsigned long long>(s.wss_samples), s.wss_sampling_ms);
+  }
+  for (const auto& line : s.sampler_reports) {
+    std::fprintf(stderr, "pagescope record: %s\n", line.c_str());
   }
   if (s.snapshots_skipped) {
     std::fprintf(stderr, "pagescope record: %llu new processes were not snapshotted (rate limit)\n",
@@ -106,7 +112,8 @@ int run_record(const RecordArgs& args) {
     opts.duration_s = static_cast<double>(*d) / 1e9;
   }
   for (auto [flag, text, out] : {std::tuple{"--maps-interval", &args.maps_interval, &opts.maps_interval_ms},
-                                 std::tuple{"--wss-interval", &args.wss_interval, &opts.wss_interval_ms}}) {
+                                 std::tuple{"--wss-interval", &args.wss_interval, &opts.wss_interval_ms},
+                                 std::tuple{"--access-interval", &args.access_interval, &opts.access_interval_ms}}) {
     if (text->empty()) continue;
     auto d = model::parse_duration_ns(*text);
     if (!d || *d < 10000000ull) {
@@ -116,9 +123,18 @@ int run_record(const RecordArgs& args) {
     }
     *out = static_cast<int>(*d / 1000000ull);
   }
-  if (args.all && (opts.maps_interval_ms || opts.wss_interval_ms)) {
-    std::fprintf(stderr, "pagescope record: --maps-interval and --wss-interval sample the traced "
-                 "processes; they cannot be used with --all\n");
+  opts.sample_contents = args.sample_contents;
+  if (args.contents_rate < 0) {
+    std::fprintf(stderr, "pagescope record: --contents-rate must be a positive number of pages "
+                 "per second, got %d\n", args.contents_rate);
+    return kExitUsage;
+  }
+  opts.contents_pages_per_s = args.contents_rate;
+  if (args.all && (opts.maps_interval_ms || opts.wss_interval_ms || opts.access_interval_ms ||
+                   opts.sample_contents)) {
+    std::fprintf(stderr, "pagescope record: --maps-interval, --wss-interval, --access-interval "
+                 "and --sample-contents sample the traced processes; they cannot be used with "
+                 "--all\n");
     return kExitUsage;
   }
   if (geteuid() != 0) {
@@ -191,6 +207,14 @@ void add_record_command(CLI::App& root, CommandRun& run) {
                   "Sample working sets this often (e.g. 1s): read /proc/PID/smaps Referenced, then "
                   "clear the accessed bits (clear_refs). Costs a page-table walk per process per "
                   "interval and hides recency from reclaim (see README)");
+  sub->add_option("--access-interval", args->access_interval,
+                  "Sample page-granular accessed/dirty bits this often (e.g. 500ms): clear the "
+                  "bits, then read every mapped page's page-table entry (root)");
+  sub->add_flag("--sample-contents", args->sample_contents,
+                "Sample resident pages and record how well they compress (lz4, zstd); contents "
+                "are never stored (root)");
+  sub->add_option("--contents-rate", args->contents_rate,
+                  "Pages per second --sample-contents reads (default: the sampler's own bound)");
   sub->add_flag("-v,--verbose", args->verbose, "Print what was attached and how");
   sub->add_option("command", args->command, "Command to run and trace (after --)");
   sub->callback([args, &run, sub] {

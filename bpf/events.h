@@ -19,7 +19,7 @@
 #endif
 
 #define PS_FORMAT_MAJOR 1
-#define PS_FORMAT_MINOR 1 /* 1.1: reclaim, swap, TLB and OOM records */
+#define PS_FORMAT_MINOR 2 /* 1.1: reclaim, swap, TLB and OOM records; 1.2: access and content samples */
 
 #define PS_COMM_LEN 16
 #define PS_PATH_LEN 256
@@ -50,6 +50,11 @@ enum ps_event_kind {
 	PS_EV_PROC_FILE = 64, /* struct ps_proc_file + text */
 	PS_EV_LOST = 65,      /* struct ps_lost */
 	PS_EV_TARGET = 66,    /* struct ps_target */
+	/* Sampling (format 1.2). */
+	PS_EV_ACCESS_BITS = 67,      /* struct ps_access_bits + bitmaps */
+	PS_EV_ACCESS_INTERVAL = 68,  /* struct ps_access_interval */
+	PS_EV_PAGE_CONTENT = 69,     /* struct ps_page_content */
+	PS_EV_COMPRESS_CALIBRATION = 70, /* struct ps_compress_calibration */
 	PS_EV_KIND_MAX = 128,
 };
 
@@ -267,6 +272,78 @@ struct ps_oom_victim {
 	char comm[PS_COMM_LEN];
 };
 
+/*
+ * Access sampling (record --access-interval). Once per interval and process
+ * the accessed bits are cleared; at the interval's end each mapped page's
+ * page-table bits are read back. One ps_access_bits per range of pages of
+ * one size (a VMA, or the part of one that a huge mapping covers), then one
+ * ps_access_interval that closes the interval for that process. A process
+ * with an interval record and no bits records touched no page.
+ */
+enum ps_access_source {
+	PS_ACCESS_SRC_PTE_WALK = 1,   /* BPF walk of the process's page tables */
+	PS_ACCESS_SRC_IDLE_PAGE = 2,  /* /sys/kernel/mm/page_idle */
+	PS_ACCESS_SRC_DAMON_VADDR = 3,/* DAMON virtual-address monitoring (region-granular) */
+};
+
+#define PS_ACCESS_TRUNCATED (1u << 0) /* the per-interval work bound was hit: later ranges missing */
+#define PS_ACCESS_PARTIAL   (1u << 1) /* some reads failed (a concurrent unmap): those pages read as 0 */
+
+struct ps_access_bits {
+	struct ps_header hdr;  /* pid: the process; ts_ns: when the bits were read (interval end) */
+	__u64 start;           /* address of the first page */
+	__u32 pages;           /* pages covered, each (1 << page_shift) bytes */
+	__u8 page_shift;       /* 12; 21 or 30 for huge mappings (reported at their size) */
+	__u8 source;           /* enum ps_access_source */
+	__u16 flags;           /* PS_ACCESS_* */
+	/*
+	 * Then three bitmaps of words = (pages + 63) / 64 __u64 each, bit i of
+	 * word i / 64 for page i: present[words], accessed[words], dirty[words].
+	 * hdr.size = sizeof(struct ps_access_bits) + 3 * 8 * words.
+	 */
+};
+
+struct ps_access_interval {
+	struct ps_header hdr;  /* pid: the process; ts_ns: interval end (same as its bits records) */
+	__u64 begin_ns;        /* when the accessed bits were cleared */
+	__u64 walk_ns;         /* time spent reading the bits */
+	__u64 pages_present;   /* summed over the interval's ps_access_bits, in 4 KiB pages */
+	__u64 pages_accessed;
+	__u32 source;          /* enum ps_access_source */
+	__u32 flags;           /* PS_ACCESS_* */
+};
+
+/*
+ * Content sampling (record --sample-contents): how well one resident page
+ * compresses. Page contents are never stored, only sizes.
+ */
+enum ps_compressor_id {
+	PS_COMP_LZ4 = 0,
+	PS_COMP_ZSTD = 1,
+	PS_COMP_LZO = 2,
+	PS_COMP_COUNT = 4,      /* slots in ps_page_content.compressed */
+};
+
+#define PS_PAGE_ZERO        (1u << 0) /* every byte zero */
+#define PS_PAGE_SAME_FILLED (1u << 1) /* one repeated 8-byte word (zero included) */
+
+struct ps_page_content {
+	struct ps_header hdr;   /* pid: the process; ts_ns: when the page was read */
+	__u64 address;          /* the page's virtual address */
+	__u32 flags;            /* PS_PAGE_* */
+	__u16 compressed[PS_COMP_COUNT]; /* bytes after each compressor; 0: not measured */
+	__u32 _pad;
+};
+
+/* This host's cost of one compressor, measured on sampled pages at record time. */
+struct ps_compress_calibration {
+	struct ps_header hdr;   /* pid 0 */
+	__u32 compressor;       /* enum ps_compressor_id */
+	__u32 pages;            /* pages measured */
+	__u64 compress_ns;      /* total over `pages` */
+	__u64 decompress_ns;
+};
+
 #ifdef __cplusplus
 #define PS_STATIC_ASSERT(c, m) static_assert(c, m)
 #else
@@ -287,5 +364,9 @@ PS_STATIC_ASSERT(sizeof(struct ps_write_folio) == 40, "ps_write_folio layout");
 PS_STATIC_ASSERT(sizeof(struct ps_swap_ents) == 40, "ps_swap_ents layout");
 PS_STATIC_ASSERT(sizeof(struct ps_tlb_flush) == 40, "ps_tlb_flush layout");
 PS_STATIC_ASSERT(sizeof(struct ps_oom_victim) == 88, "ps_oom_victim layout");
+PS_STATIC_ASSERT(sizeof(struct ps_access_bits) == 40, "ps_access_bits layout");
+PS_STATIC_ASSERT(sizeof(struct ps_access_interval) == 64, "ps_access_interval layout");
+PS_STATIC_ASSERT(sizeof(struct ps_page_content) == 48, "ps_page_content layout");
+PS_STATIC_ASSERT(sizeof(struct ps_compress_calibration) == 48, "ps_compress_calibration layout");
 
 #endif /* PAGESCOPE_EVENTS_H */

@@ -28,6 +28,10 @@ inline const char* event_kind_name(int kind) {
     case PS_EV_PROC_FILE: return "proc_file";
     case PS_EV_LOST: return "lost";
     case PS_EV_TARGET: return "target";
+    case PS_EV_ACCESS_BITS: return "access_bits";
+    case PS_EV_ACCESS_INTERVAL: return "access_interval";
+    case PS_EV_PAGE_CONTENT: return "page_content";
+    case PS_EV_COMPRESS_CALIBRATION: return "compress_calib";
     default: return nullptr;  // a kind this build does not know
   }
 }

@@ -15,6 +15,7 @@
 
 #include "events.h"
 #include "inspector/live/features.h"
+#include "inspector/live/interval_sampler.h"
 #include "inspector/live/proc_reader.h"
 #include "inspector/live/tracer.h"
 
@@ -148,6 +149,8 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
   capture::CaptureWriter& writer = *created;
   RecordSummary summary;
   summary.attach_report = tracer.attach_report();
+  auto samplers = make_samplers(options, features, summary.sampler_notes);
+  for (const auto& note : summary.sampler_notes) std::fprintf(stderr, "pagescope record: %s\n", note.c_str());
   Status write_status;
   auto append = [&](const void* data, size_t size) {
     if (write_status) write_status = writer.append(data, size);
@@ -305,6 +308,8 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
     summary.wss_sampling_ms += static_cast<double>(monotonic_ns() - t0) / 1e6;
   };
   if (options.wss_interval_ms > 0) sample_wss();  // clear once: the first interval starts now
+  const AppendRecord append_record = append;
+  for (auto& sampler : samplers) sampler->begin(live, monotonic_ns(), append_record);
   uint64_t last_flush = start_ns, last_sample = start_ns, budget_window = start_ns;
   uint64_t last_maps = start_ns, last_wss = start_ns;
   size_t snapshots_in_window = 0;
@@ -345,6 +350,7 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
       last_wss = now;
       sample_wss();
     }
+    for (auto& sampler : samplers) sampler->poll(live, now, append_record);
     if (now - last_flush >= static_cast<uint64_t>(options.flush_ms) * 1000000ull) {
       last_flush = now;
       if (write_status) write_status = writer.flush();
@@ -378,6 +384,10 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
     for (int i = 0; i < 20 && waitpid(child.pid, &summary.command_status, WNOHANG) == 0; ++i) {
       usleep(50000);
     }
+  }
+  for (auto& sampler : samplers) {
+    sampler->end(live, monotonic_ns(), append_record);
+    summary.sampler_reports.push_back(sampler->report());
   }
   sample_system();
   report_lost(true);

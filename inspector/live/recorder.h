@@ -24,7 +24,10 @@ struct RecordOptions {
   int sample_ms = 1000;              // system context interval
   size_t max_snapshots_per_s = 200;
   int maps_interval_ms = 0;          // --maps-interval: re-snapshot every live traced process's maps
-  int wss_interval_ms = 0;           // --wss-interval: smaps Referenced per VMA, then clear_refs  // /proc/PID/maps snapshots of newly seen processes
+  int wss_interval_ms = 0;           // --wss-interval: smaps Referenced per VMA, then clear_refs
+  int access_interval_ms = 0;        // --access-interval: page-granular accessed/dirty bits
+  bool sample_contents = false;      // --sample-contents: compressibility of sampled resident pages
+  int contents_pages_per_s = 0;      // --contents-rate: pages sampled per second (0: the sampler's default)
   std::string command_line;          // stored in the capture
   bool verbose = false;
 };
@@ -39,6 +42,8 @@ struct RecordSummary {
   uint64_t wss_samples = 0;          // smaps samples taken (one per process per interval)
   double wss_sampling_ms = 0;        // time spent reading smaps and clearing bits
   std::vector<std::string> attach_report;
+  std::vector<std::string> sampler_notes;   // samplers asked for but unavailable, and why
+  std::vector<std::string> sampler_reports; // one line per sampler that ran
 };
 
 // Records until the command exits, the duration elapses, every -p process is

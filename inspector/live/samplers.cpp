@@ -1,0 +1,24 @@
+// Which interval samplers a recording runs. One line per kind of sampler.
+#include "inspector/live/features.h"
+#include "inspector/live/interval_sampler.h"
+#include "inspector/live/recorder.h"
+
+namespace pagescope::live {
+
+std::vector<std::unique_ptr<IntervalSampler>> make_samplers(const RecordOptions& options,
+                                                            const Features& features,
+                                                            std::vector<std::string>& notes) {
+  std::vector<std::unique_ptr<IntervalSampler>> samplers;
+  (void)features;
+  if (options.access_interval_ms > 0) {
+    notes.push_back("access sampling (--access-interval) is not available in this build; "
+                    "recording without it");
+  }
+  if (options.sample_contents) {
+    notes.push_back("content sampling (--sample-contents) is not available in this build; "
+                    "recording without it");
+  }
+  return samplers;
+}
+
+}  // namespace pagescope::live

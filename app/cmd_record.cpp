@@ -65,10 +65,6 @@ void print_summary(const RecordArgs& args, const live::RecordSummary& s) {
     std::fprintf(stderr, "pagescope record: WARNING: %llu events were lost (ring buffer full); "
                  "try a larger --ring-size\n", static_cast<unsigned long long>(s.lost));
   }
-  if (s.wss_samples) {
-    std::fprintf(stderr, "pagescope record: %llu working-set samples, %.1f ms spent sampling\n",
-                 static_cast<unsigned long long>(s.wss_samples), s.wss_sampling_ms);
-  }
   for (const auto& line : s.sampler_reports) {
     std::fprintf(stderr, "pagescope record: %s\n", line.c_str());
   }

@@ -22,7 +22,7 @@ using AppendRecord = std::function<void(const void* data, size_t size)>;
 class IntervalSampler {
  public:
   virtual ~IntervalSampler() = default;
-  // Called once before the traced workload starts running.
+  // Called once when the drain loop starts (a command has just been released).
   virtual void begin(const std::unordered_set<uint32_t>& live, uint64_t now_ns,
                      const AppendRecord& append) = 0;
   // Called after every drain of the ring buffer (about every 50 ms); `live`

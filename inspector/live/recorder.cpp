@@ -288,30 +288,10 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
     }
   };
 
-  // Accessed-bit sampling: read each process's smaps (Referenced per VMA: the
-  // pages whose PTE accessed bit is set), then write 1 to clear_refs, which
-  // clears those bits so the next read shows only this interval's references.
-  auto sample_wss = [&] {
-    uint64_t t0 = monotonic_ns();
-    for (uint32_t pid : live) {
-      std::string dir = "/proc/" + std::to_string(pid);
-      auto rec = proc_file_record(pid, PS_PROC_SMAPS, dir + "/smaps");
-      if (rec.size() <= sizeof(ps_proc_file)) continue;
-      append(rec.data(), rec.size());
-      int fd = open((dir + "/clear_refs").c_str(), O_WRONLY | O_CLOEXEC);
-      if (fd >= 0) {
-        (void)!write(fd, "1", 1);
-        close(fd);
-      }
-      ++summary.wss_samples;
-    }
-    summary.wss_sampling_ms += static_cast<double>(monotonic_ns() - t0) / 1e6;
-  };
-  if (options.wss_interval_ms > 0) sample_wss();  // clear once: the first interval starts now
   const AppendRecord append_record = append;
   for (auto& sampler : samplers) sampler->begin(live, monotonic_ns(), append_record);
   uint64_t last_flush = start_ns, last_sample = start_ns, budget_window = start_ns;
-  uint64_t last_maps = start_ns, last_wss = start_ns;
+  uint64_t last_maps = start_ns;
   size_t snapshots_in_window = 0;
   bool command_done = false;
   for (;;) {
@@ -344,11 +324,6 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
         now - last_maps >= static_cast<uint64_t>(options.maps_interval_ms) * 1000000ull) {
       last_maps = now;
       for (uint32_t pid : live) snapshot(pid);
-    }
-    if (options.wss_interval_ms > 0 &&
-        now - last_wss >= static_cast<uint64_t>(options.wss_interval_ms) * 1000000ull) {
-      last_wss = now;
-      sample_wss();
     }
     for (auto& sampler : samplers) sampler->poll(live, now, append_record);
     if (now - last_flush >= static_cast<uint64_t>(options.flush_ms) * 1000000ull) {

@@ -39,8 +39,6 @@ struct RecordSummary {
   int command_status = -1;           // wait status of the command, -1 if none
   uint64_t snapshots = 0;
   uint64_t snapshots_skipped = 0;    // newly seen processes not snapshotted (rate limit)
-  uint64_t wss_samples = 0;          // smaps samples taken (one per process per interval)
-  double wss_sampling_ms = 0;        // time spent reading smaps and clearing bits
   std::vector<std::string> attach_report;
   std::vector<std::string> sampler_notes;   // samplers asked for but unavailable, and why
   std::vector<std::string> sampler_reports; // one line per sampler that ran

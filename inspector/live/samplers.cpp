@@ -2,6 +2,7 @@
 #include "inspector/live/features.h"
 #include "inspector/live/interval_sampler.h"
 #include "inspector/live/recorder.h"
+#include "inspector/live/smaps_sampler.h"
 
 namespace pagescope::live {
 
@@ -10,6 +11,9 @@ std::vector<std::unique_ptr<IntervalSampler>> make_samplers(const RecordOptions&
                                                             std::vector<std::string>& notes) {
   std::vector<std::unique_ptr<IntervalSampler>> samplers;
   (void)features;
+  if (options.wss_interval_ms > 0) {
+    samplers.push_back(make_smaps_sampler(static_cast<uint64_t>(options.wss_interval_ms) * 1000000ull));
+  }
   if (options.access_interval_ms > 0) {
     notes.push_back("access sampling (--access-interval) is not available in this build; "
                     "recording without it");

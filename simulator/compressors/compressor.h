@@ -31,5 +31,9 @@ std::unique_ptr<Compressor> make_zstd();
 // "lz4" or "zstd" -> a compressor; unknown names are an error naming the choices.
 Result<std::unique_ptr<Compressor>> make_compressor(const std::string& name);
 std::string compressor_names();
+// Every compressor this build has, in registry order.
+std::vector<std::string> compressor_list();
+// The compressor's slot in ps_page_content.compressed (PS_COMP_*), -1 if unknown.
+int compressor_slot(const std::string& name);
 
 }  // namespace pagescope::sim::compressors

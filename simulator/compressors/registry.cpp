@@ -1,5 +1,7 @@
 #include "simulator/compressors/compressor.h"
 
+#include "events.h"
+
 namespace pagescope::sim::compressors {
 
 namespace {
@@ -7,11 +9,12 @@ namespace {
 struct Entry {
   const char* name;
   std::unique_ptr<Compressor> (*make)();
+  int slot;  // PS_COMP_*: where record --sample-contents stores its size
 };
 
 constexpr Entry kCompressors[] = {
-    {"lz4", make_lz4},
-    {"zstd", make_zstd},
+    {"lz4", make_lz4, PS_COMP_LZ4},
+    {"zstd", make_zstd, PS_COMP_ZSTD},
 };
 
 }  // namespace
@@ -20,6 +23,18 @@ Result<std::unique_ptr<Compressor>> make_compressor(const std::string& name) {
   for (const auto& e : kCompressors)
     if (name == e.name) return e.make();
   return Error{"unknown compressor '" + name + "' (known: " + compressor_names() + ")"};
+}
+
+std::vector<std::string> compressor_list() {
+  std::vector<std::string> out;
+  for (const auto& e : kCompressors) out.push_back(e.name);
+  return out;
+}
+
+int compressor_slot(const std::string& name) {
+  for (const auto& e : kCompressors)
+    if (name == e.name) return e.slot;
+  return -1;
 }
 
 std::string compressor_names() {

@@ -1,4 +1,5 @@
 // Which interval samplers a recording runs. One line per kind of sampler.
+#include "inspector/live/content_sampler.h"
 #include "inspector/live/features.h"
 #include "inspector/live/interval_sampler.h"
 #include "inspector/live/recorder.h"
@@ -19,8 +20,9 @@ std::vector<std::unique_ptr<IntervalSampler>> make_samplers(const RecordOptions&
                     "recording without it");
   }
   if (options.sample_contents) {
-    notes.push_back("content sampling (--sample-contents) is not available in this build; "
-                    "recording without it");
+    ContentSamplerOptions content;
+    content.pages_per_s = options.contents_pages_per_s;
+    samplers.push_back(make_content_sampler(content));
   }
   return samplers;
 }

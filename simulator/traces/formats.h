@@ -20,6 +20,9 @@ struct SourceOptions {
   std::string csv_columns = "addr=0,op=1";
   bool csv_header = false;            // csv: skip the first line
   std::optional<uint32_t> pid;        // capture: only this process
+  // capture: where the pages an access sample marked accessed go within their
+  // interval: spread (default), random, end, or none (faults only); see capture_source.cpp.
+  std::string access_order = "spread";
 };
 
 using SourceFactory = Result<std::unique_ptr<ReferenceSource>> (*)(const std::string& path,

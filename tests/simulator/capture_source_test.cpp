@@ -1,5 +1,7 @@
 // Captures as a reference source: faults become references (page = address /
-// page size, write = PS_PF_WRITE), other records are skipped, --pid filters.
+// page size, write = PS_PF_WRITE), other records are skipped, --pid filters;
+// access samples add the interval's accessed pages, merged with the faults by
+// time (dirty = write, a page that faulted in the interval not twice).
 #include <cstring>
 #include <fstream>
 
@@ -46,6 +48,68 @@ std::vector<uint8_t> lost_record(uint64_t lost) {
   return b;
 }
 
+std::vector<uint8_t> fault_at(uint32_t pid, uint64_t ts, uint64_t address, bool write) {
+  auto b = fault(pid, address, write);
+  reinterpret_cast<ps_header*>(b.data())->ts_ns = ts;
+  return b;
+}
+
+// One ps_access_bits record over `pages` pages from `start`; `accessed` and
+// `dirty` list page indexes. Every page is present.
+std::vector<uint8_t> access_bits(uint32_t pid, uint64_t end_ns, uint64_t start, uint32_t pages,
+                                 const std::vector<uint32_t>& accessed, const std::vector<uint32_t>& dirty,
+                                 uint8_t page_shift = 12, uint16_t flags = 0) {
+  const uint32_t words = (pages + 63) / 64;
+  ps_access_bits a{};
+  a.hdr.kind = PS_EV_ACCESS_BITS;
+  a.hdr.size = uint32_t(sizeof a + 3 * 8 * words);
+  a.hdr.ts_ns = end_ns;
+  a.hdr.pid = a.hdr.tid = pid;
+  a.start = start;
+  a.pages = pages;
+  a.page_shift = page_shift;
+  a.source = PS_ACCESS_SRC_PTE_WALK;
+  a.flags = flags;
+  std::vector<uint64_t> bits(3 * words, 0);
+  for (uint32_t i = 0; i < pages; ++i) bits[i / 64] |= 1ull << (i % 64);
+  for (uint32_t i : accessed) bits[words + i / 64] |= 1ull << (i % 64);
+  for (uint32_t i : dirty) bits[2 * words + i / 64] |= 1ull << (i % 64);
+  std::vector<uint8_t> b(a.hdr.size);
+  std::memcpy(b.data(), &a, sizeof a);
+  std::memcpy(b.data() + sizeof a, bits.data(), bits.size() * 8);
+  return b;
+}
+
+std::vector<uint8_t> access_interval(uint32_t pid, uint64_t begin_ns, uint64_t end_ns, uint32_t flags = 0) {
+  ps_access_interval iv{};
+  iv.hdr.kind = PS_EV_ACCESS_INTERVAL;
+  iv.hdr.size = sizeof iv;
+  iv.hdr.ts_ns = end_ns;
+  iv.hdr.pid = iv.hdr.tid = pid;
+  iv.begin_ns = begin_ns;
+  iv.source = PS_ACCESS_SRC_PTE_WALK;
+  iv.flags = flags;
+  std::vector<uint8_t> b(sizeof iv);
+  std::memcpy(b.data(), &iv, sizeof iv);
+  return b;
+}
+
+std::string write_records(const std::string& name, const std::vector<std::vector<uint8_t>>& recs) {
+  std::string path = std::string(PAGESCOPE_BINARY_DIR) + "/" + name + ".psc";
+  capture::HostInfo host = capture::read_host_info();
+  auto w = capture::CaptureWriter::create(path, host);
+  EXPECT_TRUE(w.ok()) << (w.ok() ? "" : w.error().message);
+  for (const auto& r : recs) EXPECT_TRUE(w->append(r.data(), r.size()).ok());
+  EXPECT_TRUE(w->close().ok());
+  return path;
+}
+
+std::vector<uint64_t> pages_of(const Trace& t) {
+  std::vector<uint64_t> out;
+  for (PageId id : t.refs) out.push_back(t.page_of[id]);
+  return out;
+}
+
 std::string write_capture() {
   std::string path = std::string(PAGESCOPE_BINARY_DIR) + "/sim_capture_source.psc";
   capture::HostInfo host = capture::read_host_info();
@@ -87,6 +151,108 @@ TEST(CaptureSource, FaultsBecomeReferences) {
   auto huge = load_trace_file(o);
   ASSERT_TRUE(huge.ok());
   EXPECT_EQ(huge->distinct_pages(), 3u);  // pid 10: 0 and 1 (0x200000); pid 20: 0
+}
+
+// One process, one interval [1000, 2000] over pages 0x100..0x107 (addresses
+// 0x100000..): pages 1, 3, 5 accessed, 3 dirty, page 5 also faulted at 1500.
+// Faults outside the interval (500, 2500) stay where they are.
+std::vector<std::vector<uint8_t>> one_interval() {
+  return {fault_at(7, 500, 0x900000, false),  fault_at(7, 1500, 0x105000, true),
+          access_bits(7, 2000, 0x100000, 8, {1, 3, 5}, {3}), access_interval(7, 1000, 2000),
+          fault_at(7, 2500, 0x901000, false), fault_at(8, 1200, 0x100000, false)};
+}
+
+TEST(CaptureSource, AccessedPagesAreMergedWithFaultsByTime) {
+  std::string path = write_records("sim_capture_access", one_interval());
+  TraceFileOptions o;
+  o.path = path;
+  o.source.pid = 7;
+  o.source.access_order = "end";  // all sampled pages at 2000, in address order
+  auto t = load_trace_file(o);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  // 0x105 faulted inside the interval: its accessed bit is not a second reference.
+  EXPECT_EQ(pages_of(*t), (std::vector<uint64_t>{0x900, 0x105, 0x101, 0x103, 0x901}));
+  EXPECT_EQ(t->writes, (std::vector<uint8_t>{0, 1, 0, 1, 0}));  // dirty bit: a write
+
+  o.source.access_order = "spread";  // 0x101, 0x103 around the fault at 1500 (times 1250, 1750)
+  auto spread = load_trace_file(o);
+  ASSERT_TRUE(spread.ok());
+  auto p = pages_of(*spread);
+  ASSERT_EQ(p.size(), 5u);
+  EXPECT_EQ(p.front(), 0x900u);
+  EXPECT_EQ(p.back(), 0x901u);
+  EXPECT_EQ(p[2], 0x105u);  // one sampled page before the fault, one after
+  EXPECT_TRUE((p[1] == 0x101 && p[3] == 0x103) || (p[1] == 0x103 && p[3] == 0x101));
+
+  o.source.access_order = "random";  // inside the interval, order unknown
+  auto rnd = load_trace_file(o);
+  ASSERT_TRUE(rnd.ok());
+  auto r = pages_of(*rnd);
+  ASSERT_EQ(r.size(), 5u);
+  EXPECT_EQ(r.front(), 0x900u);
+  EXPECT_EQ(r.back(), 0x901u);
+  auto again = load_trace_file(o);  // seeded: the same every time
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(pages_of(*again), r);
+
+  o.source.access_order = "none";  // faults only
+  auto none = load_trace_file(o);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(pages_of(*none), (std::vector<uint64_t>{0x900, 0x105, 0x901}));
+
+  // Another process's fault of the same page does not hide pid 7's sample.
+  o.source.pid = std::nullopt;
+  o.source.access_order = "end";
+  auto both = load_trace_file(o);
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->size(), 6u);
+  EXPECT_TRUE(both->caveats.empty());
+}
+
+TEST(CaptureSource, HugeAndTruncatedAndUnclosedSamples) {
+  std::string path = write_records(
+      "sim_capture_access_huge",
+      {// Two 2 MiB pages from 0x40000000, the second accessed: one reference at its start.
+       access_bits(3, 2000, 0x40000000, 2, {1}, {}, 21, PS_ACCESS_TRUNCATED),
+       access_interval(3, 1000, 2000, PS_ACCESS_TRUNCATED),
+       // Bits that no interval record closes (the capture ended first).
+       access_bits(3, 3000, 0x10000, 70, {0, 69}, {69})});
+  TraceFileOptions o;
+  o.path = path;
+  o.source.access_order = "end";
+  auto t = load_trace_file(o);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(pages_of(*t), (std::vector<uint64_t>{(0x40000000 + (1 << 21)) >> 12, 0x10, 0x10 + 69}));
+  EXPECT_EQ(t->writes, (std::vector<uint8_t>{0, 0, 1}));
+  ASSERT_EQ(t->caveats.size(), 2u);
+  EXPECT_NE(t->caveats[0].find("1 access intervals hit the sampler's work bound"), std::string::npos)
+      << t->caveats[0];
+  EXPECT_NE(t->caveats[1].find("without a closing interval"), std::string::npos) << t->caveats[1];
+}
+
+TEST(CaptureSource, ShortAccessBitsRecordIsSkippedAndReported) {
+  auto bad = access_bits(4, 2000, 0x100000, 128, {0, 100}, {});
+  // Claim 4096 pages: the bitmaps would need more bytes than the record has.
+  reinterpret_cast<ps_access_bits*>(bad.data())->pages = 4096;
+  std::string path = write_records("sim_capture_access_short",
+                                   {bad, access_interval(4, 1000, 2000), fault_at(4, 2500, 0x5000, false)});
+  TraceFileOptions o;
+  o.path = path;
+  auto t = load_trace_file(o);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(pages_of(*t), (std::vector<uint64_t>{5}));
+  ASSERT_EQ(t->caveats.size(), 1u);
+  EXPECT_NE(t->caveats[0].find("too short"), std::string::npos) << t->caveats[0];
+}
+
+TEST(CaptureSource, UnknownAccessOrderIsAnError) {
+  std::string path = write_records("sim_capture_access_order", one_interval());
+  TraceFileOptions o;
+  o.path = path;
+  o.source.access_order = "middle";
+  auto t = load_trace_file(o);
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.error().message.find("unknown access order 'middle'"), std::string::npos) << t.error().message;
 }
 
 TEST(CaptureSource, NotACaptureIsAnError) {

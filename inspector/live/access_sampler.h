@@ -1,0 +1,105 @@
+// record --access-interval: once per interval and traced process, read every
+// mapped page's present/accessed/dirty bits from its page tables, then clear
+// the accessed bits (/proc/PID/clear_refs) for the next interval. Emits
+// ps_access_bits records (one per run of pages of one size within a VMA) and
+// one ps_access_interval per process and interval.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "access_walk.h"
+#include "common/result.h"
+#include "inspector/live/interval_sampler.h"
+
+namespace pagescope::live {
+
+class PageTableWalker;
+
+// The kernel's own access-tracking mechanisms, probed before the page-table
+// walk: idle page tracking and DAMON's virtual-address operations. Neither is
+// used yet; the result says what was found so the capture records why the
+// walk was chosen.
+struct AccessSourceProbe {
+  bool idle_page = false;    // /sys/kernel/mm/page_idle/bitmap
+  bool damon_vaddr = false;  // "vaddr" among DAMON's avail_operations
+  std::string detail;        // one line: what was found
+};
+AccessSourceProbe probe_access_sources();
+
+struct AccessSamplerOptions {
+  uint64_t interval_ns = 500'000'000;
+  uint64_t budget_ns = 10'000'000;           // walk time per poll() before yielding to the drain
+  uint64_t max_chunks_per_interval = 1u << 17;  // 2 MiB chunks per process (256 GiB): then TRUNCATED
+};
+
+class AccessSampler : public IntervalSampler {
+ public:
+  // Fails, with a one-line reason, when the page tables cannot be read here.
+  static Result<std::unique_ptr<AccessSampler>> create(const AccessSamplerOptions& options);
+  ~AccessSampler() override;
+
+  void begin(const std::unordered_set<uint32_t>& live, uint64_t now_ns,
+             const AppendRecord& append) override;
+  void poll(const std::unordered_set<uint32_t>& live, uint64_t now_ns,
+            const AppendRecord& append) override;
+  void end(const std::unordered_set<uint32_t>& live, uint64_t now_ns,
+           const AppendRecord& append) override;
+  std::string report() const override;
+
+ private:
+  struct Vma {
+    uint64_t start, end;
+  };
+  // Pages of one size, contiguous within one VMA, being collected.
+  struct Run {
+    size_t vma = SIZE_MAX;
+    uint64_t start = 0;
+    uint8_t shift = 12;
+    uint32_t pages = 0;
+    std::vector<uint64_t> present, accessed, dirty;
+  };
+  struct Process {
+    uint64_t begin_ns = 0;  // accessed bits last cleared
+    bool walking = false;
+    uint64_t walk_ts = 0;   // the interval's end: when its walk began
+    uint64_t walk_ns = 0;
+    std::vector<Vma> vmas;
+    size_t next_vma = 0;    // first VMA of the span being walked
+    uint64_t cursor = 0;    // next address to walk
+    size_t run_vma = 0;     // VMA the chunks being placed have reached
+    uint64_t chunks = 0;
+    uint32_t flags = 0;
+    uint64_t pages_present = 0, pages_accessed = 0;
+    Run run;
+  };
+
+  AccessSampler(const AccessSamplerOptions& options, std::unique_ptr<PageTableWalker> walker,
+                std::string source_detail);
+  // Writes "1" to clear_refs; false when the process is gone.
+  bool clear_accessed(uint32_t pid, Process& p);
+  bool start_walk(uint32_t pid, Process& p, uint64_t now_ns);
+  // One walker call; true when the walk is finished (or the process gone).
+  bool walk_step(uint32_t pid, Process& p, const AppendRecord& append);
+  void place_chunk(uint32_t pid, Process& p, const ps_walk_chunk& c,
+                   const AppendRecord& append);
+  void append_to_run(uint32_t pid, Process& p, size_t vma, uint64_t start, uint8_t shift,
+                     uint32_t pages, const ps_walk_chunk& c, uint32_t first_bit,
+                     const AppendRecord& append);
+  void flush_run(uint32_t pid, Process& p, const AppendRecord& append);
+  void finish_walk(uint32_t pid, Process& p, const AppendRecord& append);
+
+  AccessSamplerOptions options_;
+  std::unique_ptr<PageTableWalker> walker_;
+  std::string source_detail_;
+  std::map<uint32_t, Process> processes_;
+  // What it cost and found, for report().
+  uint64_t intervals_ = 0, truncated_ = 0, partial_ = 0, records_ = 0;
+  uint64_t walk_ns_total_ = 0, walk_ns_max_ = 0, clear_ns_total_ = 0;
+  std::unordered_set<uint32_t> seen_;
+};
+
+}  // namespace pagescope::live

@@ -1,0 +1,182 @@
+// ps-access-phases: touches known, disjoint sets of pages in phases and logs
+// exactly which pages it touched when, so access sampling can be checked
+// against the truth.
+//
+//   ps-access-phases --log FILE [--phase PAGES]... [--sleep MS] [--retouch MS] [--thp]
+//   ps-access-phases --churn SECONDS
+//
+// Phases: one anonymous region holds every phase's pages back to back (phase
+// k's pages follow phase k-1's). Each phase writes its even-numbered pages and
+// reads its odd-numbered ones (a read of a never-written page maps the zero
+// page: present and accessed, never dirty), then sleeps --sleep ms (default
+// 1500); with --retouch MS it touches the same pages again every MS ms until
+// the phase's --sleep has passed. There is a sleep before the first phase too.
+// --thp: the region is 2 MiB aligned and madvise(MADV_HUGEPAGE)d.
+//
+// The log (CLOCK_MONOTONIC ns, the recorder's clock):
+//   region ADDR BYTES
+//   phase K FIRST_PAGE_ADDR PAGES BEGIN_NS END_NS     (END: the last touch finished)
+//
+// --churn: for SECONDS, maps, touches and unmaps regions in a loop while
+// short-lived children fork, touch memory and exit: a moving target for a
+// page-table walk.
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+uint64_t now_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+void sleep_ms(uint64_t ms) {
+  timespec ts{static_cast<time_t>(ms / 1000), static_cast<long>((ms % 1000) * 1000000)};
+  while (nanosleep(&ts, &ts) != 0) {
+  }
+}
+
+constexpr size_t kPage = 4096;
+
+void touch(volatile char* base, size_t pages) {
+  for (size_t i = 0; i < pages; ++i) {
+    volatile char* p = base + i * kPage;
+    if (i % 2 == 0) {
+      *p = static_cast<char>(*p + 1);
+    } else {
+      (void)*p;
+    }
+  }
+}
+
+int churn(double seconds) {
+  uint64_t end = now_ns() + static_cast<uint64_t>(seconds * 1e9);
+  unsigned rounds = 0;
+  while (now_ns() < end) {
+    size_t len = (64 + (rounds % 7) * 256) * kPage;
+    auto* p = static_cast<char*>(
+        mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    if (p == MAP_FAILED) return 1;
+    for (size_t i = 0; i < len; i += kPage) p[i] = 1;
+    munmap(p, len);
+    if (++rounds % 50 == 0) {
+      pid_t child = fork();
+      if (child == 0) {
+        size_t n = 512 * kPage;
+        auto* q = static_cast<char*>(
+            mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+        if (q != MAP_FAILED) {
+          for (size_t i = 0; i < n; i += kPage) q[i] = 1;
+        }
+        _exit(0);
+      }
+      if (child > 0) waitpid(child, nullptr, 0);
+    }
+  }
+  std::printf("churn: %u map/unmap rounds\n", rounds);
+  return 0;
+}
+
+void usage() {
+  std::fprintf(stderr,
+               "usage: ps-access-phases --log FILE [--phase PAGES]... [--sleep MS] "
+               "[--retouch MS] [--thp]\n"
+               "       ps-access-phases --churn SECONDS\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string log_path;
+  std::vector<size_t> phases;
+  uint64_t sleep = 1500, retouch = 0;
+  bool thp = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> const char* {
+      if (i + 1 >= argc) {
+        usage();
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--log") {
+      log_path = value();
+    } else if (a == "--phase") {
+      phases.push_back(std::strtoull(value(), nullptr, 10));
+    } else if (a == "--sleep") {
+      sleep = std::strtoull(value(), nullptr, 10);
+    } else if (a == "--retouch") {
+      retouch = std::strtoull(value(), nullptr, 10);
+    } else if (a == "--thp") {
+      thp = true;
+    } else if (a == "--churn") {
+      return churn(std::strtod(value(), nullptr));
+    } else {
+      usage();
+      return 2;
+    }
+  }
+  if (log_path.empty() || phases.empty()) {
+    usage();
+    return 2;
+  }
+  FILE* log = std::fopen(log_path.c_str(), "w");
+  if (!log) {
+    std::perror(log_path.c_str());
+    return 1;
+  }
+
+  size_t total = 0;
+  for (size_t n : phases) total += n;
+  size_t align = thp ? (2u << 20) : kPage;
+  size_t bytes = (total * kPage + align - 1) / align * align;
+  auto* raw = static_cast<char*>(mmap(nullptr, bytes + align, PROT_READ | PROT_WRITE,
+                                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  if (raw == MAP_FAILED) {
+    std::perror("mmap");
+    return 1;
+  }
+  auto* region = reinterpret_cast<char*>(
+      (reinterpret_cast<uintptr_t>(raw) + align - 1) / align * align);
+  if (thp && madvise(region, bytes, MADV_HUGEPAGE) != 0) {
+    std::perror("madvise(MADV_HUGEPAGE)");
+    return 1;
+  }
+  std::fprintf(log, "region %#lx %zu\n", reinterpret_cast<unsigned long>(region), bytes);
+  std::fflush(log);
+
+  sleep_ms(sleep);
+  size_t first = 0;
+  for (size_t k = 0; k < phases.size(); ++k) {
+    char* base = region + first * kPage;
+    uint64_t begin = now_ns(), deadline = begin + sleep * 1000000ull;
+    touch(base, phases[k]);
+    uint64_t end = now_ns();
+    if (retouch > 0) {
+      while (now_ns() + retouch * 1000000ull < deadline) {
+        sleep_ms(retouch);
+        touch(base, phases[k]);
+        end = now_ns();
+      }
+    }
+    std::fprintf(log, "phase %zu %#lx %zu %lu %lu\n", k + 1, reinterpret_cast<unsigned long>(base),
+                 phases[k], static_cast<unsigned long>(begin), static_cast<unsigned long>(end));
+    std::fflush(log);
+    uint64_t t = now_ns();
+    if (t < deadline) sleep_ms((deadline - t) / 1000000ull);
+    first += phases[k];
+  }
+  std::fclose(log);
+  return 0;
+}

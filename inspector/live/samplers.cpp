@@ -1,4 +1,5 @@
 // Which interval samplers a recording runs. One line per kind of sampler.
+#include "inspector/live/access_sampler.h"
 #include "inspector/live/content_sampler.h"
 #include "inspector/live/features.h"
 #include "inspector/live/interval_sampler.h"
@@ -16,8 +17,14 @@ std::vector<std::unique_ptr<IntervalSampler>> make_samplers(const RecordOptions&
     samplers.push_back(make_smaps_sampler(static_cast<uint64_t>(options.wss_interval_ms) * 1000000ull));
   }
   if (options.access_interval_ms > 0) {
-    notes.push_back("access sampling (--access-interval) is not available in this build; "
-                    "recording without it");
+    AccessSamplerOptions access;
+    access.interval_ns = static_cast<uint64_t>(options.access_interval_ms) * 1000000ull;
+    auto sampler = AccessSampler::create(access);
+    if (sampler) {
+      samplers.push_back(std::move(*sampler));
+    } else {
+      notes.push_back(sampler.error().message + "; recording without access samples");
+    }
   }
   if (options.sample_contents) {
     ContentSamplerOptions content;

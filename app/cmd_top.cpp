@@ -1,10 +1,18 @@
-// `pagescope top`: the live view, from /proc until the BPF source plugs in.
+// `pagescope top`: the live view. With root and BPF, from the tracer (faults
+// with addresses, swap, reclaim stalls, TLB flushes per process); otherwise
+// from /proc, saying why on the status line.
+#include <unistd.h>
+
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include "app/command.h"
 #include "tui/proc_source.h"
 #include "tui/run.h"
+#ifdef PAGESCOPE_TUI_BPF
+#include "tui/bpf_source.h"
+#endif
 
 namespace pagescope::app {
 namespace {
@@ -14,6 +22,7 @@ struct TopArgs {
   std::string sort = "minflt";
   std::string filter;
   double duration_s = 0;
+  std::string source = "auto";
 };
 
 // Column names accepted by --sort: the headers, lower-case.
@@ -43,6 +52,9 @@ void add_top_command(CLI::App& root, CommandRun& run) {
   cmd->add_option("-f,--filter", args->filter, "show only processes whose name contains TEXT (or this pid)");
   cmd->add_option("--duration", args->duration_s, "quit by itself after this many seconds (benchmarks)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--source", args->source,
+                  "where the numbers come from: auto (BPF when root and available, else /proc), bpf, proc")
+      ->check(CLI::IsMember({"auto", "bpf", "proc"}));
   cmd->callback([args, &run] {
     run = [args]() -> int {
       tui::ExplorerOptions opts;
@@ -54,8 +66,30 @@ void add_top_command(CLI::App& root, CommandRun& run) {
                              "wss, stallms, tlb, command)\n", args->sort.c_str());
         return kExitUsage;
       }
-      tui::ProcSource source;
-      auto end = tui::run_live(source, opts);
+      std::unique_ptr<tui::Source> source;
+      if (args->source != "proc") {
+#ifdef PAGESCOPE_TUI_BPF
+        if (geteuid() != 0 && args->source == "auto") {
+          opts.note = "source /proc: run as root for per-process TLB, stalls, swap and fault heat (BPF)";
+        } else if (auto bpf = tui::BpfSource::start(); bpf) {
+          source = std::move(*bpf);
+        } else if (args->source == "bpf") {
+          std::fprintf(stderr, "pagescope top: --source bpf: %s\n", bpf.error().message.c_str());
+          const ErrorKind k = bpf.error().kind;
+          return k == ErrorKind::kPermission ? kExitPermission : k == ErrorKind::kUnsupported ? kExitUnsupported : kExitFailure;
+        } else {
+          opts.note = "source /proc (no BPF: " + bpf.error().message + ")";
+        }
+#else
+        if (args->source == "bpf") {
+          std::fprintf(stderr, "pagescope top: --source bpf: this build has no BPF support (WITH_BPF=OFF)\n");
+          return kExitUnsupported;
+        }
+        opts.note = "source /proc (this build has no BPF support)";
+#endif
+      }
+      if (!source) source = std::make_unique<tui::ProcSource>();
+      auto end = tui::run_live(*source, opts);
       if (!end) {
         std::fprintf(stderr, "pagescope top: %s\n", end.error().message.c_str());
         return kExitUsage;

@@ -51,6 +51,10 @@ struct ProcessCounters {
   std::optional<uint64_t> wss_kb;
   std::optional<uint64_t> tlb_flushes;       // cumulative
   std::optional<uint64_t> reclaim_stall_ns;  // cumulative direct-reclaim time
+  // Gross swap traffic in pages, cumulative (BPF: swap-entry count changes).
+  // Empty: the rates come from VmSwap changes (net, a proxy).
+  std::optional<uint64_t> swap_in_pages;
+  std::optional<uint64_t> swap_out_pages;
 };
 
 struct Snapshot {

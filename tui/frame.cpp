@@ -59,7 +59,10 @@ Frame make_frame(const Snapshot& prev, const Snapshot& cur) {
     r.minflt_s = rate(o.min_flt, p.min_flt, secs);
     r.majflt_s = rate(o.maj_flt, p.maj_flt, secs);
     r.rss_kb = p.rss_kb;
-    if (old && secs > 0) {
+    if (p.swap_in_pages && p.swap_out_pages) {
+      r.swapin_s = rate(o.swap_in_pages.value_or(0), *p.swap_in_pages, secs);
+      r.swapout_s = rate(o.swap_out_pages.value_or(0), *p.swap_out_pages, secs);
+    } else if (old && secs > 0) {
       constexpr double kPageKb = 4;
       if (p.swap_kb > o.swap_kb) r.swapout_s = double(p.swap_kb - o.swap_kb) / kPageKb / secs;
       if (p.swap_kb < o.swap_kb) r.swapin_s = double(o.swap_kb - p.swap_kb) / kPageKb / secs;

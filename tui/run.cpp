@@ -28,8 +28,12 @@ void refresh_live_detail(Explorer& ex, Source& source, uint64_t ts_ns) {
   ProcessDetail* d = ex.detail();
   if (!d) return;
   auto vmas = source.vmas(d->pid(), true);
-  if (vmas) d->update_from_rss(ts_ns, std::move(*vmas));
-  else ex.set_message(vmas.error().message);
+  if (!vmas) {
+    ex.set_message(vmas.error().message);
+    return;
+  }
+  if (source.traits().per_fault_addresses) d->update(ts_ns, std::move(*vmas), source.take_fault_spans());
+  else d->update_from_rss(ts_ns, std::move(*vmas));
 }
 
 }  // namespace
@@ -44,9 +48,12 @@ Result<RunEnd> run_live(Source& source, const ExplorerOptions& options) {
   Explorer ex(source.traits(), /*replay=*/false, options.interval_ms, options.history_frames);
   ex.table().set_sort(options.sort);
   ex.table().set_filter(options.filter);
+  if (!options.note.empty()) ex.set_message(options.note);
   Snapshot prev = std::move(*first);
   const uint64_t started = now_ms();
   uint64_t next_sample = started + uint64_t(ex.interval_ms());
+  const int pump_ms = source.pump_interval_ms();
+  uint64_t next_pump = started + uint64_t(pump_ms);
   uint64_t last_tick = started;
   bool dirty = true;
 
@@ -57,8 +64,10 @@ Result<RunEnd> run_live(Source& source, const ExplorerOptions& options) {
       auto cur = source.sample();
       if (cur) {
         ex.timeline().append(make_frame(prev, *cur));
-        if (ex.timeline().mode() == Timeline::Mode::Follow) refresh_live_detail(ex, source, cur->ts_ns);
+        // Every sample, paused or not: heat columns stay one per frame.
+        refresh_live_detail(ex, source, cur->ts_ns);
         prev = std::move(*cur);
+        if (std::string note = source.take_note(); !note.empty()) ex.set_message(std::move(note));
       } else {
         ex.set_message(cur.error().message);
       }
@@ -74,7 +83,12 @@ Result<RunEnd> run_live(Source& source, const ExplorerOptions& options) {
       dirty = false;
     }
     now = now_ms();
+    if (pump_ms > 0 && now >= next_pump) {
+      source.pump();
+      next_pump = now + uint64_t(pump_ms);
+    }
     int wait = next_sample > now ? int(next_sample - now) : 0;
+    if (pump_ms > 0) wait = std::min(wait, next_pump > now ? int(next_pump - now) : 0);
     if (ex.timeline().mode() == Timeline::Mode::Playing) wait = std::min(wait, 100);
     int k = screen.read_key(wait);
     if (k == key::kNone) continue;
@@ -83,10 +97,14 @@ Result<RunEnd> run_live(Source& source, const ExplorerOptions& options) {
       case Explorer::Action::Quit: return RunEnd::Quit;
       case Explorer::Action::OpenDetail: {
         ex.set_detail(std::make_unique<ProcessDetail>(ex.table().selected_pid()));
+        source.watch(ex.table().selected_pid());
         const Frame* f = ex.timeline().current();
         refresh_live_detail(ex, source, f ? f->ts_ns : prev.ts_ns);
         break;
       }
+      case Explorer::Action::CloseDetail:
+        source.watch(0);
+        break;
       case Explorer::Action::IntervalChanged:
         next_sample = now_ms() + uint64_t(ex.interval_ms());
         break;

@@ -20,6 +20,8 @@ struct ExplorerOptions {
   int run_for_ms = 0;
   // Live: frames kept for stepping back and for the sparklines (at least 60).
   size_t history_frames = 600;
+  // Shown on the status line at start (e.g. why the BPF source is not used).
+  std::string note;
 };
 
 enum class RunEnd { Quit, Interrupted };

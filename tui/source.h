@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "tui/address_scale.h"
 #include "tui/counters.h"
 
 namespace pagescope::tui {
@@ -30,6 +31,17 @@ class Source {
   // The address space of one process; with_rss also reads smaps (costly, so
   // only for the process on the detail screen).
   virtual Result<std::vector<Vma>> vmas(int32_t pid, bool with_rss) = 0;
+
+  // Event-fed sources (BPF) drain their buffer here; the loop calls it at
+  // least every pump_interval_ms() (0: never needed).
+  virtual void pump() {}
+  virtual int pump_interval_ms() const { return 0; }
+  // Sources with per_fault_addresses: collect fault addresses of this pid
+  // (0: none) and hand over those since the last call, in faults/s.
+  virtual void watch(int32_t) {}
+  virtual std::vector<HeatSpan> take_fault_spans() { return {}; }
+  // Something the user should know (records lost), once; empty if nothing.
+  virtual std::string take_note() { return {}; }
 };
 
 }  // namespace pagescope::tui

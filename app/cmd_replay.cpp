@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,11 @@
 #include "simulator/table.h"
 #include "simulator/tiers/cost_model.h"
 #include "simulator/tiers/page_sizes.h"
+#include "simulator/tiers/sampled_sizes.h"
 #include "simulator/tiers/spec.h"
+#include "simulator/tiers/sweep.h"
 #include "simulator/tiers/tiered_replay.h"
+#include "simulator/traces/formats.h"
 #include "simulator/units.h"
 
 namespace pagescope::app {
@@ -36,7 +40,41 @@ struct ReplayOptions {
   std::string tiers;  // empty: no tier columns, the plain replay
   sim::tiers::CompressibilityModel model;
   bool ratio_given = false;
+  bool zero_given = false;
   std::string swap_latency = "100us";
+  std::string target_fault_rate;  // sweep mode: smallest memory per (policy, tier) meeting it
+};
+
+// "1%", "0.5%", "0.01": a fraction of references.
+Result<double> parse_rate(const std::string& text) {
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || !std::isfinite(v)) return Error{"not a rate: '" + text + "' (e.g. 1% or 0.01)"};
+  std::string rest(end);
+  if (rest == "%") v /= 100;
+  else if (!rest.empty()) return Error{"not a rate: '" + text + "' (e.g. 1% or 0.01)"};
+  if (v < 0 || v >= 1) return Error{"rate '" + text + "' must be at least 0 and below 100%"};
+  return v;
+}
+
+// How one compressor's page sizes and costs were obtained, for the output.
+struct SizeSource {
+  std::vector<uint16_t> sizes;
+  sim::compressors::Calibration cal;
+  bool cal_from_capture = false;
+  double ratio = 0;            // the model's ratio (for pages no sample reached)
+  double zero_fraction = 0;
+  sim::tiers::SizeOrigins origins;
+  uint64_t samples = 0;        // ps_page_content records usable for this compressor
+  uint64_t calibration_pages = 0;
+  // "sampled 93%" (pages sized from their own or a neighbour's sample) or "modelled".
+  std::string label() const {
+    if (samples == 0) return "modelled";
+    char b[32];
+    std::snprintf(b, sizeof b, "sampled %.0f%%",
+                  origins.total() ? 100.0 * double(origins.own + origins.nearest) / double(origins.total()) : 0.0);
+    return b;
+  }
 };
 
 // "100us", "0.1ms", "250000ns", "1s"; a bare number is microseconds.
@@ -62,6 +100,82 @@ std::string ratio(double r) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.4f", r);
   return buf;
+}
+
+// Where each compressor's sizes and costs came from, one line each.
+void print_sources(const ReplayOptions& o, const std::map<std::string, SizeSource>& src) {
+  for (const auto& [name, s] : src) {
+    const auto& k = s.cal;
+    if (s.cal_from_capture)
+      std::printf("%s: recording host's calibration from the capture (%llu sampled pages): %.0f ns compress, "
+                  "%.0f ns decompress per 4K page\n",
+                  name.c_str(), (unsigned long long)s.calibration_pages, k.text.compress_ns, k.text.decompress_ns);
+    else
+      std::printf("%s on this host: %.0f ns compress, %.0f ns decompress per 4K page (text-like sample, %.2fx)\n",
+                  name.c_str(), k.text.compress_ns, k.text.decompress_ns, k.text_ratio());
+    if (s.samples)
+      std::printf("%s: page sizes from the capture's %llu content samples: %llu pages their own sample, %llu the "
+                  "nearest sampled page of their VMA, %llu modelled (ratio %.2f, %.0f%% same-filled: the sampled "
+                  "mean%s)\n",
+                  name.c_str(), (unsigned long long)s.samples, (unsigned long long)s.origins.own,
+                  (unsigned long long)s.origins.nearest, (unsigned long long)s.origins.modelled, s.ratio,
+                  100 * s.zero_fraction, o.ratio_given || o.zero_given ? ", except as given" : "");
+    else
+      std::printf("%s: page sizes modelled (no content samples) at ratio %.2f, %.0f%% zero, %.0f%% incompressible\n",
+                  name.c_str(), s.ratio, 100 * s.zero_fraction, 100 * o.model.incompressible_fraction);
+  }
+}
+
+// Sweep mode: per (policy, tier), the smallest memory whose slow faults
+// (swap reads and lost pages) per reference stay at or below the target.
+int run_sweep(const ReplayOptions& o, const sim::Trace& trace, const std::vector<const sim::policies::PolicyInfo*>& policies,
+              const std::vector<sim::tiers::TierSpec>& specs, std::map<std::string, SizeSource>& src, double target,
+              uint64_t page_size) {
+  namespace tiers = sim::tiers;
+  sim::Table table;
+  for (const char* c : {"policy", "tier", "sizes"}) table.add_column(c, false);
+  table.add_column("memory", false, true);
+  for (const char* c : {"frames", "slow_faults", "slow_fault_rate", "pool_faults", "cold_faults"}) table.add_column(c, true);
+  table.add_column("pool_final", false, true);
+  table.add_column("memory_saved", false, true);
+  table.add_column("replays", true);
+  sim::ProgressLine progress("sweep");
+  const std::vector<uint16_t> no_sizes;
+  for (const auto* p : policies) {
+    std::optional<uint64_t> none_frames;
+    for (const auto& t : specs) {
+      progress.set_what("sweep " + std::string(p->name) + " " + t.text);
+      const bool none = t.kind == tiers::TierKind::kNone;
+      auto r = tiers::smallest_memory(trace, *p, o.seed, t, none ? no_sizes : src[t.compressor].sizes, target,
+                                      progress.callback());
+      if (none) none_frames = r.frames;
+      const double bytes_per_model_byte = page_size > 1 ? double(page_size) / 4096.0 : 1.0;
+      std::string saved = "-";
+      if (none_frames && !none)
+        saved = (*none_frames >= r.frames ? "" : "-") +
+                sim::format_bytes((*none_frames >= r.frames ? *none_frames - r.frames : r.frames - *none_frames) * page_size);
+      table.add_row({p->name, t.text, none ? "-" : src[t.compressor].label(), sim::format_bytes(uint64_t(r.frames) * page_size),
+                     std::to_string(r.frames), std::to_string(tiers::slow_faults(r.run)),
+                     ratio(tiers::slow_fault_rate(r.run)), std::to_string(r.run.tier.pool_loads),
+                     std::to_string(r.run.sim.cold_faults),
+                     sim::format_bytes(uint64_t(double(r.run.final_pool_bytes) * bytes_per_model_byte)), saved,
+                     std::to_string(r.replays)});
+    }
+  }
+  progress.done();
+  if (o.json) {
+    table.print_json(stdout);
+  } else if (o.csv) {
+    table.print_csv(stdout);
+  } else {
+    std::printf("%s: %zu references, %u distinct pages (%s each); smallest memory with slow faults (swap reads + "
+                "lost pages) <= %s of references\n",
+                o.trace.path.c_str(), trace.size(), trace.distinct_pages(), sim::format_bytes(page_size).c_str(),
+                o.target_fault_rate.c_str());
+    print_sources(o, src);
+    table.print_aligned(stdout);
+  }
+  return kExitOk;
 }
 
 // Every (policy, memory, tier) against the same policy and memory with no tier.
@@ -92,23 +206,58 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, const std::vecto
       return kExitUsage;
     }
   }
-  // Calibrate each compressor once; its page sizes come from --compress-ratio
-  // or, without it, from the ratio it reaches on the text-like sample page.
-  std::map<std::string, sim::compressors::Calibration> cal;
-  std::map<std::string, std::vector<uint16_t>> sizes;
-  std::map<std::string, double> ratio_of;
+  double target = -1;
+  if (!o.target_fault_rate.empty()) {
+    auto r = parse_rate(o.target_fault_rate);
+    if (!r) {
+      std::fprintf(stderr, "pagescope replay: --target-fault-rate: %s\n", r.error().message.c_str());
+      return kExitUsage;
+    }
+    target = *r;
+  }
+  // A capture recorded with --sample-contents sizes its pages from the samples.
+  const std::string format = o.trace.format.empty() ? sim::traces::guess_format(o.trace.path) : o.trace.format;
+  std::optional<tiers::CaptureContents> contents;
+  if (format == "capture") {
+    auto c = tiers::read_capture_contents(o.trace.path);
+    if (!c)
+      std::fprintf(stderr, "pagescope replay: warning: content samples unreadable (%s); page sizes are modelled\n",
+                   c.error().message.c_str());
+    else if (!c->pages.empty())
+      contents = std::move(c).value();
+  }
+  // Per compressor, once: page sizes from the capture's samples where there
+  // are any, else modelled (--compress-ratio, or the sampled mean, or the
+  // ratio on the text-like sample page); the cost per page from the capture's
+  // calibration, else measured on this host.
+  std::map<std::string, SizeSource> src;
   for (const auto& t : *specs) {
-    if (t.kind == tiers::TierKind::kNone || cal.count(t.compressor)) continue;
+    if (t.kind == tiers::TierKind::kNone || src.count(t.compressor)) continue;
     auto c = sim::compressors::make_compressor(t.compressor);
     if (!c) {
       std::fprintf(stderr, "pagescope replay: %s\n", c.error().message.c_str());
       return kExitUsage;
     }
-    cal[t.compressor] = sim::compressors::calibrate(**c);
+    SizeSource& s = src[t.compressor];
+    const int slot = sim::compressors::compressor_slot(t.compressor);
+    tiers::SampledMean mean;
+    if (contents) mean = tiers::sampled_mean(*contents, slot);
+    s.samples = mean.samples;
+    if (contents && slot >= 0 && contents->calibration[size_t(slot)].pages > 0) {
+      s.cal = tiers::calibration_from_capture((*c)->name(), contents->calibration[size_t(slot)], mean);
+      s.cal_from_capture = true;
+      s.calibration_pages = contents->calibration[size_t(slot)].pages;
+    } else {
+      s.cal = sim::compressors::calibrate(**c);
+    }
     tiers::CompressibilityModel m = o.model;
-    if (!o.ratio_given) m.ratio = std::max(1.0, cal[t.compressor].text_ratio());
-    ratio_of[t.compressor] = m.ratio;
-    sizes[t.compressor] = tiers::model_page_sizes(trace, m);
+    if (!o.ratio_given) m.ratio = std::max(1.0, mean.samples ? mean.ratio : s.cal.text_ratio());
+    if (!o.zero_given && mean.samples)
+      m.zero_fraction = std::min(mean.same_fraction, 1.0 - m.incompressible_fraction);
+    s.ratio = m.ratio;
+    s.zero_fraction = m.zero_fraction;
+    s.sizes = tiers::model_page_sizes(trace, m);
+    if (mean.samples) s.sizes = tiers::sampled_page_sizes(trace, *contents, slot, s.sizes, &s.origins);
   }
   tiers::LatencyModel lat;
   lat.swap_read_ns = *swap_ns;
@@ -116,9 +265,10 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, const std::vecto
   const std::vector<uint16_t> no_sizes;
   tiers::TierSpec none_spec;
   none_spec.text = "none";
+  if (target >= 0) return run_sweep(o, trace, policies, specs.value(), src, target, page_size);
 
   sim::Table table;
-  for (const char* c : {"policy", "tier"}) table.add_column(c, false);
+  for (const char* c : {"policy", "tier", "sizes"}) table.add_column(c, false);
   table.add_column("memory", false, true);
   for (const char* c : {"ram_hits", "pool_faults", "swap_faults", "cold_faults", "failed_swapouts", "lost_faults",
                         "rejects", "writebacks", "swap_outs"})
@@ -139,12 +289,13 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, const std::vecto
         const sim::compressors::Calibration* c = nullptr;
         if (t.kind != tiers::TierKind::kNone) {
           progress.set_what("replay " + std::string(p->name) + " " + std::to_string(f) + " frames, " + t.text);
-          c = &cal[t.compressor];
-          r = tiers::simulate_tiered(trace, *p, uint32_t(f), o.seed, t, sizes[t.compressor], progress.callback());
+          c = &src[t.compressor].cal;
+          r = tiers::simulate_tiered(trace, *p, uint32_t(f), o.seed, t, src[t.compressor].sizes, progress.callback());
         }
         const auto cost = tiers::estimate_cost(r.tier, c, lat);
         const auto& s = r.tier;
-        table.add_row({p->name, t.text, sim::format_bytes(f * page_size),
+        table.add_row({p->name, t.text, t.kind == tiers::TierKind::kNone ? "-" : src[t.compressor].label(),
+                       sim::format_bytes(f * page_size),
                        std::to_string(r.sim.references - r.sim.faults), std::to_string(s.pool_loads),
                        std::to_string(s.swap_loads), std::to_string(r.sim.cold_faults), std::to_string(s.failed_swapouts),
                        std::to_string(s.lost_loads), std::to_string(s.rejects), std::to_string(s.writebacks),
@@ -163,11 +314,7 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, const std::vecto
   } else {
     std::printf("%s: %zu references, %u distinct pages (%s each); swap read %s\n", o.trace.path.c_str(), trace.size(),
                 trace.distinct_pages(), sim::format_bytes(page_size).c_str(), o.swap_latency.c_str());
-    for (const auto& [name, k] : cal)
-      std::printf("%s on this host: %.0f ns compress, %.0f ns decompress per 4K page (text-like sample, %.2fx); "
-                  "page sizes modelled at ratio %.2f, %.0f%% zero, %.0f%% incompressible\n",
-                  name.c_str(), k.text.compress_ns, k.text.decompress_ns, k.text_ratio(), ratio_of[name],
-                  100 * o.model.zero_fraction, 100 * o.model.incompressible_fraction);
+    print_sources(o, src);
     table.print_aligned(stdout);
   }
   return kExitOk;
@@ -179,7 +326,16 @@ int run_replay(const ReplayOptions& o) {
     std::fprintf(stderr, "pagescope replay: %s\n", policies.error().message.c_str());
     return kExitUsage;
   }
-  if (o.frames.empty() == o.memory.empty()) {
+  const bool sweep = !o.target_fault_rate.empty();
+  if (sweep && o.tiers.empty()) {
+    std::fprintf(stderr, "pagescope replay: --target-fault-rate needs --tier (e.g. --tier none,zswap:lz4)\n");
+    return kExitUsage;
+  }
+  if (sweep && !(o.frames.empty() && o.memory.empty())) {
+    std::fprintf(stderr, "pagescope replay: --target-fault-rate searches the memory size; drop --frames/--memory\n");
+    return kExitUsage;
+  }
+  if (!sweep && o.frames.empty() == o.memory.empty()) {
     std::fprintf(stderr, "pagescope replay: give exactly one of --frames or --memory\n");
     return kExitUsage;
   }
@@ -188,7 +344,8 @@ int run_replay(const ReplayOptions& o) {
     std::fprintf(stderr, "pagescope replay: --page-size: not a positive size: '%s'\n", o.trace.page_size.c_str());
     return kExitUsage;
   }
-  auto sizes = sim::parse_size_list(o.frames.empty() ? o.memory : o.frames, !o.memory.empty());
+  auto sizes = sweep ? Result<std::vector<uint64_t>>(std::vector<uint64_t>{1})
+                     : sim::parse_size_list(o.frames.empty() ? o.memory : o.frames, !o.memory.empty());
   if (!sizes) {
     std::fprintf(stderr, "pagescope replay: %s: %s\n", o.frames.empty() ? "--memory" : "--frames",
                  sizes.error().message.c_str());
@@ -279,7 +436,11 @@ void add_replay_command(CLI::App& root, CommandRun& run) {
   cmd->add_option("--compress-ratio", o->model.ratio,
                   "--tier: mean compression ratio of a page (default: the compressor's ratio on a text-like page)")
       ->each([o](const std::string&) { o->ratio_given = true; });
-  cmd->add_option("--zero-fraction", o->model.zero_fraction, "--tier: fraction of pages that are zero/same-filled");
+  cmd->add_option("--zero-fraction", o->model.zero_fraction, "--tier: fraction of pages that are zero/same-filled")
+      ->each([o](const std::string&) { o->zero_given = true; });
+  cmd->add_option("--target-fault-rate", o->target_fault_rate,
+                  "--tier sweep: per policy and tier, the smallest memory whose swap reads + lost pages per "
+                  "reference stay at or below this (e.g. 1%); replaces --memory/--frames");
   cmd->add_option("--incompressible-fraction", o->model.incompressible_fraction,
                   "--tier: fraction of pages that do not compress");
   cmd->add_option("--swap-latency", o->swap_latency, "--tier: time to read one page from swap (default 100us)");

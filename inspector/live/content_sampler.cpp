@@ -25,6 +25,12 @@ constexpr uint64_t kPresent = 1ull << 63;  // pagemap: page present in RAM (Docu
 constexpr uint64_t kWindowPages = 64;      // pagemap entries read per probe: one 512-byte pread
 constexpr uint64_t kPollWallLimitNs = 10000000;  // never hold the drain up longer than this
 
+std::string read_link(const std::string& path) {
+  char buf[4096];
+  ssize_t n = readlink(path.c_str(), buf, sizeof buf);
+  return n > 0 ? std::string(buf, size_t(n)) : std::string();
+}
+
 uint64_t clock_ns(clockid_t id) {
   timespec ts{};
   clock_gettime(id, &ts);
@@ -75,6 +81,7 @@ class ContentSampler final : public IntervalSampler {
       bound_ = std::max(bound_, s.compressor->bound(kPage));
       slots_.push_back(std::move(s));
     }
+    self_exe_ = read_link("/proc/self/exe");
     page_.resize(kPage);
     back_.resize(kPage);
     out_.resize(bound_);
@@ -161,7 +168,7 @@ class ContentSampler final : public IntervalSampler {
     std::vector<Range> ranges;
     std::vector<uint64_t> cum_pages;  // prefix sums of range sizes, for a size-weighted pick
     uint64_t maps_read_ns = 0;
-    bool dead = false;
+    bool opened = false;
   };
 
   uint64_t next() {  // xorshift64*
@@ -187,27 +194,31 @@ class ContentSampler final : public IntervalSampler {
     }
   }
 
+  // The files of /proc/PID are bound to the mm the process had when they
+  // were opened, so they are reopened with every maps refresh: after an
+  // exec they would still show the old, dead address space.
   Proc* proc(uint32_t pid, uint64_t now_ns) {
-    auto [it, fresh] = procs_.try_emplace(pid);
-    Proc& p = it->second;
-    if (p.dead) return nullptr;
-    if (fresh) {
+    Proc& p = procs_[pid];
+    if (!p.opened || now_ns - p.maps_read_ns >= options_.maps_refresh_ns) {
+      close_proc(p);
+      p.opened = false;
+      p.ranges.clear();
+      p.maps_read_ns = now_ns;  // a process we cannot open is retried at the next refresh
       const std::string dir = "/proc/" + std::to_string(pid);
+      // The recorder's own fork before it execs the command is not the workload.
+      if (options_.skip_own_forks && read_link(dir + "/exe") == self_exe_) return nullptr;
       p.maps_fd = open((dir + "/maps").c_str(), O_RDONLY | O_CLOEXEC);
       p.pagemap_fd = open((dir + "/pagemap").c_str(), O_RDONLY | O_CLOEXEC);
       p.mem_fd = open((dir + "/mem").c_str(), O_RDONLY | O_CLOEXEC);
       if (p.maps_fd < 0 || p.pagemap_fd < 0 || p.mem_fd < 0) {
-        close_proc(p);
-        p.dead = true;  // gone, or not ours to read: skip it from now on
+        close_proc(p);  // gone, a kernel thread, or not ours to read
         return nullptr;
       }
-    }
-    if (fresh || now_ns - p.maps_read_ns >= options_.maps_refresh_ns) {
+      p.opened = true;
       p.ranges = read_ranges(p.maps_fd);
       p.cum_pages.clear();
       uint64_t total = 0;
       for (const auto& r : p.ranges) p.cum_pages.push_back(total += (r.end - r.start) / kPage);
-      p.maps_read_ns = now_ns;
     }
     return p.ranges.empty() ? nullptr : &p;
   }
@@ -306,6 +317,7 @@ class ContentSampler final : public IntervalSampler {
   size_t bound_ = 0;
   std::vector<uint8_t> page_, out_, back_;
   std::unordered_map<uint32_t, Proc> procs_;
+  std::string self_exe_;
   double tokens_ = 0;
   uint64_t begin_ns_ = 0, last_ns_ = 0, end_ns_ = 0, last_calibration_ns_ = 0;
   uint64_t cpu_ns_ = 0;  // this sampler's thread CPU time, all polls

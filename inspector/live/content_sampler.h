@@ -25,6 +25,9 @@ struct ContentSamplerOptions {
   uint64_t seed = 0x5eed;         // which pages get picked (tests fix it)
   uint64_t maps_refresh_ns = 1000000000;  // re-read a process's maps at most this often
   uint64_t calibration_every_ns = 5000000000;
+  // Skip a process still running our own executable: the recorder's fork
+  // before it execs the command. Tests that sample their own forks turn it off.
+  bool skip_own_forks = true;
 };
 
 std::unique_ptr<IntervalSampler> make_content_sampler(const ContentSamplerOptions& options);

@@ -25,10 +25,12 @@ bool before(const Sampled& a, uint32_t pid, uint64_t page) { return std::tie(a.p
 
 // A sample's size in the tiers' terms: same-filled pages are stored free (0),
 // anything that did not shrink is stored whole (4096). -1: not measured.
+// The sampler measures every compressor it has on every page, same-filled
+// ones included, so a page with no size for `slot` was not measured with it.
 int sample_size(const PageSample& s, int slot) {
-  if (s.flags & PS_PAGE_SAME_FILLED) return 0;
   uint16_t c = s.compressed[size_t(slot)];
   if (c == 0) return -1;
+  if (s.flags & PS_PAGE_SAME_FILLED) return 0;
   return std::min<int>(c, int(kModelPage));
 }
 

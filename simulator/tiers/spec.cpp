@@ -35,12 +35,19 @@ Result<TierSpec> parse_one(const std::string& text) {
   if (parts[0] != "zswap" && parts[0] != "zram")
     return Error{where + "unknown tier '" + parts[0] + "' (known: none, zswap, zram)"};
   t.kind = parts[0] == "zswap" ? TierKind::kZswap : TierKind::kZram;
-  if (parts.size() > 3) return Error{where + "too many ':' parts (KIND:COMPRESSOR:" + (t.kind == TierKind::kZswap ? "PCT%)" : "SIZE)")};
+  const size_t max_parts = t.kind == TierKind::kZswap ? 3 : 4;
+  if (parts.size() > max_parts)
+    return Error{where + "too many ':' parts (" + (t.kind == TierKind::kZswap ? "zswap:COMPRESSOR:PCT%)" : "zram:COMPRESSOR:SIZE:uncharged)")};
+  if (parts.size() == 4) {
+    if (parts[3] != "uncharged") return Error{where + "unknown zram option '" + parts[3] + "' (known: uncharged)"};
+    t.charged = false;
+  }
   t.compressor = parts.size() > 1 && !parts[1].empty() ? parts[1] : "lz4";
   if (!known_compressor(t.compressor))
     return Error{where + "unknown compressor '" + t.compressor + "' (known: " + compressors::compressor_names() + ")"};
   if (parts.size() < 3) return t;
   const std::string& p = parts[2];
+  if (p.empty() && t.kind == TierKind::kZram) return t;  // zram:lz4::uncharged keeps the default size
   if (t.kind == TierKind::kZswap) {
     std::string num = !p.empty() && p.back() == '%' ? p.substr(0, p.size() - 1) : p;
     char* end = nullptr;

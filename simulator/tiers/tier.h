@@ -44,6 +44,7 @@ struct TierConfig {
   double pool_percent = 20;                // zswap: max_pool_percent of memory
   uint32_t reject_above = 3263;            // zswap: compressed bytes above this go to swap
   uint64_t capacity_pages = 0;             // zram: disksize in pages (uncompressed)
+  bool charged = true;                     // false: the tier's RAM is outside the memory budget
 };
 
 class Tier {
@@ -55,7 +56,7 @@ class Tier {
   virtual Source load(PageId page) = 0;
 
   // Frames of the memory budget the tier's RAM occupies now.
-  uint64_t ram_frames() const { return (pool_bytes_ + 4095) / 4096; }
+  uint64_t ram_frames() const { return charged_ ? (pool_bytes_ + 4095) / 4096 : 0; }
   uint64_t pool_bytes() const { return pool_bytes_; }
   uint64_t stored_pages() const { return stored_pages_; }
   const TierStats& stats() const { return stats_; }
@@ -69,6 +70,7 @@ class Tier {
   TierStats stats_;
   uint64_t pool_bytes_ = 0;   // in bytes of 4 KiB model pages
   uint64_t stored_pages_ = 0;
+  bool charged_ = true;  // set by tiers whose RAM can sit outside the budget (zram uncharged)
 };
 
 std::unique_ptr<Tier> make_none(const TierConfig& c);

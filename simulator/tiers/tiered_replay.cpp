@@ -27,6 +27,7 @@ TieredRun simulate_tiered(const Trace& trace, const policies::PolicyInfo& info, 
   tc.memory_frames = frames;
   tc.sizes = &sizes;
   tc.pool_percent = spec.pool_percent;
+  tc.charged = spec.charged;
   // Traces numbered in pages (page_size 1) are taken as 4 KiB pages.
   const uint64_t page_bytes = trace.page_size > 1 ? trace.page_size : 4096;
   tc.capacity_pages = spec.capacity_bytes ? std::max<uint64_t>(1, spec.capacity_bytes / page_bytes) : std::max<uint64_t>(1, frames / 2);

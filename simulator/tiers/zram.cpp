@@ -3,6 +3,8 @@
 //  - Capacity is the device's disksize, counted in uncompressed pages; the RAM
 //    it uses is the compressed size (zsmalloc classes; incompressible pages are
 //    stored whole) and comes out of the same memory budget.
+//  - "uncharged": the RAM is outside the budget, as for a process under a
+//    memory cgroup limit (zsmalloc allocates without __GFP_ACCOUNT).
 //  - Same-filled pages take a slot but no RAM (ZRAM_SAME).
 //  - When every slot is taken a swap-out fails: counted as the simulated OOM
 //    (the kernel would have to kill something). The page is dropped so the run
@@ -20,7 +22,9 @@ enum : uint8_t { kOut = 0, kInDevice = 1, kLostPage = 2 };
 
 class Zram final : public Tier {
  public:
-  explicit Zram(const TierConfig& c) : sizes_(*c.sizes), capacity_(c.capacity_pages), where_(c.pages, kOut) {}
+  explicit Zram(const TierConfig& c) : sizes_(*c.sizes), capacity_(c.capacity_pages), where_(c.pages, kOut) {
+    charged_ = c.charged;
+  }
 
   void store(PageId page) override {
     if (stored_pages_ >= capacity_) {

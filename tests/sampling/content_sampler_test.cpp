@@ -10,7 +10,9 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -154,6 +156,7 @@ TEST_F(ContentSamplerTest, SizesAreTheLibrariesSizesAndContentsNeverLeak) {
   KnownChild child;
   ASSERT_TRUE(child.ok());
   ContentSamplerOptions o;
+  o.skip_own_forks = false;  // the children here are forks of this test
   o.pages_per_s = 400;
   auto sampler = make_content_sampler(o);
   Captured cap;
@@ -207,6 +210,7 @@ TEST_F(ContentSamplerTest, RateBoundsThePagesRead) {
   KnownChild child;
   ASSERT_TRUE(child.ok());
   ContentSamplerOptions o;
+  o.skip_own_forks = false;  // the children here are forks of this test
   o.pages_per_s = 50;
   auto sampler = make_content_sampler(o);
   Captured cap;
@@ -224,6 +228,7 @@ TEST_F(ContentSamplerTest, GoneAndUnreadableProcessesAreSkipped) {
   if (gone == 0) _exit(0);
   waitpid(gone, nullptr, 0);
   ContentSamplerOptions o;
+  o.skip_own_forks = false;  // the children here are forks of this test
   o.pages_per_s = 1000;
   auto sampler = make_content_sampler(o);
   Captured cap;
@@ -242,6 +247,7 @@ TEST_F(ContentSamplerTest, ProcessExitingMidwayStopsItsSampling) {
   auto child = std::make_unique<KnownChild>();
   ASSERT_TRUE(child->ok());
   ContentSamplerOptions o;
+  o.skip_own_forks = false;  // the children here are forks of this test
   o.pages_per_s = 200;
   auto sampler = make_content_sampler(o);
   Captured cap;
@@ -254,6 +260,56 @@ TEST_F(ContentSamplerTest, ProcessExitingMidwayStopsItsSampling) {
   child.reset();  // killed and reaped, but still believed alive
   sampler->poll(live, 2000000000ull, append);
   EXPECT_EQ(cap.pages.size(), before);
+}
+
+// The recorder forks, then execs the command: until the exec, the traced pid
+// is a copy of the recorder and must not be sampled; after it, the new
+// address space is (files under /proc/PID bind to the mm they were opened on).
+TEST_F(ContentSamplerTest, OwnForkIsSkippedUntilItExecs) {
+  int go[2];
+  ASSERT_EQ(pipe(go), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(go[1]);
+    char c;
+    (void)!read(go[0], &c, 1);
+    execl("/bin/sleep", "sleep", "30", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(go[0]);
+  auto sampler = make_content_sampler(ContentSamplerOptions{});  // default: skip own forks
+  Captured cap;
+  auto append = collect(cap);
+  std::unordered_set<uint32_t> live{uint32_t(pid)};
+  sampler->begin(live, 0, append);
+  sampler->poll(live, 1000000000ull, append);
+  EXPECT_TRUE(cap.pages.empty()) << "sampled the recorder's own fork";
+  (void)!write(go[1], "x", 1);
+  close(go[1]);
+  std::string exe;
+  for (int i = 0; i < 200 && exe.find("sleep") == std::string::npos; ++i) {
+    usleep(10000);
+    char buf[256];
+    ssize_t n = readlink(("/proc/" + std::to_string(pid) + "/exe").c_str(), buf, sizeof buf);
+    exe = n > 0 ? std::string(buf, size_t(n)) : "";
+  }
+  ASSERT_NE(exe.find("sleep"), std::string::npos);
+  sampler->poll(live, 3000000000ull, append);
+  EXPECT_FALSE(cap.pages.empty());
+  // Every sampled page lies in the exec'd program's maps.
+  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
+  for (std::string line; std::getline(maps, line);) {
+    unsigned long long a, b;
+    if (std::sscanf(line.c_str(), "%llx-%llx", &a, &b) == 2) ranges.push_back({a, b});
+  }
+  for (const auto& p : cap.pages) {
+    bool inside = false;
+    for (auto [a, b] : ranges) inside |= p.address >= a && p.address < b;
+    EXPECT_TRUE(inside) << std::hex << p.address;
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -52,7 +53,12 @@ TEST_F(TierCli, BadTierInputIsOneLineAndExit2) {
     const char* args;
     const char* says;
   } cases[] = {
-      {"--frames 3 --tier zswap:lzo", "unknown compressor 'lzo'"},
+      {"--frames 3 --tier zswap:snappy", "unknown compressor 'snappy'"},
+      {"--frames 3 --tier zram:lz4:1G:sometimes", "unknown zram option 'sometimes'"},
+      {"--tier none --target-fault-rate 150%", "below 100%"},
+      {"--tier none --target-fault-rate lots", "not a rate: 'lots'"},
+      {"--target-fault-rate 1%", "--target-fault-rate needs --tier"},
+      {"--frames 3 --tier none --target-fault-rate 1%", "drop --frames/--memory"},
       {"--frames 3 --tier zswap:lz4:0%", "outside (0,100]"},
       {"--frames 3 --tier zswap:lz4:150%", "outside (0,100]"},
       {"--frames 3 --tier zram:zstd:0", "zram capacity must be more than 0"},
@@ -73,8 +79,27 @@ TEST_F(TierCli, CsvHasOneRowPerPolicyMemoryAndTier) {
   CliRun r = run("--frames 3,4 -p lru,fifo --tier none,zswap:lz4:50%,zram:zstd:8K --compress-ratio 3 --csv");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1 + 2 * 2 * 3) << r.out;
-  EXPECT_NE(r.out.find("policy,tier,memory,ram_hits,pool_faults,swap_faults"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("zram:zstd:8K"), std::string::npos);
+  EXPECT_NE(r.out.find("policy,tier,sizes,memory,ram_hits,pool_faults,swap_faults"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("zram:zstd:8K,modelled,"), std::string::npos) << r.out;
+}
+
+TEST_F(TierCli, SweepFindsTheSmallestMemoryPerTier) {
+  CliRun r = run("-p lru,clock --tier none,zswap:lz4:50% --target-fault-rate 10% --compress-ratio 3 --csv");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1 + 2 * 2) << r.out;
+  ASSERT_EQ(r.out.find("policy,tier,sizes,memory,frames,slow_faults,slow_fault_rate,pool_faults"), 0u) << r.out;
+  // Each row's rate meets the target (20 references: at most 2 slow faults).
+  std::istringstream rows(r.out);
+  std::string line;
+  std::getline(rows, line);
+  while (std::getline(rows, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    ASSERT_GE(f.size(), 7u) << line;
+    EXPECT_LE(std::stoi(f[5]), 2) << line;
+    EXPECT_LE(std::stod(f[6]), 0.1) << line;
+  }
 }
 
 }  // namespace

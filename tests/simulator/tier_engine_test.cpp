@@ -100,6 +100,23 @@ TEST(TierEngine, APoolThatTakesRamLeavesThePolicyFewerFrames) {
   EXPECT_GT(z.tier.peak_pool_bytes, 0u);
 }
 
+TEST(TierEngine, UnchargedZramLeavesThePolicyAllItsFrames) {
+  // As under a memory cgroup limit: the device's RAM is not the workload's, so
+  // the policy faults exactly as without a tier; every non-cold fault is a
+  // device hit, and the device still reports its RAM.
+  Trace t = skewed_trace(20000, 400, 5);
+  std::vector<uint16_t> half(t.distinct_pages(), 2048);
+  const auto* lru = policies::find_policy("lru");
+  TieredRun none = simulate_tiered(t, *lru, 100, 1, spec("none"), {});
+  TieredRun charged = simulate_tiered(t, *lru, 100, 1, spec("zram:lz4:1G"), half);
+  TieredRun uncharged = simulate_tiered(t, *lru, 100, 1, spec("zram:lz4:1G:uncharged"), half);
+  EXPECT_EQ(uncharged.sim.faults, none.sim.faults);
+  EXPECT_GT(charged.sim.faults, none.sim.faults);
+  EXPECT_EQ(uncharged.tier.pool_loads, none.tier.swap_loads);
+  EXPECT_EQ(uncharged.final_stored_pages, t.distinct_pages() - 100);
+  EXPECT_GT(uncharged.final_pool_bytes, 0u);
+}
+
 TEST(TierCost, StallUsesDecompressForPoolHitsAndSwapLatencyForSwapReads) {
   TierStats s;
   s.pool_loads = 10;
@@ -128,14 +145,21 @@ TEST(TierSpecs, ParsesAndRejectsBadInput) {
   EXPECT_EQ((*ok)[2].capacity_bytes, uint64_t{1} << 30);
   EXPECT_EQ((*ok)[3].compressor, "lz4");
   EXPECT_EQ((*ok)[3].pool_percent, 20);
-  for (const char* bad : {"zswap:lzo", "zswap:lz4:0%", "zswap:lz4:101%", "zswap:lz4:abc", "zram:lz4:0", "floppy", "none:x", ""}) {
+  EXPECT_TRUE((*ok)[2].charged);
+  auto un = parse_tier_list("zram:zstd:2G:uncharged,zram:lz4::uncharged");
+  ASSERT_TRUE(un.ok()) << un.error().message;
+  EXPECT_FALSE((*un)[0].charged);
+  EXPECT_EQ((*un)[0].capacity_bytes, uint64_t{2} << 30);
+  EXPECT_FALSE((*un)[1].charged);
+  EXPECT_EQ((*un)[1].capacity_bytes, 0u);  // default: half the memory
+  for (const char* bad : {"zswap:snappy", "zram:lz4:1G:charged", "zswap:lz4:20%:uncharged", "zram:lz4:1G:uncharged:x", "zswap:lz4:0%", "zswap:lz4:101%", "zswap:lz4:abc", "zram:lz4:0", "floppy", "none:x", ""}) {
     auto r = parse_tier_list(bad);
     EXPECT_FALSE(r.ok()) << bad;
     if (!r.ok()) {
       EXPECT_EQ(r.error().message.find('\n'), std::string::npos);
     }
   }
-  EXPECT_NE(parse_tier_list("zswap:lzo").error().message.find("unknown compressor 'lzo'"), std::string::npos);
+  EXPECT_NE(parse_tier_list("zswap:snappy").error().message.find("unknown compressor 'snappy'"), std::string::npos);
 }
 
 TEST(PageSizes, DeterministicPerPageAndFollowTheModel) {

@@ -6,12 +6,19 @@
 #   fault storm      a process faulting in 64 MiB over and over (~100k faults/s or more)
 #   storm + detail   the same, with top's detail screen open on that process (reads smaps each second)
 #   500 processes    500 extra sleeping processes to list
+# each with both data sources: /proc only (--source proc) and BPF (--source
+# bpf: the tracer on every process; needs root). With BPF the handlers run in
+# the faulting processes and are charged to them, not to top: the figure is
+# top's own cost of draining the ring buffer and drawing.
 # Target: <= 2% of one core on an idle system.
 #
-# Usage: bench/tui_top_cost.sh [BUILD_DIR] [SECONDS_PER_CASE]
+# Usage: bench/tui_top_cost.sh [BUILD_DIR] [SECONDS_PER_CASE] [SOURCES]
+#   SOURCES: "proc bpf" (default; bpf is skipped when not root)
 set -euo pipefail
 build=${1:-build}
 secs=${2:-20}
+sources=${3:-proc bpf}
+if [[ $(id -u) != 0 ]]; then sources=${sources//bpf/}; fi
 bin=$(realpath "$build/app/pagescope")
 [[ -x $bin ]] || { echo "tui_top_cost: $bin not built" >&2; exit 2; }
 command -v tmux >/dev/null || { echo "tui_top_cost: tmux is not installed" >&2; exit 2; }
@@ -39,7 +46,7 @@ measure() {
     if [[ $1 == -- ]]; then shift; keys=("$@"); break; fi
     args+=("$1"); shift
   done
-  tm new-session -d -s t -x 100 -y 30 "$bin top ${args[*]}"
+  tm new-session -d -s t -x 100 -y 30 "$bin top --source $src ${args[*]}"
   local shell_pid top_pid=""
   for _ in $(seq 50); do
     shell_pid=$(tm display-message -p -t t '#{pane_pid}')
@@ -49,7 +56,7 @@ measure() {
     sleep 0.1
   done
   [[ -n $top_pid ]] || { echo "tui_top_cost: top did not start" >&2; exit 1; }
-  sleep 2.5  # first frame drawn
+  sleep 3  # BPF loaded, first frame drawn
   for k in "${keys[@]}"; do tm send-keys -t t "$k"; sleep 0.3; done
   local t0 c0 t1 c1
   t0=$(date +%s.%N); c0=$(cpu_ticks "$top_pid")
@@ -60,13 +67,13 @@ measure() {
   tm send-keys -t t q
   sleep 0.3
   tm kill-server 2>/dev/null || true
-  awk -v n="$name" -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$hz" -v rss="$rss" \
-    'BEGIN { printf "%-16s %6.2f%% of one core  (%d ticks in %.1f s), RSS %.1f MiB\n", n, (c1 - c0) / hz / (t1 - t0) * 100, c1 - c0, t1 - t0, rss / 1024 }'
+  awk -v n="$name ($src)" -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$hz" -v rss="$rss" \
+    'BEGIN { printf "%-22s %6.2f%% of one core  (%d ticks in %.1f s), RSS %.1f MiB\n", n, (c1 - c0) / hz / (t1 - t0) * 100, c1 - c0, t1 - t0, rss / 1024 }'
 }
 
 nproc_now=$(ls /proc | grep -c '^[0-9]')
-echo "pagescope top at 1 s refresh, ${secs}s per case, $(nproc) CPUs, ${nproc_now} processes, kernel $(uname -r)"
-measure "idle"
+echo "pagescope top at 1 s refresh, ${secs}s per case, $(nproc) CPUs, ${nproc_now} processes, kernel $(uname -r), sources: $sources"
+for src in $sources; do measure "idle"; done
 
 # A fault storm: fill and free 64 MiB in a loop (above glibc's mmap threshold,
 # so every round maps fresh pages and faults each of them in).
@@ -76,9 +83,11 @@ helpers+=("$storm")
 sleep 1
 f0=$(storm_rate "$storm"); sleep 1; f1=$(storm_rate "$storm")
 echo "fault storm: $((f1 - f0)) minor faults/s in pid $storm"
-measure "fault storm"
-measure "storm + detail" --filter "$storm" -- Enter
+for src in $sources; do
+  measure "fault storm"
+  measure "storm + detail" --filter "$storm" -- Enter
+done
 kill "$storm"
 
 for _ in $(seq 500); do sleep 600 & helpers+=("$!"); done
-measure "500 processes"
+for src in $sources; do measure "500 processes"; done

@@ -21,6 +21,7 @@ class CaptureReplay : public ReplaySource {
   const SourceTraits& traits() const override { return traits_; }
   const std::vector<Frame>& frames() const override { return frames_; }
   std::vector<std::pair<uint64_t, ReplayDetail>> detail(int32_t pid) override;
+  std::string capture_path() const override { return path_; }
   // Problems the reader reported (corrupt chunks skipped, truncated file).
   const std::vector<std::string>& problems() const { return problems_; }
 

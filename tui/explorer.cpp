@@ -47,6 +47,17 @@ Explorer::Action Explorer::handle_key(int k) {
   if (k == key::kNone) return Action::None;
   if (k == key::kResize) return Action::None;  // the next render uses the new size
   if (input_ != Input::None) return handle_input_key(k);
+  if (view_ == View::Replay && !help_) {
+    switch (replay_screen_.handle_key(k)) {
+      case ReplayScreen::Action::Run: return Action::StartReplay;
+      case ReplayScreen::Action::Cancel: return Action::CancelReplay;
+      case ReplayScreen::Action::Quit: return Action::Quit;
+      case ReplayScreen::Action::Close: view_ = before_replay_; return Action::None;
+      case ReplayScreen::Action::None: break;
+    }
+    if (k == '?' || k == key::kF1) help_ = replay_screen_.state() != ReplayScreen::State::Setup;
+    return Action::None;
+  }
   if (help_) {
     help_ = false;
     return (k == 'q' || k == key::kF10) ? Action::Quit : Action::None;
@@ -75,6 +86,17 @@ Explorer::Action Explorer::handle_key(int k) {
     case key::kEnd:
       timeline_.end();
       return Action::None;
+    case 'R':
+      if (!timeline_.replay()) {
+        message_ = "the replay screen needs a capture: r records one, then pagescope tui FILE";
+        return Action::None;
+      }
+      before_replay_ = view_;
+      view_ = View::Replay;
+      return Action::None;
+    case 'r':
+      if (timeline_.replay()) return Action::None;
+      return Action::ToggleRecord;
     case 'g':
       input_ = Input::GoTo;
       input_text_.clear();

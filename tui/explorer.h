@@ -9,6 +9,7 @@
 
 #include "tui/process_detail.h"
 #include "tui/process_table_view.h"
+#include "tui/replay_screen.h"
 #include "tui/source.h"
 #include "tui/timeline.h"
 
@@ -16,9 +17,9 @@ namespace pagescope::tui {
 
 class Explorer {
  public:
-  enum class View { Table, Detail };
+  enum class View { Table, Detail, Replay };
   enum class Input { None, Filter, SortPick, GoTo };
-  enum class Action { None, Quit, OpenDetail, CloseDetail, IntervalChanged };
+  enum class Action { None, Quit, OpenDetail, CloseDetail, IntervalChanged, StartReplay, CancelReplay, ToggleRecord };
 
   // history_frames: how many frames the timeline keeps (live: memory grows
   // with processes x frames, so minutes, not hours).
@@ -45,6 +46,13 @@ class Explorer {
   const ProcessDetail* detail() const { return detail_.get(); }
   void set_detail(std::unique_ptr<ProcessDetail> d) { detail_ = std::move(d); }
 
+  // The replay screen (`R`, captures only).
+  ReplayScreen& replay_screen() { return replay_screen_; }
+  const ReplayScreen& replay_screen() const { return replay_screen_; }
+  // Live: where `r` is recording to (empty: not recording), shown in the title.
+  const std::string& recording() const { return recording_; }
+  void set_recording(std::string path) { recording_ = std::move(path); }
+
   // Scroll positions, adjusted by render.cpp to keep the selection visible.
   size_t table_scroll = 0;
   size_t vma_scroll = 0;
@@ -66,6 +74,9 @@ class Explorer {
   int interval_ms_;
   std::string message_;
   std::unique_ptr<ProcessDetail> detail_;
+  ReplayScreen replay_screen_;
+  View before_replay_ = View::Table;
+  std::string recording_;
 };
 
 // "90", "1:30", "1:02:03" or "12.5" (seconds) -> nanoseconds; -1 if unparsable.

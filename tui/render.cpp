@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "tui/mrc_plot.h"
 #include "tui/sparkline.h"
 
 namespace pagescope::tui {
@@ -78,6 +79,7 @@ void draw_title(Explorer& ex, Canvas& c, const std::string& what) {
   }
   std::string left = "pagescope " + what + "  source " + ex.traits().name;
   if (!t.replay()) left += "  every " + fmt("%.2gs", ex.interval_ms() / 1000.0);
+  if (!ex.recording().empty()) left += "  [REC " + ex.recording() + "]";
   c.fill(0, 0, c.cols(), ' ', Style::Title);
   c.put(0, 0, left, Style::Title);
   std::string right = "[" + mode + "]  ?:help q:quit";
@@ -292,11 +294,134 @@ void draw_status(Explorer& ex, Canvas& c, int row) {
     c.put(row, 0, ex.message(), Style::Warn);
     return;
   }
+  if (ex.view() == Explorer::View::Replay) {
+    const char* h = "";
+    switch (ex.replay_screen().state()) {
+      case ReplayScreen::State::Setup: h = "type to edit  Up/Down field  Enter run  Esc back"; break;
+      case ReplayScreen::State::Running: h = "Esc cancel"; break;
+      case ReplayScreen::State::Done: h = "Up/Down scroll table  e/Esc change and rerun  q quit"; break;
+    }
+    c.put(row, 0, h, Style::Dim);
+    return;
+  }
   std::string hints = ex.view() == Explorer::View::Table
-                          ? "Enter detail  / filter  F6 <> sort  space pause  <- -> step  +- rate  ? help"
+                          ? (ex.timeline().replay() ? "Enter detail  / filter  F6 <> sort  space pause  <- -> step  R replay  ? help"
+                                                    : "Enter detail  / filter  F6 <> sort  space pause  <- -> step  r record  ? help")
                           : "Esc back  Up/Down scroll  space pause  <- -> step  Home/End  g go to  ? help";
   if (!ex.table().filter().empty()) hints = "filter \"" + ex.table().filter() + "\"  " + hints;
   c.put(row, 0, hints, Style::Dim);
+}
+
+std::string bytes_text(uint64_t b) { return format_kb(b / 1024); }
+
+void draw_replay_setup(const ReplayScreen& rs, Canvas& c, int top, int bottom) {
+  c.put(top, 0, "Replay this capture under other policies, memory sizes and tiers", Style::Label);
+  const char* names[] = {"Policies", "Memory  ", "Tiers   "};
+  for (int i = 0; i < ReplayScreen::kFields; ++i) {
+    const bool sel = int(rs.field()) == i;
+    const int y = top + 2 + i;
+    int x = c.put(y, 0, sel ? "> " : "  ", sel ? Style::Input : Style::Normal);
+    x = c.put(y, x, std::string(names[i]) + " ", Style::Label);
+    c.put(y, x, rs.text(ReplayScreen::Field(i)) + (sel ? "_" : ""), sel ? Style::Input : Style::Normal);
+  }
+  int y = top + 6;
+  for (const std::string& h : rs.hints) {
+    if (y >= bottom) break;
+    c.put(y++, 2, h, Style::Dim);
+  }
+  if (!rs.message().empty() && y + 1 < bottom) c.put(y + 1, 0, rs.message(), Style::Warn);
+}
+
+void draw_replay_running(const ReplayScreen& rs, Canvas& c, int top) {
+  c.put(top, 0, "Replaying in the background (Esc cancels)", Style::Label);
+  const int width = std::max(10, c.cols() - 10);
+  const int filled = int(rs.fraction() * width);
+  c.put(top + 2, 0, "[", Style::Dim);
+  c.fill(top + 2, 1, filled, '#', Style::Heat4);
+  c.fill(top + 2, 1 + filled, width - filled, '.', Style::Dim);
+  c.put(top + 2, 1 + width, "]" + fmt(" %3.0f%%", rs.fraction() * 100), Style::Label);
+  c.put(top + 3, 1, rs.progress_text(), Style::Normal);
+}
+
+void draw_replay_done(ReplayScreen& rs, Canvas& c, int top, int bottom) {
+  const ReplayResults& r = rs.results();
+  std::string head = fmt("%.0f references, ", double(r.references)) + fmt("%.0f pages touched", double(r.distinct_pages));
+  if (r.real) head += "; real run: peak RSS " + bytes_text(r.real->memory_bytes) + fmt(", %.0f major faults", double(r.real->major_faults));
+  c.put(top, 0, head, Style::Label);
+  // The table: at most a third of the space; Up/Down scroll it.
+  const bool tiers = std::any_of(r.rows.begin(), r.rows.end(), [](const ReplayRow& row) { return !row.tier.empty(); });
+  const int avail = bottom - top - 1;
+  const int table_rows = std::max(1, std::min<int>(int(r.rows.size()), avail / 3));
+  const int y0 = top + 1;
+  c.fill(y0, 0, c.cols(), ' ', Style::ColumnHead);
+  c.put(y0, 0, tiers ? "POLICY   TIER           MEMORY      FAULTS  MISS%      POOL      SWAP"
+                     : "POLICY   MEMORY      FAULTS  MISS%  vs REAL", Style::ColumnHead);
+  size_t max_scroll = r.rows.size() > size_t(table_rows) ? r.rows.size() - size_t(table_rows) : 0;
+  rs.row_scroll = std::min(rs.row_scroll, max_scroll);
+  for (int i = 0; i < table_rows; ++i) {
+    size_t idx = rs.row_scroll + size_t(i);
+    if (idx >= r.rows.size()) break;
+    const ReplayRow& row = r.rows[idx];
+    char buf[160];
+    if (tiers) {
+      std::snprintf(buf, sizeof buf, "%-8s %-13s %7s %11llu %5.1f%% %9s %9s", row.policy.c_str(), row.tier.c_str(),
+                    bytes_text(row.memory_bytes).c_str(), (unsigned long long)row.faults, 100 * row.miss_ratio(),
+                    row.pool_faults ? std::to_string(*row.pool_faults).c_str() : "-",
+                    row.swap_faults ? std::to_string(*row.swap_faults).c_str() : "-");
+    } else {
+      std::string vs = "-";
+      if (r.real && r.real->miss_ratio > 0) vs = fmt("%+.0f%%", 100 * (row.miss_ratio() / r.real->miss_ratio - 1));
+      std::snprintf(buf, sizeof buf, "%-8s %6s %11llu %5.1f%% %8s", row.policy.c_str(),
+                    bytes_text(row.memory_bytes).c_str(), (unsigned long long)row.faults, 100 * row.miss_ratio(), vs.c_str());
+    }
+    c.put(y0 + 1 + i, 0, buf, Style::Normal);
+  }
+  if (max_scroll > 0) c.put(y0, c.cols() - 12, fmt("%.0f rows", double(r.rows.size())), Style::ColumnHead);
+
+  // The curves: y labels on the left, memory under the plot, legend last.
+  const int py = y0 + 1 + table_rows + 1;
+  const int legend_row = bottom - 1;
+  const int axis_row = bottom - 2;
+  const int plot_rows = axis_row - py;
+  const int label = 7;
+  const int plot_cols = c.cols() - label - 1;
+  if (plot_rows < 3 || plot_cols < 10) return;
+  MrcPlot p = plot_curves(r.curves, r.real, plot_rows, plot_cols);
+  c.put(py - 1, 0, "miss ratio by memory (log scale)", Style::Dim);
+  for (int y = 0; y < plot_rows; ++y) {
+    std::string lab = (y == 0 || y == plot_rows - 1 || y == plot_rows / 2)
+                          ? fmt("%5.3f", p.y_max * double(plot_rows - 1 - y) / double(plot_rows - 1))
+                          : "";
+    c.put(py + y, 0, pad_left(lab, label - 1) + "|", Style::Dim);
+    for (int x = 0; x < plot_cols; ++x) {
+      char g = p.grid[size_t(y)][size_t(x)];
+      if (g == ' ') continue;
+      int who = p.curve_of[size_t(y) * size_t(plot_cols) + size_t(x)];
+      c.put(py + y, label + x, std::string_view(&g, 1), who == -2 ? Style::Selected : heat_style(2 + who % 6));
+    }
+  }
+  c.put(axis_row, label - 1, "+", Style::Dim);
+  c.fill(axis_row, label, plot_cols, '-', Style::Dim);
+  if (p.x_max > 0) {
+    std::string lo = bytes_text(p.x_min), hi = bytes_text(p.x_max);
+    c.put(axis_row, label, lo, Style::Dim);
+    c.put(axis_row, label + plot_cols - int(hi.size()), hi, Style::Dim);
+  }
+  int x = 0;
+  for (size_t i = 0; i < r.curves.size(); ++i) {
+    char g = curve_glyph(i);
+    x = c.put(legend_row, x, std::string(1, g) + " " + r.curves[i].label + "  ", heat_style(2 + int(i) % 6));
+  }
+  if (r.real) c.put(legend_row, x, "R real run", Style::Selected);
+}
+
+void draw_replay(Explorer& ex, Canvas& c, int top, int bottom) {
+  ReplayScreen& rs = ex.replay_screen();
+  switch (rs.state()) {
+    case ReplayScreen::State::Setup: draw_replay_setup(rs, c, top, bottom); break;
+    case ReplayScreen::State::Running: draw_replay_running(rs, c, top); break;
+    case ReplayScreen::State::Done: draw_replay_done(rs, c, top, bottom); break;
+  }
 }
 
 const char* const kHelp[] = {
@@ -310,6 +435,7 @@ const char* const kHelp[] = {
     "  space        pause / resume           + -       slower / faster refresh",
     "  <- ->        step one frame back/on   Home End  first / newest frame",
     "  g            go to a time             1 0       play at 1x / 10x",
+    "  R            replay screen (captures) r         record to a file (top)",
     "",
     "Rates are per second over one refresh. \"-\" = this source cannot see it",
     "(TLB, WSS and stalls per process need the BPF source). SWIN/SWOUT per",
@@ -335,11 +461,13 @@ void render(Explorer& ex, Canvas& c) {
     return;
   }
   const bool detail = ex.view() == Explorer::View::Detail;
-  draw_title(ex, c, ex.timeline().replay() ? "tui" : "top");
+  draw_title(ex, c, ex.view() == Explorer::View::Replay ? "tui replay" : ex.timeline().replay() ? "tui" : "top");
   const Frame* f = ex.timeline().current();
   const int status_row = c.rows() - 1;
   const int timeline_row = c.rows() - 2;
-  if (!f) {
+  if (ex.view() == Explorer::View::Replay) {
+    draw_replay(ex, c, 1, timeline_row);
+  } else if (!f) {
     c.put(2, 1, "collecting the first sample...", Style::Dim);
   } else if (detail) {
     draw_detail(ex, c, *f, 1, timeline_row);

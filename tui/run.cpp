@@ -8,6 +8,9 @@
 #include "tui/keys.h"
 #include "tui/render.h"
 #include "tui/screen.h"
+#ifdef PAGESCOPE_TUI_SIM
+#include "tui/replay_job.h"
+#endif
 
 namespace pagescope::tui {
 namespace {
@@ -123,12 +126,30 @@ Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options) 
   ex.table().set_filter(options.filter);
   for (const Frame& f : source.frames()) ex.timeline().append(f);
   ex.timeline().home();
+#ifdef PAGESCOPE_TUI_SIM
+  ex.replay_screen().hints = replay_hints();
+  std::unique_ptr<ReplayJob> job;
+#endif
   const uint64_t started = now_ms();
   uint64_t last_tick = started;
   bool dirty = true;
   while (!screen.interrupted()) {
     uint64_t now = now_ms();
     if (options.run_for_ms > 0 && now - started >= uint64_t(options.run_for_ms)) return RunEnd::Quit;
+#ifdef PAGESCOPE_TUI_SIM
+    if (job) {
+      ReplayScreen& rs = ex.replay_screen();
+      if (job->done()) {
+        auto res = job->take_results();
+        if (res) rs.finished(std::move(*res));
+        else rs.failed(res.error().message);
+        job.reset();
+      } else {
+        rs.progress(job->fraction(), job->what());
+      }
+      dirty = true;
+    }
+#endif
     if (ex.timeline().tick((now - last_tick) * 1000000ull)) dirty = true;
     last_tick = now;
     if (dirty) {
@@ -136,6 +157,9 @@ Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options) 
       dirty = false;
     }
     int wait = ex.timeline().mode() == Timeline::Mode::Playing ? 50 : 1000;
+#ifdef PAGESCOPE_TUI_SIM
+    if (job) wait = 100;  // the progress bar moves
+#endif
     int k = screen.read_key(wait);
     if (k == key::kNone) continue;
     dirty = true;
@@ -148,6 +172,29 @@ Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options) 
         ex.set_detail(std::move(d));
         break;
       }
+#ifdef PAGESCOPE_TUI_SIM
+      case Explorer::Action::StartReplay: {
+        ReplayRequest req;
+        req.capture_path = source.capture_path();
+        req.policies = ex.replay_screen().text(ReplayScreen::Field::Policies);
+        req.memory = ex.replay_screen().text(ReplayScreen::Field::Memory);
+        req.tiers = ex.replay_screen().text(ReplayScreen::Field::Tiers);
+        FrameTotals totals = frame_totals(source.frames());
+        if (totals.peak_rss_bytes > 0) req.real = RealPoint{totals.peak_rss_bytes, 0, totals.major_faults};
+        auto started_job = ReplayJob::start(std::move(req));
+        if (started_job) {
+          job = std::move(*started_job);
+          ex.replay_screen().started();
+        } else {
+          ex.replay_screen().failed(started_job.error().message);
+        }
+        break;
+      }
+      case Explorer::Action::CancelReplay:
+        if (job) job->cancel();
+        job.reset();
+        break;
+#endif
       default: break;
     }
   }

@@ -44,6 +44,8 @@ class ReplaySource {
   virtual const std::vector<Frame>& frames() const = 0;
   // Detail columns for one process: one per frame (same timestamps).
   virtual std::vector<std::pair<uint64_t, ReplayDetail>> detail(int32_t pid) = 0;
+  // The capture file, for the replay screen's simulator runs (empty: none).
+  virtual std::string capture_path() const { return {}; }
 };
 Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options);
 

@@ -432,7 +432,8 @@ void add_replay_command(CLI::App& root, CommandRun& run) {
   cmd->add_option("--access-order", o->trace.source.access_order,
                   "capture: where access-sampled pages go in their interval: spread (default), random, end, none");
   cmd->add_option("--tier", o->tiers,
-                  "comma-separated compressed tiers to compare: none, zswap[:lz4|zstd[:PCT%]], zram[:lz4|zstd[:SIZE]]");
+                  "comma-separated compressed tiers to compare: none, zswap[:COMPRESSOR[:PCT%]], "
+                  "zram[:COMPRESSOR[:SIZE[:uncharged]]]; COMPRESSOR: " + sim::compressors::compressor_names());
   cmd->add_option("--compress-ratio", o->model.ratio,
                   "--tier: mean compression ratio of a page (default: the compressor's ratio on a text-like page)")
       ->each([o](const std::string&) { o->ratio_given = true; });

@@ -9,7 +9,7 @@ packages=(
   clang llvm                       # clang -target bpf; llvm-strip for BPF objects
   libbpf-dev bpftool libelf-dev zlib1g-dev
   libcli11-dev libncurses-dev
-  libzstd-dev liblz4-dev
+  libzstd-dev liblz4-dev liblzo2-dev   # lzo: the compressor zram and zswap default to
   libgtest-dev googletest libbenchmark-dev
   tmux                             # end-to-end TUI tests drive a real terminal
   util-linux                       # swapon/swapoff/zramctl for the pressure lab

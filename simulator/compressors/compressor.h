@@ -27,6 +27,9 @@ class Compressor {
 
 std::unique_ptr<Compressor> make_lz4();
 std::unique_ptr<Compressor> make_zstd();
+#ifdef PAGESCOPE_HAVE_LZO
+std::unique_ptr<Compressor> make_lzo();
+#endif
 
 // "lz4" or "zstd" -> a compressor; unknown names are an error naming the choices.
 Result<std::unique_ptr<Compressor>> make_compressor(const std::string& name);

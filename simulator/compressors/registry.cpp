@@ -15,6 +15,9 @@ struct Entry {
 constexpr Entry kCompressors[] = {
     {"lz4", make_lz4, PS_COMP_LZ4},
     {"zstd", make_zstd, PS_COMP_ZSTD},
+#ifdef PAGESCOPE_HAVE_LZO
+    {"lzo", make_lzo, PS_COMP_LZO},
+#endif
 };
 
 }  // namespace

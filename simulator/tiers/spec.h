@@ -5,7 +5,7 @@
 //                             the memory); "uncharged": its RAM is not taken from the memory budget, as
 //                             under a memory cgroup limit (zram's zsmalloc pages are not charged to the
 //                             cgroup whose pages it stores; zswap's are)
-// COMPRESSOR is lz4 (default) or zstd.
+// COMPRESSOR is lz4 (default), zstd, or lzo when liblzo2 was found at build time.
 #pragma once
 
 #include <cstdint>

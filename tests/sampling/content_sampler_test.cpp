@@ -9,6 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zstd.h>
+#ifdef PAGESCOPE_HAVE_LZO
+#include <lzo/lzo1x.h>
+#endif
 
 #include <cstdio>
 #include <cstring>
@@ -63,6 +66,15 @@ size_t zstd_size(const std::vector<uint8_t>& p) {
   std::vector<char> out(ZSTD_compressBound(p.size()));
   return ZSTD_compress(out.data(), out.size(), p.data(), p.size(), 3);
 }
+
+#ifdef PAGESCOPE_HAVE_LZO
+size_t lzo_size(const std::vector<uint8_t>& p) {
+  std::vector<uint8_t> out(p.size() + p.size() / 16 + 67), work(LZO1X_1_MEM_COMPRESS);
+  lzo_uint n = out.size();
+  lzo1x_1_compress(p.data(), p.size(), out.data(), &n, work.data());
+  return n;
+}
+#endif
 
 // A child that fills four regions, sends their addresses, and waits.
 class KnownChild {
@@ -179,7 +191,11 @@ TEST_F(ContentSamplerTest, SizesAreTheLibrariesSizesAndContentsNeverLeak) {
     auto page = expected_page(r, i);
     EXPECT_EQ(p.compressed[PS_COMP_LZ4], lz4_size(page)) << "region " << r << " page " << i;
     EXPECT_EQ(p.compressed[PS_COMP_ZSTD], zstd_size(page)) << "region " << r << " page " << i;
+#ifdef PAGESCOPE_HAVE_LZO
+    EXPECT_EQ(p.compressed[PS_COMP_LZO], lzo_size(page)) << "region " << r << " page " << i;
+#else
     EXPECT_EQ(p.compressed[PS_COMP_LZO], 0) << "no lzo in this build: not measured";
+#endif
     EXPECT_EQ(bool(p.flags & PS_PAGE_ZERO), r == kZeros);
     EXPECT_EQ(bool(p.flags & PS_PAGE_SAME_FILLED), r == kZeros || r == kSame);
   }

@@ -4,9 +4,13 @@
 
 #include <lz4.h>
 #include <zstd.h>
+#ifdef PAGESCOPE_HAVE_LZO
+#include <lzo/lzo1x.h>
+#endif
 
 #include <vector>
 
+#include "events.h"
 #include "simulator/compressors/calibration.h"
 #include "simulator/compressors/compressor.h"
 
@@ -22,6 +26,34 @@ size_t direct_zstd(const std::vector<uint8_t>& page) {
   std::vector<uint8_t> out(ZSTD_compressBound(page.size()));
   return ZSTD_compress(out.data(), out.size(), page.data(), page.size(), 3);
 }
+
+#ifdef PAGESCOPE_HAVE_LZO
+size_t direct_lzo(const std::vector<uint8_t>& page) {
+  std::vector<uint8_t> out(page.size() + page.size() / 16 + 67), work(LZO1X_1_MEM_COMPRESS);
+  lzo_uint n = out.size();
+  EXPECT_EQ(lzo1x_1_compress(page.data(), page.size(), out.data(), &n, work.data()), LZO_E_OK);
+  return n;
+}
+
+TEST(Compressors, LzoSizesMatchLiblzo2) {
+  auto lzo = make_compressor("lzo");
+  ASSERT_TRUE(lzo.ok()) << lzo.error().message;
+  EXPECT_STREQ((*lzo)->name(), "lzo");
+  EXPECT_EQ(compressor_slot("lzo"), PS_COMP_LZO);
+  for (SampleKind k : {SampleKind::kZeros, SampleKind::kRandom, SampleKind::kText}) {
+    auto page = sample_page(k);
+    std::vector<uint8_t> out((*lzo)->bound(page.size())), back(page.size());
+    size_t n = (*lzo)->compress(page.data(), page.size(), out.data(), out.size());
+    EXPECT_EQ(n, direct_lzo(page)) << int(k);
+    ASSERT_TRUE((*lzo)->decompress(out.data(), n, back.data(), back.size()));
+    EXPECT_EQ(back, page);
+  }
+  // Too small an output buffer is refused, not overrun.
+  auto random = sample_page(SampleKind::kRandom);
+  std::vector<uint8_t> small(100);
+  EXPECT_EQ((*lzo)->compress(random.data(), random.size(), small.data(), small.size()), 0u);
+}
+#endif
 
 size_t ours(const Compressor& c, const std::vector<uint8_t>& page) {
   std::vector<uint8_t> out(c.bound(page.size())), back(page.size());
@@ -59,9 +91,11 @@ TEST(Compressors, SamplePagesAreDeterministic) {
 }
 
 TEST(Compressors, UnknownNameIsAOneLineError) {
-  auto c = make_compressor("lzo");
+  auto c = make_compressor("snappy");
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.error().message.find("unknown compressor 'lzo'"), std::string::npos);
+  EXPECT_NE(c.error().message.find("unknown compressor 'snappy'"), std::string::npos);
+  EXPECT_EQ(c.error().message.find('\n'), std::string::npos);
+  EXPECT_EQ(compressor_slot("snappy"), -1);
   EXPECT_NE(c.error().message.find("lz4"), std::string::npos);
 }
 

@@ -41,6 +41,12 @@ extern void bpf_task_release(struct task_struct *p) __ksym;
 #define PT_DIRTY    (1ull << 6)
 #define PT_PSE      (1ull << 7)  /* huge mapping at PUD/PMD level */
 #define PT_PROTNONE (1ull << 8)  /* not present in hardware but resident (PROT_NONE, NUMA hinting) */
+/*
+ * _PAGE_SPECIAL: the zero page and PFN mappings. clear_refs skips them
+ * (vm_normal_folio() is NULL), so their accessed bit stays set forever: such
+ * pages are reported present and never accessed.
+ */
+#define PT_SPECIAL  (1ull << 9)
 #define PT_FRAME    0x000ffffffffff000ull /* bits 12-51: the next table's physical address */
 
 #define SZ_2M (1ull << 21)
@@ -83,13 +89,13 @@ static long pte_word(__u64 w, struct word_state *ws)
 	if (w >= 8)
 		return 1;
 	__u64 *ptes = &pte_table[(w & 7) * 64];
-#pragma unroll
-	for (int j = 0; j < 64; j++) {
-		/* Branch-free: the verifier walks one path, not 2^64. */
+	/* Branch-free (the verifier walks one path, not 2^64), and a plain
+	 * bounded loop: unrolled, clang 14 spills past the 512-byte stack. */
+	for (__u32 j = 0; j < 64; j++) {
 		__u64 e = ptes[j];
 		__u64 p = (e | (e >> 8)) & 1; /* PT_PRESENT | PT_PROTNONE */
 		present |= p << j;
-		accessed |= ((e >> 5) & p) << j;
+		accessed |= ((e >> 5) & ~(e >> 9) & p) << j; /* accessed, not PT_SPECIAL */
 		dirty |= ((e >> 6) & p) << j;
 	}
 	c->present[w & 7] = present;
@@ -161,7 +167,7 @@ static long walk_step(__u64 i, struct walk_state *s)
 			return 1;
 		clear_bits(c);
 		c->present[0] = 1;
-		c->accessed[0] = (e & PT_ACCESSED) ? 1 : 0;
+		c->accessed[0] = (e & PT_ACCESSED) && !(e & PT_SPECIAL) ? 1 : 0;
 		c->dirty[0] = (e & PT_DIRTY) ? 1 : 0;
 		s->n++;
 		s->addr = (addr | (SZ_1G - 1)) + 1;
@@ -181,7 +187,7 @@ static long walk_step(__u64 i, struct walk_state *s)
 			return 1;
 		clear_bits(c);
 		c->present[0] = 1;
-		c->accessed[0] = (e & PT_ACCESSED) ? 1 : 0;
+		c->accessed[0] = (e & PT_ACCESSED) && !(e & PT_SPECIAL) ? 1 : 0;
 		c->dirty[0] = (e & PT_DIRTY) ? 1 : 0;
 		s->n++;
 		s->addr = (addr | (SZ_2M - 1)) + 1;

@@ -5,17 +5,20 @@
 //   ps-access-phases --log FILE [--phase PAGES]... [--sleep MS] [--retouch MS] [--thp]
 //   ps-access-phases --churn SECONDS
 //
-// Phases: one anonymous region holds every phase's pages back to back (phase
-// k's pages follow phase k-1's). Each phase writes its even-numbered pages and
-// reads its odd-numbered ones (a read of a never-written page maps the zero
-// page: present and accessed, never dirty), then sleeps --sleep ms (default
+// Phases: one shared-memory region (memfd) holds every phase's pages back to
+// back (phase k's pages follow phase k-1's). Each phase writes its
+// even-numbered pages and reads its odd-numbered ones (clean: never dirty),
+// then sleeps --sleep ms (default
 // 1500); with --retouch MS it touches the same pages again every MS ms until
 // the phase's --sleep has passed. There is a sleep before the first phase too.
-// --thp: the region is 2 MiB aligned and madvise(MADV_HUGEPAGE)d.
+// --thp: the region is anonymous, 2 MiB aligned and madvise(MADV_HUGEPAGE)d
+// (odd pages then read the huge zero page until written: no matter, the
+// kernel maps a huge page on the first write fault of each 2 MiB).
 //
 // The log (CLOCK_MONOTONIC ns, the recorder's clock):
 //   region ADDR BYTES
 //   phase K FIRST_PAGE_ADDR PAGES BEGIN_NS END_NS     (END: the last touch finished)
+//   thp_kb KB                                          (--thp: AnonHugePages after the phase)
 //
 // --churn: for SECONDS, maps, touches and unmaps regions in a loop while
 // short-lived children fork, touch memory and exit: a moving target for a
@@ -87,6 +90,19 @@ int churn(double seconds) {
   return 0;
 }
 
+// AnonHugePages of the whole process: whether the kernel gave us huge pages.
+unsigned long anon_huge_kb() {
+  FILE* f = std::fopen("/proc/self/smaps_rollup", "r");
+  if (!f) return 0;
+  char line[256];
+  unsigned long kb = 0;
+  while (std::fgets(line, sizeof(line), f)) {
+    if (std::sscanf(line, "AnonHugePages: %lu kB", &kb) == 1) break;
+  }
+  std::fclose(f);
+  return kb;
+}
+
 void usage() {
   std::fprintf(stderr,
                "usage: ps-access-phases --log FILE [--phase PAGES]... [--sleep MS] "
@@ -141,8 +157,20 @@ int main(int argc, char** argv) {
   for (size_t n : phases) total += n;
   size_t align = thp ? (2u << 20) : kPage;
   size_t bytes = (total * kPage + align - 1) / align * align;
-  auto* raw = static_cast<char*>(mmap(nullptr, bytes + align, PROT_READ | PROT_WRITE,
-                                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  // Without --thp the region is shared memory: a read of a page never
+  // written maps a real (clean) page, where anonymous memory would map the
+  // zero page, whose accessed bit clear_refs never clears.
+  int fd = -1;
+  if (!thp) {
+    fd = memfd_create("ps-access-phases", MFD_CLOEXEC);
+    if (fd < 0 || ftruncate(fd, static_cast<off_t>(bytes)) != 0) {
+      std::perror("memfd");
+      return 1;
+    }
+  }
+  auto* raw = static_cast<char*>(
+      thp ? mmap(nullptr, bytes + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+          : mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
   if (raw == MAP_FAILED) {
     std::perror("mmap");
     return 1;
@@ -172,6 +200,7 @@ int main(int argc, char** argv) {
     }
     std::fprintf(log, "phase %zu %#lx %zu %lu %lu\n", k + 1, reinterpret_cast<unsigned long>(base),
                  phases[k], static_cast<unsigned long>(begin), static_cast<unsigned long>(end));
+    if (thp) std::fprintf(log, "thp_kb %lu\n", anon_huge_kb());
     std::fflush(log);
     uint64_t t = now_ns();
     if (t < deadline) sleep_ms((deadline - t) / 1000000ull);

@@ -3,6 +3,7 @@
 // grows by doubling, amortised).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -16,7 +17,7 @@ struct PageInfo {
 
 class PageMap {
  public:
-  PageMap() { rehash(1024); }
+  PageMap() { clear(); }
 
   // The entry for `page`, inserted (zeroed) when absent; `inserted` says which.
   PageInfo& get(uint64_t page, bool& inserted) {
@@ -39,10 +40,24 @@ class PageMap {
   }
 
   size_t size() const { return size_; }
-  void clear() { rehash(1024); }
+  // Forgets every page (exec). Not rehash(): that would carry the old keys
+  // into the small table, and once they outnumber its slots the probe loop
+  // never ends (the minutes-long `inspect --vmas` of a 100k-page process).
+  void clear() {
+    keys_.assign(kInitialCapacity, kEmpty);
+    values_.assign(kInitialCapacity, PageInfo{});
+    set_shift(kInitialCapacity);
+    size_ = 0;
+  }
 
  private:
   static constexpr uint64_t kEmpty = ~0ull;
+  static constexpr size_t kInitialCapacity = 1024;
+
+  void set_shift(size_t capacity) {
+    shift_ = 64;
+    for (size_t c = capacity; c > 1; c >>= 1) --shift_;
+  }
 
   size_t slot(uint64_t page) const {
     // Fibonacci hashing spreads consecutive pages over the table.
@@ -51,13 +66,13 @@ class PageMap {
     return i;
   }
 
+  // Grows to `capacity` (a power of two, more than twice size_) and reinserts.
   void rehash(size_t capacity) {
     std::vector<uint64_t> old_keys(capacity, kEmpty);
     std::vector<PageInfo> old_values(capacity);
     old_keys.swap(keys_);
     old_values.swap(values_);
-    shift_ = 64;
-    for (size_t c = capacity; c > 1; c >>= 1) --shift_;
+    set_shift(capacity);
     size_ = 0;
     for (size_t i = 0; i < old_keys.size(); ++i) {
       if (old_keys[i] == kEmpty) continue;

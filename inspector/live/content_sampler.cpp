@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "events.h"
+#include "inspector/live/proc_reader.h"
 #include "simulator/compressors/compressor.h"
 
 namespace pagescope::live {
@@ -43,8 +44,8 @@ struct Range {
 
 // The readable VMAs of /proc/PID/maps, minus the ones /proc/PID/mem cannot
 // read ([vvar] pages are not struct pages, [vsyscall] is outside the mm).
-std::vector<Range> read_ranges(int maps_fd) {
-  std::string text;
+std::vector<Range> read_ranges(int maps_fd, std::string& text) {
+  text.clear();
   char buf[16384];
   for (ssize_t n; (n = pread(maps_fd, buf, sizeof buf, off_t(text.size()))) > 0;) text.append(buf, size_t(n));
   std::vector<Range> out;
@@ -115,7 +116,7 @@ class ContentSampler final : public IntervalSampler {
         if ((attempt & 7) == 7 && clock_ns(CLOCK_MONOTONIC) - wall0 > kPollWallLimitNs) break;
         uint32_t pid = pids[next() % pids.size()];
         uint64_t addr = 0;
-        if (!pick_present_page(pid, now_ns, addr)) continue;
+        if (!pick_present_page(pid, now_ns, append, addr)) continue;
         if (sample(pid, addr, append)) ++taken;
       }
       tokens_ -= double(want);  // unspent tokens do not pile up when pages are scarce
@@ -146,10 +147,12 @@ class ContentSampler final : public IntervalSampler {
     }
     char line[400];
     std::snprintf(line, sizeof line,
-                  "content sampling: %llu pages (%llu zero, %llu same-filled, %llu unreadable)%s; "
+                  "content sampling: %llu pages (%llu zero, %llu same-filled, %llu unreadable)%s, "
+                  "%llu maps snapshots; "
                   "cost %.1f ms CPU in %.1f s = %.2f%% of one core at %d pages/s%s%s",
                   (unsigned long long)pages_, (unsigned long long)zero_, (unsigned long long)same_,
-                  (unsigned long long)unreadable_, ratios.c_str(), double(cpu_ns_) / 1e6, double(wall) / 1e9,
+                  (unsigned long long)unreadable_, ratios.c_str(), (unsigned long long)maps_snapshots_,
+                  double(cpu_ns_) / 1e6, double(wall) / 1e9,
                   cpu_pct, rate_, budgeted_ ? " (default, capped at 2% CPU)" : "",
                   skipped_polls_ ? (", " + std::to_string(skipped_polls_) + " polls skipped for the budget").c_str() : "");
     return line;
@@ -168,6 +171,7 @@ class ContentSampler final : public IntervalSampler {
     std::vector<Range> ranges;
     std::vector<uint64_t> cum_pages;  // prefix sums of range sizes, for a size-weighted pick
     uint64_t maps_read_ns = 0;
+    size_t maps_hash = 0;  // of the last maps text appended to the capture
     bool opened = false;
   };
 
@@ -197,7 +201,11 @@ class ContentSampler final : public IntervalSampler {
   // The files of /proc/PID are bound to the mm the process had when they
   // were opened, so they are reopened with every maps refresh: after an
   // exec they would still show the old, dead address space.
-  Proc* proc(uint32_t pid, uint64_t now_ns) {
+  //
+  // Each maps text that differs from the last one appended is appended as a
+  // PS_PROC_MAPS snapshot, so the capture knows the VMA every sample came
+  // from (the replay sizes unsampled pages by the nearest sample of their VMA).
+  Proc* proc(uint32_t pid, uint64_t now_ns, const AppendRecord& append) {
     Proc& p = procs_[pid];
     if (!p.opened || now_ns - p.maps_read_ns >= options_.maps_refresh_ns) {
       close_proc(p);
@@ -215,7 +223,14 @@ class ContentSampler final : public IntervalSampler {
         return nullptr;
       }
       p.opened = true;
-      p.ranges = read_ranges(p.maps_fd);
+      p.ranges = read_ranges(p.maps_fd, maps_text_);
+      const size_t h = std::hash<std::string>{}(maps_text_);
+      if (!maps_text_.empty() && h != p.maps_hash) {
+        auto rec = proc_text_record(pid, PS_PROC_MAPS, clock_ns(CLOCK_MONOTONIC), maps_text_);
+        append(rec.data(), rec.size());
+        p.maps_hash = h;
+        ++maps_snapshots_;
+      }
       p.cum_pages.clear();
       uint64_t total = 0;
       for (const auto& r : p.ranges) p.cum_pages.push_back(total += (r.end - r.start) / kPage);
@@ -225,8 +240,8 @@ class ContentSampler final : public IntervalSampler {
 
   // A random mapped page (weighted by VMA size), then the first present page
   // at a random offset within the next kWindowPages of its VMA.
-  bool pick_present_page(uint32_t pid, uint64_t now_ns, uint64_t& addr) {
-    Proc* p = proc(pid, now_ns);
+  bool pick_present_page(uint32_t pid, uint64_t now_ns, const AppendRecord& append, uint64_t& addr) {
+    Proc* p = proc(pid, now_ns, append);
     if (!p) return false;
     const uint64_t total = p->cum_pages.back();
     if (total == 0) return false;
@@ -318,6 +333,8 @@ class ContentSampler final : public IntervalSampler {
   std::vector<uint8_t> page_, out_, back_;
   std::unordered_map<uint32_t, Proc> procs_;
   std::string self_exe_;
+  std::string maps_text_;  // reused buffer
+  uint64_t maps_snapshots_ = 0;
   double tokens_ = 0;
   uint64_t begin_ns_ = 0, last_ns_ = 0, end_ns_ = 0, last_calibration_ns_ = 0;
   uint64_t cpu_ns_ = 0;  // this sampler's thread CPU time, all polls

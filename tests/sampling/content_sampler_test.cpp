@@ -114,6 +114,7 @@ class KnownChild {
     }
   }
   bool ok() const { return ok_; }
+  uint64_t start(Region r) const { return addrs_[r]; }
   pid_t pid() const { return pid_; }
   // Which region and page an address is in; false outside them.
   bool locate(uint64_t addr, Region& r, size_t& i) const {
@@ -137,6 +138,7 @@ struct Captured {
   std::vector<uint8_t> bytes;  // every record appended, back to back
   std::vector<ps_page_content> pages;
   std::vector<ps_compress_calibration> calibrations;
+  std::vector<std::string> maps;  // PS_PROC_MAPS texts
   std::map<int, int> kinds;
 };
 
@@ -153,6 +155,11 @@ AppendRecord collect(Captured& c) {
     } else if (h.kind == PS_EV_COMPRESS_CALIBRATION) {
       ASSERT_EQ(size, sizeof(ps_compress_calibration));
       c.calibrations.push_back(*static_cast<const ps_compress_calibration*>(data));
+    } else if (h.kind == PS_EV_PROC_FILE) {
+      const auto& f = *static_cast<const ps_proc_file*>(data);
+      ASSERT_EQ(f.which, uint32_t(PS_PROC_MAPS));
+      ASSERT_EQ(size, sizeof(ps_proc_file) + f.length);
+      c.maps.emplace_back(reinterpret_cast<const char*>(&f + 1), f.length);
     }
   };
 }
@@ -200,8 +207,16 @@ TEST_F(ContentSamplerTest, SizesAreTheLibrariesSizesAndContentsNeverLeak) {
     EXPECT_EQ(bool(p.flags & PS_PAGE_SAME_FILLED), r == kZeros || r == kSame);
   }
   for (int r = 0; r < kRegions; ++r) EXPECT_GE(seen[Region(r)], 10) << "region " << r << " barely sampled";
-  // Only sizes: two record kinds, and the text pages' marker is nowhere.
-  EXPECT_EQ(cap.kinds.size(), 2u);
+  // Only sizes (and the maps that place them): three record kinds, and the
+  // text pages' marker is nowhere.
+  EXPECT_EQ(cap.kinds.size(), 3u);
+  // The maps were appended once (they did not change), and hold the regions.
+  ASSERT_EQ(cap.maps.size(), 1u);
+  for (int r = 0; r < kRegions; ++r) {
+    char start[32];
+    std::snprintf(start, sizeof start, "%llx-", (unsigned long long)child.start(Region(r)));
+    EXPECT_NE(cap.maps[0].find(start), std::string::npos) << start;
+  }
   const std::string all(cap.bytes.begin(), cap.bytes.end());
   EXPECT_EQ(all.find(kMarker), std::string::npos);
   EXPECT_EQ(all.find("the page"), std::string::npos);  // no text-page fragment either

@@ -23,6 +23,7 @@ struct TopArgs {
   std::string filter;
   double duration_s = 0;
   std::string source = "auto";
+  std::string record_dir = ".";
 };
 
 // Column names accepted by --sort: the headers, lower-case.
@@ -52,6 +53,8 @@ void add_top_command(CLI::App& root, CommandRun& run) {
   cmd->add_option("-f,--filter", args->filter, "show only processes whose name contains TEXT (or this pid)");
   cmd->add_option("--duration", args->duration_s, "quit by itself after this many seconds (benchmarks)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--record-dir", args->record_dir, "where `r` writes its capture files (default: the current directory)")
+      ->check(CLI::ExistingDirectory);
   cmd->add_option("--source", args->source,
                   "where the numbers come from: auto (BPF when root and available, else /proc), bpf, proc")
       ->check(CLI::IsMember({"auto", "bpf", "proc"}));
@@ -61,6 +64,10 @@ void add_top_command(CLI::App& root, CommandRun& run) {
       opts.interval_ms = int(args->interval_s * 1000);
       opts.filter = args->filter;
       opts.run_for_ms = int(args->duration_s * 1000);
+      opts.record_dir = args->record_dir;
+      char exe[4096];
+      ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+      opts.record_exe = n > 0 ? std::string(exe, size_t(n)) : "pagescope";
       if (!parse_sort(args->sort, opts.sort)) {
         std::fprintf(stderr, "pagescope top: unknown sort column \"%s\" (pid, minflt, majflt, swin, swout, rss, "
                              "wss, stallms, tlb, command)\n", args->sort.c_str());

@@ -79,9 +79,11 @@ void draw_title(Explorer& ex, Canvas& c, const std::string& what) {
   }
   std::string left = "pagescope " + what + "  source " + ex.traits().name;
   if (!t.replay()) left += "  every " + fmt("%.2gs", ex.interval_ms() / 1000.0);
-  if (!ex.recording().empty()) left += "  [REC " + ex.recording() + "]";
+
   c.fill(0, 0, c.cols(), ' ', Style::Title);
   c.put(0, 0, left, Style::Title);
+  // Recording: the path is on the status line when it starts and ends.
+  if (!ex.recording().empty()) mode += " REC";
   std::string right = "[" + mode + "]  ?:help q:quit";
   c.put(0, c.cols() - int(right.size()), right, Style::Title);
 }

@@ -24,14 +24,19 @@ struct ReplayJob::Parsed {
 };
 
 std::vector<std::string> replay_hints() {
-  std::string names;
-  for (const auto& p : sim::policies::all_policies()) names += (names.empty() ? "" : " ") + std::string(p.name);
-  return {"Policies: comma list of " + names,
-          "Memory: auto (1/4, 1/2, 3/4 and all of the pages touched, and the real run's",
+  // Policy names wrapped to fit 80 columns.
+  std::vector<std::string> lines{"Policies: comma list of"};
+  for (const auto& p : sim::policies::all_policies()) {
+    if (lines.back().size() + 1 + std::string(p.name).size() > 76) lines.push_back(" ");
+    lines.back() += " " + std::string(p.name);
+  }
+  for (const char* l : {"Memory: auto (1/4, 1/2, 3/4 and all of the pages touched, and the real run's",
           "  peak RSS) or sizes such as 16M,64M,1G",
           "Tiers: none, or a comma list compared against none: zswap[:lz4|zstd[:20%]],",
           "  zram[:lz4|zstd[:SIZE]]  (not with arc or lirs)",
-          "Curves: each policy is replayed at 24 sizes; the real run is marked R."};
+          "Curves: each policy is replayed at 24 sizes; the real run is marked R."})
+    lines.push_back(l);
+  return lines;
 }
 
 Result<std::unique_ptr<ReplayJob>> ReplayJob::start(ReplayRequest request) {

@@ -2,10 +2,14 @@
 
 #include <time.h>
 
+#include <cstdio>
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "tui/explorer.h"
 #include "tui/keys.h"
+#include "tui/recording.h"
 #include "tui/render.h"
 #include "tui/screen.h"
 #ifdef PAGESCOPE_TUI_SIM
@@ -39,11 +43,80 @@ void refresh_live_detail(Explorer& ex, Source& source, uint64_t ts_ns) {
   else d->update_from_rss(ts_ns, std::move(*vmas));
 }
 
+// The `r` recording of a live session. Declared before the Screen so it
+// ends after the terminal is restored: then it can say where the capture is.
+class LiveRecording {
+ public:
+  ~LiveRecording() {
+    if (!rec_) return;
+    Status st = rec_->stop();
+    if (st) {
+      unlink((rec_->output() + ".log").c_str());
+      std::fprintf(stderr, "pagescope top: recorded to %s (open it with: pagescope tui %s)\n", rec_->output().c_str(),
+                   rec_->output().c_str());
+    } else {
+      std::fprintf(stderr, "pagescope top: recording %s: %s\n", rec_->output().c_str(), st.message().c_str());
+    }
+  }
+
+  // Starts or stops; says what happened on the status line and the title.
+  void toggle(Explorer& ex, const ExplorerOptions& options) {
+    if (rec_) {
+      Status st = rec_->stop();
+      if (st) {
+        unlink((rec_->output() + ".log").c_str());
+        ex.set_message("recorded to " + rec_->output() + "  (pagescope tui " + rec_->output() + ")");
+      } else {
+        ex.set_message("recording " + rec_->output() + ": " + st.message());
+      }
+      rec_.reset();
+      ex.set_recording("");
+      return;
+    }
+    // What is on screen: the detail's process, the filtered rows, or everything.
+    std::vector<int32_t> pids;
+    const Frame* f = ex.timeline().current();
+    if (ex.view() == Explorer::View::Detail) {
+      pids.push_back(ex.table().selected_pid());
+    } else if (f && !ex.table().filter().empty()) {
+      for (size_t i : ex.table().arrange(*f)) pids.push_back(f->processes[i].pid);
+      if (pids.empty()) {
+        ex.set_message("nothing to record: no process matches the filter");
+        return;
+      }
+    }
+    std::string path = recording_path(options.record_dir, int64_t(::time(nullptr)));
+    auto r = Recording::start(options.record_exe, record_arguments(path, pids), path, path + ".log");
+    if (!r) {
+      ex.set_message(r.error().message);
+      return;
+    }
+    rec_ = std::move(*r);
+    ex.set_recording(path);
+    ex.set_message("recording " + (pids.empty() ? std::string("every process") : std::to_string(pids.size()) + " process(es)") +
+                   " to " + path + "  (r stops)");
+  }
+
+  // The recorder ended by itself (not root, bad pid...): say why.
+  void check(Explorer& ex) {
+    if (!rec_ || rec_->running()) return;
+    std::string why = rec_->failure();
+    ex.set_message("recording " + rec_->output() + " stopped (exit " + std::to_string(rec_->exit_code()) + ")" +
+                   (why.empty() ? "" : ": " + why));
+    rec_.reset();
+    ex.set_recording("");
+  }
+
+ private:
+  std::unique_ptr<Recording> rec_;
+};
+
 }  // namespace
 
 Result<RunEnd> run_live(Source& source, const ExplorerOptions& options) {
   auto first = source.sample();
   if (!first) return first.error();
+  LiveRecording recording;
   auto screen_or = Screen::open();
   if (!screen_or) return screen_or.error();
   Screen& screen = **screen_or;
@@ -81,6 +154,10 @@ Result<RunEnd> run_live(Source& source, const ExplorerOptions& options) {
     }
     if (ex.timeline().tick((now - last_tick) * 1000000ull)) dirty = true;
     last_tick = now;
+    if (!ex.recording().empty()) {
+      recording.check(ex);
+      if (ex.recording().empty()) dirty = true;
+    }
     if (dirty) {
       draw(ex, screen);
       dirty = false;
@@ -107,6 +184,9 @@ Result<RunEnd> run_live(Source& source, const ExplorerOptions& options) {
       }
       case Explorer::Action::CloseDetail:
         source.watch(0);
+        break;
+      case Explorer::Action::ToggleRecord:
+        recording.toggle(ex, options);
         break;
       case Explorer::Action::IntervalChanged:
         next_sample = now_ms() + uint64_t(ex.interval_ms());

@@ -22,6 +22,9 @@ struct ExplorerOptions {
   size_t history_frames = 600;
   // Shown on the status line at start (e.g. why the BPF source is not used).
   std::string note;
+  // `r` in top: the pagescope binary to run as `record`, and where captures go.
+  std::string record_exe;
+  std::string record_dir = ".";
 };
 
 enum class RunEnd { Quit, Interrupted };

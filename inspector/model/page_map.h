@@ -1,6 +1,7 @@
 // A flat open-addressing hash map from page number to per-page facts: the
 // fault path looks a page up once per fault without allocating (the table
-// grows by doubling, amortised).
+// grows by doubling, amortised). BasicPageMap<V> holds any small value;
+// PageMap is the fault-attribution one.
 #pragma once
 
 #include <cstddef>
@@ -15,18 +16,19 @@ struct PageInfo {
   uint64_t first_touch_ns = 0;
 };
 
-class PageMap {
+template <typename V>
+class BasicPageMap {
  public:
-  PageMap() { clear(); }
+  BasicPageMap() { clear(); }
 
-  // The entry for `page`, inserted (zeroed) when absent; `inserted` says which.
-  PageInfo& get(uint64_t page, bool& inserted) {
+  // The entry for `page`, inserted (value-initialised) when absent; `inserted` says which.
+  V& get(uint64_t page, bool& inserted) {
     if ((size_ + 1) * 2 > keys_.size()) rehash(keys_.size() * 2);
     size_t i = slot(page);
     inserted = keys_[i] != page;
     if (inserted) {
       keys_[i] = page;
-      values_[i] = PageInfo{};
+      values_[i] = V{};
       ++size_;
     }
     return values_[i];
@@ -40,12 +42,14 @@ class PageMap {
   }
 
   size_t size() const { return size_; }
+  // Bytes held by the table (for the benchmark's bytes per touched page).
+  size_t memory_bytes() const { return keys_.capacity() * sizeof(uint64_t) + values_.capacity() * sizeof(V); }
   // Forgets every page (exec). Not rehash(): that would carry the old keys
   // into the small table, and once they outnumber its slots the probe loop
   // never ends (the minutes-long `inspect --vmas` of a 100k-page process).
   void clear() {
     keys_.assign(kInitialCapacity, kEmpty);
-    values_.assign(kInitialCapacity, PageInfo{});
+    values_.assign(kInitialCapacity, V{});
     set_shift(kInitialCapacity);
     size_ = 0;
   }
@@ -69,7 +73,7 @@ class PageMap {
   // Grows to `capacity` (a power of two, more than twice size_) and reinserts.
   void rehash(size_t capacity) {
     std::vector<uint64_t> old_keys(capacity, kEmpty);
-    std::vector<PageInfo> old_values(capacity);
+    std::vector<V> old_values(capacity);
     old_keys.swap(keys_);
     old_values.swap(values_);
     set_shift(capacity);
@@ -84,9 +88,11 @@ class PageMap {
   }
 
   std::vector<uint64_t> keys_;
-  std::vector<PageInfo> values_;
+  std::vector<V> values_;
   int shift_ = 54;
   size_t size_ = 0;
 };
+
+using PageMap = BasicPageMap<PageInfo>;
 
 }  // namespace pagescope::model

@@ -103,6 +103,47 @@ class RecordBuffer {
     append(&t, sizeof t);
   }
 
+  // One ps_access_bits record: `pages` pages from `start`, all present unless
+  // `present` lists them; `accessed` and `dirty` list page indexes.
+  void access_bits(uint64_t ts, uint32_t pid, uint64_t start, uint32_t pages,
+                   std::initializer_list<uint32_t> accessed, std::initializer_list<uint32_t> dirty = {},
+                   uint8_t page_shift = 12, std::initializer_list<uint32_t> present = {},
+                   uint16_t flags = 0) {
+    std::vector<uint32_t> a(accessed), d(dirty), p(present);
+    access_bits(ts, pid, start, pages, a, d, page_shift, p, flags, present.size() == 0);
+  }
+  void access_bits(uint64_t ts, uint32_t pid, uint64_t start, uint32_t pages,
+                   const std::vector<uint32_t>& accessed, const std::vector<uint32_t>& dirty,
+                   uint8_t page_shift, const std::vector<uint32_t>& present, uint16_t flags,
+                   bool all_present) {
+    const size_t words = (size_t(pages) + 63) / 64;
+    std::vector<uint64_t> bytes((sizeof(ps_access_bits) + 3 * 8 * words) / 8, 0);
+    ps_access_bits r{};
+    r.hdr = header(PS_EV_ACCESS_BITS, uint32_t(bytes.size() * 8), ts, pid, pid);
+    r.start = start;
+    r.pages = pages;
+    r.page_shift = page_shift;
+    r.source = PS_ACCESS_SRC_PTE_WALK;
+    r.flags = flags;
+    std::memcpy(bytes.data(), &r, sizeof r);
+    uint64_t* maps = bytes.data() + sizeof(ps_access_bits) / 8;
+    auto set = [&](uint64_t* map, uint32_t i) { if (i < pages) map[i / 64] |= 1ull << (i % 64); };
+    for (uint32_t i = 0; i < pages; ++i) if (all_present) set(maps, i);
+    for (uint32_t i : present) set(maps, i);
+    for (uint32_t i : accessed) set(maps + words, i);
+    for (uint32_t i : dirty) set(maps + 2 * words, i);
+    append(bytes.data(), bytes.size() * 8);
+  }
+
+  void access_interval(uint64_t ts, uint32_t pid, uint64_t begin_ns, uint32_t flags = 0) {
+    ps_access_interval r{};
+    r.hdr = header(PS_EV_ACCESS_INTERVAL, sizeof r, ts, pid, pid);
+    r.begin_ns = begin_ns;
+    r.source = PS_ACCESS_SRC_PTE_WALK;
+    r.flags = flags;
+    append(&r, sizeof r);
+  }
+
   template <typename Fn>
   void for_each(Fn&& fn) const {
     size_t at = 0;

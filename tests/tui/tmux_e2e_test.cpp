@@ -6,13 +6,16 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -81,8 +84,11 @@ class Tmux {
   std::string socket_;
 };
 
-// A child that keeps ~48 MiB resident and keeps faulting.
-pid_t start_probe() {
+// A child that keeps ~48 MiB resident and keeps faulting: in fresh 1 MiB
+// mappings (gone by the next refresh), or, in_place, in one 1 MiB mapping that
+// it keeps and empties with MADV_DONTNEED (so the faults land in a VMA the
+// detail screen lists).
+pid_t start_probe(bool in_place = false) {
   pid_t pid = fork();
   if (pid != 0) return pid;
   prctl(PR_SET_NAME, "pstui-probe");
@@ -91,6 +97,15 @@ pid_t start_probe() {
   char* base = static_cast<char*>(mmap(nullptr, keep, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
   if (base == MAP_FAILED) _exit(1);
   std::memset(base, 1, keep);
+  if (in_place) {
+    char* p = static_cast<char*>(mmap(nullptr, churn, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    if (p == MAP_FAILED) _exit(1);
+    for (;;) {
+      std::memset(p, 2, churn);
+      madvise(p, churn, MADV_DONTNEED);
+      usleep(20000);
+    }
+  }
   for (;;) {
     void* p = mmap(nullptr, churn, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p != MAP_FAILED) {
@@ -193,6 +208,129 @@ TEST_F(TopE2E, ShowsOwnProcessSortsFiltersOpensDetailAndQuits) {
   waitpid(probe, nullptr, 0);
 }
 
+// Minor faults per second of a process, measured from /proc over `ms`.
+double proc_minflt_rate(pid_t pid, int ms) {
+  auto minflt = [pid] {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+    std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    std::istringstream rest(all.substr(all.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i <= 10; ++i) rest >> field;  // field 10: minflt
+    return std::atof(field.c_str());
+  };
+  double a = minflt();
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  return (minflt() - a) * 1000.0 / ms;
+}
+
+std::vector<std::string> fields_of(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> f;
+  for (std::string t; in >> t;) f.push_back(t);
+  return f;
+}
+
+TEST_F(TopE2E, BpfSourceAsRootCountsFaultsTlbStallsAndDrawsFaultHeat) {
+  if (geteuid() != 0) GTEST_SKIP() << "the BPF source needs root";
+  pid_t probe = start_probe(/*in_place=*/true);
+  ASSERT_GT(probe, 0);
+  Tmux tmux;
+  ASSERT_TRUE(tmux.start(kBinary + " top --source bpf -f pstui-probe; echo EXIT=\\$?; sleep 60"));
+  ASSERT_TRUE(tmux.wait_for({"source bpf", "pstui-probe"}, 15000)) << tmux.screen();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2200));  // two refreshes with the tracer attached
+  const double truth = proc_minflt_rate(probe, 1000);
+  std::string row = line_with(tmux.screen(), "pstui-probe");
+  auto f = fields_of(row);
+  ASSERT_EQ(f.size(), 10u) << row;
+  EXPECT_EQ(f[0], std::to_string(probe));
+  const double shown = std::atof(f[1].c_str());
+  EXPECT_GT(shown, 1000) << row;
+  // The tracer counts the faults /proc counts (both are the kernel's accounting).
+  EXPECT_NEAR(shown, truth, truth * 0.5) << row << " vs /proc " << truth;
+  EXPECT_NE(f[7], "-") << "stall ms/s comes from the tracer: " << row;
+  EXPECT_NE(f[8], "-") << "TLB flushes/s come from the tracer: " << row;
+  std::string screen = tmux.screen();
+  EXPECT_EQ(screen.find("records lost"), std::string::npos) << screen;
+
+  // The detail screen's heat is real faults, and the anonymous churn is hot.
+  tmux.keys("Enter");
+  ASSERT_TRUE(tmux.wait_for({"pid " + std::to_string(probe), "heat: faults/s", "heat over last"})) << tmux.screen();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+  screen = tmux.screen();
+  EXPECT_EQ(screen.find("proxy"), std::string::npos) << screen;
+  bool hot_anon = false;
+  std::istringstream lines(screen);
+  for (std::string l; std::getline(lines, l);) {
+    auto v = fields_of(l.substr(0, 54));  // the VMA list: ADDRESS SIZE PERM RSS HEAT [PATH]
+    if (v.size() == 5 && v[2] == "rw-p" && std::atof(v[4].c_str()) > 100) hot_anon = true;
+  }
+  EXPECT_TRUE(hot_anon) << "an anonymous rw-p VMA with >100 faults/s: " << screen;
+  tmux.keys("q");
+  EXPECT_TRUE(tmux.wait_for({"EXIT=0"})) << tmux.screen();
+  kill(probe, SIGKILL);
+  waitpid(probe, nullptr, 0);
+}
+
+TEST_F(TopE2E, WithoutRootTopFallsBackToProcAndSaysWhy) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to drop to another user";
+  if (run_status("command -v setpriv >/dev/null 2>&1") != 0) GTEST_SKIP() << "setpriv is not installed";
+  if (run_status("setpriv --reuid=65534 --regid=65534 --clear-groups test -x " + kBinary) != 0)
+    GTEST_SKIP() << kBinary << " is not executable by uid 65534";
+  Tmux tmux;
+  ASSERT_TRUE(tmux.start("setpriv --reuid=65534 --regid=65534 --clear-groups " + kBinary +
+                         " top; echo EXIT=\\$?; sleep 60"));
+  ASSERT_TRUE(tmux.wait_for({"source /proc", "run as root", "COMMAND"})) << tmux.screen();
+  tmux.keys("q");
+  EXPECT_TRUE(tmux.wait_for({"EXIT=0"})) << tmux.screen();
+}
+
+TEST_F(TopE2E, RKeyRecordsTheProcessesOnScreenUntilPressedAgain) {
+  if (geteuid() != 0) GTEST_SKIP() << "pagescope record needs root";
+  pid_t probe = start_probe();
+  ASSERT_GT(probe, 0);
+  char dir_tmpl[] = "/tmp/pstui-rec-XXXXXX";
+  ASSERT_NE(mkdtemp(dir_tmpl), nullptr);
+  const std::string dir = dir_tmpl;
+  Tmux tmux;
+  ASSERT_TRUE(tmux.start(kBinary + " top --record-dir " + dir + " -f pstui-probe; echo EXIT=\\$?; sleep 60"));
+  ASSERT_TRUE(tmux.wait_for({"pstui-probe", std::to_string(probe)}, 15000)) << tmux.screen();
+  tmux.keys("r");
+  ASSERT_TRUE(tmux.wait_for({"REC]", "recording 1 process(es) to " + dir + "/pagescope-top-"})) << tmux.screen();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  tmux.keys("r");
+  ASSERT_TRUE(tmux.wait_for({"recorded to " + dir + "/pagescope-top-"}, 10000)) << tmux.screen();
+  EXPECT_EQ(tmux.screen().find("REC]"), std::string::npos) << tmux.screen();
+  tmux.keys("q");
+  EXPECT_TRUE(tmux.wait_for({"EXIT=0"})) << tmux.screen();
+  kill(probe, SIGKILL);
+  waitpid(probe, nullptr, 0);
+
+  // One capture (and no leftover log) in the directory; it holds the probe's faults.
+  std::vector<std::string> files;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      if (e->d_name[0] != '.') files.push_back(e->d_name);
+    }
+    closedir(d);
+  }
+  ASSERT_EQ(files.size(), 1u);
+  const std::string capture = dir + "/" + files[0];
+  EXPECT_EQ(capture.substr(capture.size() - 4), ".psc");
+  std::string summary = run(kBinary + " inspect " + capture + " 2>&1");
+  std::string row;
+  std::istringstream lines(summary);
+  for (std::string l; std::getline(lines, l);) {
+    auto f = fields_of(l);
+    if (!f.empty() && f[0] == std::to_string(probe)) row = l;
+  }
+  ASSERT_FALSE(row.empty()) << summary;
+  auto f = fields_of(row);
+  ASSERT_GT(f.size(), 6u) << row;
+  EXPECT_GT(std::atof(f[6].c_str()), 100) << "FAULTS of the probe over ~2.5 s: " << row;
+  unlink(capture.c_str());
+  rmdir(dir.c_str());
+}
+
 TEST_F(TopE2E, SigtermRestoresTheTerminal) {
   Tmux tmux;
   ASSERT_TRUE(tmux.start(kBinary + " top; echo EXIT=\\$?; sleep 60"));
@@ -277,4 +415,89 @@ TEST_F(TopE2E, TuiReplaysACaptureWithTheTimeline) {
   EXPECT_TRUE(tmux.wait_for({"EXIT=0"})) << tmux.screen();
   unlink(path.c_str());
 }
+
+#ifdef PAGESCOPE_TUI_SIM
+// Faults per "policy memory" from `pagescope replay --json`.
+std::map<std::string, std::string> replay_faults(const std::string& json) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(json);
+  for (std::string l; std::getline(in, l);) {
+    auto get = [&](const std::string& key) {
+      size_t p = l.find("\"" + key + "\": ");
+      if (p == std::string::npos) return std::string();
+      p += key.size() + 4;
+      if (l[p] == '"') return l.substr(p + 1, l.find('"', p + 1) - p - 1);
+      return l.substr(p, l.find_first_of(",}", p) - p);
+    };
+    if (!get("policy").empty()) out[get("policy") + " " + get("memory")] = get("faults");
+  }
+  return out;
+}
+
+TEST_F(TopE2E, TuiReplayScreenRunsTheSimulatorAndPlotsCurvesWithTheRealRun) {
+  const std::string path = ::testing::TempDir() + "/tui_e2e_replay_" + std::to_string(getpid()) + ".psc";
+  {
+    auto w = pagescope::capture::CaptureWriter::create(path, pagescope::capture::HostInfo{});
+    ASSERT_TRUE(w) << w.error().message;
+    const auto story = pagescope::tui::testing::worker_story();
+    for (const auto& r : story.all()) ASSERT_TRUE(w->append(r.data(), r.size()).ok());
+    ASSERT_TRUE(w->close().ok());
+  }
+  Tmux tmux;
+  ASSERT_TRUE(tmux.start(kBinary + " tui " + path + "; echo EXIT=\\$?; sleep 60"));
+  ASSERT_TRUE(tmux.wait_for({"pagescope tui", "worker"})) << tmux.screen();
+  tmux.keys("R");
+  ASSERT_TRUE(tmux.wait_for({"pagescope tui replay", "> Policies lru,fifo,clock,opt_", "Memory   auto", "Tiers    none"}))
+      << tmux.screen();
+  for (int i = 0; i < 20; ++i) tmux.keys("BSpace");
+  tmux.literal("lru,opt");
+  tmux.keys("Down");
+  for (int i = 0; i < 6; ++i) tmux.keys("BSpace");
+  tmux.literal("8K,32K");
+  ASSERT_TRUE(tmux.wait_for({"Policies lru,opt", "> Memory   8K,32K_"})) << tmux.screen();
+  tmux.keys("Enter");
+  ASSERT_TRUE(tmux.wait_for({"POLICY   MEMORY      FAULTS  MISS%  vs REAL", "miss ratio by memory", "* lru  + opt",
+                             "R real run", "real run: peak RSS 2048K, 2 major faults"},
+                            15000))
+      << tmux.screen();
+  // The table's numbers are the replay command's for the same capture.
+  auto expected = replay_faults(run(kBinary + " replay " + path + " -p lru,opt -m 8K,32K --json 2>/dev/null"));
+  ASSERT_EQ(expected.size(), 4u);
+  std::string screen = tmux.screen();
+  for (const auto& [key, faults] : expected) {
+    std::istringstream k(key);
+    std::string policy, memory;
+    k >> policy >> memory;
+    bool found = false;
+    std::istringstream lines(screen);
+    for (std::string l; std::getline(lines, l);) {
+      std::istringstream in(l);
+      std::string p, m, f;
+      in >> p >> m >> f;
+      if (p == policy && m == memory) found = f == faults;
+    }
+    EXPECT_TRUE(found) << key << " faults " << faults << "\n" << screen;
+  }
+  // One 'R' on the plot, inside the axes.
+  size_t marks = 0;
+  std::istringstream lines(screen);
+  for (std::string l; std::getline(lines, l);) {
+    if (l.size() > 7 && l[6] == '|') marks += size_t(std::count(l.begin() + 7, l.end(), 'R'));
+  }
+  EXPECT_EQ(marks, 1u) << screen;
+  // A bad policy name is refused on the setup screen, naming the field.
+  tmux.keys("e");
+  ASSERT_TRUE(tmux.wait_for({"> Memory"})) << tmux.screen();
+  tmux.keys("Up");
+  tmux.literal(",bogus");
+  tmux.keys("Enter");
+  EXPECT_TRUE(tmux.wait_for({"policies: ", "bogus"})) << tmux.screen();
+  // Esc back to the table; q quits with the terminal restored.
+  tmux.keys("Escape");
+  ASSERT_TRUE(tmux.wait_for({"COMMAND", "worker"})) << tmux.screen();
+  tmux.keys("q");
+  EXPECT_TRUE(tmux.wait_for({"EXIT=0"})) << tmux.screen();
+  unlink(path.c_str());
+}
+#endif
 #endif

@@ -137,7 +137,9 @@ bool AccessSampler::walk_step(uint32_t pid, Process& p, const AppendRecord& appe
     return true;
   }
   if (batch->failed_reads) p.flags |= PS_ACCESS_PARTIAL;
-  for (const auto& c : batch->chunks) place_chunk(pid, p, c, append);
+  // A 2 MiB chunk can hold VMAs of neighbouring spans too: place only the
+  // part this call walked, [cursor, span_end), or pages would repeat.
+  for (const auto& c : batch->chunks) place_chunk(pid, p, c, p.cursor, span_end, append);
   p.chunks += batch->chunks.size();
   p.cursor = batch->next;
   if (p.cursor >= span_end) {
@@ -147,9 +149,9 @@ bool AccessSampler::walk_step(uint32_t pid, Process& p, const AppendRecord& appe
   return p.next_vma >= n;
 }
 
-void AccessSampler::place_chunk(uint32_t pid, Process& p, const ps_walk_chunk& c,
-                                const AppendRecord& append) {
-  const uint64_t chunk_end = c.addr + (1ull << c.shift);
+void AccessSampler::place_chunk(uint32_t pid, Process& p, const ps_walk_chunk& c, uint64_t lo,
+                                uint64_t hi, const AppendRecord& append) {
+  const uint64_t chunk_end = std::min<uint64_t>(c.addr + (1ull << c.shift), hi);
   while (p.run_vma < p.vmas.size() && p.vmas[p.run_vma].end <= c.addr) ++p.run_vma;
   if (c.kind == PS_CHUNK_FAILED) {
     flush_run(pid, p, append);  // unknown pages: the run cannot continue across them
@@ -162,7 +164,8 @@ void AccessSampler::place_chunk(uint32_t pid, Process& p, const ps_walk_chunk& c
       append_to_run(pid, p, k, c.addr, c.shift, 1, c, 0, append);
       return;
     }
-    uint64_t s = std::max<uint64_t>(c.addr, v.start), e = std::min(chunk_end, v.end);
+    uint64_t s = std::max<uint64_t>(std::max<uint64_t>(c.addr, lo), v.start);
+    uint64_t e = std::min(chunk_end, v.end);
     if (s >= e) continue;
     append_to_run(pid, p, k, s, 12, static_cast<uint32_t>((e - s) >> 12), c,
                   static_cast<uint32_t>((s - c.addr) >> 12), append);

@@ -84,7 +84,8 @@ class AccessSampler : public IntervalSampler {
   bool start_walk(uint32_t pid, Process& p, uint64_t now_ns);
   // One walker call; true when the walk is finished (or the process gone).
   bool walk_step(uint32_t pid, Process& p, const AppendRecord& append);
-  void place_chunk(uint32_t pid, Process& p, const ps_walk_chunk& c,
+  // Places the part of chunk c inside [lo, hi) into the VMAs' runs.
+  void place_chunk(uint32_t pid, Process& p, const ps_walk_chunk& c, uint64_t lo, uint64_t hi,
                    const AppendRecord& append);
   void append_to_run(uint32_t pid, Process& p, size_t vma, uint64_t start, uint8_t shift,
                      uint32_t pages, const ps_walk_chunk& c, uint32_t first_bit,

@@ -4,13 +4,16 @@
 //
 //   ps-access-phases --log FILE [--phase PAGES]... [--sleep MS] [--retouch MS] [--thp]
 //   ps-access-phases --churn SECONDS
+//   ps-access-phases --sweep MIB SECONDS
 //
 // Phases: one shared-memory region (memfd) holds every phase's pages back to
 // back (phase k's pages follow phase k-1's). Each phase writes its
 // even-numbered pages and reads its odd-numbered ones (clean: never dirty),
 // then sleeps --sleep ms (default
 // 1500); with --retouch MS it touches the same pages again every MS ms until
-// the phase's --sleep has passed. There is a sleep before the first phase too.
+// the phase's --sleep has passed (--spin: again and again without sleeping,
+// so the CPU never switches away and keeps its TLB entries). There is a sleep
+// before the first phase too.
 // --thp: the region is anonymous, 2 MiB aligned and madvise(MADV_HUGEPAGE)d
 // (odd pages then read the huge zero page until written: no matter, the
 // kernel maps a huge page on the first write fault of each 2 MiB).
@@ -23,6 +26,9 @@
 // --churn: for SECONDS, maps, touches and unmaps regions in a loop while
 // short-lived children fork, touch memory and exit: a moving target for a
 // page-table walk.
+//
+// --sweep: MIB of memory updated at random pages for SECONDS; prints the rate
+// (the access-sampling overhead benchmark's workload).
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -103,11 +109,41 @@ unsigned long anon_huge_kb() {
   return kb;
 }
 
+// A fixed amount of memory work for overhead measurements: MIB of anonymous
+// memory, every page written once, then for SECONDS one 8-byte update at a
+// pseudo-random page (each one a likely TLB miss: the case where re-setting
+// cleared accessed bits costs most). Prints the update rate.
+int sweep(size_t mib, double seconds) {
+  size_t bytes = mib << 20, pages = bytes / kPage;
+  auto* p = static_cast<uint64_t*>(
+      mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0));
+  if (p == MAP_FAILED) {
+    std::perror("mmap");
+    return 1;
+  }
+  for (size_t i = 0; i < pages; ++i) p[i * (kPage / 8)] = i;
+  uint64_t x = 88172645463325252ull, n = 0;
+  uint64_t begin = now_ns(), end = begin + static_cast<uint64_t>(seconds * 1e9), t = begin;
+  while (t < end) {
+    for (int i = 0; i < 4096; ++i) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      p[(x % pages) * (kPage / 8) + (x >> 58)] += 1;
+    }
+    n += 4096;
+    t = now_ns();
+  }
+  std::printf("sweep: %zu MiB, updates_per_s %.0f\n", mib, n / ((t - begin) / 1e9));
+  return 0;
+}
+
 void usage() {
   std::fprintf(stderr,
                "usage: ps-access-phases --log FILE [--phase PAGES]... [--sleep MS] "
-               "[--retouch MS] [--thp]\n"
-               "       ps-access-phases --churn SECONDS\n");
+               "[--retouch MS [--spin]] [--thp]\n"
+               "       ps-access-phases --churn SECONDS\n"
+               "       ps-access-phases --sweep MIB SECONDS\n");
 }
 
 }  // namespace
@@ -116,7 +152,7 @@ int main(int argc, char** argv) {
   std::string log_path;
   std::vector<size_t> phases;
   uint64_t sleep = 1500, retouch = 0;
-  bool thp = false;
+  bool thp = false, spin = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> const char* {
@@ -136,8 +172,13 @@ int main(int argc, char** argv) {
       retouch = std::strtoull(value(), nullptr, 10);
     } else if (a == "--thp") {
       thp = true;
+    } else if (a == "--spin") {
+      spin = true;
     } else if (a == "--churn") {
       return churn(std::strtod(value(), nullptr));
+    } else if (a == "--sweep") {
+      size_t mib = std::strtoull(value(), nullptr, 10);
+      return sweep(mib, std::strtod(value(), nullptr));
     } else {
       usage();
       return 2;
@@ -193,7 +234,7 @@ int main(int argc, char** argv) {
     uint64_t end = now_ns();
     if (retouch > 0) {
       while (now_ns() + retouch * 1000000ull < deadline) {
-        sleep_ms(retouch);
+        if (!spin) sleep_ms(retouch);
         touch(base, phases[k]);
         end = now_ns();
       }

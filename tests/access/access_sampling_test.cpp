@@ -196,8 +196,17 @@ TEST_F(AccessSampling, PhasesAreSeenInTheirIntervalsAndNowhereElse) {
     EXPECT_LE(accessed, 4u) << "an interval with no phase touching shows region pages accessed";
   }
 
-  // Interval totals agree with their bits records; sources are named.
+  // Interval totals agree with their bits records, which never overlap
+  // (each page is reported once per interval); sources are named.
   for (const auto& iv : intervals) {
+    std::vector<std::pair<uint64_t, uint64_t>> ranges;
+    for (auto* b : iv.bits) {
+      ranges.emplace_back(b->start, b->start + (static_cast<uint64_t>(b->pages) << b->page_shift));
+    }
+    std::sort(ranges.begin(), ranges.end());
+    for (size_t i = 1; i < ranges.size(); ++i) {
+      EXPECT_LE(ranges[i - 1].second, ranges[i].first) << "two records cover the same page";
+    }
     uint64_t present = 0, accessed = 0;
     for (auto* b : iv.bits) {
       EXPECT_EQ(b->source, PS_ACCESS_SRC_PTE_WALK);

@@ -15,9 +15,12 @@
 #include "inspector/model/capture_replay.h"
 #include "inspector/model/duration.h"
 #include "inspector/model/process_table.h"
+#include "inspector/model/resident_pages.h"
 #include "inspector/model/sampled_working_set.h"
 #include "inspector/model/space_tracker.h"
+#include "inspector/model/system_memory.h"
 #include "inspector/model/text_table.h"
+#include "inspector/model/windowed_working_set.h"
 #include "inspector/model/working_set.h"
 
 namespace pagescope::app {
@@ -143,10 +146,11 @@ void emit(const TextTable& table, Format f, const char* json_key, bool last = tr
 // the same interval, and where the referenced bytes were (top region kinds).
 TextTable sampled_wss_table(const SmapsSampler& smaps, const FaultSampler& faults, uint64_t zero,
                             uint64_t page_size) {
-  TextTable t({"T", "INTERVAL", "SAMPLED_BYTES", "FAULTS_BYTES", "RSS_BYTES", "TOP_KINDS<"});
+  TextTable t({"T", "INTERVAL", "SAMPLED_BYTES", "SOURCE<", "FAULTS_BYTES", "RSS_BYTES", "TOP_KINDS<"});
   for (const WssSample& s : smaps.samples()) {
     if (s.interval_ns == 0) {
-      t.add_row({rel(s.t_ns, zero), "start", "-", "-", num(s.rss), "(first sample: only clears)"});
+      t.add_row({rel(s.t_ns, zero), "start", "-", "smaps-referenced", "-", num(s.rss),
+                 "(first sample: only clears)"});
       continue;
     }
     const std::vector<WssPoint> lb = working_set(faults, s.interval_ns, s.t_ns - s.interval_ns, s.t_ns);
@@ -162,7 +166,8 @@ TextTable sampled_wss_table(const SmapsSampler& smaps, const FaultSampler& fault
              format_bytes(kinds[i].first);
     }
     t.add_row({rel(s.t_ns, zero), format_seconds(s.interval_ns), num(s.referenced),
-               num(fault_pages * page_size), num(s.rss), top.empty() ? "-" : top});
+               "smaps-referenced", num(fault_pages * page_size), num(s.rss),
+               top.empty() ? "-" : top});
   }
   return t;
 }
@@ -205,13 +210,21 @@ TextTable region_table(const ProcessSpace& ps) {
   return t;
 }
 
-TextTable layout_table(const std::vector<VmaUsage>& layout, uint64_t zero) {
-  TextTable t({"START<", "END<", "SIZE", "PERMS<", "KIND<", "FAULTS", "PAGES", "FIRST_TOUCH",
-               "OFFSET", "PATH<", "NOTE<"});
+// Pages present at the latest access-bit sample, "-" without samples.
+std::string resident_cell(const ResidentPages& resident, uint64_t start, uint64_t end) {
+  auto pages = resident.present_in(start, end);
+  return pages ? num(*pages) : "-";
+}
+
+TextTable layout_table(const std::vector<VmaUsage>& layout, const ResidentPages& resident,
+                       uint64_t zero) {
+  TextTable t({"START<", "END<", "SIZE", "PERMS<", "KIND<", "FAULTS", "PAGES", "RESIDENT",
+               "FIRST_TOUCH", "OFFSET", "PATH<", "NOTE<"});
   for (const VmaUsage& u : layout) {
     const Vma& v = u.vma;
     t.add_row({format_hex(v.start), format_hex(v.end), format_bytes(v.size()), perms_string(v),
                vma_kind_name(v.kind), num(u.faults), num(u.pages_touched),
+               resident_cell(resident, v.start, v.end),
                u.first_touch_ns ? rel(u.first_touch_ns, zero) : "-",
                v.file ? format_hex(v.offset) : "-",
                v.path.empty() && v.file ? "(fd: path unknown until next snapshot)" : v.path,
@@ -220,10 +233,22 @@ TextTable layout_table(const std::vector<VmaUsage>& layout, uint64_t zero) {
   return t;
 }
 
-TextTable vmas_table(const SpaceTracker& tr, uint32_t pid, uint64_t zero) {
+TextTable vmas_table(const SpaceTracker& tr, const ResidentPages& resident, uint32_t pid,
+                     uint64_t zero) {
   TextTable t({"ID", "ORIGIN<", "CREATED", "ENDED", "START<", "END<", "PERMS<", "KIND<", "FAULTS",
-               "READ", "WRITE", "EXEC", "MAJOR", "COW", "PAGES", "FIRST_TOUCH", "CHANGES",
-               "PATH<", "HISTORY<"});
+               "READ", "WRITE", "EXEC", "MAJOR", "COW", "PAGES", "RESIDENT", "FIRST_TOUCH",
+               "CHANGES", "OFFSET", "PATH<", "HISTORY<"});
+  // Resident pages of a mapping: over the pieces it still has at the end.
+  const ProcessSpace* ps = tr.find(pid);
+  auto resident_of = [&](const MappingStats& m) -> std::string {
+    if (!resident.sampled()) return "-";
+    if (!ps) return "0";
+    uint64_t pages = 0;
+    for (const auto& [start, v] : ps->space.pieces()) {
+      if (v.mapping == m.id) pages += resident.present_in(v.start, v.end).value_or(0);
+    }
+    return num(pages);
+  };
   for (const MappingStats& m : tr.mappings()) {
     if (m.id == 0 || m.pid != pid) continue;
     std::string history;
@@ -240,8 +265,98 @@ TextTable vmas_table(const SpaceTracker& tr, uint32_t pid, uint64_t zero) {
                format_hex(m.first.start), format_hex(m.first.end), perms_string(m.first),
                vma_kind_name(m.first.kind), num(m.faults.total), num(m.faults.read),
                num(m.faults.write), num(m.faults.exec), num(m.faults.major), num(m.cow_faults),
-               num(m.pages_touched), m.first_touch_ns ? rel(m.first_touch_ns, zero) : "-",
-               num(m.changes.size()), m.first.path.empty() ? "-" : m.first.path, history});
+               num(m.pages_touched), resident_of(m), m.first_touch_ns ? rel(m.first_touch_ns, zero) : "-",
+               num(m.changes.size()), m.first.file ? format_hex(m.first.offset) : "-",
+               m.first.path.empty() ? "-" : m.first.path, history});
+  }
+  return t;
+}
+
+std::string percent(uint64_t part, uint64_t whole) {
+  if (whole == 0) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", 100.0 * double(part) / double(whole));
+  return buf;
+}
+
+// One process's W(t, tau) for every tau: a row per window from its first
+// record to its last (windows with no reference are rows of 0).
+TextTable process_wss_table(const std::vector<WindowedWorkingSet>& sets, const ProcessInfo& proc,
+                            uint64_t zero, uint64_t page_size) {
+  TextTable t({"TAU", "T", "PAGES", "BYTES", "FAULT_PAGES", "BIT_PAGES", "SOURCE<"});
+  for (const WindowedWorkingSet& w : sets) {
+    const auto& windows = w.windows(proc.pid);
+    const size_t first = w.window_of(std::max(proc.first_ts_ns, w.origin() + 1));
+    const size_t last = w.window_of(proc.last_ts_ns);
+    size_t i = 0;
+    for (size_t k = first; k <= last; ++k) {
+      while (i < windows.size() && windows[i].index < k) ++i;
+      WssWindow none;
+      const WssWindow& x = i < windows.size() && windows[i].index == k ? windows[i] : none;
+      const uint64_t end = k == last ? std::min(w.window_end(k), std::max(proc.last_ts_ns, zero)) : w.window_end(k);
+      t.add_row({format_seconds(w.tau()), rel(end, zero), num(x.pages), num(x.pages * page_size),
+                 num(x.fault_pages), num(x.bit_pages), wss_source_name(x)});
+    }
+  }
+  return t;
+}
+
+// Per mapping (the lineages of --vmas): windows where it had references.
+TextTable mapping_wss_table(const std::vector<WindowedWorkingSet>& sets, const SpaceTracker& tr,
+                            uint32_t pid, uint64_t last_ts, uint64_t zero) {
+  TextTable t({"TAU", "T", "ID", "START<", "KIND<", "PATH<", "PAGES", "FAULT_PAGES", "BIT_PAGES",
+               "SOURCE<"});
+  for (const WindowedWorkingSet& w : sets) {
+    std::vector<std::pair<uint64_t, const WssWindow*>> rows;
+    for (const auto& [key, win] : w.mapping_windows()) rows.emplace_back(key, &win);
+    // By window, then mapping.
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      const uint64_t ka = a.first & 0xffffffffu, kb = b.first & 0xffffffffu;
+      return ka != kb ? ka < kb : a.first < b.first;
+    });
+    const auto& proc_windows = w.windows(pid);
+    for (const auto& [key, win] : rows) {
+      const uint32_t id = uint32_t(key >> 32);
+      const size_t k = size_t(key & 0xffffffffu);
+      if (id >= tr.mappings().size() || win->pages == 0) continue;
+      const MappingStats& m = tr.mappings()[id];
+      auto pw = std::lower_bound(proc_windows.begin(), proc_windows.end(), k,
+                                 [](const WssWindow& x, size_t key) { return x.index < key; });
+      const char* source = pw != proc_windows.end() && pw->index == k ? wss_source_name(*pw) : "faults";
+      const uint64_t end = std::min(w.window_end(k), std::max(last_ts, zero));
+      t.add_row({format_seconds(w.tau()), rel(end, zero), num(id), format_hex(m.first.start),
+                 vma_kind_name(m.first.kind), m.first.path.empty() ? "-" : m.first.path,
+                 num(win->pages), num(win->fault_pages), num(win->bit_pages), source});
+    }
+  }
+  return t;
+}
+
+// The system total (sum over processes) next to RAM and the memcg limit.
+TextTable system_wss_table(const std::vector<WindowedWorkingSet>& sets, const SystemMemory& mem,
+                           uint64_t last_ts, uint64_t zero, uint64_t page_size) {
+  TextTable t({"TAU", "T", "PROCS", "PAGES", "BYTES", "FAULT_PAGES", "BIT_PAGES", "SOURCE<",
+               "MEM_TOTAL", "PCT_RAM", "MEMCG_USAGE", "MEMCG_LIMIT", "PCT_LIMIT"});
+  for (const WindowedWorkingSet& w : sets) {
+    const std::vector<SystemWssWindow> sys = w.system();
+    const size_t last = w.window_of(last_ts);
+    for (size_t k = 0; k <= last && k < std::max<size_t>(sys.size(), last + 1); ++k) {
+      SystemWssWindow none;
+      const SystemWssWindow& x = k < sys.size() ? sys[k] : none;
+      const uint64_t end = k == last ? std::min(w.window_end(k), std::max(last_ts, zero)) : w.window_end(k);
+      const uint64_t bytes = x.pages * page_size;
+      const std::string source = x.sampled == 0 ? "faults"
+                                 : x.sampled >= x.processes
+                                     ? "faults+access-bits"
+                                     : "mixed(" + num(x.sampled) + "/" + num(x.processes) + " sampled)";
+      auto ram = mem.meminfo_at(end);
+      auto cg = mem.memcg_at(end);
+      t.add_row({format_seconds(w.tau()), rel(end, zero), num(x.processes), num(x.pages), num(bytes),
+                 num(x.fault_pages), num(x.bit_pages), source, ram ? num(ram->mem_total) : "-",
+                 ram ? percent(bytes, ram->mem_total) : "-", cg ? num(cg->usage) : "-",
+                 cg ? (cg->limit ? num(cg->limit) : "max") : "-",
+                 cg && cg->limit ? percent(bytes, cg->limit) : "-"});
+    }
   }
   return t;
 }
@@ -256,7 +371,7 @@ int run_inspect(const InspectOptions& o) {
     if (!iv || iv.value() == 0) return fail("--interval: give a duration such as 1s or 250ms", kExitUsage);
     interval_ns = iv.value();
   }
-  if (detail && o.pid == 0) return fail("--layout, --vmas and --wss need --pid P", kExitUsage);
+  if ((o.layout || o.vmas) && o.pid == 0) return fail("--layout and --vmas need --pid P", kExitUsage);
   uint64_t at_ns = UINT64_MAX;
   if (o.layout && o.at != "end") {
     auto at = parse_duration_ns(o.at);
@@ -273,6 +388,13 @@ int run_inspect(const InspectOptions& o) {
     }
   }
 
+  // Working-set windows start at the start of recording (the file header).
+  auto info = read_capture_info(o.file);
+  if (!info) return fail(info.error().message, kExitUsage);
+  std::vector<WindowedWorkingSet> wss_sets;
+  SystemMemory memory;
+  ResidentPages resident(o.pid), at_resident(o.pid);
+
   // One pass: everything in it is cheap per record. --at needs time zero
   // before the pass, which only the first record gives; records before the
   // cut-off are replayed into a second tracker as they come.
@@ -281,6 +403,9 @@ int run_inspect(const InspectOptions& o) {
   SpaceTracker at_tracker;
   FaultSampler sampler(o.pid);
   SmapsSampler smaps(o.pid);
+  if (o.wss) {
+    for (uint64_t tau : taus) wss_sets.emplace_back(tau, info->host.start_ns, o.pid, &tracker);
+  }
   uint64_t zero = 0;
   bool zero_known = false;
   Progress progress;
@@ -288,23 +413,36 @@ int run_inspect(const InspectOptions& o) {
     progress.tick();
     table.apply(h);
     if (!detail && o.pid == 0) return;
-    tracker.apply(h);
+    if (o.pid) {
+      tracker.apply(h);
+      resident.apply(h);
+    }
     if (o.wss) {
-      sampler.apply(h);
-      smaps.apply(h);
+      for (WindowedWorkingSet& w : wss_sets) w.apply(h);
+      memory.apply(h);
+      if (o.pid) {
+        sampler.apply(h);
+        smaps.apply(h);
+      }
     }
     if (o.layout && at_ns != UINT64_MAX) {
       if (!zero_known && h.ts_ns) {
         zero = h.ts_ns;
         zero_known = true;
       }
-      if (h.ts_ns <= zero + at_ns) at_tracker.apply(h);
+      if (h.ts_ns <= zero + at_ns) {
+        at_tracker.apply(h);
+        at_resident.apply(h);
+      }
     } else if (o.layout) {
       // No --at: the layout just before the process exited (or at the end).
       const bool its_end = h.kind == PS_EV_EXIT && h.pid == o.pid &&
                            h.size >= sizeof(ps_exit) &&
                            (reinterpret_cast<const ps_exit&>(h).flags & PS_EXIT_GROUP_DEAD);
-      if (!its_end) at_tracker.apply(h);
+      if (!its_end) {
+        at_tracker.apply(h);
+        at_resident.apply(h);
+      }
     }
   });
   if (!run) return fail(run.error().message, kExitUsage);
@@ -313,8 +451,12 @@ int run_inspect(const InspectOptions& o) {
   if (o.layout && at_ns != UINT64_MAX && zero_known && t0 != zero) {
     // Recording started before the first record: replay again against the real zero.
     at_tracker = SpaceTracker();
+    at_resident = ResidentPages(o.pid);
     auto again = replay_capture(o.file, [&](const ps_header& h) {
-      if (h.ts_ns <= t0 + at_ns) at_tracker.apply(h);
+      if (h.ts_ns <= t0 + at_ns) {
+        at_tracker.apply(h);
+        at_resident.apply(h);
+      }
     });
     if (!again) return fail(again.error().message, kExitUsage);
   }
@@ -376,7 +518,7 @@ int run_inspect(const InspectOptions& o) {
                   : at_ps->space.uncertain() ? ": some events were not seen since the last snapshot (uncertain)"
                   : "");
     }
-    emit(layout_table(src.layout(o.pid), t0), format, "layout", !(o.vmas || o.wss));
+    emit(layout_table(src.layout(o.pid), at_resident, t0), format, "layout", !(o.vmas || o.wss));
   }
   if (o.vmas) {
     if (format == Format::kTable) {
@@ -384,29 +526,45 @@ int run_inspect(const InspectOptions& o) {
       std::printf("VMAs of pid %u over the capture (one row per mapping, followed through splits "
                   "and moves)\n", o.pid);
     }
-    emit(vmas_table(tracker, o.pid, t0), format, "vmas", !o.wss);
+    emit(vmas_table(tracker, resident, o.pid, t0), format, "vmas", !o.wss);
   }
   if (o.wss) {
-    const uint64_t from = std::max(proc->first_ts_ns, t0);
-    const uint64_t to = std::max(proc->last_ts_ns, from + 1);
+    const uint64_t page_size = run->host.page_size ? run->host.page_size : 4096;
+    uint64_t longest = 0;
+    for (const WindowedWorkingSet& w : wss_sets) longest = std::max(longest, w.longest_access_interval());
+    const bool coarse = longest > 0 && longest > taus.front();
     if (format == Format::kTable) {
       if (o.layout || o.vmas) std::printf("\n");
-      std::printf("working set of pid %u from faults: W(t, tau) = distinct pages faulted in "
-                  "(t - tau, t].\nA LOWER BOUND: pages accessed while present do not fault.\n",
-                  o.pid);
-    }
-    TextTable t({"TAU", "T", "PAGES", "BYTES"});
-    for (uint64_t tau : taus) {
-      for (const WssPoint& p : working_set(sampler, tau, from, to)) {
-        t.add_row({format_seconds(tau), rel(p.t_ns, t0), num(p.pages),
-                   num(p.pages * (run->host.page_size ? run->host.page_size : 4096))});
+      std::printf("working set %s: W(t, tau) = distinct pages referenced in (t - tau, t].\n"
+                  "SOURCE: faults = from faults alone, a LOWER BOUND (pages used while present do "
+                  "not fault);\n        faults+access-bits = faults and the PTE accessed bits of "
+                  "record --access-interval (page-exact;\n        an interval's accessed pages "
+                  "count in the window holding its end).\n",
+                  o.pid ? ("of pid " + std::to_string(o.pid)).c_str()
+                        : "of the whole system (sum over processes; shared pages count once per process)");
+      if (coarse) {
+        std::printf("note: access intervals are up to %s s long, longer than tau %s s: those "
+                    "windows hold a whole interval's pages\n",
+                    format_seconds(longest).c_str(), format_seconds(taus.front()).c_str());
       }
     }
-    emit(t, format, "wss", smaps.samples().empty());
+    if (!o.pid) {
+      if (format == Format::kTable && memory.meminfo().empty()) {
+        std::printf("(no /proc/meminfo samples in the capture: MEM_TOTAL unknown)\n");
+      }
+      emit(system_wss_table(wss_sets, memory, totals.last_ts_ns, t0, page_size), format, "wss_system");
+      return kExitOk;
+    }
+    emit(process_wss_table(wss_sets, *proc, t0, page_size), format, "wss", false);
+    if (format == Format::kTable) {
+      std::printf("\nworking set of pid %u per mapping (ID as in --vmas; windows with references)\n",
+                  o.pid);
+    }
+    emit(mapping_wss_table(wss_sets, tracker, o.pid, proc->last_ts_ns, t0), format, "wss_vmas", smaps.samples().empty());
     if (!smaps.samples().empty()) {
       if (format == Format::kTable) {
         std::printf("\nworking set of pid %u per --wss-interval sample, two sources side by side:\n"
-                    "  SAMPLED  accessed bits (smaps Referenced over INTERVAL, ended at T)\n"
+                    "  SAMPLED  smaps-referenced: accessed bits as smaps Referenced over INTERVAL, ended at T\n"
                     "  FAULTS   faults (lower bound): distinct pages faulted in the same interval\n",
                     o.pid);
         if (smaps.bad_samples()) {
@@ -414,8 +572,7 @@ int run_inspect(const InspectOptions& o) {
                       smaps.last_error().c_str());
         }
       }
-      emit(sampled_wss_table(smaps, sampler, t0, run->host.page_size ? run->host.page_size : 4096),
-           format, "wss_sampled");
+      emit(sampled_wss_table(smaps, sampler, t0, page_size), format, "wss_sampled");
     }
   }
   return kExitOk;
@@ -434,7 +591,7 @@ void add_inspect_command(CLI::App& app, CommandRun& run) {
   cmd->add_flag("--layout", opts->layout, "pmap-like table of the address space (with --pid)");
   cmd->add_option("--at", opts->at, "time of --layout, from the start of the capture (2.5s, 800ms; default: end)");
   cmd->add_flag("--vmas", opts->vmas, "every VMA's life: creation, changes, end, faults (with --pid)");
-  cmd->add_flag("--wss", opts->wss, "working set from faults (a lower bound) and, when recorded with --wss-interval, from accessed bits (with --pid)");
+  cmd->add_flag("--wss", opts->wss, "working set over time from faults (a lower bound) and accessed bits (--access-interval, --wss-interval): of --pid P per process and mapping, else the system total vs RAM and the memcg limit");
   cmd->add_flag("--timeline", opts->timeline,
                 "per-interval rows: faults, swap-outs, reclaim, stalls, TLB flushes, PSI");
   cmd->add_option("--interval", opts->interval, "row length of --timeline (default 1s)");

@@ -11,6 +11,17 @@ Error named(const std::string& path, const std::string& message) {
 }
 }  // namespace
 
+Result<CaptureRun> read_capture_info(const std::string& path) {
+  auto reader = capture::CaptureReader::open(path);
+  if (!reader) return named(path, reader.error().message);
+  CaptureRun run;
+  run.host = reader->host();
+  run.report = reader->report();
+  run.format_major = reader->format_major();
+  run.format_minor = reader->format_minor();
+  return run;
+}
+
 Result<CaptureRun> replay_capture(const std::string& path,
                                   const std::function<void(const ps_header&)>& fn) {
   auto reader = capture::CaptureReader::open(path);

@@ -17,6 +17,9 @@ struct CaptureRun {
   uint16_t format_minor = 0;
 };
 
+// Opens `path` and reads only what its header (and footer) say: host, format.
+Result<CaptureRun> read_capture_info(const std::string& path);
+
 // Opens `path` and calls `fn` for every record in time order (see TimeOrderer). Errors name the
 // file: "run.psc: not a pagescope capture (bad magic)".
 Result<CaptureRun> replay_capture(const std::string& path,

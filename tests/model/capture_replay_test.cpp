@@ -261,3 +261,133 @@ TEST(ExportCommand, ChromeJsonAndCsv) {
   std::remove(json.c_str());
   std::system(("rm -rf " + dir).c_str());
 }
+
+namespace {
+
+// CSV lines of `out` whose cells start with `prefix` cells.
+std::vector<std::vector<std::string>> csv_rows(const std::string& out, const std::string& prefix) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream lines(out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind(prefix, 0) != 0) continue;
+    std::vector<std::string> cells;
+    std::istringstream cs(line);
+    for (std::string cell; std::getline(cs, cell, ',');) cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+// Two processes; pid 500 has an access-bit sample in (0, 1s], pid 501 only
+// faults; meminfo and memcg samples; a file mapping at file offset 0x3000.
+RecordBuffer sampled_stream(uint64_t t0) {
+  const uint64_t s = 1'000'000'000;
+  RecordBuffer b;
+  b.target(t0, 500);
+  b.proc_file(t0 + 1, 500, PS_PROC_MAPS,
+              "00100000-00110000 rw-p 00000000 00:00 0 \n"
+              "00200000-00208000 r--p 00003000 08:01 42 /data/f\n");
+  b.proc_file(t0 + 1, 0, PS_PROC_MEMINFO, "MemTotal:  1000 kB\nMemAvailable: 500 kB\n");
+  b.proc_file(t0 + 1, 0, PS_PROC_MEMCG, "usage 4096\nlimit 204800\n");
+  b.fault(t0 + s / 5, 500, 500, 0x100000, PS_PF_USER | PS_PF_WRITE);
+  b.fault(t0 + s / 5 + 1, 500, 500, 0x101000, PS_PF_USER | PS_PF_WRITE);
+  b.fault(t0 + s / 5 + 2, 500, 500, 0x202000, PS_PF_USER);  // file offset 0x3000 + 0x2000
+  for (int i = 0; i < 3; ++i) b.fault(t0 + s / 2 + i, 501, 501, 0x500000 + i * 4096, PS_PF_USER);
+  b.access_bits(t0 + s, 500, 0x100000, 16, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  b.access_bits(t0 + s, 500, 0x200000, 8, {2}, {}, 12, {0, 2});
+  b.access_interval(t0 + s, 500, t0);
+  b.fault(t0 + 3 * s / 2, 500, 500, 0x10c000, PS_PF_USER | PS_PF_WRITE);
+  b.fault(t0 + 5 * s / 2, 500, 500, 0x10c000, PS_PF_USER | PS_PF_WRITE);
+  return b;
+}
+
+}  // namespace
+
+TEST(InspectCommand, WorkingSetSourcesSystemTotalResidentAndFileOffsets) {
+  if (access(pagescope_binary().c_str(), X_OK) != 0) {
+    GTEST_SKIP() << "no " << pagescope_binary() << " (build the pagescope target)";
+  }
+  const std::string path = temp_path("sampled.psc");
+  write_capture(path, sampled_stream(1'000'000));
+  int status = -1;
+  std::string out = run_command(pagescope_binary() + " inspect " + path + " --pid 500 --wss --tau 1s --csv", status);
+  ASSERT_EQ(status, 0) << out;
+  // (0, 1s]: anon 0..9 and file page 2 from the bits, 3 of them also faulted.
+  // (The per-mapping rows that follow start alike but have 10 cells.)
+  auto seven = [](std::vector<std::vector<std::string>> rows) {
+    rows.erase(std::remove_if(rows.begin(), rows.end(), [](const auto& r) { return r.size() != 7; }),
+               rows.end());
+    return rows;
+  };
+  auto w1 = seven(csv_rows(out, "1.000,1.000,"));
+  ASSERT_EQ(w1.size(), 1u) << out;
+  EXPECT_EQ(w1[0], (std::vector<std::string>{"1.000", "1.000", "11", "45056", "3", "11", "faults+access-bits"}));
+  auto w2 = seven(csv_rows(out, "1.000,2.000,"));
+  ASSERT_EQ(w2.size(), 1u) << out;
+  EXPECT_EQ(w2[0], (std::vector<std::string>{"1.000", "2.000", "1", "4096", "1", "0", "faults"}));
+  // Per mapping: TAU,T,ID,START,KIND,PATH,PAGES,FAULT_PAGES,BIT_PAGES,SOURCE.
+  bool anon = false, file = false;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(",100000,anon,") != std::string::npos && line.rfind("1.000,1.000,", 0) == 0) {
+      anon = true;
+      EXPECT_NE(line.find(",10,2,10,faults+access-bits"), std::string::npos) << line;
+    }
+    if (line.find(",200000,") != std::string::npos && line.find(",/data/f,") != std::string::npos && line.rfind("1.000,1.000,", 0) == 0) {
+      file = true;
+      EXPECT_NE(line.find(",1,1,1,faults+access-bits"), std::string::npos) << line;
+    }
+  }
+  EXPECT_TRUE(anon && file) << out;
+
+  // The system: both processes, against MemTotal (1000 kB) and the memcg limit (200 kB).
+  out = run_command(pagescope_binary() + " inspect " + path + " --wss --tau 1s --csv", status);
+  ASSERT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("TAU,T,PROCS,PAGES,BYTES,FAULT_PAGES,BIT_PAGES,SOURCE,MEM_TOTAL,PCT_RAM,"
+                     "MEMCG_USAGE,MEMCG_LIMIT,PCT_LIMIT"), std::string::npos) << out;
+  auto sys = csv_rows(out, "1.000,1.000,");
+  ASSERT_EQ(sys.size(), 1u) << out;
+  EXPECT_EQ(sys[0], (std::vector<std::string>{"1.000", "1.000", "2", "14", "57344", "6", "11",
+                                              "mixed(1/2 sampled)", "1024000", "5.6", "4096",
+                                              "204800", "28.0"}));
+  out = run_command(pagescope_binary() + " inspect " + path + " --wss --tau 1s --json", status);
+  ASSERT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("\"wss_system\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"MEMCG_LIMIT\": 204800"), std::string::npos) << out;
+  out = run_command(pagescope_binary() + " inspect " + path + " --wss --tau 1s", status);
+  ASSERT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("LOWER BOUND"), std::string::npos) << out;
+
+  // Resident pages from the present bits, and the file offset of the mapping.
+  out = run_command(pagescope_binary() + " inspect " + path + " --pid 500 --vmas --csv", status);
+  ASSERT_EQ(status, 0) << out;
+  // ID,ORIGIN,CREATED,ENDED,START,END,PERMS,KIND,FAULTS,READ,WRITE,EXEC,MAJOR,COW,PAGES,RESIDENT,FIRST_TOUCH,CHANGES,OFFSET,PATH
+  bool seen_anon = false, seen_file = false;
+  for (const auto& r : csv_rows(out, "")) {
+    if (r.size() < 20) continue;
+    if (r[4] == "100000") {
+      seen_anon = true;
+      EXPECT_EQ(r[15], "16");
+      EXPECT_EQ(r[18], "-");
+    }
+    if (r[4] == "200000") {
+      seen_file = true;
+      EXPECT_EQ(r[8], "1");
+      EXPECT_EQ(r[15], "2");
+      EXPECT_EQ(r[18], "3000");
+      EXPECT_EQ(r[19], "/data/f");
+    }
+  }
+  EXPECT_TRUE(seen_anon && seen_file) << out;
+  out = run_command(pagescope_binary() + " inspect " + path + " --pid 501 --vmas --csv", status);
+  ASSERT_EQ(status, 0) << out;
+  out = run_command(pagescope_binary() + " inspect " + path + " --pid 500 --layout --csv", status);
+  ASSERT_EQ(status, 0) << out;
+  auto layout = csv_rows(out, "200000,");
+  ASSERT_EQ(layout.size(), 1u) << out;
+  // START,END,SIZE,PERMS,KIND,FAULTS,PAGES,RESIDENT,FIRST_TOUCH,OFFSET,PATH
+  EXPECT_EQ(layout[0][7], "2");
+  EXPECT_EQ(layout[0][9], "3000");
+  std::remove(path.c_str());
+}

@@ -24,7 +24,8 @@
 //    mem_used_total includes and the model leaves out, adds a few percent.
 //
 // Root, zram, memory cgroups and the pagescope binary; skipped without them.
-// PAGESCOPE_BIN points the test at another pagescope binary.
+// PAGESCOPE_BIN points the test at another pagescope binary;
+// ZRAM_VALIDATION_KEEP=PATH keeps the capture there (for docs and demos).
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -70,7 +71,8 @@ class ZramValidationTest : public LabKernelTest {
   void TearDown() override {
     if (!base_.empty()) {
       ::unlink((base_ + ".sh").c_str());
-      ::unlink((base_ + ".psc").c_str());
+      const char* keep = std::getenv("ZRAM_VALIDATION_KEEP");
+      if (!keep || std::rename((base_ + ".psc").c_str(), keep) != 0) ::unlink((base_ + ".psc").c_str());
     }
     LabKernelTest::TearDown();
   }

@@ -16,7 +16,7 @@ SweepResult smallest_memory(const Trace& trace, const policies::PolicyInfo& poli
     const uint32_t mid = lo + (hi - lo) / 2;
     TieredRun r = simulate_tiered(trace, policy, mid, seed, spec, sizes, progress);
     ++out.replays;
-    if (slow_fault_rate(r) <= target_rate) {
+    if (meets(r, target_rate)) {
       hi = mid;
       out.frames = mid;
       out.run = std::move(r);

@@ -23,6 +23,13 @@ struct SweepResult {
   uint32_t replays = 0; // how many replays the search took
 };
 
+// A memory meets the target when the rate is at or below it and no swap-out
+// failed (a full zram, or one whose RAM would exceed the memory: the
+// simulated OOM), even one whose page never faulted again.
+inline bool meets(const TieredRun& r, double target_rate) {
+  return slow_fault_rate(r) <= target_rate && r.tier.failed_swapouts == 0;
+}
+
 // Binary search over 1..distinct pages (with every page resident nothing is
 // evicted, so the target is always met there). The search assumes fewer
 // frames never means fewer slow faults; policies with Belady's anomaly

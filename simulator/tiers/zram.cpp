@@ -6,6 +6,9 @@
 //  - "uncharged": the RAM is outside the budget, as for a process under a
 //    memory cgroup limit (zsmalloc allocates without __GFP_ACCOUNT).
 //  - Same-filled pages take a slot but no RAM (ZRAM_SAME).
+//  - A charged device cannot hold more RAM than the memory budget less the
+//    one frame the faulting page needs; a store that would is a failed
+//    swap-out like a full device (the kernel would be out of memory).
 //  - When every slot is taken a swap-out fails: counted as the simulated OOM
 //    (the kernel would have to kill something). The page is dropped so the run
 //    can go on; a later fault on it is counted as lost.
@@ -22,12 +25,17 @@ enum : uint8_t { kOut = 0, kInDevice = 1, kLostPage = 2 };
 
 class Zram final : public Tier {
  public:
-  explicit Zram(const TierConfig& c) : sizes_(*c.sizes), capacity_(c.capacity_pages), where_(c.pages, kOut) {
+  explicit Zram(const TierConfig& c)
+      : sizes_(*c.sizes),
+        capacity_(c.capacity_pages),
+        ram_limit_(c.charged && c.memory_frames > 1 ? (c.memory_frames - 1) * 4096 : UINT64_MAX),
+        where_(c.pages, kOut) {
     charged_ = c.charged;
   }
 
   void store(PageId page) override {
-    if (stored_pages_ >= capacity_) {
+    const uint32_t ram = sizes_[page] ? zsmalloc_bytes(sizes_[page]) : 0;
+    if (stored_pages_ >= capacity_ || (charged_ && pool_bytes_ + ram > ram_limit_)) {
       ++stats_.failed_swapouts;
       where_[page] = kLostPage;
       return;
@@ -61,6 +69,7 @@ class Zram final : public Tier {
  private:
   const std::vector<uint16_t>& sizes_;
   const uint64_t capacity_;
+  const uint64_t ram_limit_;  // bytes of RAM a charged device may hold
   std::vector<uint8_t> where_;
 };
 

@@ -51,5 +51,28 @@ TEST(TierNone, EverythingGoesToSwap) {
   EXPECT_EQ(t->ram_frames(), 0u);
 }
 
+TEST(TierZram, ChargedDeviceCannotOutgrowTheMemory) {
+  std::vector<uint16_t> sizes{2000, 2000, 2000, 0};
+  TierConfig c;
+  c.pages = 4;
+  c.memory_frames = 2;  // one frame of RAM for the device, one for the faulting page
+  c.sizes = &sizes;
+  c.capacity_pages = 100;
+  auto z = make_zram(c);
+  z->store(0);
+  z->store(1);
+  EXPECT_EQ(z->pool_bytes(), 2u * zsmalloc_bytes(2000));
+  z->store(2);  // 3 x 2000 bytes would not fit in 4096
+  EXPECT_EQ(z->stats().failed_swapouts, 1u);
+  z->store(3);  // same-filled: no RAM, still fits
+  EXPECT_EQ(z->stats().failed_swapouts, 1u);
+  EXPECT_EQ(z->stored_pages(), 3u);
+  c.charged = false;  // uncharged: only the slots bound it
+  auto u = make_zram(c);
+  for (PageId p = 0; p < 4; ++p) u->store(p);
+  EXPECT_EQ(u->stats().failed_swapouts, 0u);
+  EXPECT_EQ(u->ram_frames(), 0u);
+}
+
 }  // namespace
 }  // namespace pagescope::sim::tiers

@@ -6,14 +6,19 @@
 //    v5.9, commit b518154e59aa "mm/vmscan: protect the workingset on anonymous
 //    LRU");
 //  - a hit sets the page's accessed ("young") bit, as the MMU does;
+//  - an anon page starts young (the faulting access set its PTE's accessed
+//    bit); a file page starts old (it may be page cache read() without a PTE);
 //  - reclaim scans the inactive tail: a young page that was already marked
-//    referenced is activated, a young page seen for the first time is marked
-//    referenced and rotated (second chance, folio_check_references() in
-//    mm/vmscan.c), an old page is evicted and leaves a shadow entry holding the
-//    lruvec's non-resident age (mm/workingset.c, workingset_eviction());
+//    referenced is activated and keeps the mark, a young page seen for the
+//    first time is marked referenced and rotated (second chance,
+//    folio_check_references() in mm/vmscan.c), an old page is evicted and
+//    leaves a shadow entry holding the lruvec's non-resident age
+//    (mm/workingset.c, workingset_eviction());
 //  - when an inactive list is smaller than active / ratio (inactive_is_low(),
 //    ratio = sqrt(10 x memory in GiB), at least 1) pages move from the active
-//    tail to the inactive head with their young bit cleared;
+//    tail to the inactive head with their young bit cleared and their
+//    referenced mark kept (shrink_active_list()), so one young bit brings a
+//    used page back;
 //  - a refault whose distance (age now - age at eviction) is at most the
 //    workingset size (active file + active anon + the other type's inactive,
 //    as workingset_test_recent() counts it with swap present) is activated at
@@ -54,7 +59,12 @@ class LinuxLru final : public Policy {
   void on_insert(const Access& a) override {
     const PageId p = a.page;
     const Type t = Type(type_[p]);
-    young_[p] = 0;
+    // An anon page is always mapped, and the access that faulted it in left
+    // its PTE young, so the first scan marks it referenced and keeps it
+    // ("All mapped folios start out with page table references from the
+    // instantiating fault", folio_check_references()). File pages may be
+    // page cache reached through read() with no PTE: they start old.
+    young_[p] = t == kAnon ? 1 : 0;
     referenced_[p] = 0;
     if (shadow_[p] != kNoShadow) {
       uint64_t distance = age_ - shadow_[p];
@@ -81,7 +91,10 @@ class LinuxLru final : public Policy {
         young_[p] = 0;
         if (referenced_[p]) {
           in.unlink(p);
-          referenced_[p] = 0;
+          // The referenced mark stays on activated folios "so that recently
+          // deactivated but used folios are quickly recovered"
+          // (folio_check_references()): back on the inactive list, one more
+          // young bit activates it again.
           activate_new(p, t);
         } else {
           referenced_[p] = 1;
@@ -125,8 +138,7 @@ class LinuxLru final : public Policy {
     PageList& act = active_[t];
     while (!act.empty() && (in.empty() || uint64_t(in.size()) * ratio_ < act.size())) {
       PageId p = act.pop_tail();
-      young_[p] = 0;
-      referenced_[p] = 0;
+      young_[p] = 0;  // folio_referenced() tests and clears the young bits; PG_referenced stays
       where_[p] = kInactive;
       in.push_head(p);
     }

@@ -27,7 +27,9 @@
 //
 // A page that faulted in the same interval (same process) is not counted
 // again: the fault set its accessed bit, so the bit adds nothing the fault
-// did not already say.
+// did not already say. "In the interval" reaches back to the previous
+// interval's end, because a fault stamped while the bits were being cleared
+// can still set the bit after the clear.
 //
 // Huge mappings (page_shift 21 or 30) give one reference at the huge page's
 // first address. Other record kinds are skipped.
@@ -189,10 +191,10 @@ class CaptureSource final : public ReferenceSource {
   // Removes sampled pages that faulted (same process, same page) within
   // their interval.
   static void drop_faulted(const std::vector<TimedRef>& faults, std::vector<SampledInterval>& intervals) {
-    std::map<uint32_t, std::vector<size_t>> by_pid;  // interval indexes, sorted by begin
+    std::map<uint32_t, std::vector<size_t>> by_pid;  // interval indexes, sorted by end
     for (size_t i = 0; i < intervals.size(); ++i) by_pid[intervals[i].pid].push_back(i);
     for (auto& [p, idx] : by_pid)
-      std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return intervals[a].begin < intervals[b].begin; });
+      std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return intervals[a].end < intervals[b].end; });
     struct KeyHash {
       size_t operator()(const std::pair<size_t, uint64_t>& k) const {
         return std::hash<uint64_t>()(k.second * 0x9e3779b97f4a7c15ull ^ k.first);
@@ -203,12 +205,16 @@ class CaptureSource final : public ReferenceSource {
       auto it = by_pid.find(f.pid);
       if (it == by_pid.end()) continue;
       const auto& idx = it->second;
-      // The last interval beginning at or before the fault.
-      auto pos = std::upper_bound(idx.begin(), idx.end(), f.time,
-                                  [&](uint64_t t, size_t i) { return t < intervals[i].begin; });
-      if (pos == idx.begin()) continue;
-      size_t i = *(pos - 1);
-      if (f.time <= intervals[i].end) faulted.insert({i, f.address >> 12});
+      // The first interval ending at or after the fault. A fault in the gap
+      // before its begin (while the previous bits were read and cleared)
+      // counts for it too: its fault record can be stamped before the clear
+      // while the access it made lands after it.
+      auto pos = std::lower_bound(idx.begin(), idx.end(), f.time,
+                                  [&](size_t i, uint64_t t) { return intervals[i].end < t; });
+      if (pos == idx.end()) continue;
+      size_t i = *pos;
+      if (pos == idx.begin() && f.time < intervals[i].begin) continue;
+      faulted.insert({i, f.address >> 12});
     }
     if (faulted.empty()) return;
     for (size_t i = 0; i < intervals.size(); ++i) {

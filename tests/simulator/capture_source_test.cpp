@@ -209,6 +209,22 @@ TEST(CaptureSource, AccessedPagesAreMergedWithFaultsByTime) {
   EXPECT_TRUE(both->caveats.empty());
 }
 
+// Bits are read at 2000 and cleared at 2100 (the next interval's begin); a
+// fault stamped at 2050, in that gap, can still set the bit after the clear,
+// so it explains the next interval's bit: one reference, not two.
+TEST(CaptureSource, FaultWhileBitsWereClearedCountsForTheNextInterval) {
+  std::string path = write_records("sim_capture_access_gap",
+                                   {access_bits(9, 2000, 0x100000, 4, {0}, {}), access_interval(9, 1000, 2000),
+                                    fault_at(9, 2050, 0x102000, false),
+                                    access_bits(9, 3000, 0x100000, 4, {0, 2}, {}), access_interval(9, 2100, 3000)});
+  TraceFileOptions o;
+  o.path = path;
+  o.source.access_order = "end";
+  auto t = load_trace_file(o);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(pages_of(*t), (std::vector<uint64_t>{0x100, 0x102, 0x100}));
+}
+
 TEST(CaptureSource, HugeAndTruncatedAndUnclosedSamples) {
   std::string path = write_records(
       "sim_capture_access_huge",

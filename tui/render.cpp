@@ -440,8 +440,8 @@ const char* const kHelp[] = {
     "  R            replay screen (captures) r         record to a file (top)",
     "",
     "Rates are per second over one refresh. \"-\" = this source cannot see it",
-    "(TLB, WSS and stalls per process need the BPF source). SWIN/SWOUT per",
-    "process come from VmSwap changes (net pages/s).",
+    "(TLB and stalls per process need the BPF source: run as root; WSS is",
+    "not measured live). SWIN/SWOUT: swap-entry changes (BPF) or VmSwap (/proc).",
     "",
     "Press any key to close.",
 };

@@ -1,0 +1,405 @@
+// Fidelity: do replays of a capture predict what the kernel does at another
+// memory limit?
+//
+// For each bundled workload (ps-pressure zipf, phases, loop; fixed seed and a
+// fixed access budget, so every run does the same accesses):
+//   1. run it under a memory-cgroup limit L1 with zram swap, recorded by
+//      `pagescope record --cgroup --access-interval`, sampling the cgroup's
+//      anon pages while it runs;
+//   2. run it bare (same seed, same budget) at L2 < L1, L1 and L3 > L1, and
+//      take its major faults from its own getrusage report;
+//   3. replay the L1 capture (faults + accessed pages, capture_source.cpp) with
+//      the linux, lru and clock policies at the frames each limit gives:
+//        frames(L) = anon pages resident at L1 + (L - L1) / 4 KiB,
+//      i.e. what the cgroup charges besides the workload's anon pages (page
+//      tables, the binary's pages, slack below the limit) is taken to be the
+//      same at every limit, measured once at L1 (docs/fidelity.md);
+//   4. predicted major faults = faults - cold faults (a first touch of an
+//      anonymous page is a minor fault in the kernel).
+//
+// The test asserts |predicted - real| / real <= kTolerance for linux at L2 and
+// L3 (the issue's ±15% target; see kTolerance for what the tolerance covers).
+// Every line of the table is printed ("fidelity| ..."), for all policies;
+// bench/fidelity.sh runs this binary with FIDELITY_NO_ASSERT=1 to regenerate
+// the table in docs/fidelity.md.
+//
+// Environment (for the bench; the defaults are what ctest runs):
+//   PAGESCOPE_BIN             the pagescope binary (default: this build's)
+//   FIDELITY_INTERVAL         --access-interval for the L1 recording (default 50ms)
+//   FIDELITY_ORDER            --access-order for the replay (default spread)
+//   FIDELITY_SCALE            multiplies every workload's access budget (default 1)
+//   FIDELITY_NO_ASSERT        print the table only
+//   FIDELITY_CAPTURE_DIR      keep the L1 captures there (fidelity-MODE.psc)
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "inspector/capture/reader.h"
+#include "lab/memory_cgroup.h"
+#include "lab/session_lock.h"
+#include "lab/sys_file.h"
+#include "lab/zram_swap.h"
+#include "simulator/engine.h"
+#include "simulator/mrc.h"
+#include "simulator/policies/registry.h"
+#include "simulator/trace_file.h"
+#include "tests/lab/lab_kernel_fixture.h"
+
+namespace pagescope::lab::testing {
+namespace {
+
+// ±15%: the target, which the 50 ms default reaches with room to
+// spare on zipf and loop and with less on phases. What it has to cover,
+// measured (docs/fidelity.md): the run-to-run spread of the real count at one
+// limit (zipf ±1-3%, phases ±6%, loop <0.5%); the linux model's own error on
+// the exact reference string (within 3% on zipf and loop, within 5% on phases
+// at L2/L3); and what sampling loses (a page touched many times in an
+// interval is one reference), which grows with the interval: at 500 ms zipf
+// is 25-40% low, so the test records at 50 ms.
+constexpr double kTolerance = 0.15;
+
+constexpr uint64_t kMiB = 1ull << 20;
+
+std::string Env(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+std::string PagescopeBinary() { return Env("PAGESCOPE_BIN", PAGESCOPE_BINARY_DIR "/app/pagescope"); }
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+long long JsonInt(const std::string& json, const std::string& key) {
+  auto at = json.find("\"" + key + "\":");
+  if (at == std::string::npos) return -1;
+  return std::atoll(json.c_str() + at + key.size() + 3);
+}
+
+struct Workload {
+  std::string mode;
+  uint64_t size;
+  uint64_t accesses;
+  uint64_t l2, l1, l3;  // limits, bytes
+  std::vector<std::string> extra;
+};
+
+// Sizes keep each run to a few seconds on a 2-CPU VM and clear of the memcg
+// OOM killer that fires with swap to spare on this 6.18/cgroup v1 kernel when
+// limits are tight (docs/lab.md).
+std::vector<Workload> Workloads() {
+  double scale = std::atof(Env("FIDELITY_SCALE", "1").c_str());
+  if (!(scale > 0)) scale = 1;
+  auto n = [&](uint64_t a) { return uint64_t(double(a) * scale); };
+  return {
+      {"zipf", 64 * kMiB, n(1000000), 24 * kMiB, 32 * kMiB, 48 * kMiB, {}},
+      {"phases", 64 * kMiB, n(600000), 20 * kMiB, 24 * kMiB, 32 * kMiB, {"--ws-fraction", "0.25"}},
+      {"loop", 36 * kMiB, n(150000), 28 * kMiB, 32 * kMiB, 34 * kMiB, {}},
+  };
+}
+
+struct RunResult {
+  bool ok = false;
+  bool oom = false;
+  std::string error;
+  long long majflt = -1, minflt = -1;
+  double elapsed_s = 0;
+  uint64_t anon_pages = 0;  // the cgroup's anon pages while under pressure (see RunOnce)
+};
+
+std::vector<std::string> WorkloadArgv(const Workload& w, const std::string& report) {
+  std::vector<std::string> a = {PS_PRESSURE_BIN, "--mode",     w.mode,  "--size",       std::to_string(w.size),
+                                "--seed",        "1",          "--accesses", std::to_string(w.accesses),
+                                "--report-file", report};
+  a.insert(a.end(), w.extra.begin(), w.extra.end());
+  return a;
+}
+
+uint64_t CgroupAnonBytes(const MemoryCgroup& cg) {
+  auto text = ReadSysFile(cg.path() + "/memory.stat");
+  if (!text) return 0;
+  auto kv = ParseKeyValues(*text);
+  for (const char* key : {"anon", "total_rss", "rss"})
+    if (auto it = kv.find(key); it != kv.end()) return it->second;
+  return 0;
+}
+
+// One run in a fresh cgroup with `limit`; recorded (with access sampling) to
+// `capture` when it is not empty.
+RunResult RunOnce(const MemoryHierarchy& h, const Workload& w, uint64_t limit, const std::string& capture,
+                  const std::string& interval) {
+  RunResult r;
+  static int serial = 0;
+  auto cg = MemoryCgroup::Create(h, std::string(kLabCgroupPrefix) + std::to_string(::getpid()) + "-fid" +
+                                        std::to_string(serial++), limit);
+  if (!cg) {
+    r.error = cg.error().message;
+    return r;
+  }
+  std::string report = "/tmp/fidelity-" + std::to_string(::getpid()) + ".json";
+  ::unlink(report.c_str());
+  std::vector<std::string> args;
+  if (!capture.empty())
+    args = {PagescopeBinary(), "record", "--cgroup", (*cg)->path(), "--access-interval", interval, "-o", capture, "--"};
+  for (auto& a : WorkloadArgv(w, report)) args.push_back(a);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::string procs = (*cg)->procs_file();
+  const bool join = capture.empty();
+
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int devnull = ::open("/dev/null", O_WRONLY);
+    if (devnull >= 0) ::dup2(devnull, STDOUT_FILENO);
+    if (join) {
+      int fd = ::open(procs.c_str(), O_WRONLY);
+      if (fd < 0 || ::write(fd, "0", 1) != 1) ::_exit(126);
+      ::close(fd);
+    }
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  if (pid < 0) {
+    r.error = "fork failed";
+    return r;
+  }
+  std::vector<uint64_t> anon;
+  auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  for (;;) {
+    pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (std::chrono::steady_clock::now() - start > std::chrono::seconds(90)) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      r.error = "run took longer than 90 s";
+      return r;
+    }
+    anon.push_back(CgroupAnonBytes(**cg) / 4096);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  r.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (auto st = (*cg)->ReadStats(); st) r.oom = st->oom_kills > 0;
+  (void)(*cg)->Teardown();
+  std::string json = Slurp(report);
+  ::unlink(report.c_str());
+  r.majflt = JsonInt(json, "majflt");
+  r.minflt = JsonInt(json, "minflt");
+  // Under pressure the anon count sits just below what the limit leaves;
+  // samples from the start (filling) and the end (exit, the recorder's
+  // flush) are lower. The 75th percentile of the non-zero samples is the
+  // plateau (the peak would be a momentary overshoot before reclaim).
+  anon.erase(std::remove(anon.begin(), anon.end(), 0u), anon.end());
+  if (!anon.empty()) {
+    std::sort(anon.begin(), anon.end());
+    r.anon_pages = anon[anon.size() * 3 / 4];
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || r.majflt < 0) {
+    r.error = std::string(capture.empty() ? "ps-pressure" : "pagescope record") +
+              (WIFSIGNALED(status) ? " killed by signal " + std::to_string(WTERMSIG(status))
+                                   : " exited with " + std::to_string(WEXITSTATUS(status))) +
+              (r.oom ? " (memcg OOM kill)" : "");
+    return r;
+  }
+  r.ok = true;
+  return r;
+}
+
+// The memcg OOM killer that fires with swap to spare (docs/lab.md) is not
+// what this test measures: such a run is repeated, up to three tries.
+RunResult RunRetryingOom(const MemoryHierarchy& h, const Workload& w, uint64_t limit, const std::string& capture = "",
+              const std::string& interval = "") {
+  RunResult r;
+  for (int i = 0; i < 3; ++i) {
+    r = RunOnce(h, w, limit, capture, interval);
+    if (r.ok || !r.oom) break;
+  }
+  return r;
+}
+
+uint64_t AccessIntervals(const std::string& capture) {
+  auto reader = capture::CaptureReader::open(capture);
+  if (!reader) return 0;
+  uint64_t n = 0;
+  (void)reader->for_each([&](const ps_header& h) {
+    n += h.kind == PS_EV_ACCESS_INTERVAL;
+    return true;
+  });
+  return n;
+}
+
+// The workload's whole reference string, exactly: the fill (every page
+// written once, in order) and then the accesses ps-pressure --print-pages
+// lists. Replaying it shows the policy's own error, without sampling.
+sim::Trace ExactTrace(const Workload& w) {
+  sim::TraceBuilder b(4096);
+  const uint64_t pages = w.size / 4096;
+  for (uint64_t p = 0; p < pages; ++p) b.add(p, true);
+  std::string cmd = std::string(PS_PRESSURE_BIN) + " --mode " + w.mode + " --size " + std::to_string(w.size) +
+                    " --seed 1 --print-pages " + std::to_string(w.accesses);
+  for (const auto& e : w.extra) cmd += " " + e;
+  if (FILE* f = ::popen(cmd.c_str(), "r")) {
+    unsigned long long page;
+    char op;
+    while (std::fscanf(f, "%llu %c", &page, &op) == 2) b.add(page, op == 'w');
+    ::pclose(f);
+  }
+  return b.finish();
+}
+
+// The references to pages the trace ever writes: the workload's anonymous
+// memory, which is what the cgroup's limit governs. The process's read-only
+// file pages (its binary, libc) sit in the page cache charged to whoever read
+// them first, and faulting them back is a minor fault, so they are neither
+// in the limit nor in the real major-fault count. (This is also the linux
+// model's own anon/file guess, simulator/policies/linux.cpp.)
+sim::Trace WrittenPagesOnly(const sim::Trace& t) {
+  std::vector<uint8_t> written(t.distinct_pages(), 0);
+  for (size_t i = 0; i < t.size(); ++i)
+    if (t.writes[i]) written[t.refs[i]] = 1;
+  sim::TraceBuilder b(t.page_size);
+  for (size_t i = 0; i < t.size(); ++i)
+    if (written[t.refs[i]]) b.add(t.page_of[t.refs[i]], t.writes[i] != 0, t.pids.empty() ? 0 : t.pids[i]);
+  return b.finish();
+}
+
+uint64_t PredictedMajor(const sim::Trace& t, const char* policy, int64_t frames) {
+  const auto* p = sim::policies::find_policy(policy);
+  if (!p || frames <= 0) return 0;
+  sim::SimResult s = sim::simulate(t, *p, uint32_t(frames), 1);
+  return s.faults - s.cold_faults;
+}
+
+std::string Pct(double predicted, double real) {
+  char b[32];
+  if (real <= 0) return "n/a";
+  std::snprintf(b, sizeof b, "%+.1f%%", 100.0 * (predicted - real) / real);
+  return b;
+}
+
+class FidelityTest : public LabKernelTest {
+ protected:
+  void SetUp() override {
+    LabKernelTest::SetUp();
+    if (IsSkipped()) return;
+    if (::access(PagescopeBinary().c_str(), X_OK) != 0) GTEST_SKIP() << PagescopeBinary() << " not built";
+    auto lock = SessionLock::Acquire(kDefaultStateDir);
+    if (!lock) GTEST_SKIP() << lock.error().message;
+    lock_ = std::move(lock).value();
+    auto h = FindMemoryHierarchy();
+    ASSERT_TRUE(h.ok());
+    hierarchy_ = *h;
+    ZramConfig zc;
+    zc.algorithm = "lz4";
+    zc.disksize = 512 * kMiB;
+    zc.state_dir = kDefaultStateDir;
+    auto z = ZramSwap::Create(zc);
+    ASSERT_TRUE(z.ok()) << z.error().message;
+    zram_ = std::move(z).value();
+    capture_ = "/tmp/fidelity-test-" + std::to_string(::getpid()) + ".psc";
+  }
+  void TearDown() override {
+    if (!capture_.empty() && Env("FIDELITY_CAPTURE_DIR", "").empty()) ::unlink(capture_.c_str());
+    if (zram_) (void)zram_->Teardown();
+    zram_.reset();
+    lock_.reset();
+    LabKernelTest::TearDown();
+  }
+
+  MemoryHierarchy hierarchy_{};
+  std::unique_ptr<SessionLock> lock_;
+  std::unique_ptr<ZramSwap> zram_;
+  std::string capture_;
+};
+
+TEST_F(FidelityTest, ReplayOfOneLimitPredictsMajorFaultsAtOthers) {
+  const std::string interval = Env("FIDELITY_INTERVAL", "50ms");
+  const std::string order = Env("FIDELITY_ORDER", "spread");
+  const bool assert_tolerance = Env("FIDELITY_NO_ASSERT", "").empty();
+  std::printf("fidelity| workload | limit | frames | real majflt | linux | err | lru | err | clock | err | "
+              "linux, faults only | err | linux, exact string | err\n");
+  std::printf("fidelity| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---:\n");
+  for (const Workload& w : Workloads()) {
+    SCOPED_TRACE(w.mode);
+    // FIDELITY_CAPTURE_DIR keeps each workload's capture for replays by hand.
+    const std::string keep_dir = Env("FIDELITY_CAPTURE_DIR", "");
+    if (!keep_dir.empty()) capture_ = keep_dir + "/fidelity-" + w.mode + ".psc";
+    RunResult rec = RunRetryingOom(hierarchy_, w, w.l1, capture_, interval);
+    if (!rec.ok) {
+      ADD_FAILURE() << w.mode << " recorded at " << w.l1 / kMiB << "M: " << rec.error;
+      continue;
+    }
+    uint64_t intervals = AccessIntervals(capture_);
+    if (intervals == 0 && assert_tolerance)
+      GTEST_SKIP() << "the capture has no access samples: `record --access-interval` wrote none";
+    sim::TraceFileOptions to;
+    to.path = capture_;
+    to.format = "capture";
+    to.source.access_order = order;
+    auto loaded = sim::load_trace_file(to);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    const sim::Trace all_pages = std::move(loaded).value();
+    const sim::Trace trace_anon = WrittenPagesOnly(all_pages);
+    const sim::Trace* trace = &trace_anon;
+    to.source.access_order = "none";
+    auto faults_loaded = sim::load_trace_file(to);
+    ASSERT_TRUE(faults_loaded.ok()) << faults_loaded.error().message;
+    const sim::Trace faults_anon = WrittenPagesOnly(*faults_loaded);
+    const sim::Trace* faults_only = &faults_anon;
+    const sim::Trace exact = ExactTrace(w);
+    std::printf("fidelity| %s: %zu references to %u written pages (of %zu to %u pages) from %llu access intervals "
+                "of %s, order %s; recorded run at %lluM: %.1f s, %lld majflt, anon resident %llu pages\n",
+                w.mode.c_str(), trace->size(), trace->distinct_pages(), all_pages.size(), all_pages.distinct_pages(),
+                (unsigned long long)intervals, interval.c_str(), order.c_str(), (unsigned long long)(w.l1 / kMiB),
+                rec.elapsed_s, rec.majflt, (unsigned long long)rec.anon_pages);
+    for (uint64_t limit : {w.l2, w.l1, w.l3}) {
+      RunResult real = RunRetryingOom(hierarchy_, w, limit);
+      if (!real.ok) {
+        ADD_FAILURE() << w.mode << " at " << limit / kMiB << "M: " << real.error;
+        continue;
+      }
+      int64_t frames = int64_t(rec.anon_pages) + (int64_t(limit) - int64_t(w.l1)) / 4096;
+      ASSERT_GT(frames, 0);
+      const double r = double(real.majflt);
+      std::string row = "fidelity| " + w.mode + " | " + std::to_string(limit / kMiB) + "M" +
+                        (limit == w.l1 ? " (L1)" : "") + " | " + std::to_string(frames) + " | " +
+                        std::to_string(real.majflt);
+      auto cell = [&](uint64_t predicted) { row += " | " + std::to_string(predicted) + " | " + Pct(double(predicted), r); };
+      for (const char* name : {"linux", "lru", "clock"}) {
+        uint64_t predicted = PredictedMajor(*trace, name, frames);
+        cell(predicted);
+        if (assert_tolerance && std::string(name) == "linux" && limit != w.l1) {
+          EXPECT_NEAR(double(predicted), r, kTolerance * r)
+              << w.mode << " at " << limit / kMiB << "M (" << frames << " frames)";
+        }
+      }
+      cell(PredictedMajor(*faults_only, "linux", frames));
+      cell(PredictedMajor(exact, "linux", frames));
+      std::printf("%s\n", row.c_str());
+      std::fflush(stdout);
+    }
+  }
+  ASSERT_TRUE(zram_->Teardown().ok());
+  zram_.reset();
+  ExpectNothingLeftBehind();
+}
+
+}  // namespace
+}  // namespace pagescope::lab::testing

@@ -281,20 +281,21 @@ std::string percent(uint64_t part, uint64_t whole) {
 
 // One process's W(t, tau) for every tau: a row per window from its first
 // record to its last (windows with no reference are rows of 0).
-TextTable process_wss_table(const std::vector<WindowedWorkingSet>& sets, const ProcessInfo& proc,
+TextTable process_wss_table(const WindowedWorkingSet& w, const ProcessInfo& proc,
                             uint64_t zero, uint64_t page_size) {
   TextTable t({"TAU", "T", "PAGES", "BYTES", "FAULT_PAGES", "BIT_PAGES", "SOURCE<"});
-  for (const WindowedWorkingSet& w : sets) {
-    const auto& windows = w.windows(proc.pid);
-    const size_t first = w.window_of(std::max(proc.first_ts_ns, w.origin() + 1));
-    const size_t last = w.window_of(proc.last_ts_ns);
+  for (size_t ti = 0; ti < w.tau_count(); ++ti) {
+    const auto& windows = w.windows(proc.pid, ti);
+    const size_t first = w.window_of(ti, std::max(proc.first_ts_ns, w.origin() + 1));
+    const size_t last = w.window_of(ti, proc.last_ts_ns);
     size_t i = 0;
     for (size_t k = first; k <= last; ++k) {
       while (i < windows.size() && windows[i].index < k) ++i;
       WssWindow none;
       const WssWindow& x = i < windows.size() && windows[i].index == k ? windows[i] : none;
-      const uint64_t end = k == last ? std::min(w.window_end(k), std::max(proc.last_ts_ns, zero)) : w.window_end(k);
-      t.add_row({format_seconds(w.tau()), rel(end, zero), num(x.pages), num(x.pages * page_size),
+      const uint64_t end = k == last ? std::min(w.window_end(ti, k), std::max(proc.last_ts_ns, zero))
+                                     : w.window_end(ti, k);
+      t.add_row({format_seconds(w.tau(ti)), rel(end, zero), num(x.pages), num(x.pages * page_size),
                  num(x.fault_pages), num(x.bit_pages), wss_source_name(x)});
     }
   }
@@ -302,19 +303,19 @@ TextTable process_wss_table(const std::vector<WindowedWorkingSet>& sets, const P
 }
 
 // Per mapping (the lineages of --vmas): windows where it had references.
-TextTable mapping_wss_table(const std::vector<WindowedWorkingSet>& sets, const SpaceTracker& tr,
+TextTable mapping_wss_table(const WindowedWorkingSet& w, const SpaceTracker& tr,
                             uint32_t pid, uint64_t last_ts, uint64_t zero) {
   TextTable t({"TAU", "T", "ID", "START<", "KIND<", "PATH<", "PAGES", "FAULT_PAGES", "BIT_PAGES",
                "SOURCE<"});
-  for (const WindowedWorkingSet& w : sets) {
+  for (size_t ti = 0; ti < w.tau_count(); ++ti) {
     std::vector<std::pair<uint64_t, const WssWindow*>> rows;
-    for (const auto& [key, win] : w.mapping_windows()) rows.emplace_back(key, &win);
+    for (const auto& [key, win] : w.mapping_windows(ti)) rows.emplace_back(key, &win);
     // By window, then mapping.
     std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
       const uint64_t ka = a.first & 0xffffffffu, kb = b.first & 0xffffffffu;
       return ka != kb ? ka < kb : a.first < b.first;
     });
-    const auto& proc_windows = w.windows(pid);
+    const auto& proc_windows = w.windows(pid, ti);
     for (const auto& [key, win] : rows) {
       const uint32_t id = uint32_t(key >> 32);
       const size_t k = size_t(key & 0xffffffffu);
@@ -323,8 +324,8 @@ TextTable mapping_wss_table(const std::vector<WindowedWorkingSet>& sets, const S
       auto pw = std::lower_bound(proc_windows.begin(), proc_windows.end(), k,
                                  [](const WssWindow& x, size_t key) { return x.index < key; });
       const char* source = pw != proc_windows.end() && pw->index == k ? wss_source_name(*pw) : "faults";
-      const uint64_t end = std::min(w.window_end(k), std::max(last_ts, zero));
-      t.add_row({format_seconds(w.tau()), rel(end, zero), num(id), format_hex(m.first.start),
+      const uint64_t end = std::min(w.window_end(ti, k), std::max(last_ts, zero));
+      t.add_row({format_seconds(w.tau(ti)), rel(end, zero), num(id), format_hex(m.first.start),
                  vma_kind_name(m.first.kind), m.first.path.empty() ? "-" : m.first.path,
                  num(win->pages), num(win->fault_pages), num(win->bit_pages), source});
     }
@@ -333,17 +334,18 @@ TextTable mapping_wss_table(const std::vector<WindowedWorkingSet>& sets, const S
 }
 
 // The system total (sum over processes) next to RAM and the memcg limit.
-TextTable system_wss_table(const std::vector<WindowedWorkingSet>& sets, const SystemMemory& mem,
+TextTable system_wss_table(const WindowedWorkingSet& w, const SystemMemory& mem,
                            uint64_t last_ts, uint64_t zero, uint64_t page_size) {
   TextTable t({"TAU", "T", "PROCS", "PAGES", "BYTES", "FAULT_PAGES", "BIT_PAGES", "SOURCE<",
                "MEM_TOTAL", "PCT_RAM", "MEMCG_USAGE", "MEMCG_LIMIT", "PCT_LIMIT"});
-  for (const WindowedWorkingSet& w : sets) {
-    const std::vector<SystemWssWindow> sys = w.system();
-    const size_t last = w.window_of(last_ts);
+  for (size_t ti = 0; ti < w.tau_count(); ++ti) {
+    const std::vector<SystemWssWindow> sys = w.system(ti);
+    const size_t last = w.window_of(ti, last_ts);
     for (size_t k = 0; k <= last && k < std::max<size_t>(sys.size(), last + 1); ++k) {
       SystemWssWindow none;
       const SystemWssWindow& x = k < sys.size() ? sys[k] : none;
-      const uint64_t end = k == last ? std::min(w.window_end(k), std::max(last_ts, zero)) : w.window_end(k);
+      const uint64_t end = k == last ? std::min(w.window_end(ti, k), std::max(last_ts, zero))
+                                     : w.window_end(ti, k);
       const uint64_t bytes = x.pages * page_size;
       const std::string source = x.sampled == 0 ? "faults"
                                  : x.sampled >= x.processes
@@ -351,7 +353,7 @@ TextTable system_wss_table(const std::vector<WindowedWorkingSet>& sets, const Sy
                                      : "mixed(" + num(x.sampled) + "/" + num(x.processes) + " sampled)";
       auto ram = mem.meminfo_at(end);
       auto cg = mem.memcg_at(end);
-      t.add_row({format_seconds(w.tau()), rel(end, zero), num(x.processes), num(x.pages), num(bytes),
+      t.add_row({format_seconds(w.tau(ti)), rel(end, zero), num(x.processes), num(x.pages), num(bytes),
                  num(x.fault_pages), num(x.bit_pages), source, ram ? num(ram->mem_total) : "-",
                  ram ? percent(bytes, ram->mem_total) : "-", cg ? num(cg->usage) : "-",
                  cg ? (cg->limit ? num(cg->limit) : "max") : "-",
@@ -386,12 +388,15 @@ int run_inspect(const InspectOptions& o) {
     for (uint64_t tau : taus) {
       if (tau == 0) return fail("--tau: a window must be longer than 0", kExitUsage);
     }
+    if (taus.size() > WindowedWorkingSet::kMaxTaus) {
+      return fail("--tau: at most " + std::to_string(WindowedWorkingSet::kMaxTaus) + " windows", kExitUsage);
+    }
   }
 
   // Working-set windows start at the start of recording (the file header).
   auto info = read_capture_info(o.file);
   if (!info) return fail(info.error().message, kExitUsage);
-  std::vector<WindowedWorkingSet> wss_sets;
+  std::unique_ptr<WindowedWorkingSet> wss;
   SystemMemory memory;
   ResidentPages resident(o.pid), at_resident(o.pid);
 
@@ -404,7 +409,7 @@ int run_inspect(const InspectOptions& o) {
   FaultSampler sampler(o.pid);
   SmapsSampler smaps(o.pid);
   if (o.wss) {
-    for (uint64_t tau : taus) wss_sets.emplace_back(tau, info->host.start_ns, o.pid, &tracker);
+    wss = std::make_unique<WindowedWorkingSet>(taus, info->host.start_ns, o.pid, &tracker);
   }
   uint64_t zero = 0;
   bool zero_known = false;
@@ -418,7 +423,7 @@ int run_inspect(const InspectOptions& o) {
       resident.apply(h);
     }
     if (o.wss) {
-      for (WindowedWorkingSet& w : wss_sets) w.apply(h);
+      wss->apply(h);
       memory.apply(h);
       if (o.pid) {
         sampler.apply(h);
@@ -530,8 +535,7 @@ int run_inspect(const InspectOptions& o) {
   }
   if (o.wss) {
     const uint64_t page_size = run->host.page_size ? run->host.page_size : 4096;
-    uint64_t longest = 0;
-    for (const WindowedWorkingSet& w : wss_sets) longest = std::max(longest, w.longest_access_interval());
+    const uint64_t longest = wss->longest_access_interval();
     const bool coarse = longest > 0 && longest > taus.front();
     if (format == Format::kTable) {
       if (o.layout || o.vmas) std::printf("\n");
@@ -552,15 +556,15 @@ int run_inspect(const InspectOptions& o) {
       if (format == Format::kTable && memory.meminfo().empty()) {
         std::printf("(no /proc/meminfo samples in the capture: MEM_TOTAL unknown)\n");
       }
-      emit(system_wss_table(wss_sets, memory, totals.last_ts_ns, t0, page_size), format, "wss_system");
+      emit(system_wss_table(*wss, memory, totals.last_ts_ns, t0, page_size), format, "wss_system");
       return kExitOk;
     }
-    emit(process_wss_table(wss_sets, *proc, t0, page_size), format, "wss", false);
+    emit(process_wss_table(*wss, *proc, t0, page_size), format, "wss", false);
     if (format == Format::kTable) {
       std::printf("\nworking set of pid %u per mapping (ID as in --vmas; windows with references)\n",
                   o.pid);
     }
-    emit(mapping_wss_table(wss_sets, tracker, o.pid, proc->last_ts_ns, t0), format, "wss_vmas", smaps.samples().empty());
+    emit(mapping_wss_table(*wss, tracker, o.pid, proc->last_ts_ns, t0), format, "wss_vmas", smaps.samples().empty());
     if (!smaps.samples().empty()) {
       if (format == Format::kTable) {
         std::printf("\nworking set of pid %u per --wss-interval sample, two sources side by side:\n"

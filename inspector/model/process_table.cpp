@@ -34,6 +34,8 @@ const ProcessInfo* ProcessTable::find(uint32_t pid) const {
 
 ProcessInfo& ProcessTable::start_process(uint32_t pid, uint64_t ts) {
   current_[pid] = processes_.size();
+  last_pid_ = pid;
+  last_index_ = processes_.size();
   ProcessInfo& p = processes_.emplace_back();
   tids_.emplace_back();
   p.pid = pid;
@@ -42,17 +44,29 @@ ProcessInfo& ProcessTable::start_process(uint32_t pid, uint64_t ts) {
 }
 
 ProcessInfo& ProcessTable::process_for(uint32_t pid, uint64_t ts) {
+  if (pid == last_pid_ && last_index_ < processes_.size() && !processes_[last_index_].exited) {
+    ProcessInfo& p = processes_[last_index_];
+    p.last_ts_ns = std::max(p.last_ts_ns, ts);
+    return p;
+  }
   auto it = current_.find(pid);
   // A record from a pid whose process has exited: the pid was reused by a
   // process whose fork we did not see.
   if (it == current_.end() || processes_[it->second].exited) return start_process(pid, ts);
   ProcessInfo& p = processes_[it->second];
+  last_pid_ = pid;
+  last_index_ = it->second;
   p.last_ts_ns = std::max(p.last_ts_ns, ts);
   return p;
 }
 
 void ProcessTable::note_thread(ProcessInfo& p, size_t index, uint32_t tid) {
-  if (tid != 0 && tids_[index].insert(tid).second) ++p.threads_seen;
+  if (tid == 0) return;
+  for (const auto& [i, t] : recent_tids_) {
+    if (i == index && t == tid) return;
+  }
+  recent_tids_[recent_next_++ % 4] = {index, tid};
+  if (tids_[index].insert(tid).second) ++p.threads_seen;
 }
 
 void ProcessTable::apply_status_text(ProcessInfo& p, std::string_view text) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "events.h"
@@ -76,6 +77,12 @@ class ProcessTable {
   std::vector<ProcessInfo> processes_;
   std::unordered_map<uint32_t, size_t> current_;     // pid -> index of its latest entry
   std::vector<std::unordered_set<uint32_t>> tids_;   // parallel to processes_
+  // The last process looked up and the threads last noted: most records
+  // repeat them, and skip the hash lookups.
+  uint32_t last_pid_ = 0;
+  size_t last_index_ = SIZE_MAX;
+  std::pair<size_t, uint32_t> recent_tids_[4] = {{SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}, {SIZE_MAX, 0}};
+  unsigned recent_next_ = 0;
   CaptureTotals totals_;
   uint64_t lost_sum_ = 0;
   uint64_t lost_total_max_ = 0;

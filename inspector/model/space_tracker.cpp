@@ -53,11 +53,14 @@ const char* vma_op_name(VmaOp op) {
 }
 
 ProcessSpace& SpaceTracker::space_for(uint32_t pid) {
+  if (last_space_ && last_pid_ == pid) return *last_space_;
   auto& slot = live_[pid];
   if (!slot) {
     slot = std::make_unique<ProcessSpace>();
     slot->pid = pid;
   }
+  last_pid_ = pid;
+  last_space_ = slot.get();
   return *slot;
 }
 
@@ -404,6 +407,7 @@ void SpaceTracker::apply(const ps_header& h) {
       if (auto it = live_.find(f->child_pid); it != live_.end()) {
         end_all(*it->second, h.ts_ns);
         live_.erase(it);
+        last_space_ = nullptr;
       }
       ProcessSpace& child = space_for(f->child_pid);
       ProcessSpace& par = *live_[h.pid];  // space_for may have rehashed; pointers stay valid
@@ -442,6 +446,7 @@ void SpaceTracker::apply(const ps_header& h) {
       it->second->exited_ns = h.ts_ns;
       dead_[h.pid] = std::move(it->second);
       live_.erase(it);
+      last_space_ = nullptr;
       return;
     }
     case PS_EV_PROC_FILE: {

@@ -107,6 +107,10 @@ class SpaceTracker {
 
   std::unordered_map<uint32_t, std::unique_ptr<ProcessSpace>> live_;
   std::unordered_map<uint32_t, std::unique_ptr<ProcessSpace>> dead_;
+  // The last live space looked up (faults come in runs per process); reset
+  // whenever live_ loses an entry.
+  uint32_t last_pid_ = 0;
+  ProcessSpace* last_space_ = nullptr;
   std::vector<MappingStats> mappings_{1};  // id 0 = none
   uint64_t lost_ = 0;
   ChangeObserver observer_;

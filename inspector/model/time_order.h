@@ -6,11 +6,16 @@
 //
 // Records up to kSlotBytes are kept in a pool of fixed slots (no allocation
 // per record once warm); larger ones (exec, /proc text) are copied apart.
+// Almost every record arrives in order: those wait in a FIFO, and only the
+// few that arrive late go through a heap; release merges the two. (With
+// every record in one heap, its pops were 45% of `inspect` on a 10 M-record
+// capture.)
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <deque>
 #include <queue>
 #include <vector>
 
@@ -29,13 +34,21 @@ class TimeOrderer {
     if (ts > newest_) newest_ = ts;
     // Older than what was already released: release it now, as late as possible.
     if (ts < released_) ts = released_;
-    uint32_t slot = store(h);
-    heap_.push(Entry{ts, seq_++, slot});
-    while (!heap_.empty() && heap_.top().ts + window_ < newest_) pop();
+    const Entry e{ts, seq_++, store(h)};
+    if (fifo_.empty() || fifo_.back().ts <= ts) {
+      fifo_.push_back(e);
+    } else {
+      heap_.push(e);
+    }
+    while (true) {
+      const Entry* oldest = next();
+      if (!oldest || oldest->ts + window_ >= newest_) break;
+      pop();
+    }
   }
 
   void flush() {
-    while (!heap_.empty()) pop();
+    while (next()) pop();
   }
 
  private:
@@ -67,9 +80,22 @@ class TimeOrderer {
     return kBig | uint32_t(big_.size() - 1);
   }
 
+  // The oldest held record: the earlier of the FIFO's front and the heap's top.
+  const Entry* next() const {
+    if (fifo_.empty()) return heap_.empty() ? nullptr : &heap_.top();
+    if (heap_.empty()) return &fifo_.front();
+    return heap_.top() > fifo_.front() ? &fifo_.front() : &heap_.top();
+  }
+
   void pop() {
-    const Entry e = heap_.top();
-    heap_.pop();
+    Entry e;
+    if (!fifo_.empty() && (heap_.empty() || heap_.top() > fifo_.front())) {
+      e = fifo_.front();
+      fifo_.pop_front();
+    } else {
+      e = heap_.top();
+      heap_.pop();
+    }
     released_ = e.ts;
     if (e.slot & kBig) {
       const uint32_t i = e.slot & ~kBig;
@@ -92,6 +118,7 @@ class TimeOrderer {
   std::vector<uint32_t> free_;
   std::vector<std::vector<uint64_t>> big_;
   size_t big_live_ = 0;
+  std::deque<Entry> fifo_;  // in order of (ts, seq)
   std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap_;
 };
 

@@ -13,14 +13,18 @@ const char* wss_source_name(const WssWindow& w) {
   return w.incomplete_intervals ? "faults+access-bits(incomplete)" : "faults+access-bits";
 }
 
-WindowedWorkingSet::WindowedWorkingSet(uint64_t tau_ns, uint64_t origin_ns, uint32_t pid,
-                                       const SpaceTracker* tracker)
-    : tau_(tau_ns ? tau_ns : 1), origin_(origin_ns), pid_(pid), tracker_(tracker) {}
+WindowedWorkingSet::WindowedWorkingSet(std::vector<uint64_t> taus_ns, uint64_t origin_ns,
+                                       uint32_t pid, const SpaceTracker* tracker)
+    : taus_(std::move(taus_ns)), origin_(origin_ns), pid_(pid), tracker_(tracker) {
+  if (taus_.size() > kMaxTaus) taus_.resize(kMaxTaus);
+  if (taus_.empty()) taus_.push_back(1'000'000'000);
+  for (uint64_t& t : taus_) t = t ? t : 1;
+}
 WindowedWorkingSet::~WindowedWorkingSet() = default;
 WindowedWorkingSet::WindowedWorkingSet(WindowedWorkingSet&&) noexcept = default;
 
-size_t WindowedWorkingSet::window_of(uint64_t ts) const {
-  return ts <= origin_ ? 0 : size_t((ts - origin_ - 1) / tau_);
+size_t WindowedWorkingSet::window_of(size_t t, uint64_t ts) const {
+  return ts <= origin_ ? 0 : size_t((ts - origin_ - 1) / taus_[t]);
 }
 
 WindowedWorkingSet::Process& WindowedWorkingSet::process(uint32_t pid) {
@@ -32,9 +36,10 @@ WindowedWorkingSet::Process& WindowedWorkingSet::process(uint32_t pid) {
   return *slot;
 }
 
-WssWindow& WindowedWorkingSet::window(Process& p, size_t k) {
+WssWindow& WindowedWorkingSet::window(Process& p, size_t t, size_t k) {
   // Records come in time order, so k is almost always the last window or a new one.
-  auto& ws = p.windows;
+  auto& ws = p.windows[t];
+  if (!ws.empty() && ws.back().index == k) return ws.back();
   if (ws.empty() || ws.back().index < k) {
     ws.emplace_back().index = k;
     return ws.back();
@@ -48,78 +53,88 @@ WssWindow& WindowedWorkingSet::window(Process& p, size_t k) {
   return *it;
 }
 
-uint32_t WindowedWorkingSet::mapping_at(uint32_t pid, uint64_t address) const {
-  if (!tracker_) return 0;
+uint32_t WindowedWorkingSet::mapping_at(Process& p, uint32_t pid, uint64_t page) {
+  if (!tracker_ || pid_ == 0) return 0;
+  if (page >= p.piece_start && page < p.piece_end) return p.piece_mapping;
   const ProcessSpace* ps = tracker_->find(pid);
-  if (!ps) return 0;
-  const Vma* v = ps->space.find(address);
-  return v ? v->mapping : 0;
+  const Vma* v = ps ? ps->space.find(page << 12) : nullptr;
+  p.piece_mapping = v ? v->mapping : 0;
+  p.piece_start = v ? v->start >> 12 : page;
+  p.piece_end = v ? v->end >> 12 : page + 1;
+  return p.piece_mapping;
 }
 
-void WindowedWorkingSet::reference(Process& p, uint32_t pid, uint64_t page, size_t k,
-                                   uint8_t source, uint32_t mapping) {
-  (void)pid;
+void WindowedWorkingSet::reference(Process& p, uint64_t page, uint64_t ts, uint8_t source,
+                                   uint32_t mapping) {
   bool inserted = false;
   PageState& s = p.pages.get(page, inserted);
-  const uint32_t stamp = uint32_t(k + 1);
-  WssWindow& w = window(p, k);
-  WssWindow* m = nullptr;
-  if (mapping != 0 && pid_ != 0) m = &by_mapping_[mapping_key(mapping, k)];
-  if (s.window != stamp) {
-    s.window = stamp;
-    s.sources = 0;
-    ++w.pages;
-    if (m) ++m->pages;
-  }
-  if (!(s.sources & source)) {
-    s.sources |= source;
-    if (source == kWssFromFaults) {
-      ++w.fault_pages;
-      if (m) ++m->fault_pages;
-    } else {
-      ++w.bit_pages;
-      if (m) ++m->bit_pages;
+  for (size_t t = 0; t < taus_.size(); ++t) {
+    const size_t k = window_of(t, ts);
+    const uint32_t stamp = uint32_t(k + 1);
+    const bool new_page = s.window[t] != stamp;
+    if (new_page) {
+      s.window[t] = stamp;
+      s.sources[t] = 0;
+    }
+    const bool new_source = !(s.sources[t] & source);
+    if (!new_page && !new_source) continue;  // the common case: nothing to count
+    s.sources[t] |= source;
+    WssWindow& w = window(p, t, k);
+    WssWindow* m = mapping != 0 && pid_ != 0 ? &by_mapping_[t][mapping_key(mapping, k)] : nullptr;
+    if (new_page) {
+      ++w.pages;
+      if (m) ++m->pages;
+    }
+    if (new_source) {
+      uint64_t WssWindow::*count = source == kWssFromFaults ? &WssWindow::fault_pages : &WssWindow::bit_pages;
+      ++(w.*count);
+      if (m) ++(m->*count);
     }
   }
 }
 
 void WindowedWorkingSet::apply(const ps_header& h) {
   if (origin_ == 0 && h.ts_ns != 0) origin_ = h.ts_ns;
-  if (pid_ != 0 && h.pid != pid_) return;
+  if (h.kind == PS_EV_LOST) {
+    for (auto& [pid, p] : processes_) p->piece_end = 0;
+    return;
+  }
+  if (h.kind == PS_EV_FORK && pid_ == 0) {
+    // A reused pid's child starts with no cached piece.
+    if (const auto* f = record_as<ps_fork>(h)) {
+      if (auto it = processes_.find(f->child_pid); it != processes_.end()) it->second->piece_end = 0;
+    }
+  }
+  if (pid_ != 0 && h.pid != pid_) {
+    if (h.kind == PS_EV_FORK) {
+      const auto* f = record_as<ps_fork>(h);
+      if (f && f->child_pid == pid_ && last_) last_->piece_end = 0;
+    }
+    return;
+  }
   switch (h.kind) {
     case PS_EV_FAULT: {
       const auto* f = record_as<ps_fault>(h);
       if (!f) return;
-      const uint32_t mapping = pid_ ? mapping_at(h.pid, f->address) : 0;
-      reference(process(h.pid), h.pid, f->address >> 12, window_of(h.ts_ns), kWssFromFaults,
-                mapping);
+      Process& p = process(h.pid);
+      const uint64_t page = f->address >> 12;
+      reference(p, page, h.ts_ns, kWssFromFaults, mapping_at(p, h.pid, page));
       return;
     }
     case PS_EV_ACCESS_BITS: {
       const AccessBitsView v = access_bits_view(h);
       if (!v.record) return;
       Process& p = process(h.pid);
-      const size_t k = window_of(h.ts_ns);
-      window(p, k);
+      for (size_t t = 0; t < taus_.size(); ++t) window(p, t, window_of(t, h.ts_ns));
       const uint64_t per = v.small_pages_per_entry();
       const uint64_t first = v.record->start >> 12;
-      // The mapping of the last page looked up, reused while pages stay in its piece.
-      uint64_t piece_start = 1, piece_end = 0;
-      uint32_t mapping = 0;
-      const ProcessSpace* ps = pid_ && tracker_ ? tracker_->find(h.pid) : nullptr;
       for (uint32_t word = 0; word < v.words(); ++word) {
         for (uint64_t bits = v.accessed[word]; bits != 0; bits &= bits - 1) {
           const uint32_t i = word * 64 + uint32_t(__builtin_ctzll(bits));
           if (i >= v.record->pages) break;
           for (uint64_t j = 0; j < per; ++j) {
             const uint64_t page = first + i * per + j;
-            if (ps && !(page >= piece_start && page < piece_end)) {
-              const Vma* piece = ps->space.find(page << 12);
-              mapping = piece ? piece->mapping : 0;
-              piece_start = piece ? piece->start >> 12 : page;
-              piece_end = piece ? piece->end >> 12 : page + 1;
-            }
-            reference(p, h.pid, page, k, kWssFromAccessBits, mapping);
+            reference(p, page, h.ts_ns, kWssFromAccessBits, mapping_at(p, h.pid, page));
           }
         }
       }
@@ -128,15 +143,23 @@ void WindowedWorkingSet::apply(const ps_header& h) {
     case PS_EV_ACCESS_INTERVAL: {
       const auto* iv = record_as<ps_access_interval>(h);
       if (!iv) return;
-      WssWindow& w = window(process(h.pid), window_of(h.ts_ns));
-      ++w.access_intervals;
-      if (iv->flags & (PS_ACCESS_TRUNCATED | PS_ACCESS_PARTIAL)) ++w.incomplete_intervals;
-      if (iv->begin_ns < h.ts_ns) longest_interval_ = std::max<uint64_t>(longest_interval_, h.ts_ns - iv->begin_ns);
+      Process& p = process(h.pid);
+      for (size_t t = 0; t < taus_.size(); ++t) {
+        WssWindow& w = window(p, t, window_of(t, h.ts_ns));
+        ++w.access_intervals;
+        if (iv->flags & (PS_ACCESS_TRUNCATED | PS_ACCESS_PARTIAL)) ++w.incomplete_intervals;
+      }
+      if (iv->begin_ns < h.ts_ns) {
+        longest_interval_ = std::max<uint64_t>(longest_interval_, h.ts_ns - iv->begin_ns);
+      }
       return;
     }
     case PS_EV_EXEC: {
       // A new address space: the same address is another page now.
-      if (auto it = processes_.find(h.pid); it != processes_.end()) it->second->pages.clear();
+      if (auto it = processes_.find(h.pid); it != processes_.end()) {
+        it->second->pages.clear();
+        it->second->piece_end = 0;
+      }
       return;
     }
     case PS_EV_EXIT: {
@@ -144,18 +167,21 @@ void WindowedWorkingSet::apply(const ps_header& h) {
       if (!e || !(e->flags & PS_EXIT_GROUP_DEAD)) return;
       if (auto it = processes_.find(h.pid); it != processes_.end()) {
         it->second->pages = BasicPageMap<PageState>();  // keep the windows, free the pages
+        it->second->piece_end = 0;
       }
       return;
     }
     default:
+      // Any change of layout (memory syscalls, a maps snapshot) drops the cached piece.
+      if (auto it = processes_.find(h.pid); it != processes_.end()) it->second->piece_end = 0;
       return;
   }
 }
 
-const std::vector<WssWindow>& WindowedWorkingSet::windows(uint32_t pid) const {
+const std::vector<WssWindow>& WindowedWorkingSet::windows(uint32_t pid, size_t t) const {
   static const std::vector<WssWindow> kNone;
   auto it = processes_.find(pid);
-  return it == processes_.end() ? kNone : it->second->windows;
+  return it == processes_.end() || t >= taus_.size() ? kNone : it->second->windows[t];
 }
 
 std::vector<uint32_t> WindowedWorkingSet::pids() const {
@@ -165,13 +191,13 @@ std::vector<uint32_t> WindowedWorkingSet::pids() const {
   return out;
 }
 
-std::vector<SystemWssWindow> WindowedWorkingSet::system() const {
+std::vector<SystemWssWindow> WindowedWorkingSet::system(size_t t) const {
   std::vector<SystemWssWindow> out;
+  if (t >= taus_.size()) return out;
   for (const auto& [pid, p] : processes_) {
-    if (!p->windows.empty() && p->windows.back().index >= out.size()) {
-      out.resize(p->windows.back().index + 1);
-    }
-    for (const WssWindow& w : p->windows) {
+    const auto& ws = p->windows[t];
+    if (!ws.empty() && ws.back().index >= out.size()) out.resize(ws.back().index + 1);
+    for (const WssWindow& w : ws) {
       SystemWssWindow& s = out[w.index];
       if (w.pages) ++s.processes;
       if (w.access_intervals) ++s.sampled;
@@ -180,14 +206,16 @@ std::vector<SystemWssWindow> WindowedWorkingSet::system() const {
       s.bit_pages += w.bit_pages;
     }
   }
-  for (size_t k = 0; k < out.size(); ++k) out[k].end_ns = window_end(k);
+  for (size_t k = 0; k < out.size(); ++k) out[k].end_ns = window_end(t, k);
   return out;
 }
 
 size_t WindowedWorkingSet::memory_bytes() const {
-  size_t bytes = by_mapping_.size() * (sizeof(uint64_t) + sizeof(WssWindow) + 16);
+  size_t bytes = 0;
+  for (const auto& m : by_mapping_) bytes += m.size() * (sizeof(uint64_t) + sizeof(WssWindow) + 16);
   for (const auto& [pid, p] : processes_) {
-    bytes += sizeof(Process) + p->pages.memory_bytes() + p->windows.capacity() * sizeof(WssWindow);
+    bytes += sizeof(Process) + p->pages.memory_bytes();
+    for (const auto& ws : p->windows) bytes += ws.capacity() * sizeof(WssWindow);
   }
   return bytes;
 }

@@ -54,32 +54,40 @@ struct SystemWssWindow {
   uint64_t bit_pages = 0;
 };
 
+// Several window lengths at once: one page-table lookup per reference serves
+// every tau (the lookups, cache misses on big processes, are the cost).
 class WindowedWorkingSet {
  public:
-  // `pid` 0: every process (for the system total); else only that one, and
-  // then per mapping too, which needs `tracker` (fed each record first) to
-  // say which mapping a page belongs to. `origin_ns` 0: the first record's time.
-  WindowedWorkingSet(uint64_t tau_ns, uint64_t origin_ns, uint32_t pid = 0,
+  static constexpr size_t kMaxTaus = 4;
+
+  // `taus_ns`: 1 to kMaxTaus window lengths (more are ignored). `pid` 0:
+  // every process (for the system total); else only that one, and then per
+  // mapping too, which needs `tracker` (fed each record first) to say which
+  // mapping a page belongs to. `origin_ns` 0: the first record's time.
+  WindowedWorkingSet(std::vector<uint64_t> taus_ns, uint64_t origin_ns, uint32_t pid = 0,
                      const SpaceTracker* tracker = nullptr);
   ~WindowedWorkingSet();
   WindowedWorkingSet(WindowedWorkingSet&&) noexcept;
 
   void apply(const ps_header& record);
 
-  uint64_t tau() const { return tau_; }
+  size_t tau_count() const { return taus_.size(); }
+  uint64_t tau(size_t t = 0) const { return taus_[t]; }
   uint64_t origin() const { return origin_; }
-  // Window k covers (origin + k tau, origin + (k+1) tau].
-  uint64_t window_end(size_t k) const { return origin_ + (k + 1) * tau_; }
-  size_t window_of(uint64_t ts_ns) const;
+  // Window k of tau t covers (origin + k tau, origin + (k+1) tau].
+  uint64_t window_end(size_t t, size_t k) const { return origin_ + (k + 1) * taus_[t]; }
+  size_t window_of(size_t t, uint64_t ts_ns) const;
 
-  // One process's windows that saw a reference or an access interval, by
-  // index (a process costs nothing in the windows before it started).
-  const std::vector<WssWindow>& windows(uint32_t pid) const;
-  // Per mapping lineage (SpaceTracker ids) of the selected pid: window k -> counts.
-  const std::unordered_map<uint64_t, WssWindow>& mapping_windows() const { return by_mapping_; }
+  // One process's windows of tau t that saw a reference or an access
+  // interval, by index (a process costs nothing in the windows before it started).
+  const std::vector<WssWindow>& windows(uint32_t pid, size_t t = 0) const;
+  // Per mapping lineage (SpaceTracker ids) of the selected pid: mapping_key -> counts.
+  const std::unordered_map<uint64_t, WssWindow>& mapping_windows(size_t t = 0) const {
+    return by_mapping_[t];
+  }
   static uint64_t mapping_key(uint32_t mapping, size_t k) { return (uint64_t(mapping) << 32) | k; }
-  // Sum over processes, window by window.
-  std::vector<SystemWssWindow> system() const;
+  // Sum over processes, window by window, for tau t.
+  std::vector<SystemWssWindow> system(size_t t = 0) const;
   std::vector<uint32_t> pids() const;
   // Longest access interval seen (a tau shorter than it cannot be page-exact).
   uint64_t longest_access_interval() const { return longest_interval_; }
@@ -89,27 +97,30 @@ class WindowedWorkingSet {
 
  private:
   struct PageState {
-    uint32_t window = 0;  // k + 1 of the window last referenced in; 0: never
-    uint8_t sources = 0;  // kWssFrom* seen in that window
+    uint32_t window[kMaxTaus] = {};  // k + 1 of the window last referenced in; 0: never
+    uint8_t sources[kMaxTaus] = {};  // kWssFrom* seen in that window
   };
   struct Process {
     BasicPageMap<PageState> pages;
-    std::vector<WssWindow> windows;
+    std::vector<WssWindow> windows[kMaxTaus];
+    // The piece of the address space last looked up (cleared on layout changes).
+    uint64_t piece_start = 1, piece_end = 0;
+    uint32_t piece_mapping = 0;
   };
 
   Process& process(uint32_t pid);
-  WssWindow& window(Process& p, size_t k);
-  void reference(Process& p, uint32_t pid, uint64_t page, size_t k, uint8_t source, uint32_t mapping);
-  uint32_t mapping_at(uint32_t pid, uint64_t address) const;
+  WssWindow& window(Process& p, size_t t, size_t k);
+  void reference(Process& p, uint64_t page, uint64_t ts, uint8_t source, uint32_t mapping);
+  uint32_t mapping_at(Process& p, uint32_t pid, uint64_t page);
 
-  uint64_t tau_;
+  std::vector<uint64_t> taus_;
   uint64_t origin_;
   uint32_t pid_;
   const SpaceTracker* tracker_;
   std::unordered_map<uint32_t, std::unique_ptr<Process>> processes_;
   uint32_t last_pid_ = 0;
   Process* last_ = nullptr;
-  std::unordered_map<uint64_t, WssWindow> by_mapping_;
+  std::unordered_map<uint64_t, WssWindow> by_mapping_[kMaxTaus];
   uint64_t longest_interval_ = 0;
 };
 

@@ -47,7 +47,7 @@ RecordBuffer hand_worked() {
 TEST(WindowedWorkingSet, FaultsUnionAccessBitsPerWindow) {
   RecordBuffer b = hand_worked();
   SpaceTracker tracker;
-  WindowedWorkingSet wss(10 * kMs, kT, 7, &tracker);
+  WindowedWorkingSet wss({10 * kMs, 20 * kMs}, kT, 7, &tracker);
   b.for_each([&](const ps_header& h) {
     tracker.apply(h);
     wss.apply(h);
@@ -66,7 +66,14 @@ TEST(WindowedWorkingSet, FaultsUnionAccessBitsPerWindow) {
   EXPECT_EQ(w[2].pages, 512u);
   EXPECT_STREQ(wss_source_name(w[2]), "faults+access-bits(incomplete)");
   EXPECT_EQ(wss.longest_access_interval(), 10 * kMs);
-  EXPECT_EQ(wss.window_end(0), kT + 10 * kMs);
+  EXPECT_EQ(wss.window_end(0, 0), kT + 10 * kMs);
+  // The second tau, 20 ms, from the same lookups: (T, T+20ms] holds windows 0 and 1.
+  const auto& w20 = wss.windows(7, 1);
+  ASSERT_EQ(w20.size(), 2u);
+  EXPECT_EQ(w20[0].pages, 7u);  // anon 0..5 and file 0
+  EXPECT_EQ(w20[0].fault_pages, 4u);
+  EXPECT_EQ(w20[1].pages, 512u);
+  EXPECT_EQ(wss.window_end(1, 0), kT + 20 * kMs);
 
   // Per mapping: the anon region and the file, in window 0.
   const ProcessSpace* ps = tracker.find(7);
@@ -92,7 +99,7 @@ TEST(WindowedWorkingSet, FaultsUnionAccessBitsPerWindow) {
 
 TEST(WindowedWorkingSet, SystemTotalSumsProcesses) {
   RecordBuffer b = hand_worked();
-  WindowedWorkingSet wss(10 * kMs, kT);  // every process
+  WindowedWorkingSet wss({10 * kMs}, kT);  // every process
   b.for_each([&](const ps_header& h) { wss.apply(h); });
   auto sys = wss.system();
   ASSERT_GE(sys.size(), 3u);
@@ -135,7 +142,7 @@ TEST(WindowedWorkingSet, MatchesBruteForceOnARandomStream) {
       b.access_interval(ts, pid, begin);
     }
   }
-  WindowedWorkingSet wss(tau, kT);
+  WindowedWorkingSet wss({tau}, kT);
   b.for_each([&](const ps_header& h) { wss.apply(h); });
   std::map<std::pair<uint32_t, size_t>, std::set<uint64_t>> all, faulted, bits;
   for (const Ref& r : refs) {

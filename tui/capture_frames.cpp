@@ -107,6 +107,18 @@ void CaptureFrameBuilder::apply(const ps_header& h) {
             break;
           case PS_PROC_MEMINFO: parse_meminfo(text, system_); break;
           case PS_PROC_PSI_MEMORY: parse_psi_memory(text, system_); break;
+          case PS_PROC_MEMCG: {
+            // "usage N\nlimit N\n..." (the recorder's format; "max" = no limit).
+            size_t at = text.find("limit ");
+            if (at != std::string_view::npos && (at == 0 || text[at - 1] == '\n')) {
+              uint64_t v = 0;
+              bool digits = false;
+              for (size_t i = at + 6; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, digits = true)
+                v = v * 10 + uint64_t(text[i] - '0');
+              if (digits) memcg_limit_bytes_ = std::max(memcg_limit_bytes_, v);
+            }
+            break;
+          }
           case PS_PROC_STATUS: {
             ProcessCounters& p = process();
             if (auto rss = status_kb(text, "VmRSS:")) p.rss_kb = *rss;

@@ -26,6 +26,8 @@ class CaptureFrameBuilder {
   void apply(const ps_header& record);
   // Cuts the last (partial) interval and returns every frame.
   std::vector<Frame> finish();
+  // The traced memory cgroup's limit in bytes (the largest seen; 0: none recorded or "max").
+  uint64_t memcg_limit_bytes() const { return memcg_limit_bytes_; }
 
  private:
   void cut_until(uint64_t ts_ns);
@@ -41,6 +43,7 @@ class CaptureFrameBuilder {
   Snapshot prev_;
   bool have_prev_ = false;
   bool vmstat_seen_ = false;
+  uint64_t memcg_limit_bytes_ = 0;
   std::vector<Frame> frames_;
 };
 

@@ -20,6 +20,7 @@ Result<CaptureReplay> CaptureReplay::open(const std::string& path, uint64_t inte
   r.traits_.name = "capture";
   r.traits_.per_fault_addresses = true;
   r.frames_ = builder.finish();
+  r.memcg_limit_bytes_ = builder.memcg_limit_bytes();
   r.problems_ = run->report.problems;
   if (r.frames_.empty()) return Error{path + ": no records to show (empty capture)"};
   return r;

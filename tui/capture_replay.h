@@ -22,6 +22,7 @@ class CaptureReplay : public ReplaySource {
   const std::vector<Frame>& frames() const override { return frames_; }
   std::vector<std::pair<uint64_t, ReplayDetail>> detail(int32_t pid) override;
   std::string capture_path() const override { return path_; }
+  uint64_t memory_limit_bytes() const override { return memcg_limit_bytes_; }
   // Problems the reader reported (corrupt chunks skipped, truncated file).
   const std::vector<std::string>& problems() const { return problems_; }
 
@@ -31,6 +32,7 @@ class CaptureReplay : public ReplaySource {
   SourceTraits traits_;
   std::vector<Frame> frames_;
   std::vector<std::string> problems_;
+  uint64_t memcg_limit_bytes_ = 0;
 };
 
 }  // namespace pagescope::tui

@@ -35,13 +35,15 @@ struct ReplayCurve {
   std::vector<CurvePoint> points;  // increasing memory
 };
 
-// What the capture says the real run did: its peak resident memory and the
+// What the capture says the real run did: its memory (the memory cgroup's
+// limit when it ran in one, else its peak resident memory) and the
 // miss ratio the simulator would count for it (major faults plus first
 // touches, over the references the trace holds).
 struct RealPoint {
   uint64_t memory_bytes = 0;
   double miss_ratio = 0;
   uint64_t major_faults = 0;
+  std::string memory_source = "peak RSS";  // or "memcg limit"
 };
 
 struct ReplayResults {

@@ -260,7 +260,11 @@ Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options) 
         req.memory = ex.replay_screen().text(ReplayScreen::Field::Memory);
         req.tiers = ex.replay_screen().text(ReplayScreen::Field::Tiers);
         FrameTotals totals = frame_totals(source.frames());
-        if (totals.peak_rss_bytes > 0) req.real = RealPoint{totals.peak_rss_bytes, 0, totals.major_faults};
+        if (uint64_t limit = source.memory_limit_bytes(); limit > 0) {
+          req.real = RealPoint{limit, 0, totals.major_faults, "memcg limit"};
+        } else if (totals.peak_rss_bytes > 0) {
+          req.real = RealPoint{totals.peak_rss_bytes, 0, totals.major_faults, "peak RSS"};
+        }
         auto started_job = ReplayJob::start(std::move(req));
         if (started_job) {
           job = std::move(*started_job);

@@ -49,6 +49,8 @@ class ReplaySource {
   virtual std::vector<std::pair<uint64_t, ReplayDetail>> detail(int32_t pid) = 0;
   // The capture file, for the replay screen's simulator runs (empty: none).
   virtual std::string capture_path() const { return {}; }
+  // The memory the real run had, when the capture knows it (a memory cgroup limit); 0: unknown.
+  virtual uint64_t memory_limit_bytes() const { return 0; }
 };
 Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options);
 

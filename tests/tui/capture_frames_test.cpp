@@ -119,3 +119,17 @@ TEST(CaptureFrames, AHugeTimeJumpMakesOneLongFrameNotMillions) {
   EXPECT_LT(db.finish().size(), 20u);
   EXPECT_EQ(frames.back().ts_ns, 1'000'000'000ull * 1'000'000);
 }
+
+TEST(CaptureFrames, TheMemcgLimitIsTheLargestRecordedAndMaxMeansNone) {
+  CaptureFrameBuilder none(1'000'000'000);
+  worker_story().each([&](const ps_header& h) { none.apply(h); });
+  EXPECT_EQ(none.memcg_limit_bytes(), 0u);
+
+  pagescope::tui::testing::Records r;
+  r.proc_file(1'000'000'000, 0, PS_PROC_MEMCG, "usage 1000\nlimit max\nanon 5\n");
+  r.proc_file(1'100'000'000, 0, PS_PROC_MEMCG, "usage 1000\nlimit 67108864\nanon 5\n");
+  r.proc_file(1'200'000'000, 0, PS_PROC_MEMCG, "usage 2000\nlimit 33554432\nhierarchical_limit 99\n");
+  CaptureFrameBuilder b(1'000'000'000);
+  r.each([&](const ps_header& h) { b.apply(h); });
+  EXPECT_EQ(b.memcg_limit_bytes(), 67108864u);
+}

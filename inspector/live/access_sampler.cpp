@@ -79,21 +79,73 @@ Result<std::unique_ptr<AccessSampler>> AccessSampler::create(const AccessSampler
 
 AccessSampler::AccessSampler(const AccessSamplerOptions& options,
                              std::unique_ptr<PageTableWalker> walker, std::string source_detail)
-    : options_(options), walker_(std::move(walker)), source_detail_(std::move(source_detail)) {}
+    : options_(options), walker_(std::move(walker)), source_detail_(std::move(source_detail)) {
+  clearer_ = std::thread([this] { clearer_loop(); });
+}
 
-AccessSampler::~AccessSampler() = default;
+AccessSampler::~AccessSampler() { stop_clearer(); }
 
-bool AccessSampler::clear_accessed(uint32_t pid, Process& p) {
-  uint64_t t0 = monotonic_ns();
-  // "1": clear the accessed bits of every page and the pages' referenced
-  // flags (fs/proc/task_mmu.c, CLEAR_REFS_ALL). Soft-dirty is "4": untouched.
+// "1": clear the accessed bits of every page and the pages' referenced flags
+// (fs/proc/task_mmu.c, CLEAR_REFS_ALL). Soft-dirty ("4") is left alone.
+static bool write_clear_refs(uint32_t pid) {
   int fd = open(("/proc/" + std::to_string(pid) + "/clear_refs").c_str(), O_WRONLY | O_CLOEXEC);
   bool ok = fd >= 0 && write(fd, "1", 1) == 1;
   if (fd >= 0) close(fd);
-  uint64_t t1 = monotonic_ns();
-  clear_ns_total_ += t1 - t0;
-  p.begin_ns = t1;
   return ok;
+}
+
+void AccessSampler::request_clear(uint32_t pid, Process& p) {
+  p.clearing = true;
+  {
+    std::lock_guard<std::mutex> lock(clear_mu_);
+    to_clear_.push_back(pid);
+  }
+  clear_cv_.notify_one();
+}
+
+void AccessSampler::clearer_loop() {
+  std::unique_lock<std::mutex> lock(clear_mu_);
+  for (;;) {
+    clear_cv_.wait(lock, [&] { return clearer_stop_ || !to_clear_.empty(); });
+    if (to_clear_.empty()) return;  // stopping, nothing left
+    uint32_t pid = to_clear_.front();
+    to_clear_.pop_front();
+    lock.unlock();
+    uint64_t t0 = monotonic_ns();
+    bool ok = write_clear_refs(pid);
+    uint64_t t1 = monotonic_ns();
+    lock.lock();
+    cleared_.push_back({pid, t1, t1 - t0, ok});
+  }
+}
+
+void AccessSampler::collect_clears() {
+  std::vector<Cleared> done;
+  {
+    std::lock_guard<std::mutex> lock(clear_mu_);
+    done.swap(cleared_);
+  }
+  for (const auto& c : done) {
+    clear_ns_total_ += c.took_ns;
+    auto it = processes_.find(c.pid);
+    if (it == processes_.end()) continue;
+    if (!c.ok) {
+      processes_.erase(it);  // gone
+      continue;
+    }
+    it->second.clearing = false;
+    it->second.begin_ns = c.done_ns;
+  }
+}
+
+void AccessSampler::stop_clearer() {
+  if (!clearer_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(clear_mu_);
+    clearer_stop_ = true;
+  }
+  clear_cv_.notify_one();
+  clearer_.join();
 }
 
 bool AccessSampler::start_walk(uint32_t pid, Process& p, uint64_t now_ns) {
@@ -265,11 +317,12 @@ void AccessSampler::poll(const std::unordered_set<uint32_t>& live, uint64_t now_
                          const AppendRecord& append) {
   (void)now_ns;  // the clock is read here: clear_refs may have run after the caller's now
   const uint64_t now = monotonic_ns(), deadline = now + options_.budget_ns;
-  // A process seen for the first time starts its first interval now.
+  collect_clears();
+  // A process seen for the first time starts its first interval once its
+  // bits are cleared.
   for (uint32_t pid : live) {
     if (processes_.count(pid)) continue;
-    Process p;
-    if (clear_accessed(pid, p)) processes_.emplace(pid, std::move(p));
+    request_clear(pid, processes_[pid]);
     seen_.insert(pid);
   }
   // One that is gone closes its interval as partial if a walk was under way.
@@ -289,6 +342,7 @@ void AccessSampler::poll(const std::unordered_set<uint32_t>& live, uint64_t now_
     auto next = processes_.end();
     for (auto it = processes_.begin(); it != processes_.end(); ++it) {
       const Process& p = it->second;
+      if (p.clearing) continue;
       if (p.walking) {
         next = it;
         break;
@@ -307,15 +361,18 @@ void AccessSampler::poll(const std::unordered_set<uint32_t>& live, uint64_t now_
     while (!done && monotonic_ns() < deadline) done = walk_step(pid, p, append);
     if (!done) break;
     finish_walk(pid, p, append);
-    if (!clear_accessed(pid, p)) processes_.erase(pid);
+    request_clear(pid, p);
   }
 }
 
 void AccessSampler::end(const std::unordered_set<uint32_t>& live, uint64_t now_ns,
                         const AppendRecord& append) {
-  // The last, shorter interval of every process still alive, walked whole.
+  // The last, shorter interval of every process still alive, walked whole
+  // (after the clears under way have finished, so each has its begin).
+  stop_clearer();
+  collect_clears();
   for (auto& [pid, p] : processes_) {
-    if (!live.count(pid)) continue;
+    if (!live.count(pid) || p.clearing) continue;
     if (!p.walking && !start_walk(pid, p, now_ns)) continue;
     while (!walk_step(pid, p, append)) {
     }

@@ -5,10 +5,14 @@
 // one ps_access_interval per process and interval.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "access_walk.h"
@@ -64,6 +68,7 @@ class AccessSampler : public IntervalSampler {
   };
   struct Process {
     uint64_t begin_ns = 0;  // accessed bits last cleared
+    bool clearing = false;  // handed to the clearer thread, not back yet
     bool walking = false;
     uint64_t walk_ts = 0;   // the interval's end: when its walk began
     uint64_t walk_ns = 0;
@@ -79,8 +84,13 @@ class AccessSampler : public IntervalSampler {
 
   AccessSampler(const AccessSamplerOptions& options, std::unique_ptr<PageTableWalker> walker,
                 std::string source_detail);
-  // Writes "1" to clear_refs; false when the process is gone.
-  bool clear_accessed(uint32_t pid, Process& p);
+  // clear_refs walks the whole address space in the kernel (about 0.1 s per
+  // GiB here), so a thread of its own writes it while poll() returns to the
+  // drain; poll() collects the times the clears finished.
+  void request_clear(uint32_t pid, Process& p);
+  void collect_clears();
+  void clearer_loop();
+  void stop_clearer();
   bool start_walk(uint32_t pid, Process& p, uint64_t now_ns);
   // One walker call; true when the walk is finished (or the process gone).
   bool walk_step(uint32_t pid, Process& p, const AppendRecord& append);
@@ -101,6 +111,18 @@ class AccessSampler : public IntervalSampler {
   uint64_t intervals_ = 0, truncated_ = 0, partial_ = 0, records_ = 0;
   uint64_t walk_ns_total_ = 0, walk_ns_max_ = 0, clear_ns_total_ = 0;
   std::unordered_set<uint32_t> seen_;
+
+  struct Cleared {
+    uint32_t pid;
+    uint64_t done_ns, took_ns;
+    bool ok;
+  };
+  std::mutex clear_mu_;
+  std::condition_variable clear_cv_;
+  std::deque<uint32_t> to_clear_;    // guarded by clear_mu_
+  std::vector<Cleared> cleared_;     // guarded by clear_mu_
+  bool clearer_stop_ = false;        // guarded by clear_mu_
+  std::thread clearer_;
 };
 
 }  // namespace pagescope::live

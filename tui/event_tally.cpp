@@ -39,7 +39,7 @@ void EventTally::add(const void* data, size_t size) {
       PidCounts& c = at(h.pid);
       if (f.flags & PS_FAULT_MAJOR) ++c.maj_flt;
       else ++c.min_flt;
-      if (watched_ != 0 && h.pid == uint32_t(watched_)) ++fault_pages_[f.address >> kPageShift];
+      if (watched_ != 0 && h.pid == uint32_t(watched_)) add_watched_fault(f.address >> kPageShift);
       return;
     }
     case PS_EV_SWAP_ENTS: {
@@ -87,21 +87,63 @@ void EventTally::forget_exited() {
   exited_.clear();
 }
 
+void EventTally::add_watched_fault(uint64_t page) {
+  if (run_end_ > run_start_) {
+    if (page == run_end_ && run_count_ == 1) {  // the next page, once
+      ++run_end_;
+      return;
+    }
+    if (page == run_start_ && run_end_ == run_start_ + 1) {  // the same single page again
+      ++run_count_;
+      return;
+    }
+    flush_run();
+  }
+  if (runs_.size() >= kMaxRuns) {
+    ++fault_pages_[page];
+    return;
+  }
+  run_start_ = page;
+  run_end_ = page + 1;
+  run_count_ = 1;
+}
+
+void EventTally::flush_run() {
+  if (run_end_ > run_start_) {
+    runs_.push_back({run_start_ << kPageShift, run_end_ << kPageShift, double(run_count_) * double(run_end_ - run_start_)});
+  }
+  run_start_ = run_end_ = 0;
+  run_count_ = 0;
+}
+
 void EventTally::watch(int32_t pid) {
-  if (pid != watched_) fault_pages_.clear();
+  if (pid != watched_) {
+    run_start_ = run_end_ = 0;
+    runs_.clear();
+    fault_pages_.clear();
+  }
   watched_ = pid;
 }
 
 std::vector<HeatSpan> EventTally::take_fault_spans(double seconds) {
-  std::vector<HeatSpan> spans;
-  spans.reserve(fault_pages_.size());
-  const double per = seconds > 0 ? 1.0 / seconds : 1.0;
+  flush_run();
+  std::vector<HeatSpan> spans = std::move(runs_);
+  runs_.clear();
   for (const auto& [page, n] : fault_pages_) {
-    spans.push_back({page << kPageShift, (page + 1) << kPageShift, double(n) * per});
+    spans.push_back({page << kPageShift, (page + 1) << kPageShift, double(n)});
   }
-  std::sort(spans.begin(), spans.end(), [](const HeatSpan& a, const HeatSpan& b) { return a.start < b.start; });
   fault_pages_.clear();
-  return spans;
+  std::sort(spans.begin(), spans.end(),
+            [](const HeatSpan& a, const HeatSpan& b) { return a.start != b.start ? a.start < b.start : a.end < b.end; });
+  // The same range faulted in separate runs becomes one span.
+  std::vector<HeatSpan> merged;
+  merged.reserve(spans.size());
+  const double per = seconds > 0 ? 1.0 / seconds : 1.0;
+  for (const HeatSpan& s : spans) {
+    if (!merged.empty() && merged.back().start == s.start && merged.back().end == s.end) merged.back().weight += s.weight * per;
+    else merged.push_back({s.start, s.end, s.weight * per});
+  }
+  return merged;
 }
 
 const EventTally::PidCounts* EventTally::find(int32_t pid) const {

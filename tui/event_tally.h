@@ -55,7 +55,18 @@ class EventTally {
   std::vector<uint32_t> exited_;        // exited since the last forget_exited()
   std::vector<uint32_t> exited_older_;  // exited before that: safe to drop now
   std::array<uint64_t, 5> tlb_by_reason_{};
+  void add_watched_fault(uint64_t page);
+  void flush_run();
+
   int32_t watched_ = 0;
+  // The watched process's faults. Storms touch pages in order, so runs of
+  // consecutive pages faulted once each (or one page faulted n times) are
+  // kept as one span: no hashing per fault. Past kMaxRuns spans per interval,
+  // faults go to a per-page map instead (bounded by the pages touched).
+  static constexpr size_t kMaxRuns = 1 << 16;
+  uint64_t run_start_ = 0, run_end_ = 0;  // pages [start, end); empty when equal
+  uint32_t run_count_ = 0;                // faults per page in the run
+  std::vector<HeatSpan> runs_;            // weights in faults, not yet per second
   std::unordered_map<uint64_t, uint32_t> fault_pages_;  // page number -> faults
   uint64_t records_ = 0;
 };

@@ -33,7 +33,7 @@ std::vector<std::string> replay_hints() {
   for (const char* l : {"Memory: auto (1/4, 1/2, 3/4 and all of the pages touched, and the real run's",
           "  peak RSS) or sizes such as 16M,64M,1G",
           "Tiers: none, or a comma list compared against none: zswap[:lz4|zstd[:20%]],",
-          "  zram[:lz4|zstd[:SIZE]]  (not with arc or lirs)",
+          "  zram[:lz4|zstd[:SIZE]]",
           "Curves: each policy is replayed at 24 sizes; the real run is marked R."})
     lines.push_back(l);
   return lines;
@@ -56,11 +56,6 @@ Result<std::unique_ptr<ReplayJob>> ReplayJob::start(ReplayRequest request) {
   if (!tiers) return Error{"tiers: " + tiers.error().message, ErrorKind::kUsage};
   parsed->tiers = *tiers;
   for (const auto& t : parsed->tiers) parsed->plain = parsed->plain && t.kind == sim::tiers::TierKind::kNone;
-  if (!parsed->plain) {
-    for (const auto* p : parsed->policies) {
-      if (auto st = sim::tiers::check_policy_for_tiers(*p); !st) return Error{"tiers: " + st.message(), ErrorKind::kUsage};
-    }
-  }
   std::unique_ptr<ReplayJob> job(new ReplayJob());
   job->parsed_ = std::move(parsed);
   job->request_ = std::move(request);

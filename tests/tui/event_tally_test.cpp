@@ -138,6 +138,28 @@ TEST(EventTally, FaultSpansOnlyForTheWatchedProcessPerPageAsRates) {
   EXPECT_TRUE(t.take_fault_spans(1.0).empty());
 }
 
+TEST(EventTally, SequentialFaultsBecomeOneSpanAndEveryFaultIsKept) {
+  EventTally t;
+  t.watch(3);
+  for (uint64_t p = 0; p < 100; ++p) fault(t, 3, 0x40000000 + p * 4096);  // a storm, in order
+  fault(t, 3, 0x1000);
+  fault(t, 3, 0x1000);
+  auto spans = t.take_fault_spans(1.0);
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[0].start, 0x1000u);
+  EXPECT_DOUBLE_EQ(spans[0].weight, 2.0);
+  EXPECT_EQ(spans[1].start, 0x40000000u);
+  EXPECT_EQ(spans[1].end, 0x40000000u + 100 * 4096);
+  EXPECT_DOUBLE_EQ(spans[1].weight, 100.0);
+
+  // Scattered faults past the run limit go to the per-page map: none is lost.
+  const int n = 70000;
+  for (int i = 0; i < n; ++i) fault(t, 3, uint64_t(i % 2 ? i : n - i) * 3 * 4096);
+  double total = 0;
+  for (const auto& s : t.take_fault_spans(1.0)) total += s.weight;
+  EXPECT_DOUBLE_EQ(total, double(n));
+}
+
 TEST(EventTally, ExitedProcessesAreForgottenTwoRoundsLater) {
   EventTally t;
   fault(t, 8, 0);

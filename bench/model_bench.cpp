@@ -11,6 +11,7 @@
 //                      --vmas` does, on 10 M records in memory
 //   BM_OfflineFromFile the same from a 10 M-record capture file (decode,
 //                      CRC, time ordering included)
+//   BM_ReadFile        reading that file alone (no model)
 // Counters: touched_pages, bytes_per_touched_page (page tables of the
 // tracker and of each working-set window, after the run), mappings (lineages
 // ever created, kept with their history).
@@ -166,6 +167,19 @@ void BM_OfflineFromFile(benchmark::State& state) {
   state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(records));
 }
 BENCHMARK(BM_OfflineFromFile)->Arg(10'000'000)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// Reading alone (decode + time ordering, no model): the floor under BM_OfflineFromFile.
+void BM_ReadFile(benchmark::State& state) {
+  const std::string& path = capture_file(size_t(state.range(0)));
+  size_t records = 0;
+  for (auto _ : state) {
+    records = 0;
+    auto run = replay_capture(path, [&](const ps_header& h) { records += h.size != 0; });
+    if (!run) state.SkipWithError(run.error().message.c_str());
+  }
+  state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(records));
+}
+BENCHMARK(BM_ReadFile)->Arg(10'000'000)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 }  // namespace
 

@@ -200,12 +200,6 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, const std::vecto
     std::fprintf(stderr, "pagescope replay: --tier does not support --per-process\n");
     return kExitUsage;
   }
-  for (const auto* p : policies) {
-    if (auto st = tiers::check_policy_for_tiers(*p); !st) {
-      std::fprintf(stderr, "pagescope replay: %s\n", st.message().c_str());
-      return kExitUsage;
-    }
-  }
   double target = -1;
   if (!o.target_fault_rate.empty()) {
     auto r = parse_rate(o.target_fault_rate);

@@ -45,6 +45,10 @@ struct TierConfig {
   uint32_t reject_above = 3263;            // zswap: compressed bytes above this go to swap
   uint64_t capacity_pages = 0;             // zram: disksize in pages (uncompressed)
   bool charged = true;                     // false: the tier's RAM is outside the memory budget
+  // The tier's share of the budget is reserved up front (the policy was given
+  // fewer frames); ram_frames() reports 0 so the engine never shrinks the
+  // policy during the run. For policies that need a fixed capacity (ARC, LIRS).
+  bool reserved = false;
 };
 
 class Tier {

@@ -30,12 +30,12 @@ class Zram final : public Tier {
         capacity_(c.capacity_pages),
         ram_limit_(c.charged && c.memory_frames > 1 ? (c.memory_frames - 1) * 4096 : UINT64_MAX),
         where_(c.pages, kOut) {
-    charged_ = c.charged;
+    charged_ = c.charged && !c.reserved;
   }
 
   void store(PageId page) override {
     const uint32_t ram = sizes_[page] ? zsmalloc_bytes(sizes_[page]) : 0;
-    if (stored_pages_ >= capacity_ || (charged_ && pool_bytes_ + ram > ram_limit_)) {
+    if (stored_pages_ >= capacity_ || pool_bytes_ + ram > ram_limit_) {
       ++stats_.failed_swapouts;
       where_[page] = kLostPage;
       return;

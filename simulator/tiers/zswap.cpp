@@ -8,6 +8,7 @@
 //  - When a store would overflow the pool, the oldest entries are written back
 //    to swap until it fits (the zswap LRU / shrinker).
 //  - Loads are exclusive: a faulting page leaves the pool.
+#include <algorithm>
 #include <vector>
 
 #include "simulator/intrusive_list.h"
@@ -20,15 +21,25 @@ namespace {
 
 enum : uint8_t { kOut = 0, kInPool = 1, kInSwap = 2 };
 
+// max_pool_percent of memory; with the pool's RAM reserved up front it must
+// also leave the policy one frame (a 100% pool would otherwise take them all).
+uint64_t pool_limit(const TierConfig& c) {
+  const uint64_t pct = uint64_t(double(c.memory_frames) * 4096.0 * c.pool_percent / 100.0);
+  if (!c.reserved || c.memory_frames < 1) return pct;
+  return std::min<uint64_t>(pct, (c.memory_frames - 1) * 4096);
+}
+
 class Zswap final : public Tier {
  public:
   explicit Zswap(const TierConfig& c)
       : sizes_(*c.sizes),
-        limit_bytes_(uint64_t(double(c.memory_frames) * 4096.0 * c.pool_percent / 100.0)),
+        limit_bytes_(pool_limit(c)),
         reject_above_(c.reject_above),
         where_(c.pages, kOut),
         links_(c.pages),
-        lru_(links_) {}
+        lru_(links_) {
+    charged_ = !c.reserved;
+  }
 
   void store(PageId page) override {
     const uint32_t size = sizes_[page];

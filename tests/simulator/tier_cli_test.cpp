@@ -64,7 +64,6 @@ TEST_F(TierCli, BadTierInputIsOneLineAndExit2) {
       {"--frames 3 --tier zram:zstd:0", "zram capacity must be more than 0"},
       {"--frames 3 --tier zswap --compress-ratio 0.5", "--compress-ratio"},
       {"--frames 3 --tier zswap --swap-latency 5parsecs", "--swap-latency"},
-      {"--frames 3 -p arc --tier zswap", "policy arc cannot run"},
   };
   for (const auto& c : cases) {
     CliRun r = run(c.args);
@@ -81,6 +80,14 @@ TEST_F(TierCli, CsvHasOneRowPerPolicyMemoryAndTier) {
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1 + 2 * 2 * 3) << r.out;
   EXPECT_NE(r.out.find("policy,tier,sizes,memory,ram_hits,pool_faults,swap_faults"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("zram:zstd:8K,modelled,"), std::string::npos) << r.out;
+}
+
+TEST_F(TierCli, ArcAndLirsRunWithTiers) {
+  CliRun r = run("--frames 4 -p arc,lirs --tier none,zswap:lz4:50%,zram:lz4:64K --compress-ratio 3 --csv");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1 + 2 * 3) << r.out;
+  EXPECT_NE(r.out.find("\narc,zswap:lz4:50%,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nlirs,zram:lz4:64K,"), std::string::npos) << r.out;
 }
 
 TEST_F(TierCli, SweepFindsTheSmallestMemoryPerTier) {

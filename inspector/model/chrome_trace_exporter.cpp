@@ -1,24 +1,29 @@
 // Chrome trace-event JSON (the format Perfetto and chrome://tracing open):
 // faults as instant events, memory syscalls as complete events with their
 // duration, fork/exec/exit and VMA changes as instant events, and counter
-// tracks for faults per 10 ms and mapped bytes per process.
+// tracks per process: faults per 10 ms, mapped bytes, the working set W(t,
+// 100 ms) (faults ∪ accessed bits), resident pages at each access-bit sample
+// (present bits) and swap entries.
 // Format: https://docs.google.com/document/d/1CvAClvFfyA5R-PhYUmn5OOQtYMH4h6I0nSsKchNAySU
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <unordered_map>
 
 #include "inspector/model/exporter.h"
 #include "inspector/model/process_table.h"
 #include "inspector/model/record_view.h"
 #include "inspector/model/text_table.h"
+#include "inspector/model/windowed_working_set.h"
 
 namespace pagescope::model {
 
 namespace {
 
 constexpr uint64_t kCounterBucketNs = 10'000'000;
+constexpr uint64_t kWssTauNs = 100'000'000;
 
 class ChromeTraceExporter : public Exporter {
  public:
@@ -30,11 +35,13 @@ class ChromeTraceExporter : public Exporter {
     out_ = output == "-" ? stdout : std::fopen(output.c_str(), "w");
     if (!out_) return Error{output + ": cannot create (" + std::string(std::strerror(errno)) + ")"};
     zero_ = zero_ns;
+    wss_ = std::make_unique<WindowedWorkingSet>(std::vector<uint64_t>{kWssTauNs}, zero_ns);
     std::fputs("{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n", out_);
     return {};
   }
 
   void record(const ps_header& h, const FaultContext& fc) override {
+    wss_->apply(h);
     switch (h.kind) {
       case PS_EV_FAULT: {
         const auto* f = record_as<ps_fault>(h);
@@ -111,6 +118,22 @@ class ChromeTraceExporter : public Exporter {
                      uint64_t(e->min_flt), uint64_t(e->maj_flt));
         return;
       }
+      case PS_EV_ACCESS_INTERVAL: {
+        const auto* iv = record_as<ps_access_interval>(h);
+        if (!iv) return;
+        begin(h.ts_ns, h.pid, h.pid);
+        std::fprintf(out_, "\"ph\": \"C\", \"name\": \"resident pages (present bits)\", "
+                     "\"args\": {\"pages\": %" PRIu64 "}}", uint64_t(iv->pages_present));
+        return;
+      }
+      case PS_EV_SWAP_ENTS: {
+        const auto* sw = record_as<ps_swap_ents>(h);
+        if (!sw) return;
+        begin(h.ts_ns, h.pid, h.pid);
+        std::fprintf(out_, "\"ph\": \"C\", \"name\": \"swap entries\", \"args\": {\"pages\": %" PRId64
+                     "}}", int64_t(sw->swap_pages));
+        return;
+      }
       case PS_EV_LOST: {
         const auto* l = record_as<ps_lost>(h);
         if (!l || l->lost == 0) return;
@@ -139,6 +162,16 @@ class ChromeTraceExporter : public Exporter {
 
   Status finish() override {
     for (auto& [pid, c] : counters_) flush_counter(pid, c);
+    // W(t, 100 ms) at each window's end; windows without a reference are 0.
+    for (uint32_t pid : wss_->pids()) {
+      size_t next = 0;
+      for (const WssWindow& w : wss_->windows(pid)) {
+        if (next != 0 && w.index > next) wss_counter(pid, next, 0);
+        wss_counter(pid, w.index, w.pages);
+        next = w.index + 1;
+      }
+      if (next != 0) wss_counter(pid, next, 0);
+    }
     for (auto& [pid, name] : processes_) {
       std::fprintf(out_, ",\n{\"ph\": \"M\", \"name\": \"process_name\", \"pid\": %u, \"args\": "
                    "{\"name\": %s}}", pid, json_escape(name + " (" + std::to_string(pid) + ")").c_str());
@@ -187,6 +220,12 @@ class ChromeTraceExporter : public Exporter {
     ++c.count;
   }
 
+  void wss_counter(uint32_t pid, size_t k, uint64_t pages) {
+    begin(wss_->window_end(0, k), pid, pid);
+    std::fprintf(out_, "\"ph\": \"C\", \"name\": \"working set (100 ms)\", \"args\": {\"pages\": %"
+                 PRIu64 "}}", pages);
+  }
+
   void flush_counter(uint32_t pid, const FaultCounter& c) {
     if (c.bucket == UINT64_MAX) return;
     begin(c.bucket * kCounterBucketNs, pid, pid);
@@ -199,6 +238,7 @@ class ChromeTraceExporter : public Exporter {
   bool first_ = true;
   std::unordered_map<uint32_t, FaultCounter> counters_;
   std::unordered_map<uint32_t, std::string> processes_;
+  std::unique_ptr<WindowedWorkingSet> wss_;
 };
 
 }  // namespace

@@ -389,5 +389,21 @@ TEST(InspectCommand, WorkingSetSourcesSystemTotalResidentAndFileOffsets) {
   // START,END,SIZE,PERMS,KIND,FAULTS,PAGES,RESIDENT,FIRST_TOUCH,OFFSET,PATH
   EXPECT_EQ(layout[0][7], "2");
   EXPECT_EQ(layout[0][9], "3000");
+
+  // chrome-json: the working set W(t, 100 ms) as a counter track per process:
+  // the fault at 0.2 s closes (0.1, 0.2], the two 1 and 2 ns later open
+  // (0.2, 0.3]; 11 pages of accessed bits at 1 s.
+  const std::string json = temp_path("sampled.json");
+  out = run_command(pagescope_binary() + " export " + path + " --format chrome-json -o " + json + " 2>&1", status);
+  ASSERT_EQ(status, 0) << out;
+  const std::string trace = slurp_file(json);
+  EXPECT_NE(trace.find("\"ts\": 200000.000, \"pid\": 500, \"tid\": 500, \"ph\": \"C\", \"name\": "
+                       "\"working set (100 ms)\", \"args\": {\"pages\": 1}}"), std::string::npos) << trace;
+  EXPECT_NE(trace.find("\"ts\": 300000.000, \"pid\": 500, \"tid\": 500, \"ph\": \"C\", \"name\": "
+                       "\"working set (100 ms)\", \"args\": {\"pages\": 2}}"), std::string::npos) << trace;
+  EXPECT_NE(trace.find("\"ts\": 1000000.000, \"pid\": 500, \"tid\": 500, \"ph\": \"C\", \"name\": "
+                       "\"working set (100 ms)\", \"args\": {\"pages\": 11}}"), std::string::npos) << trace;
+  EXPECT_NE(trace.find("\"name\": \"resident pages (present bits)\""), std::string::npos);
+  std::remove(json.c_str());
   std::remove(path.c_str());
 }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/command.h"
 #include "inspector/capture/reader.h"
@@ -61,8 +62,16 @@ int run_export(const ExportOptions& o) {
   if (!opened) return fail(opened.message(), kExitFailure);
 
   SpaceTracker tracker;
+  // Changes are handed on after the record that made them is applied, so
+  // "mapped bytes" is the layout after the change (a snapshot reports its
+  // lineages before it replaces the layout).
+  struct Change {
+    uint32_t pid, mapping;
+    MappingChange c;
+  };
+  std::vector<Change> changes;
   tracker.set_change_observer([&](uint32_t pid, uint32_t mapping, const MappingChange& c) {
-    if (o.pid == 0 || pid == o.pid) exporter->vma_change(pid, mapping, c, mapped_bytes(tracker, pid));
+    if (o.pid == 0 || pid == o.pid) changes.push_back({pid, mapping, c});
   });
   uint64_t exported = 0;
   TimeOrderer ordered([&](const ps_header& h) {
@@ -79,6 +88,10 @@ int run_export(const ExportOptions& o) {
       ++exported;
     }
     tracker.apply(h);
+    for (const Change& ch : changes) {
+      exporter->vma_change(ch.pid, ch.mapping, ch.c, mapped_bytes(tracker, ch.pid));
+    }
+    changes.clear();
   });
   Status st = reader->for_each([&](const ps_header& h) {
     ordered.push(h);

@@ -243,6 +243,8 @@ TEST(ExportCommand, ChromeJsonAndCsv) {
   EXPECT_NE(trace.find("\"name\": \"vma created\""), std::string::npos);
   EXPECT_NE(trace.find("\"region\": \"heap\""), std::string::npos);
   EXPECT_NE(trace.find("\"ph\": \"C\""), std::string::npos);
+  // After the snapshot: its two VMAs (8 KiB + 64 KiB), not the empty layout before it.
+  EXPECT_NE(trace.find("\"name\": \"mapped bytes\", \"args\": {\"bytes\": 73728}"), std::string::npos) << trace;
   EXPECT_NE(trace.find("]}"), std::string::npos);
 
   const std::string dir = temp_path("export-csv");

@@ -317,6 +317,10 @@ void AccessSampler::poll(const std::unordered_set<uint32_t>& live, uint64_t now_
                          const AppendRecord& append) {
   (void)now_ns;  // the clock is read here: clear_refs may have run after the caller's now
   const uint64_t now = monotonic_ns(), deadline = now + options_.budget_ns;
+  struct PollTimer {
+    uint64_t start, &max;
+    ~PollTimer() { max = std::max(max, monotonic_ns() - start); }
+  } timer{now, poll_ns_max_};
   collect_clears();
   // A process seen for the first time starts its first interval once its
   // bits are cleared.
@@ -388,9 +392,11 @@ std::string AccessSampler::report() const {
   std::snprintf(line, sizeof(line),
                 "access sampling: %" PRIu64 " intervals over %zu processes, %" PRIu64
                 " bit records; walk %.2f ms mean, %.2f ms max per interval; clear_refs %.2f ms "
-                "mean; %" PRIu64 " truncated, %" PRIu64 " partial; source: %s",
+                "mean (own thread); longest poll %.2f ms; %" PRIu64 " truncated, %" PRIu64
+                " partial; source: %s",
                 intervals_, seen_.size(), records_, mean,
-                static_cast<double>(walk_ns_max_) / 1e6, clear, truncated_, partial_,
+                static_cast<double>(walk_ns_max_) / 1e6, clear,
+                static_cast<double>(poll_ns_max_) / 1e6, truncated_, partial_,
                 source_detail_.c_str());
   return line;
 }

@@ -109,7 +109,7 @@ class AccessSampler : public IntervalSampler {
   std::map<uint32_t, Process> processes_;
   // What it cost and found, for report().
   uint64_t intervals_ = 0, truncated_ = 0, partial_ = 0, records_ = 0;
-  uint64_t walk_ns_total_ = 0, walk_ns_max_ = 0, clear_ns_total_ = 0;
+  uint64_t walk_ns_total_ = 0, walk_ns_max_ = 0, clear_ns_total_ = 0, poll_ns_max_ = 0;
   std::unordered_set<uint32_t> seen_;
 
   struct Cleared {

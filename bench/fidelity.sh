@@ -11,6 +11,7 @@
 #   env INTERVALS       access intervals to record with (default "500ms 50ms")
 #       FIDELITY_ORDER  --access-order for the replays (default spread)
 #       FIDELITY_SCALE  multiplies each workload's access budget (default 1)
+#       FIDELITY_RECORD_CPU  CPU quota of the recorded run, percent (default 25)
 #
 # The runs are those of tests/lab/fidelity_test.cpp (one harness, so the
 # table and the test cannot disagree); it runs them with FIDELITY_NO_ASSERT=1
@@ -39,7 +40,7 @@ for interval in ${INTERVALS:-500ms 50ms}; do
   # Notes ("zipf: N references ...") first, then the table.
   printf '%s\n' "$out" | sed -n 's/^fidelity| \([a-z]*: .*\)/- \1/p'
   echo
-  printf '%s\n' "$out" | sed -n '/: /!s/^fidelity| \(.*\)$/| \1 |/p'
+  printf '%s\n' "$out" | sed -n '/^fidelity| [a-z]*: /!s/^fidelity| \(.*\)$/| \1 |/p'
   printf '%s\n' "$out" | grep -E 'Failure|Skipped|error' -A2 >&2 || true
   echo
 done

@@ -48,11 +48,11 @@ MrcPlot plot_curves(const std::vector<ReplayCurve>& curves, const std::optional<
     p.grid[size_t(r)][size_t(c)] = g;
     p.curve_of[size_t(r) * size_t(p.cols) + size_t(c)] = who;
   };
-  for (size_t i = 0; i < curves.size(); ++i) {
+  // Last to first: where curves coincide the first (the policy named first) shows.
+  for (size_t i = curves.size(); i-- > 0;) {
     const auto& pts = curves[i].points;
     // One glyph per column: the step curve's value at that column's memory
-    // (the largest point at or below it), so later curves overdraw earlier
-    // ones only where they coincide.
+    // (the largest point at or below it).
     size_t j = 0;
     for (int c = 0; c < p.cols; ++c) {
       double mem = std::exp(llo + (lhi - llo) * double(c) / double(p.cols - 1));

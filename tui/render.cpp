@@ -347,7 +347,7 @@ void draw_replay_running(const ReplayScreen& rs, Canvas& c, int top) {
 
 void draw_replay_done(ReplayScreen& rs, Canvas& c, int top, int bottom) {
   const ReplayResults& r = rs.results();
-  std::string head = fmt("%.0f references, ", double(r.references)) + fmt("%.0f pages touched", double(r.distinct_pages));
+  std::string head = fmt("%.0f refs, ", double(r.references)) + fmt("%.0f pages", double(r.distinct_pages));
   if (r.real) head += "; real run: " + r.real->memory_source + " " + bytes_text(r.real->memory_bytes) + fmt(", %.0f major faults", double(r.real->major_faults));
   c.put(top, 0, head, Style::Label);
   // The table: at most a third of the space; Up/Down scroll it.

@@ -102,10 +102,12 @@ TEST(MrcPlot, CurvesOnALogAxisWithTheRealPoint) {
   EXPECT_EQ(p.real_col, 4);
   EXPECT_EQ(p.real_row, 1);
   EXPECT_EQ(p.grid[1][4], 'R');
-  // Rightmost column: both at 0.25 (row 3); the later curve drew last.
-  EXPECT_EQ(p.grid[3][8], curve_glyph(1));
-  // Opt's step curve holds 0.5 until 16K.
-  EXPECT_EQ(p.grid[2][6], curve_glyph(1));
+  // Rightmost column: both at 0.25 (row 3); the first curve shows where they meet.
+  EXPECT_EQ(p.grid[3][8], curve_glyph(0));
+  // Opt's step curve holds 0.5 until 16K: alone below 4K, under lru from 4K on.
+  EXPECT_EQ(p.grid[2][2], curve_glyph(1));
+  EXPECT_EQ(p.grid[0][2], curve_glyph(0));
+  EXPECT_EQ(p.grid[2][6], curve_glyph(0));
 }
 
 TEST(MrcPlot, NothingToPlotLeavesAnEmptyGrid) {

@@ -34,6 +34,9 @@
 // Huge mappings (page_shift 21 or 30) give one reference at the huge page's
 // first address. Other record kinds are skipped.
 //
+// Merging needs the whole capture's faults and samples in memory (24 bytes a
+// reference) before the first reference is emitted; `none` streams.
+//
 // Without access samples a capture holds faults, not references: pages
 // touched while resident never appear, so a replay asks "if these faults were
 // the whole reference string", a lower bound on what the program referenced.
@@ -93,7 +96,9 @@ class CaptureSource final : public ReferenceSource {
       if (h.kind == PS_EV_FAULT && h.size >= sizeof(ps_fault)) {
         const auto& f = reinterpret_cast<const ps_fault&>(h);
         bool write = (f.flags & PS_FAULT_ERR_KNOWN) && (f.error_code & PS_PF_WRITE);
-        faults.push_back({h.ts_ns, f.address, h.pid, write});
+        // Faults only: straight through, nothing held in memory.
+        if (order_ == AccessOrder::kNone) sink(RawReference{f.address, write, h.pid});
+        else faults.push_back({h.ts_ns, f.address, h.pid, write});
       } else if (order_ != AccessOrder::kNone && h.kind == PS_EV_ACCESS_BITS) {
         add_bits(h, open[h.pid]);
       } else if (order_ != AccessOrder::kNone && h.kind == PS_EV_ACCESS_INTERVAL &&

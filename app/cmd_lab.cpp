@@ -23,6 +23,8 @@ struct LabFlags {
   bool json = false;
   bool csv = false;
   bool cleanup = false;
+  std::string access_interval;  // passed on to record
+  bool sample_contents = false;
 };
 
 int ExitFor(lab::LabFailure failure) {
@@ -61,6 +63,15 @@ int RunCleanup(const LabFlags& f) {
 int RunLab(LabFlags& f) {
   if (f.cleanup) return RunCleanup(f);
   if (f.zram_device >= 0) f.options.zram_device = f.zram_device;
+  if ((!f.access_interval.empty() || f.sample_contents) && f.options.capture_path.empty()) {
+    std::fprintf(stderr, "pagescope lab: error: --access-interval and --sample-contents need -o "
+                 "(they are sampled by the recorder)\n");
+    return kExitUsage;
+  }
+  if (!f.access_interval.empty()) {
+    f.options.record_args.insert(f.options.record_args.end(), {"--access-interval", f.access_interval});
+  }
+  if (f.sample_contents) f.options.record_args.push_back("--sample-contents");
   lab::InterruptFlag interrupt;
   lab::LabRunner::ProgressFn progress;
   bool tty = ::isatty(STDERR_FILENO);
@@ -105,6 +116,10 @@ void add_lab_command(CLI::App& root, CommandRun& run) {
   cmd->add_option("--write-pct", o.write_pct, "percent of accesses that write (dirty pages)")->capture_default_str();
   cmd->add_option("--content", o.content, "page content: zero, random or text")->capture_default_str();
   cmd->add_option("--workload-bin", o.workload_bin, "the ps-pressure program (default: ../workloads/ps-pressure)");
+  cmd->add_option("--access-interval", flags->access_interval,
+                  "record page-granular accessed/dirty bits this often (e.g. 500ms; see record)");
+  cmd->add_flag("--sample-contents", flags->sample_contents,
+                "record how well sampled resident pages compress (see record)");
   cmd->add_option("--zram-device", flags->zram_device, "use /dev/zramN (must be unused) instead of a free one");
   cmd->add_flag("--json", flags->json, "print the summary as JSON");
   cmd->add_flag("--csv", flags->csv, "print the summary as CSV");

@@ -207,7 +207,7 @@ void add_record_command(CLI::App& root, CommandRun& run) {
                   "Sample page-granular accessed/dirty bits this often (e.g. 500ms): clear the "
                   "bits, then read every mapped page's page-table entry (root)");
   sub->add_flag("--sample-contents", args->sample_contents,
-                "Sample resident pages and record how well they compress (lz4, zstd); contents "
+                "Sample resident pages and record how well they compress (lz4, zstd, lzo); contents "
                 "are never stored (root)");
   sub->add_option("--contents-rate", args->contents_rate,
                   "Pages per second --sample-contents reads (default: the sampler's own bound)");

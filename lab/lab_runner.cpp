@@ -271,7 +271,8 @@ LabResult LabRunner::Run() {
   // 4. The workload, between two readings of the kernel's counters.
   std::string report_file = o_.state_dir + "/workload-" + std::to_string(::getpid()) + ".json";
   ::unlink(report_file.c_str());
-  LaunchRequest req{WorkloadArgv(o_, plan, report_file), (*cgroup)->path(), o_.capture_path, o_.self_exe};
+  LaunchRequest req{WorkloadArgv(o_, plan, report_file), (*cgroup)->path(), o_.capture_path,
+                    o_.record_args, o_.self_exe};
   KernelCounters before = ReadKernelCounters();
   auto launched = LaunchWorkload(req);
   if (!launched) return Fail(LabFailure::kFailed, launched.error().message);

@@ -38,6 +38,7 @@ struct LabOptions {
   int write_pct = 10;                // 0-10: read-mostly; 80+: write-heavy
   std::string content = "random";    // zero, random, text
   std::string capture_path;          // -o; empty: no capture
+  std::vector<std::string> record_args; // passed on to `record` (--access-interval, --sample-contents)
   std::string workload_bin;          // empty: ../workloads/ps-pressure next to self_exe
   std::optional<int> zram_device;
   std::string state_dir = kDefaultStateDir;

@@ -77,7 +77,9 @@ Result<LaunchedWorkload> LaunchWorkload(const LaunchRequest& request) {
     if (RecordSupportsCgroup(request.self_exe)) {
       out.recording = true;
       out.argv = {ResolvedSelf(request.self_exe), "record", "--cgroup", request.cgroup_dir,
-                  "-o",                           request.capture_path, "--"};
+                  "-o",                           request.capture_path};
+      out.argv.insert(out.argv.end(), request.record_args.begin(), request.record_args.end());
+      out.argv.push_back("--");
     } else {
       out.note = "this pagescope's `record` has no --cgroup; the workload runs unrecorded and no capture is written";
     }

@@ -19,6 +19,7 @@ struct LaunchRequest {
   std::vector<std::string> workload_argv;  // ps-pressure and its flags
   std::string cgroup_dir;
   std::string capture_path;                // empty: do not record
+  std::vector<std::string> record_args;    // more `record` flags (samplers), when recording
   std::string self_exe = "/proc/self/exe";
 };
 

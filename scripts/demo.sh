@@ -29,9 +29,10 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "      also needs zram and memory cgroups. Showing the bundled capture instead."
   capture=scripts/data/demo.psc
 else
-  step "Pressure lab: zipf over 192 MiB of text-like pages, 64 MiB memory limit, zram swap (lz4)"
+  step "Pressure lab: zipf over 192 MiB of text-like pages, 64 MiB memory limit, zram swap (lz4),
+   sampling accessed bits every 500 ms and page contents"
   if "$ps" lab --limit 64M --swap zram:lz4:512M --workload zipf --size 192M --seconds 5 \
-       --content text -o "$out/lab.psc"; then
+       --content text --access-interval 500ms --sample-contents -o "$out/lab.psc"; then
     capture=$out/lab.psc
   else
     echo "demo: the lab could not run here (see above); recording the workload without pressure"
@@ -47,12 +48,19 @@ step "What the capture holds: pagescope inspect $capture"
 step "Second by second: pagescope inspect $capture --timeline"
 "$ps" inspect "$capture" --timeline
 
-step "What if: replaying the faults under other policies and memory sizes"
+step "Working set over time (faults and accessed bits) against RAM and the memory limit"
+"$ps" inspect "$capture" --wss --tau 1s
+
+step "What if: replaying the capture under other policies and memory sizes"
 "$ps" replay "$capture" --policy fifo,lru,clock,arc,s3fifo,linux,opt --memory 32M,64M,128M
+
+step "What if: compressed memory (zswap, zram) in front of swap, sized from the sampled pages"
+"$ps" replay "$capture" --policy linux --memory 48M,64M \
+  --tier none,zswap:lz4:20%,zswap:zstd:20%,zram:lz4:512M:uncharged
 
 step "Miss-ratio curves"
 "$ps" mrc "$capture" --policy lru,fifo,s3fifo --points 12 --svg "$out/mrc.svg"
 echo
 echo "The curves are drawn in $out/mrc.svg"
-echo "Explore the capture interactively:  $ps tui $capture"
-if [ $open_tui = 1 ] && [ -t 1 ]; then exec "$ps" tui "$capture"; fi
+echo "Open this capture in the TUI:  $ps tui $capture   (R: replay screen, q: quit)"
+if [ $open_tui = 1 ] && [ -t 0 ] && [ -t 1 ]; then exec "$ps" tui "$capture"; fi

@@ -3,17 +3,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/monotonic_clock.h"
 #include "inspector/live/features.h"
 #include "inspector/live/tracer.h"
 
 namespace pagescope::tui {
-namespace {
-uint64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
-}
-}  // namespace
 
 Result<std::unique_ptr<BpfSource>> BpfSource::start() {
   live::TracerOptions opt;

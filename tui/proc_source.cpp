@@ -9,16 +9,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/monotonic_clock.h"
 #include "tui/proc_parse.h"
 
 namespace pagescope::tui {
-namespace {
-uint64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
-}
-}  // namespace
 
 ProcSource::ProcSource(std::string proc_root) : proc_root_(std::move(proc_root)) {
   traits_.name = "/proc";

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "common/monotonic_clock.h"
 #include "tui/explorer.h"
 #include "tui/keys.h"
 #include "tui/recording.h"
@@ -19,11 +20,7 @@
 namespace pagescope::tui {
 namespace {
 
-uint64_t now_ms() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return uint64_t(ts.tv_sec) * 1000 + uint64_t(ts.tv_nsec) / 1000000;
-}
+uint64_t now_ms() { return monotonic_ns() / 1000000; }
 
 void draw(Explorer& ex, Screen& screen) {
   Canvas canvas(screen.rows(), screen.cols());

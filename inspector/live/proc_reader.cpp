@@ -12,11 +12,6 @@
 
 namespace pagescope::live {
 
-uint64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 bool read_text_file(const std::string& path, std::string& out) {
   out.clear();

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "common/monotonic_clock.h"
+
 namespace pagescope::live {
 
-// CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(), so /proc snapshots
-// and kernel events share one timeline.
-uint64_t monotonic_ns();
+using pagescope::monotonic_ns;
 
 // Reads a whole file (procfs files report size 0, so read until EOF).
 // Returns false if it cannot be opened.

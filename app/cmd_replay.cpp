@@ -423,8 +423,6 @@ void add_replay_command(CLI::App& root, CommandRun& run) {
   cmd->add_option("--seed", o->seed, "seed for randomized policies");
   cmd->add_flag("--per-process", o->trace.per_process,
                 "give every process its own pool of the given size (traces with pids)");
-  cmd->add_option("--access-order", o->trace.source.access_order,
-                  "capture: where access-sampled pages go in their interval: spread (default), random, end, none");
   cmd->add_option("--tier", o->tiers,
                   "comma-separated compressed tiers to compare: none, zswap[:COMPRESSOR[:PCT%]], "
                   "zram[:COMPRESSOR[:SIZE[:uncharged]]]; COMPRESSOR: " + sim::compressors::compressor_names());

@@ -25,6 +25,9 @@ inline void add_trace_options(CLI::App* cmd, TraceFileOptions& o) {
                   "csv: 0-based column map, e.g. addr=1,op=0 or page=0,op=2,pid=3");
   cmd->add_flag("--csv-header", o.source.csv_header, "csv: skip the first line");
   cmd->add_option("--pid", o.source.pid, "capture: only this process");
+  cmd->add_option("--access-order", o.source.access_order,
+                  "capture: where access-sampled pages go in their interval: spread (default), random, end, "
+                  "none (faults only)");
 }
 
 // "\r<what> 42%" on stderr, only when stderr is a terminal.

@@ -130,7 +130,8 @@ void AccessSampler::collect_clears() {
     auto it = processes_.find(c.pid);
     if (it == processes_.end()) continue;
     if (!c.ok) {
-      processes_.erase(it);  // gone
+      processes_.erase(it);  // gone (or a zombie): not asked again
+      gone_.insert(c.pid);
       continue;
     }
     it->second.clearing = false;
@@ -325,7 +326,7 @@ void AccessSampler::poll(const std::unordered_set<uint32_t>& live, uint64_t now_
   // A process seen for the first time starts its first interval once its
   // bits are cleared.
   for (uint32_t pid : live) {
-    if (processes_.count(pid)) continue;
+    if (processes_.count(pid) || gone_.count(pid)) continue;
     request_clear(pid, processes_[pid]);
     seen_.insert(pid);
   }

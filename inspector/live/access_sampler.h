@@ -111,6 +111,7 @@ class AccessSampler : public IntervalSampler {
   uint64_t intervals_ = 0, truncated_ = 0, partial_ = 0, records_ = 0;
   uint64_t walk_ns_total_ = 0, walk_ns_max_ = 0, clear_ns_total_ = 0, poll_ns_max_ = 0;
   std::unordered_set<uint32_t> seen_;
+  std::unordered_set<uint32_t> gone_;  // clear_refs failed: exited while still listed live
 
   struct Cleared {
     uint32_t pid;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "inspector/model/access_bits.h"
 #include "inspector/model/record_view.h"
 #include "tui/proc_parse.h"
 
@@ -42,6 +43,15 @@ Snapshot CaptureFrameBuilder::snapshot_at(uint64_t ts_ns) const {
   s.processes.reserve(processes_.size());
   for (const auto& [pid, p] : processes_) {
     s.processes.push_back(p);
+    if (pressure_records_) {
+      auto& q = s.processes.back();
+      q.tlb_flushes = q.tlb_flushes.value_or(0);
+      q.reclaim_stall_ns = q.reclaim_stall_ns.value_or(0);
+    }
+    if (access_sampled_.count(pid)) {
+      auto pages = frame_pages_.find(pid);
+      s.processes.back().wss_kb = pages == frame_pages_.end() ? 0 : pages->second.size() * 4;
+    }
     if (const model::ProcessInfo* info = table_.find(uint32_t(pid)); info && !info->comm.empty()) {
       s.processes.back().comm = info->comm;
     }
@@ -57,6 +67,7 @@ void CaptureFrameBuilder::cut_until(uint64_t ts_ns) {
     have_prev_ = true;
     for (int32_t pid : exited_) processes_.erase(pid);
     exited_.clear();
+    frame_pages_.clear();
     next_cut_ = next_cut_after(next_cut_, ts_ns, interval_ns_);
   }
 }
@@ -83,7 +94,39 @@ void CaptureFrameBuilder::apply(const ps_header& h) {
         ProcessCounters& p = process();
         if (f->flags & PS_FAULT_MAJOR) ++p.maj_flt;
         else ++p.min_flt;
+        frame_pages_[pid].insert(f->address >> 12);
       }
+      break;
+    case PS_EV_ACCESS_BITS:
+      if (model::AccessBitsView v = model::access_bits_view(h); v.record) {
+        process();
+        auto& pages = frame_pages_[pid];
+        const uint64_t per_entry = v.small_pages_per_entry();
+        for (uint32_t i = 0; i < v.record->pages; ++i) {
+          if (!model::AccessBitsView::bit(v.accessed, i)) continue;
+          const uint64_t first = (v.record->start >> 12) + uint64_t(i) * per_entry;
+          for (uint64_t k = 0; k < per_entry; ++k) pages.insert(first + k);
+        }
+      }
+      break;
+    case PS_EV_TLB_FLUSH: {
+      pressure_records_ = true;
+      ProcessCounters& p = process();
+      p.tlb_flushes = p.tlb_flushes.value_or(0) + 1;
+      break;
+    }
+    case PS_EV_RECLAIM:
+      pressure_records_ = true;
+      if (pid != 0) process();
+      if (auto* r = model::record_as<ps_reclaim>(h);
+          r && (r->what == PS_RECLAIM_DIRECT_END || r->what == PS_RECLAIM_MEMCG_END)) {
+        ProcessCounters& p = process();
+        p.reclaim_stall_ns = p.reclaim_stall_ns.value_or(0) + r->duration_ns;
+      }
+      break;
+    case PS_EV_ACCESS_INTERVAL:
+      process();
+      access_sampled_.insert(pid);
       break;
     case PS_EV_FORK:
       if (auto* f = model::record_as<ps_fork>(h); f && !(f->flags & PS_FORK_THREAD)) {

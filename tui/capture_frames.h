@@ -3,12 +3,17 @@
 // system from its /proc snapshots, RSS and swap from status snapshots), a
 // Snapshot is cut at every interval boundary, and make_frame() derives the
 // rates exactly as the live view does. Derived on read: nothing new is stored.
+// WSS per frame, for processes recorded with --access-interval: the distinct
+// 4 KiB pages faulted or seen accessed in the frame (an access interval counts
+// in the frame where it ends). TLB flushes and reclaim stalls per process come
+// from the pressure records (format 1.1+), zero for a process that had none.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "events.h"
@@ -40,6 +45,9 @@ class CaptureFrameBuilder {
   SystemCounters system_;
   std::map<int32_t, ProcessCounters> processes_;  // alive, by pid
   std::vector<int32_t> exited_;                    // to drop after the next cut
+  std::unordered_map<int32_t, std::unordered_set<uint64_t>> frame_pages_;  // pages referenced this frame
+  std::unordered_set<int32_t> access_sampled_;     // pids with access intervals: WSS is known
+  bool pressure_records_ = false;                  // the tracer recorded TLB/reclaim events
   Snapshot prev_;
   bool have_prev_ = false;
   bool vmstat_seen_ = false;

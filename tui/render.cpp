@@ -440,8 +440,9 @@ const char* const kHelp[] = {
     "  R            replay screen (captures) r         record to a file (top)",
     "",
     "Rates are per second over one refresh. \"-\" = this source cannot see it",
-    "(TLB and stalls per process need the BPF source: run as root; WSS is",
-    "not measured live). SWIN/SWOUT: swap-entry changes (BPF) or VmSwap (/proc).",
+    "(TLB and stalls per process need the BPF source: run as root; WSS needs",
+    "a capture recorded with --access-interval). SWIN/SWOUT: swap-entry",
+    "changes (BPF) or VmSwap (/proc).",
     "",
     "Press any key to close.",
 };

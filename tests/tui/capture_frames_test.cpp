@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "capture_records.h"
+#include "inspector/model/record_buffer.h"
 
 using namespace pagescope::tui;
 using pagescope::tui::testing::worker_story;
@@ -132,4 +133,75 @@ TEST(CaptureFrames, TheMemcgLimitIsTheLargestRecordedAndMaxMeansNone) {
   CaptureFrameBuilder b(1'000'000'000);
   r.each([&](const ps_header& h) { b.apply(h); });
   EXPECT_EQ(b.memcg_limit_bytes(), 67108864u);
+}
+
+// WSS per frame = distinct 4 KiB pages faulted or seen accessed in the frame,
+// shown only for processes whose capture has access intervals.
+TEST(CaptureFrames, WssPerFrameIsFaultsUnionAccessedBitsForSampledProcesses) {
+  const uint64_t T0 = 1'000'000'000, S = 1'000'000'000;
+  const uint64_t base = 0x10000000;
+  pagescope::model::RecordBuffer r;
+  // pid 7: sampled. Frame 0: faults on pages 0,1,2; bits: pages 1..4 accessed
+  // (1,2 again: counted once), plus one 2 MiB entry accessed (512 pages).
+  r.fault(T0 + 10, 7, 7, base + 0 * 4096, 0);
+  r.fault(T0 + 20, 7, 7, base + 1 * 4096, 0);
+  r.fault(T0 + 30, 7, 7, base + 2 * 4096, 0);
+  r.fault(T0 + 40, 8, 8, base, 0);  // pid 8: faults only; its WSS is unknown, not "the faults"
+  r.access_bits(T0 + S / 2, 7, base, 8, {1, 2, 3, 4});
+  r.access_bits(T0 + S / 2, 7, 0x40000000, 2, {1}, {}, 21);
+  r.access_interval(T0 + S / 2, 7, T0);
+  // Frame 1: no fault, bits: page 6 only.
+  r.access_bits(T0 + S + S / 2, 7, base, 8, {6});
+  r.access_interval(T0 + S + S / 2, 7, T0 + S / 2);
+  r.fault(T0 + 2 * S + 1, 8, 8, base, 0);  // closes frame 1
+  CaptureFrameBuilder b(S);
+  r.for_each([&](const ps_header& h) { b.apply(h); });
+  auto frames = b.finish();
+  ASSERT_GE(frames.size(), 2u);
+  const ProcessRow* p = find(frames[0], 7);
+  ASSERT_NE(p, nullptr);
+  ASSERT_TRUE(p->wss_kb.has_value());
+  EXPECT_EQ(*p->wss_kb, (5u + 512u) * 4);  // pages 0..4 and the huge page
+  p = find(frames[1], 7);
+  ASSERT_NE(p, nullptr);
+  ASSERT_TRUE(p->wss_kb.has_value());
+  EXPECT_EQ(*p->wss_kb, 4u);
+  const ProcessRow* q = find(frames[0], 8);
+  ASSERT_NE(q, nullptr);
+  EXPECT_FALSE(q->wss_kb.has_value());
+}
+
+// TLB flushes and reclaim stalls per process come from the pressure records;
+// a process with none shows 0 once the capture has such records at all.
+TEST(CaptureFrames, TlbFlushesAndReclaimStallsPerProcessFromPressureRecords) {
+  const uint64_t T0 = 1'000'000'000, S = 1'000'000'000;
+  pagescope::model::RecordBuffer r;
+  r.fault(T0, 7, 7, 0x1000, 0);
+  r.fault(T0 + 1, 8, 8, 0x1000, 0);
+  for (int i = 0; i < 3; ++i) {
+    ps_tlb_flush t{};
+    t.hdr = pagescope::model::RecordBuffer::header(PS_EV_TLB_FLUSH, sizeof t, T0 + 10 + i, 7, 7);
+    t.pages = 1;
+    r.append(&t, sizeof t);
+  }
+  ps_reclaim rc{};
+  rc.hdr = pagescope::model::RecordBuffer::header(PS_EV_RECLAIM, sizeof rc, T0 + 20, 7, 7);
+  rc.what = PS_RECLAIM_MEMCG_END;
+  rc.duration_ns = 5'000'000;  // 5 ms
+  r.append(&rc, sizeof rc);
+  r.fault(T0 + S + 1, 8, 8, 0x2000, 0);  // closes frame 0
+  CaptureFrameBuilder b(S);
+  r.for_each([&](const ps_header& h) { b.apply(h); });
+  auto frames = b.finish();
+  ASSERT_GE(frames.size(), 1u);
+  const ProcessRow* p = find(frames[0], 7);
+  ASSERT_NE(p, nullptr);
+  ASSERT_TRUE(p->tlb_s.has_value());
+  EXPECT_DOUBLE_EQ(*p->tlb_s, 3);
+  ASSERT_TRUE(p->stall_ms_s.has_value());
+  EXPECT_DOUBLE_EQ(*p->stall_ms_s, 5);
+  const ProcessRow* q = find(frames[0], 8);
+  ASSERT_NE(q, nullptr);
+  ASSERT_TRUE(q->tlb_s.has_value());
+  EXPECT_DOUBLE_EQ(*q->tlb_s, 0);
 }

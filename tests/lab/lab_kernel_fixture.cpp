@@ -166,10 +166,12 @@ bool EndedInMemcgOom(const LabResult& result) {
   return result.report && result.report->cgroup.oom_kills > 0;
 }
 
-LabResult RunRetryingMemcgOom(const LabOptions& options, int tries) {
+LabResult RunRetryingMemcgOom(const LabOptions& options, int tries, KernelCounters* last_window) {
   LabResult result;
   for (int i = 0; i < tries; ++i) {
+    KernelCounters before = ReadKernelCounters();
     result = LabRunner(options, nullptr).Run();
+    if (last_window) *last_window = CounterDelta(before, ReadKernelCounters());
     if (!EndedInMemcgOom(result)) break;
   }
   return result;

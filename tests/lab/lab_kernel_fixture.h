@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "lab/kernel_counters.h"
 #include "lab/lab_runner.h"
 
 namespace pagescope::lab::testing {
@@ -55,7 +56,10 @@ std::string ActiveSwapLines();
 // On cgroup v1 (Linux 6.18) the memcg OOM killer sometimes fires with swap to
 // spare: limit reclaim finds every anon page active (docs/lab.md). Tests that
 // check counters, not that behaviour, repeat such a run, up to `tries` times.
-LabResult RunRetryingMemcgOom(const LabOptions& options, int tries = 3);
+// `last_window`, when given, gets the system's counters over the last try
+// only (a window around all tries would include the failed ones' swapping).
+LabResult RunRetryingMemcgOom(const LabOptions& options, int tries = 3,
+                              KernelCounters* last_window = nullptr);
 bool EndedInMemcgOom(const LabResult& result);
 // Every directory named pagescope-lab-* in the memory cgroup hierarchies.
 std::vector<std::string> LabCgroupDirs();

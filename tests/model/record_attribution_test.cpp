@@ -139,6 +139,10 @@ TEST(RecordAttribution, FaultsInAFileMappingCarryFileAndOffset) {
 // ps-working-set writes K1 pages of one mapping over and over, then K2 of
 // another. With accessed bits every 250 ms, each 500 ms window inside a
 // phase holds that phase's pages whether or not they faulted.
+// The accessed bits miss pages whose translation stayed cached in the TLB
+// (clear_refs does not flush it); how many depends on the machine's load.
+constexpr double kTlbTolerance = 0.10;
+
 TEST(RecordAttribution, AccessBitsMakeWorkingSetsPageExact) {
   const std::string why = why_no_recorder();
   if (!why.empty()) GTEST_SKIP() << why;
@@ -190,14 +194,15 @@ TEST(RecordAttribution, AccessBitsMakeWorkingSetsPageExact) {
                   phase, r[1].c_str(), r[2].c_str(), r[4].c_str(), r[5].c_str(),
                   (unsigned long long)want);
       EXPECT_EQ(r[6], "faults+access-bits");
-      EXPECT_NEAR(std::stod(r[2]), double(want), 0.05 * double(want));
+      EXPECT_NEAR(std::stod(r[2]), double(want), kTlbTolerance * double(want));
     } else if (r.size() == 10 && r[3] == (phase == 1 ? r1 : r2)) {
       // TAU,T,ID,START,KIND,PATH,PAGES,FAULT_PAGES,BIT_PAGES,SOURCE: the phase's own mapping.
       // The model counts every set bit; the bits themselves can miss a page
       // whose translation stayed in the TLB (clear_refs does not flush it):
-      // measured exact when idle, down to 96.5% with both cores busy.
+      // measured exact when idle, 96.5-99% with both cores busy, 93.5% once
+      // during a CI run (a parallel build): hence kTlbTolerance, not 5%.
       std::printf("  its mapping %s: %s pages\n", r[3].c_str(), r[6].c_str());
-      EXPECT_NEAR(std::stod(r[6]), double(want), 0.05 * double(want));
+      EXPECT_NEAR(std::stod(r[6]), double(want), kTlbTolerance * double(want));
     }
   }
   EXPECT_GE(inside[1], 1) << slurp(dir + "/wss.csv");

@@ -23,6 +23,7 @@ struct TopArgs {
   std::string filter;
   double duration_s = 0;
   std::string source = "auto";
+  bool wss = false;
   std::string record_dir = ".";
 };
 
@@ -55,6 +56,10 @@ void add_top_command(CLI::App& root, CommandRun& run) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--record-dir", args->record_dir, "where `r` writes its capture files (default: the current directory)")
       ->check(CLI::ExistingDirectory);
+  cmd->add_flag("--wss", args->wss,
+                "BPF source: the process on the detail screen also gets its working set (pages "
+                "accessed per second, per VMA) from clear_refs + a page-table walk; this slows "
+                "that process (see README)");
   cmd->add_option("--source", args->source,
                   "where the numbers come from: auto (BPF when root and available, else /proc), bpf, proc")
       ->check(CLI::IsMember({"auto", "bpf", "proc"}));
@@ -78,7 +83,7 @@ void add_top_command(CLI::App& root, CommandRun& run) {
 #ifdef PAGESCOPE_TUI_BPF
         if (geteuid() != 0 && args->source == "auto") {
           opts.note = "source /proc: run as root for per-process TLB, stalls, swap and fault heat (BPF)";
-        } else if (auto bpf = tui::BpfSource::start(); bpf) {
+        } else if (auto bpf = tui::BpfSource::start(args->wss); bpf) {
           source = std::move(*bpf);
         } else if (args->source == "bpf") {
           std::fprintf(stderr, "pagescope top: --source bpf: %s\n", bpf.error().message.c_str());

@@ -129,6 +129,23 @@ static __always_inline void clear_bits(struct ps_walk_chunk *c)
 	}
 }
 
+/* A huge mapping (PSE at PUD or PMD level): one chunk with one bit each. */
+static __always_inline long huge_entry(struct walk_state *s, __u64 addr, __u64 e, __u8 shift)
+{
+	__u64 size = 1ull << shift;
+	struct ps_walk_chunk *c = next_chunk(s, addr & ~(size - 1), PS_CHUNK_HUGE, shift);
+
+	if (!c)
+		return 1;
+	clear_bits(c);
+	c->present[0] = 1;
+	c->accessed[0] = (e & PT_ACCESSED) && !(e & PT_SPECIAL) ? 1 : 0;
+	c->dirty[0] = (e & PT_DIRTY) ? 1 : 0;
+	s->n++;
+	s->addr = (addr | (size - 1)) + 1;
+	return 0;
+}
+
 /* One step: the 2 MiB (or larger, when unpopulated or huge) span at s->addr. */
 static long walk_step(__u64 i, struct walk_state *s)
 {
@@ -161,18 +178,8 @@ static long walk_step(__u64 i, struct walk_state *s)
 		s->addr = (addr | (SZ_1G - 1)) + 1;
 		return 0;
 	}
-	if (e & PT_PSE) {
-		c = next_chunk(s, addr & ~(SZ_1G - 1), PS_CHUNK_HUGE, 30);
-		if (!c)
-			return 1;
-		clear_bits(c);
-		c->present[0] = 1;
-		c->accessed[0] = (e & PT_ACCESSED) && !(e & PT_SPECIAL) ? 1 : 0;
-		c->dirty[0] = (e & PT_DIRTY) ? 1 : 0;
-		s->n++;
-		s->addr = (addr | (SZ_1G - 1)) + 1;
-		return 0;
-	}
+	if (e & PT_PSE)
+		return huge_entry(s, addr, e, 30);
 	table = e & PT_FRAME;
 	/* PMD */
 	if (!read_entry(table, (addr >> 21) & 511, &e))
@@ -181,18 +188,8 @@ static long walk_step(__u64 i, struct walk_state *s)
 		s->addr = (addr | (SZ_2M - 1)) + 1;
 		return 0;
 	}
-	if (e & PT_PSE) {
-		c = next_chunk(s, addr & ~(SZ_2M - 1), PS_CHUNK_HUGE, 21);
-		if (!c)
-			return 1;
-		clear_bits(c);
-		c->present[0] = 1;
-		c->accessed[0] = (e & PT_ACCESSED) && !(e & PT_SPECIAL) ? 1 : 0;
-		c->dirty[0] = (e & PT_DIRTY) ? 1 : 0;
-		s->n++;
-		s->addr = (addr | (SZ_2M - 1)) + 1;
-		return 0;
-	}
+	if (e & PT_PSE)
+		return huge_entry(s, addr, e, 21);
 	/* The PTE table: one read of the whole 4 KiB page. */
 	if (bpf_probe_read_kernel(pte_table, sizeof(pte_table),
 				  (void *)(direct_map_base + (e & PT_FRAME))) != 0)

@@ -7,11 +7,13 @@
 #include <memory>
 
 #include "common/result.h"
+#include "tui/access_wss.h"
 #include "tui/event_tally.h"
 #include "tui/proc_source.h"
 #include "tui/source.h"
 
 namespace pagescope::live {
+class AccessSampler;
 class Tracer;
 }
 
@@ -20,7 +22,9 @@ namespace pagescope::tui {
 class BpfSource : public Source {
  public:
   // Fails with the reason (not root, no BTF, ...) so the caller can fall back to /proc.
-  static Result<std::unique_ptr<BpfSource>> start();
+  // With `wss`, the process on the detail screen also gets its working set
+  // from the access sampler (clear_refs + a page-table walk every second).
+  static Result<std::unique_ptr<BpfSource>> start(bool wss = false);
   ~BpfSource() override;
 
   const SourceTraits& traits() const override { return traits_; }
@@ -35,8 +39,15 @@ class BpfSource : public Source {
  private:
   BpfSource() = default;
 
+  void stop_wss();
+
   ProcSource proc_;
   std::unique_ptr<live::Tracer> tracer_;
+  bool wss_wanted_ = false;
+  std::unique_ptr<live::AccessSampler> sampler_;  // while a process is watched with --wss
+  uint32_t wss_pid_ = 0;
+  AccessWss wss_;
+  std::string wss_note_;
   EventTally tally_;
   SourceTraits traits_;
   bool faults_accounted_ = false;

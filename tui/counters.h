@@ -71,6 +71,7 @@ struct Vma {
   uint64_t offset = 0;
   std::string path;   // file, "[heap]", "[stack]", or empty for anonymous
   std::optional<uint64_t> rss_kb;  // from smaps when it could be read
+  std::optional<uint64_t> wss_kb;  // pages accessed in the last access interval (top --wss)
   uint64_t size() const { return end - start; }
 };
 

@@ -193,8 +193,9 @@ void draw_detail(Explorer& ex, Canvas& c, const Frame& f, int top, int bottom) {
   const ProcessDetail* d = ex.detail();
   const ProcessRow* row = selected_row(ex, f);
   std::string who = "pid " + std::to_string(ex.table().selected_pid());
-  if (row) who += " " + row->comm + "  RSS " + format_kb(row->rss_kb) + "  minflt/s " + format_rate(row->minflt_s) +
-                  "  majflt/s " + format_rate(row->majflt_s);
+  if (row) who += " " + row->comm + "  RSS " + format_kb(row->rss_kb) +
+                  (row->wss_kb ? "  WSS " + format_kb(*row->wss_kb) : "") + "  minflt/s " +
+                  format_rate(row->minflt_s) + "  majflt/s " + format_rate(row->majflt_s);
   else who += " (not running at this time)";
   c.put(top, 0, who, Style::Label);
   if (!d || d->vmas().empty()) {
@@ -220,10 +221,13 @@ void draw_detail(Explorer& ex, Canvas& c, const Frame& f, int top, int bottom) {
   const int rows = bottom - list_top;
   if (rows < 2) return;
   // The list keeps room for a path; the heatmap gets the rest, up to 60 samples.
-  const int list_width = std::max(54, c.cols() - 13 - 60 - 1);
+  // With live WSS (top --wss) the list gains a WSS column after RSS.
+  const bool wss = ex.traits().per_process_wss;
+  const int list_width = std::max(wss ? 61 : 54, c.cols() - 13 - 60 - 1);
   const int heat_width = c.cols() - list_width - 1;
   c.fill(list_top, 0, list_width, ' ', Style::ColumnHead);
-  c.put(list_top, 0, "     ADDRESS   SIZE PERM    RSS  HEAT PATH", Style::ColumnHead);
+  c.put(list_top, 0, wss ? "     ADDRESS   SIZE PERM    RSS    WSS  HEAT PATH" : "     ADDRESS   SIZE PERM    RSS  HEAT PATH",
+        Style::ColumnHead);
   auto heat = d->vma_heat(ts);
   const auto& vmas = d->vmas();
   size_t max_scroll = vmas.size() > size_t(rows - 1) ? vmas.size() - size_t(rows - 1) : 0;
@@ -233,10 +237,17 @@ void draw_detail(Explorer& ex, Canvas& c, const Frame& f, int top, int bottom) {
     size_t i = ex.vma_scroll + size_t(r);
     if (i >= vmas.size()) break;
     const Vma& v = vmas[i];
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%12llx %6s %4s %6s %5s ", (unsigned long long)v.start,
-                  format_kb(v.size() / 1024).c_str(), v.perms.c_str(),
-                  v.rss_kb ? format_kb(*v.rss_kb).c_str() : "-", format_rate(heat[i]).c_str());
+    char buf[112];
+    const std::string rss = v.rss_kb ? format_kb(*v.rss_kb) : "-";
+    if (wss) {
+      std::snprintf(buf, sizeof buf, "%12llx %6s %4s %6s %6s %5s ", (unsigned long long)v.start,
+                    format_kb(v.size() / 1024).c_str(), v.perms.c_str(), rss.c_str(),
+                    v.wss_kb ? format_kb(*v.wss_kb).c_str() : "-", format_rate(heat[i]).c_str());
+    } else {
+      std::snprintf(buf, sizeof buf, "%12llx %6s %4s %6s %5s ", (unsigned long long)v.start,
+                    format_kb(v.size() / 1024).c_str(), v.perms.c_str(), rss.c_str(),
+                    format_rate(heat[i]).c_str());
+    }
     std::string line = buf + v.path;
     c.put(list_top + 1 + r, 0, line.substr(0, size_t(std::max(list_width, 0))),
           heat[i] > 0 ? heat_style(level_of(heat[i], max_heat, 8)) : Style::Normal);

@@ -271,6 +271,40 @@ TEST_F(TopE2E, BpfSourceAsRootCountsFaultsTlbStallsAndDrawsFaultHeat) {
   waitpid(probe, nullptr, 0);
 }
 
+// top --wss: the process on the detail screen gets its working set from the
+// access sampler. The probe keeps 48 MiB resident but touches only a 1 MiB
+// churn region (and its stack and code), so WSS must be far below RSS.
+TEST_F(TopE2E, WssFlagShowsTheWatchedProcessWorkingSetBelowItsRss) {
+  if (geteuid() != 0) GTEST_SKIP() << "the BPF source and the access sampler need root";
+  pid_t probe = start_probe(/*in_place=*/true);
+  ASSERT_GT(probe, 0);
+  Tmux tmux;
+  ASSERT_TRUE(tmux.start(kBinary + " top --source bpf --wss -f pstui-probe; echo EXIT=\\$?; sleep 60"));
+  ASSERT_TRUE(tmux.wait_for({"source bpf", "pstui-probe"}, 15000)) << tmux.screen();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // the filtered row is selected
+  tmux.keys("Enter");
+  // The first access interval closes a second after the detail opens.
+  std::string head;
+  for (int i = 0; i < 40 && head.find("  WSS ") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    head = line_with(tmux.screen(), "pid " + std::to_string(probe));
+  }
+  auto f = fields_of(head);
+  auto value_after = [&](const std::string& key) {
+    for (size_t i = 0; i + 1 < f.size(); ++i) if (f[i] == key) return kb_of(f[i + 1]);
+    return -1.0;
+  };
+  const double rss = value_after("RSS"), wss = value_after("WSS");
+  EXPECT_GT(rss, 40 * 1024) << head;
+  EXPECT_GT(wss, 0) << head;
+  EXPECT_LT(wss, rss / 4) << "the 48 MiB kept region is resident but not in the working set: " << head;
+  EXPECT_TRUE(tmux.wait_for({"RSS    WSS  HEAT"})) << "the VMA list has a WSS column: " << tmux.screen();
+  tmux.keys("q");
+  EXPECT_TRUE(tmux.wait_for({"EXIT=0"})) << tmux.screen();
+  kill(probe, SIGKILL);
+  waitpid(probe, nullptr, 0);
+}
+
 TEST_F(TopE2E, WithoutRootTopFallsBackToProcAndSaysWhy) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root to drop to another user";
   if (run_status("command -v setpriv >/dev/null 2>&1") != 0) GTEST_SKIP() << "setpriv is not installed";

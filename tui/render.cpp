@@ -452,8 +452,8 @@ const char* const kHelp[] = {
     "",
     "Rates are per second over one refresh. \"-\" = this source cannot see it",
     "(TLB and stalls per process need the BPF source: run as root; WSS needs",
-    "a capture recorded with --access-interval). SWIN/SWOUT: swap-entry",
-    "changes (BPF) or VmSwap (/proc).",
+    "top --wss (the detail screen's process) or a capture recorded with",
+    "--access-interval). SWIN/SWOUT: swap-entry changes (BPF) or VmSwap.",
     "",
     "Press any key to close.",
 };

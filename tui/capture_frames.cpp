@@ -225,6 +225,15 @@ void CaptureDetailBuilder::apply(const ps_header& h) {
   if (int32_t(h.pid) != pid_) return;
   if (h.kind == PS_EV_FAULT) {
     if (auto* f = model::record_as<ps_fault>(h)) ++page_faults_[f->address & ~uint64_t(4095)];
+  } else if (h.kind == PS_EV_ACCESS_BITS) {
+    if (model::AccessBitsView v = model::access_bits_view(h); v.record) {
+      const uint64_t entry_bytes = 1ull << v.record->page_shift;
+      for (uint32_t i = 0; i < v.record->pages; ++i) {
+        if (!model::AccessBitsView::bit(v.accessed, i)) continue;
+        const uint64_t first = v.record->start + uint64_t(i) * entry_bytes;
+        for (uint64_t a = first; a < first + entry_bytes; a += 4096) ++page_faults_[a];
+      }
+    }
   } else if (h.kind == PS_EV_PROC_FILE) {
     auto* pf = model::record_as<ps_proc_file>(h);
     if (pf && pf->which == PS_PROC_MAPS) vmas_ = parse_maps(model::proc_file_text(*pf));

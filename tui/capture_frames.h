@@ -33,6 +33,8 @@ class CaptureFrameBuilder {
   std::vector<Frame> finish();
   // The traced memory cgroup's limit in bytes (the largest seen; 0: none recorded or "max").
   uint64_t memcg_limit_bytes() const { return memcg_limit_bytes_; }
+  // Whether any process has access samples (record --access-interval).
+  bool has_access_samples() const { return !access_sampled_.empty(); }
 
  private:
   void cut_until(uint64_t ts_ns);
@@ -58,7 +60,9 @@ class CaptureFrameBuilder {
 // The detail screen of one process over a capture: its VMAs at each time (the
 // model's address space: maps snapshots moved forward by the recorded memory
 // syscalls) and its faults per page as heat spans, one column per interval,
-// aligned with CaptureFrameBuilder's frames.
+// aligned with CaptureFrameBuilder's frames. With access samples, each page
+// whose accessed bit was set in an interval adds one reference to the column
+// where the interval ends, so pages used while resident show heat too.
 class CaptureDetailBuilder {
  public:
   CaptureDetailBuilder(int32_t pid, uint64_t interval_ns) : pid_(pid), interval_ns_(interval_ns ? interval_ns : 1'000'000'000) {}

@@ -19,6 +19,7 @@ Result<CaptureReplay> CaptureReplay::open(const std::string& path, uint64_t inte
   r.interval_ns_ = interval_ns;
   r.traits_.name = "capture";
   r.traits_.per_fault_addresses = true;
+  r.traits_.heat_has_access_bits = builder.has_access_samples();
   r.frames_ = builder.finish();
   r.memcg_limit_bytes_ = builder.memcg_limit_bytes();
   r.problems_ = run->report.problems;

@@ -203,7 +203,9 @@ void draw_detail(Explorer& ex, Canvas& c, const Frame& f, int top, int bottom) {
     return;
   }
   const bool proxy = !ex.traits().per_fault_addresses;
-  const std::string heat_unit = proxy ? "RSS growth kB/s (proxy, no BPF)" : "faults/s";
+  const std::string heat_unit = proxy                             ? "RSS growth kB/s (proxy, no BPF)"
+                                : ex.traits().heat_has_access_bits ? "faults + accessed pages /s"
+                                                                   : "faults/s";
   const uint64_t ts = f.ts_ns;
 
   // The VMA bar.

@@ -20,6 +20,7 @@ struct SourceTraits {
   bool per_process_wss = false;
   bool per_process_reclaim_stall = false;
   bool per_fault_addresses = false;  // true: heat is faults; false: heat is RSS growth (proxy)
+  bool heat_has_access_bits = false; // heat also counts pages seen accessed (captures with access samples)
 };
 
 class Source {

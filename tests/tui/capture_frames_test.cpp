@@ -205,3 +205,29 @@ TEST(CaptureFrames, TlbFlushesAndReclaimStallsPerProcessFromPressureRecords) {
   ASSERT_TRUE(q->tlb_s.has_value());
   EXPECT_DOUBLE_EQ(*q->tlb_s, 0);
 }
+
+// With access samples the detail heat also shows pages used while resident:
+// each accessed page adds one reference to the column where its interval ends.
+TEST(CaptureFrames, DetailHeatCountsAccessedPagesOfTheProcess) {
+  const uint64_t T0 = 1'000'000'000, S = 1'000'000'000;
+  pagescope::model::RecordBuffer r;
+  r.fault(T0, 7, 7, 0x10000000, 0);
+  r.access_bits(T0 + S / 2, 7, 0x10000000, 4, {0, 2});  // page 0 again, and page 2
+  r.access_bits(T0 + S / 2, 8, 0x10000000, 4, {1});     // another process: not this heat
+  r.access_interval(T0 + S / 2, 7, T0);
+  r.fault(T0 + S + 1, 7, 7, 0x20000000, 0);             // closes column 0
+  CaptureFrameBuilder fb(S);
+  CaptureDetailBuilder db(7, S);
+  r.for_each([&](const ps_header& h) {
+    fb.apply(h);
+    db.apply(h);
+  });
+  EXPECT_TRUE(fb.has_access_samples());
+  auto cols = db.finish();
+  ASSERT_GE(cols.size(), 1u);
+  ASSERT_EQ(cols[0].spans.size(), 2u);
+  EXPECT_EQ(cols[0].spans[0].start, 0x10000000u);
+  EXPECT_DOUBLE_EQ(cols[0].spans[0].weight, 2);  // one fault + one accessed bit
+  EXPECT_EQ(cols[0].spans[1].start, 0x10002000u);
+  EXPECT_DOUBLE_EQ(cols[0].spans[1].weight, 1);
+}

@@ -119,6 +119,11 @@ int run_record(const RecordArgs& args) {
     }
     *out = static_cast<int>(*d / 1000000ull);
   }
+  if (opts.wss_interval_ms && opts.access_interval_ms) {
+    std::fprintf(stderr, "pagescope record: --wss-interval and --access-interval both clear the "
+                 "accessed bits, so each would see only what the other left; give one of them\n");
+    return kExitUsage;
+  }
   opts.sample_contents = args.sample_contents;
   if (args.contents_rate < 0) {
     std::fprintf(stderr, "pagescope record: --contents-rate must be a positive number of pages "

@@ -226,6 +226,19 @@ TEST(RecordErrors, BadInputGivesOneLineErrorsAndNoCapture) {
   r = run(pagescope_bin() + " record -o " + dir + "/z.psc -d banana --all");
   EXPECT_EQ(r.exit_code(), 2);
   EXPECT_NE(r.output.find("bad duration 'banana'"), std::string::npos) << r.output;
+
+  // Two samplers that clear the same accessed bits, a bad interval, and
+  // samplers with --all: refused before anything runs.
+  r = run(pagescope_bin() + " record -o " + dir + "/w.psc --wss-interval 1s --access-interval 500ms -- /bin/true");
+  EXPECT_EQ(r.exit_code(), 2);
+  EXPECT_NE(r.output.find("both clear the accessed bits"), std::string::npos) << r.output;
+  r = run(pagescope_bin() + " record -o " + dir + "/w.psc --access-interval 5ms -- /bin/true");
+  EXPECT_EQ(r.exit_code(), 2);
+  EXPECT_NE(r.output.find("bad --access-interval '5ms'"), std::string::npos) << r.output;
+  r = run(pagescope_bin() + " record -o " + dir + "/w.psc --all -d 1s --sample-contents");
+  EXPECT_EQ(r.exit_code(), 2);
+  EXPECT_NE(r.output.find("cannot be used with --all"), std::string::npos) << r.output;
+  EXPECT_NE(access((dir + "/w.psc").c_str(), F_OK), 0) << "refused flags leave no capture";
 }
 
 // Kills a background recorder's whole process group when the test ends, on

@@ -6,8 +6,8 @@
 // (items_per_second). Also: the compressors themselves on 4 KiB sample pages.
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
-#include <random>
+#include "bench/reference_workload.h"
+
 #include <vector>
 
 #include "simulator/compressors/calibration.h"
@@ -22,26 +22,8 @@ namespace {
 
 using namespace pagescope::sim;
 
-constexpr size_t kRefs = 10'000'000;
-constexpr uint64_t kPages = 1'000'000;
-constexpr uint32_t kFrames = 100'000;
-
-const Trace& zipf_trace() {
-  static const Trace trace = [] {
-    std::vector<double> cdf(kPages);
-    double sum = 0;
-    for (uint64_t k = 0; k < kPages; ++k) cdf[k] = (sum += 1.0 / double(k + 1));
-    std::mt19937_64 rng(42);
-    std::uniform_real_distribution<double> u(0, sum);
-    TraceBuilder b(4096);
-    for (size_t i = 0; i < kRefs; ++i) {
-      uint64_t k = std::lower_bound(cdf.begin(), cdf.end(), u(rng)) - cdf.begin();
-      b.add(0x7f0000000ull + k * 977, rng() % 4 == 0);
-    }
-    return b.finish();
-  }();
-  return trace;
-}
+using pagescope::bench::kFrames;
+using pagescope::bench::zipf_trace;
 
 const std::vector<uint16_t>& sizes() {
   static const std::vector<uint16_t> s = [] {

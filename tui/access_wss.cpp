@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "events.h"
+#include "inspector/model/access_bits.h"
 
 namespace pagescope::tui {
 
@@ -19,21 +20,14 @@ void AccessWss::add(const void* data, size_t size) {
     pending_.erase(h.pid);
     return;
   }
-  if (h.kind != PS_EV_ACCESS_BITS || size < sizeof(ps_access_bits)) return;
-  ps_access_bits r;
-  std::memcpy(&r, data, sizeof r);
-  if (r.page_shift < 12 || r.page_shift > 30) return;
-  const size_t words = (size_t(r.pages) + 63) / 64;
-  if (sizeof r + 3 * 8 * words > size) return;
-  std::vector<uint64_t> accessed(words);
-  std::memcpy(accessed.data(), static_cast<const char*>(data) + sizeof r + 8 * words, 8 * words);
-  const uint64_t per_entry = 1ull << (r.page_shift - 12);
+  if (h.kind != PS_EV_ACCESS_BITS || h.size > size) return;
+  // Records handed over by the sampler need not be 8-byte aligned: copy.
+  aligned_.resize((size + 7) / 8);
+  std::memcpy(aligned_.data(), data, size);
+  const model::AccessBitsView v = model::access_bits_view(*reinterpret_cast<const ps_header*>(aligned_.data()));
+  if (!v.record) return;
   auto& pages = pending_[h.pid];
-  for (uint32_t i = 0; i < r.pages; ++i) {
-    if (!((accessed[i / 64] >> (i % 64)) & 1)) continue;
-    const uint64_t first = (r.start >> 12) + uint64_t(i) * per_entry;
-    for (uint64_t k = 0; k < per_entry; ++k) pages.push_back(first + k);
-  }
+  model::for_each_accessed_page(v, [&](uint64_t page) { pages.push_back(page); });
 }
 
 std::optional<uint64_t> AccessWss::wss_kb(uint32_t pid) const {

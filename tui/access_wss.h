@@ -27,6 +27,7 @@ class AccessWss {
  private:
   std::unordered_map<uint32_t, std::vector<uint64_t>> pending_;  // page numbers, this interval
   std::unordered_map<uint32_t, std::vector<uint64_t>> last_;     // sorted, the last closed interval
+  std::vector<uint64_t> aligned_;                                 // the record being read, 8-byte aligned
 };
 
 }  // namespace pagescope::tui

@@ -101,12 +101,7 @@ void CaptureFrameBuilder::apply(const ps_header& h) {
       if (model::AccessBitsView v = model::access_bits_view(h); v.record) {
         process();
         auto& pages = frame_pages_[pid];
-        const uint64_t per_entry = v.small_pages_per_entry();
-        for (uint32_t i = 0; i < v.record->pages; ++i) {
-          if (!model::AccessBitsView::bit(v.accessed, i)) continue;
-          const uint64_t first = (v.record->start >> 12) + uint64_t(i) * per_entry;
-          for (uint64_t k = 0; k < per_entry; ++k) pages.insert(first + k);
-        }
+        model::for_each_accessed_page(v, [&](uint64_t page) { pages.insert(page); });
       }
       break;
     case PS_EV_TLB_FLUSH: {
@@ -227,12 +222,7 @@ void CaptureDetailBuilder::apply(const ps_header& h) {
     if (auto* f = model::record_as<ps_fault>(h)) ++page_faults_[f->address & ~uint64_t(4095)];
   } else if (h.kind == PS_EV_ACCESS_BITS) {
     if (model::AccessBitsView v = model::access_bits_view(h); v.record) {
-      const uint64_t entry_bytes = 1ull << v.record->page_shift;
-      for (uint32_t i = 0; i < v.record->pages; ++i) {
-        if (!model::AccessBitsView::bit(v.accessed, i)) continue;
-        const uint64_t first = v.record->start + uint64_t(i) * entry_bytes;
-        for (uint64_t a = first; a < first + entry_bytes; a += 4096) ++page_faults_[a];
-      }
+      model::for_each_accessed_page(v, [&](uint64_t page) { ++page_faults_[page << 12]; });
     }
   } else if (h.kind == PS_EV_PROC_FILE) {
     auto* pf = model::record_as<ps_proc_file>(h);

@@ -39,4 +39,28 @@ inline AccessBitsView access_bits_view(const ps_header& h) {
   return v;
 }
 
+// Calls fn(i) for each entry i whose accessed bit is set, in order: a scan of
+// the set bits, not a test per entry (most pages of a big mapping are idle).
+template <typename Fn>
+void for_each_accessed(const AccessBitsView& v, Fn&& fn) {
+  for (uint32_t word = 0; word < v.words(); ++word) {
+    for (uint64_t bits = v.accessed[word]; bits != 0; bits &= bits - 1) {
+      const uint32_t i = word * 64 + uint32_t(__builtin_ctzll(bits));
+      if (i >= v.record->pages) return;
+      fn(i);
+    }
+  }
+}
+
+// Calls fn(page) with the 4 KiB page number (address >> 12) of every small
+// page an accessed entry covers (all 512 of an accessed 2 MiB entry).
+template <typename Fn>
+void for_each_accessed_page(const AccessBitsView& v, Fn&& fn) {
+  const uint64_t per = v.small_pages_per_entry();
+  const uint64_t first = v.record->start >> 12;
+  for_each_accessed(v, [&](uint32_t i) {
+    for (uint64_t j = 0; j < per; ++j) fn(first + uint64_t(i) * per + j);
+  });
+}
+
 }  // namespace pagescope::model

@@ -126,18 +126,9 @@ void WindowedWorkingSet::apply(const ps_header& h) {
       if (!v.record) return;
       Process& p = process(h.pid);
       for (size_t t = 0; t < taus_.size(); ++t) window(p, t, window_of(t, h.ts_ns));
-      const uint64_t per = v.small_pages_per_entry();
-      const uint64_t first = v.record->start >> 12;
-      for (uint32_t word = 0; word < v.words(); ++word) {
-        for (uint64_t bits = v.accessed[word]; bits != 0; bits &= bits - 1) {
-          const uint32_t i = word * 64 + uint32_t(__builtin_ctzll(bits));
-          if (i >= v.record->pages) break;
-          for (uint64_t j = 0; j < per; ++j) {
-            const uint64_t page = first + i * per + j;
-            reference(p, page, h.ts_ns, kWssFromAccessBits, mapping_at(p, h.pid, page));
-          }
-        }
-      }
+      for_each_accessed_page(v, [&](uint64_t page) {
+        reference(p, page, h.ts_ns, kWssFromAccessBits, mapping_at(p, h.pid, page));
+      });
       return;
     }
     case PS_EV_ACCESS_INTERVAL: {

@@ -46,6 +46,7 @@
 #include <unordered_set>
 
 #include "inspector/capture/reader.h"
+#include "inspector/model/access_bits.h"
 #include "simulator/traces/formats.h"
 
 namespace pagescope::sim::traces {
@@ -169,28 +170,16 @@ class CaptureSource final : public ReferenceSource {
 
  private:
   void add_bits(const ps_header& h, std::vector<TimedRef>& out) {
-    if (h.size < sizeof(ps_access_bits)) {
+    const model::AccessBitsView v = model::access_bits_view(h);
+    if (!v.record) {
       ++malformed_;
       return;
     }
-    const auto& b = reinterpret_cast<const ps_access_bits&>(h);
-    const uint64_t words = (uint64_t(b.pages) + 63) / 64;
-    if (b.page_shift < 12 || b.page_shift > 40 || h.size < sizeof(ps_access_bits) + 3 * 8 * words) {
-      ++malformed_;
-      return;
-    }
-    // The bitmaps follow the 40-byte header; records are 8-byte aligned.
-    const auto* bits = reinterpret_cast<const uint64_t*>(&b + 1);
-    const uint64_t* accessed = bits + words;
-    const uint64_t* dirty = bits + 2 * words;
-    for (uint64_t w = 0; w < words; ++w) {
-      for (uint64_t m = accessed[w]; m; m &= m - 1) {
-        uint64_t i = w * 64 + uint64_t(__builtin_ctzll(m));
-        if (i >= b.pages) break;
-        bool write = (dirty[w] >> (i % 64)) & 1;
-        out.push_back({h.ts_ns, b.start + (i << b.page_shift), h.pid, write});
-      }
-    }
+    // One reference per accessed entry, at its first address (a huge page is one page).
+    model::for_each_accessed(v, [&](uint32_t i) {
+      const bool write = model::AccessBitsView::bit(v.dirty, i);
+      out.push_back({h.ts_ns, v.record->start + (uint64_t(i) << v.record->page_shift), h.pid, write});
+    });
   }
 
   // Removes sampled pages that faulted (same process, same page) within

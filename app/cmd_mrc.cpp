@@ -127,15 +127,12 @@ int run_mrc(const MrcOptions& o) {
     for (const auto& c : curves) row.push_back(ratio(c.points[i].miss_ratio));
     table.add_row(std::move(row));
   }
-  if (o.json) {
-    table.print_json(stdout);
-  } else if (o.csv) {
-    table.print_csv(stdout);
-  } else {
+  const bool for_people = sim::print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each); miss ratio by memory size\n",
                 o.trace.path.c_str(), trace->size(), trace->distinct_pages(),
                 sim::format_bytes(*page_size).c_str());
-    table.print_aligned(stdout);
+  });
+  if (for_people) {
     for (const auto& n : notes) std::printf("%s\n", n.c_str());
   }
   for (const auto& n : notes)

@@ -163,18 +163,13 @@ int run_sweep(const ReplayOptions& o, const sim::Trace& trace, const std::vector
     }
   }
   progress.done();
-  if (o.json) {
-    table.print_json(stdout);
-  } else if (o.csv) {
-    table.print_csv(stdout);
-  } else {
+  sim::print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each); smallest memory with slow faults (swap reads + "
                 "lost pages) <= %s of references\n",
                 o.trace.path.c_str(), trace.size(), trace.distinct_pages(), sim::format_bytes(page_size).c_str(),
                 o.target_fault_rate.c_str());
     print_sources(o, src);
-    table.print_aligned(stdout);
-  }
+  });
   return kExitOk;
 }
 
@@ -301,16 +296,11 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, const std::vecto
     }
   }
   progress.done();
-  if (o.json) {
-    table.print_json(stdout);
-  } else if (o.csv) {
-    table.print_csv(stdout);
-  } else {
+  sim::print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each); swap read %s\n", o.trace.path.c_str(), trace.size(),
                 trace.distinct_pages(), sim::format_bytes(page_size).c_str(), o.swap_latency.c_str());
     print_sources(o, src);
-    table.print_aligned(stdout);
-  }
+  });
   return kExitOk;
 }
 
@@ -395,17 +385,12 @@ int run_replay(const ReplayOptions& o) {
     }
   }
   progress.done();
-  if (o.json) {
-    table.print_json(stdout);
-  } else if (o.csv) {
-    table.print_csv(stdout);
-  } else {
+  sim::print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each)%s%s\n", o.trace.path.c_str(), trace->size(),
                 trace->distinct_pages(), sim::format_bytes(*page_size).c_str(),
                 trace->has_writes() ? "" : ", no writes in the trace",
                 o.trace.per_process ? (", per-process pools for " + std::to_string(parts.size()) + " processes").c_str() : "");
-    table.print_aligned(stdout);
-  }
+  });
   return kExitOk;
 }
 

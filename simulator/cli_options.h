@@ -6,11 +6,13 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <functional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "simulator/engine.h"
+#include "simulator/table.h"
 #include "simulator/trace_file.h"
 
 namespace pagescope::sim {
@@ -28,6 +30,21 @@ inline void add_trace_options(CLI::App* cmd, TraceFileOptions& o) {
   cmd->add_option("--access-order", o.source.access_order,
                   "capture: where access-sampled pages go in their interval: spread (default), random, end, "
                   "none (faults only)");
+}
+
+// The table for programs (--json, --csv), or for people: `heading` prints the
+// lines above it, then the aligned table. True when people got it.
+inline bool print_table(const Table& table, bool json, bool csv, const std::function<void()>& heading) {
+  if (json) {
+    table.print_json(stdout);
+  } else if (csv) {
+    table.print_csv(stdout);
+  } else {
+    heading();
+    table.print_aligned(stdout);
+    return true;
+  }
+  return false;
 }
 
 // "\r<what> 42%" on stderr, only when stderr is a terminal.

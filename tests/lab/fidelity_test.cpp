@@ -399,12 +399,18 @@ TEST_F(FidelityTest, ReplayOfOneLimitPredictsMajorFaultsAtOthers) {
   std::printf("fidelity| workload | limit | frames | real majflt | linux | err | lru | err | clock | err | "
               "linux, faults only | err | linux, exact string | err\n");
   std::printf("fidelity| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---:\n");
+  int compared = 0;  // predictions held against a real run
   for (const Workload& w : Workloads()) {
     SCOPED_TRACE(w.mode);
     // FIDELITY_CAPTURE_DIR keeps each workload's capture for replays by hand.
     const std::string keep_dir = Env("FIDELITY_CAPTURE_DIR", "");
     if (!keep_dir.empty()) capture_ = keep_dir + "/fidelity-" + w.mode + ".psc";
     RunResult rec = RunRetryingOom(hierarchy_, w, w.l1, capture_, interval);
+    if (!rec.ok && rec.oom) {
+      std::printf("fidelity| %s: the recorded run at %lluM was OOM-killed on every try (cgroup v1, swap to "
+                  "spare): not compared\n", w.mode.c_str(), (unsigned long long)(w.l1 / kMiB));
+      continue;
+    }
     if (!rec.ok) {
       ADD_FAILURE() << w.mode << " recorded at " << w.l1 / kMiB << "M: " << rec.error;
       continue;
@@ -437,6 +443,13 @@ TEST_F(FidelityTest, ReplayOfOneLimitPredictsMajorFaultsAtOthers) {
                 rec.elapsed_s, rec.majflt, (unsigned long long)rec.anon_pages);
     for (uint64_t limit : {w.l2, w.l1, w.l3}) {
       RunResult real = RunRetryingOom(hierarchy_, w, limit);
+      if (!real.ok && real.oom) {
+        // cgroup v1's OOM killer with swap to spare (docs/lab.md), every try:
+        // the kernel gave no count to compare with. Said, not failed.
+        std::printf("fidelity| %s | %lluM | - | OOM-killed on every try (cgroup v1, swap to spare): not compared\n",
+                    w.mode.c_str(), (unsigned long long)(limit / kMiB));
+        continue;
+      }
       if (!real.ok) {
         ADD_FAILURE() << w.mode << " at " << limit / kMiB << "M: " << real.error;
         continue;
@@ -452,6 +465,7 @@ TEST_F(FidelityTest, ReplayOfOneLimitPredictsMajorFaultsAtOthers) {
         uint64_t predicted = PredictedMajor(*trace, name, frames);
         cell(predicted);
         if (assert_tolerance && std::string(name) == "linux" && limit != w.l1) {
+          ++compared;
           const double tolerance = w.mode == "phases" ? kPhasesTolerance : kTolerance;
           EXPECT_NEAR(double(predicted), r, tolerance * r)
               << w.mode << " at " << limit / kMiB << "M (" << frames << " frames)";
@@ -466,6 +480,7 @@ TEST_F(FidelityTest, ReplayOfOneLimitPredictsMajorFaultsAtOthers) {
   ASSERT_TRUE(zram_->Teardown().ok());
   zram_.reset();
   ExpectNothingLeftBehind();
+  if (assert_tolerance && compared == 0) GTEST_SKIP() << "every real run at L2/L3 was OOM-killed: nothing compared";
 }
 
 }  // namespace

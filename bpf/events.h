@@ -19,7 +19,8 @@
 #endif
 
 #define PS_FORMAT_MAJOR 1
-#define PS_FORMAT_MINOR 2 /* 1.1: reclaim, swap, TLB and OOM records; 1.2: access and content samples */
+#define PS_FORMAT_MINOR 3 /* 1.1: reclaim, swap, TLB and OOM records; 1.2: access and content samples;
+                            1.3: the header says which sources were on (kTagSources) */
 
 #define PS_COMM_LEN 16
 #define PS_PATH_LEN 256

@@ -38,6 +38,7 @@ bool get_number(const uint8_t* p, uint32_t len, T& v) {
 // still an Error, not a crash.
 Status parse_host(const std::vector<uint8_t>& tlv, HostInfo& host) {
   size_t at = 0;
+  bool sources_seen = false;
   while (at < tlv.size()) {
     format::HostTlvHead head;
     if (tlv.size() - at < sizeof head) return Error{"host facts end inside an entry"};
@@ -57,11 +58,16 @@ Status parse_host(const std::vector<uint8_t>& tlv, HostInfo& host) {
       case format::kTagCpuCount: ok = get_number(p, head.length, host.cpu_count); break;
       case format::kTagRealtimeOffset: ok = get_number(p, head.length, host.realtime_offset_ns); break;
       case format::kTagStartNs: ok = get_number(p, head.length, host.start_ns); break;
+      case format::kTagSources:
+        host.sources = SourceSet::decode(text);
+        sources_seen = true;
+        break;
       default: break;  // a fact from a newer minor version
     }
     if (!ok) return Error{"host fact " + std::to_string(head.tag) + " has the wrong length"};
     at += head.length;
   }
+  if (!sources_seen) host.sources = SourceSet::from_legacy_features(host.features);
   return {};
 }
 
@@ -78,6 +84,7 @@ std::vector<uint8_t> encode_file_header(const HostInfo& host) {
   put_string(tlv, format::kTagClockSource, host.clock_source);
   put_number(tlv, format::kTagRealtimeOffset, host.realtime_offset_ns);
   put_number(tlv, format::kTagStartNs, host.start_ns);
+  if (host.sources.known()) put_string(tlv, format::kTagSources, host.sources.encode());
 
   format::FileHeader h{};
   std::memcpy(h.magic, format::kFileMagic, sizeof h.magic);

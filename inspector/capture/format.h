@@ -51,6 +51,7 @@ enum HostTag : uint16_t {
   kTagClockSource = 7,      // string
   kTagRealtimeOffset = 8,   // i64
   kTagStartNs = 9,          // u64
+  kTagSources = 10,         // string: SourceSet::encode(), one "name\tstate\tdetail" per line (1.3)
 };
 
 // "PSCK": the reader resynchronizes on this after a corrupt chunk.

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "inspector/capture/sources.h"
+
 namespace pagescope::capture {
 
 struct HostInfo {
@@ -16,6 +18,9 @@ struct HostInfo {
   std::string clock_source = "CLOCK_MONOTONIC";  // what every ps_header.ts_ns is measured in
   int64_t realtime_offset_ns = 0;  // CLOCK_REALTIME - CLOCK_MONOTONIC at start: ts + offset = wall time
   uint64_t start_ns = 0;           // CLOCK_MONOTONIC when recording started
+  // Which event sources were on, and why each missing one was off. Captures
+  // older than format 1.3 get what their feature report tells.
+  SourceSet sources;
 };
 
 // Reads this machine's facts (everything but command_line and features).

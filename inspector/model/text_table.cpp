@@ -12,6 +12,27 @@ TextTable::TextTable(std::vector<std::string> columns) {
     left_.push_back(left);
     names_.push_back(std::move(c));
   }
+  not_measured_.assign(names_.size(), false);
+}
+
+void TextTable::set_not_measured(std::string_view column) {
+  for (size_t c = 0; c < names_.size(); ++c) {
+    if (names_[c] == column) not_measured_[c] = true;
+  }
+}
+
+bool TextTable::has_column(std::string_view column) const {
+  for (const std::string& name : names_) {
+    if (name == column) return true;
+  }
+  return false;
+}
+
+bool TextTable::measured(std::string_view column) const {
+  for (size_t c = 0; c < names_.size(); ++c) {
+    if (names_[c] == column) return !not_measured_[c];
+  }
+  return true;
 }
 
 void TextTable::add_row(std::vector<std::string> cells) {
@@ -20,10 +41,14 @@ void TextTable::add_row(std::vector<std::string> cells) {
 }
 
 void TextTable::print_aligned(std::FILE* out) const {
+  static const std::string kDash = "-";
+  auto cell = [&](const std::vector<std::string>& row, size_t c) -> const std::string& {
+    return not_measured_[c] ? kDash : row[c];
+  };
   std::vector<size_t> width(names_.size());
   for (size_t c = 0; c < names_.size(); ++c) width[c] = names_[c].size();
   for (const auto& row : rows_) {
-    for (size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+    for (size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], cell(row, c).size());
   }
   auto line = [&](const std::vector<std::string>& cells) {
     std::string s;
@@ -39,20 +64,24 @@ void TextTable::print_aligned(std::FILE* out) const {
     std::fprintf(out, "%s\n", s.c_str());
   };
   line(names_);
-  for (const auto& row : rows_) line(row);
+  for (const auto& row : rows_) {
+    std::vector<std::string> shown(row.size());
+    for (size_t c = 0; c < row.size(); ++c) shown[c] = cell(row, c);
+    line(shown);
+  }
 }
 
 void TextTable::print_csv(std::FILE* out) const {
-  auto line = [&](const std::vector<std::string>& cells) {
+  auto line = [&](const std::vector<std::string>& cells, bool header) {
     std::string s;
     for (size_t c = 0; c < cells.size(); ++c) {
       if (c) s += ',';
-      s += csv_escape(cells[c]);
+      if (header || !not_measured_[c]) s += csv_escape(cells[c]);
     }
     std::fprintf(out, "%s\n", s.c_str());
   };
-  line(names_);
-  for (const auto& row : rows_) line(row);
+  line(names_, true);
+  for (const auto& row : rows_) line(row, false);
 }
 
 namespace {
@@ -72,7 +101,7 @@ void TextTable::print_json_array(std::FILE* out) const {
     for (size_t c = 0; c < names_.size(); ++c) {
       const std::string& v = rows_[r][c];
       std::fprintf(out, "%s%s: %s", c ? ", " : "", json_escape(names_[c]).c_str(),
-                   looks_numeric(v) ? v.c_str() : json_escape(v).c_str());
+                   not_measured_[c] ? "null" : looks_numeric(v) ? v.c_str() : json_escape(v).c_str());
     }
     std::fprintf(out, "}");
   }

@@ -18,6 +18,13 @@ class TextTable {
   void add_row(std::vector<std::string> cells);
   size_t rows() const { return rows_.size(); }
 
+  // A column whose event source was off in the capture (see SourceNotes):
+  // its cells are not measurements, so they print as "-" aligned, empty in
+  // CSV and null in JSON, whatever the rows hold. Unknown names are ignored.
+  void set_not_measured(std::string_view column);
+  bool measured(std::string_view column) const;
+  bool has_column(std::string_view column) const;
+
   void print_aligned(std::FILE* out) const;
   void print_csv(std::FILE* out) const;
   // An array of objects keyed by column name; cells that parse as numbers stay numbers.
@@ -26,6 +33,7 @@ class TextTable {
  private:
   std::vector<std::string> names_;
   std::vector<bool> left_;
+  std::vector<bool> not_measured_;
   std::vector<std::vector<std::string>> rows_;
 };
 

@@ -136,4 +136,24 @@ TextTable TimelineBuilder::table() const {
   return t;
 }
 
+TextTable TimelineBuilder::table(SourceNotes& notes) const {
+  using capture::Source;
+  TextTable t = table();
+  notes.mark(t, "MINFLT", {Source::kFaultKinds});  // without kinds, a minor count would hold the majors too
+  notes.mark(t, "MAJFLT", {Source::kFaultKinds});
+  // Per process, swap-outs are its swap-entry count growing; system-wide, reclaim's anon writes.
+  notes.mark(t, "SWAPOUT", {pid_ ? Source::kSwapEntries : Source::kReclaimWrites});
+  notes.mark(t, "FILEWB", {Source::kReclaimWrites});
+  notes.mark(t, "SCANNED", {Source::kLruShrink});
+  notes.mark(t, "RECLAIMED", {Source::kLruShrink});
+  for (const char* c : {"DIRECT_STALL_MS", "MEMCG_STALL_MS", "KSWAPD_WAKES"}) notes.mark(t, c, {Source::kReclaim});
+  for (const char* c : {"TLB_SWITCH", "TLB_REMOTE", "TLB_LOCAL", "TLB_LOCAL_MM", "TLB_IPI"}) {
+    notes.mark(t, c, {Source::kTlbFlushes});
+  }
+  notes.mark(t, "PSI_SOME_MS", {Source::kSystemCounters});
+  notes.mark(t, "PSI_FULL_MS", {Source::kSystemCounters});
+  notes.mark(t, "OOM", {Source::kOom});
+  return t;
+}
+
 }  // namespace pagescope::model

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "events.h"
+#include "inspector/model/source_notes.h"
 #include "inspector/model/text_table.h"
 
 namespace pagescope::model {
@@ -41,6 +42,9 @@ class TimelineBuilder {
   const std::vector<TimelineRow>& rows() const { return rows_; }
   // One row per interval, in the three output forms.
   TextTable table() const;
+  // The same, with "-" (null, empty) for every column whose event source the
+  // capture did not have, and those sources noted as shown.
+  TextTable table(SourceNotes& notes) const;
 
  private:
   TimelineRow& row_at(uint64_t ts_ns);

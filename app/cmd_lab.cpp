@@ -27,6 +27,10 @@ struct LabFlags {
   bool sample_contents = false;
 };
 
+// The run worked, but its capture disagrees with the kernel's own counters
+// (README "Exit codes"; lab/capture_check.h).
+constexpr int kExitCaptureDisagrees = 5;
+
 int ExitFor(lab::LabFailure failure) {
   switch (failure) {
     case lab::LabFailure::kNone: return kExitOk;
@@ -34,6 +38,7 @@ int ExitFor(lab::LabFailure failure) {
     case lab::LabFailure::kPermission: return kExitPermission;
     case lab::LabFailure::kUnsupported: return kExitUnsupported;
     case lab::LabFailure::kInterrupted: return kExitInterrupted;
+    case lab::LabFailure::kCaptureDisagrees: return kExitCaptureDisagrees;
     case lab::LabFailure::kBusy:
     case lab::LabFailure::kFailed: return kExitFailure;
   }
@@ -92,6 +97,15 @@ int RunLab(LabFlags& f) {
                               : lab::FormatTable(*result.report);
     std::fputs(out.c_str(), stdout);
     std::fflush(stdout);
+    const lab::LabReport& report = *result.report;
+    if (f.csv) {
+      // CSV has one metric per line and no room for them: they go to stderr.
+      for (const auto& n : report.capture_notes) std::fprintf(stderr, "pagescope lab: capture lacks: %s\n", n.c_str());
+      if (report.check) std::fputs(lab::FormatCheck(*report.check).c_str(), stderr);
+    }
+    // Loud, one line each, whatever the output format.
+    if (report.check)
+      for (const auto& w : report.check->Warnings()) std::fprintf(stderr, "pagescope lab: WARNING: %s\n", w.c_str());
   }
   if (result.failure != lab::LabFailure::kNone)
     std::fprintf(stderr, "pagescope lab: error: %s\n", result.error.c_str());

@@ -157,8 +157,23 @@ std::vector<std::string> WorkloadArgv(const LabOptions& o, const RunPlan& plan, 
           "--write-pct",     std::to_string(o.write_pct), "--content", o.content, "--report-file", report_file};
 }
 
+// The kernel's figures the capture check compares with: the lab's own window
+// around the recorder (it encloses the recording) and the workload's report.
+KernelFigures KernelFiguresOf(const LabReport& r) {
+  KernelFigures k;
+  k.pswpout = r.delta.Vm("pswpout");
+  k.swpout_zero = r.delta.Vm("swpout_zero");
+  k.thp_swpout = r.delta.Vm("thp_swpout");
+  k.rusage = r.outcome.reported;
+  k.majflt = r.outcome.majflt;
+  k.minflt = r.outcome.minflt;
+  return k;
+}
+
 // Why a run that got as far as the workload counts as failed, if it does.
-void JudgeOutcome(const LabReport& report, int interrupt_signal, LabResult& result) {
+// `check_error` is set when the capture could not be read for the check.
+void JudgeOutcome(const LabReport& report, int interrupt_signal, const std::string& check_error,
+                  LabResult& result) {
   const WorkloadOutcome& w = report.outcome;
   // The memcg OOM killer also fires with swap to spare, when limit reclaim
   // keeps finding nothing it can take (every anon page active and referenced).
@@ -187,6 +202,13 @@ void JudgeOutcome(const LabReport& report, int interrupt_signal, LabResult& resu
   } else if (!report.swap_state_restored) {
     result.failure = LabFailure::kFailed;
     result.error = "teardown: /proc/swaps differs from before the lab started";
+  } else if (!check_error.empty()) {
+    result.failure = LabFailure::kFailed;
+    result.error = "cannot check the capture against the kernel's counters: " + check_error;
+  } else if (report.check && !report.check->Passed()) {
+    result.failure = LabFailure::kCaptureDisagrees;
+    result.error = "the capture " + report.capture_path +
+                   " disagrees with the kernel's own counters (the WARNING lines say where)";
   }
 }
 
@@ -306,7 +328,19 @@ LabResult LabRunner::Run() {
     result.error = "teardown: " + (!cg_down ? cg_down.message() : zram_down.message());
     return result;
   }
-  JudgeOutcome(report, Interrupted() ? interrupt_->signal_number() : 0, result);
+  // 6. The capture against the kernel's counters for the same run. An
+  // interrupted run's capture ends early; it is not checked.
+  std::string check_error;
+  if (report.recorded && o_.check_capture && !Interrupted()) {
+    if (auto counted = CountCapture(report.capture_path)) {
+      report.capture_notes = counted->sources.unavailable_notes();
+      report.check = CheckCapture(*counted, KernelFiguresOf(report));
+    } else {
+      check_error = counted.error().message;
+    }
+  }
+  result.report = report;
+  JudgeOutcome(report, Interrupted() ? interrupt_->signal_number() : 0, check_error, result);
   return result;
 }
 

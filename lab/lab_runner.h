@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "lab/capture_check.h"
 #include "lab/kernel_counters.h"
 #include "lab/memory_cgroup.h"
 #include "lab/session_lock.h"
@@ -43,6 +44,10 @@ struct LabOptions {
   std::optional<int> zram_device;
   std::string state_dir = kDefaultStateDir;
   std::string self_exe = "/proc/self/exe";
+  // Compare the capture with the kernel's counters after a recorded run
+  // (capture_check.h). Off only for tests whose stand-in recorder writes no
+  // real capture.
+  bool check_capture = true;
 };
 
 struct SwapSpec {
@@ -79,9 +84,22 @@ struct LabReport {
   KernelCounters delta;         // system-wide, after - before
   CgroupStats cgroup;
   ZramStats zram;
+  // Recorded runs: the capture's notes for every source that was unavailable,
+  // and its check against the counters above (unset when not checked).
+  std::vector<std::string> capture_notes;
+  std::optional<CaptureCheck> check;
 };
 
-enum class LabFailure { kNone, kUsage, kPermission, kUnsupported, kBusy, kFailed, kInterrupted };
+enum class LabFailure {
+  kNone,
+  kUsage,
+  kPermission,
+  kUnsupported,
+  kBusy,
+  kFailed,
+  kInterrupted,
+  kCaptureDisagrees,  // the run worked, but its capture fails the check against the kernel's counters
+};
 
 struct LabResult {
   LabFailure failure = LabFailure::kNone;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "lab/byte_size.h"
 
@@ -101,7 +102,62 @@ std::string JsonEscape(const std::string& s) {
   return out;
 }
 
+std::string JsonString(const std::string& s) { return "\"" + JsonEscape(s) + "\""; }
+
+std::string JsonOptional(const std::optional<std::uint64_t>& v) { return v ? Num(*v) : "null"; }
+
+// "-120152 (-100.00%)", "+14 (+0.02%)", "0", "-" when a side is unknown.
+std::string DifferenceText(const CheckRow& r) {
+  if (!r.capture || !r.kernel) return "-";
+  std::int64_t d = r.Difference();
+  std::string out = (d > 0 ? "+" : "") + std::to_string(d);
+  if (d == 0) return out;
+  auto pct = r.DifferencePercent();
+  if (!pct) return out + " (n/a)";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, " (%+.2f%%)", *pct);
+  return out + buf;
+}
+
 }  // namespace
+
+std::string FormatCheck(const CaptureCheck& check) {
+  struct Line {
+    std::string cells[7];
+  };
+  std::vector<Line> lines;
+  lines.push_back({{"figure", "capture", "kernel", "difference", "allowed", "result", "capture vs kernel"}});
+  for (const CheckRow& r : check.rows) {
+    bool compared = r.result == CheckResult::kAgrees || r.result == CheckResult::kDiffers;
+    lines.push_back({{r.figure, r.capture ? Num(*r.capture) : "-", r.kernel ? Num(*r.kernel) : "-", DifferenceText(r),
+                      compared ? Num(r.allowed) : "-", CheckResultName(r.result),
+                      r.capture_source + " vs " + r.kernel_source}});
+  }
+  std::size_t width[7] = {};
+  for (const Line& l : lines)
+    for (int i = 0; i < 7; ++i) width[i] = std::max(width[i], l.cells[i].size());
+  char pct[16];
+  std::snprintf(pct, sizeof pct, "%g%%", kAllowedFraction * 100);
+  std::string out = std::string("capture check: ") + (check.Passed() ? "agrees" : "DISAGREES") +
+                    " with the kernel's own counters (allowed: " + pct + " of the kernel's figure, at least " +
+                    Num(kFaultSlack) + " for faults; docs/lab.md)\n";
+  for (const Line& l : lines) {
+    std::string row;
+    for (int i = 0; i < 7; ++i) {
+      const std::string& c = l.cells[i];
+      std::string pad(width[i] - c.size(), ' ');
+      // Text columns left-aligned, numbers right-aligned; the last is not padded.
+      if (i == 6) row += c;
+      else if (i == 0 || i == 5) row += c + pad + "  ";
+      else row += pad + c + "  ";
+    }
+    out += row + "\n";
+  }
+  for (const CheckRow& r : check.rows)
+    if (!r.why.empty()) out += "  " + r.figure + ": " + r.why + "\n";
+  for (const std::string& n : check.notes) out += "note: " + n + "\n";
+  return out;
+}
 
 std::vector<SummaryRow> SummaryRows(const LabReport& report) {
   std::vector<SummaryRow> rows;
@@ -119,6 +175,8 @@ std::string FormatTable(const LabReport& report) {
   }
   std::string out = "lab: " + Describe(report) + "\n";
   out += "capture: " + (report.recorded ? report.capture_path : "none (" + report.capture_note + ")") + "\n";
+  // What the capture could not see, said once here rather than shown as 0.
+  for (const std::string& n : report.capture_notes) out += "capture lacks: " + n + "\n";
   auto line = [&](const SummaryRow& r) {
     char buf[512];
     std::snprintf(buf, sizeof buf, "%-*s  %*s  %s\n", static_cast<int>(w0), r.metric.c_str(), static_cast<int>(w1),
@@ -129,6 +187,7 @@ std::string FormatTable(const LabReport& report) {
   for (const auto& r : rows) line(r);
   if (!report.other_swaps.empty())
     out += "note: other swap devices were active; system-wide swap counters include them\n";
+  if (report.check) out += "\n" + FormatCheck(*report.check);
   return out;
 }
 
@@ -162,7 +221,32 @@ std::string FormatJson(const LabReport& r) {
     out += (first ? "\"" : ",\"") + m.key + "\":" + buf;
     first = false;
   }
-  out += "}}\n";
+  out += "}";
+  out += ",\"capture_notes\":[";
+  for (std::size_t i = 0; i < r.capture_notes.size(); ++i) out += (i ? "," : "") + JsonString(r.capture_notes[i]);
+  out += "]";
+  if (r.check) {
+    const CaptureCheck& c = *r.check;
+    out += std::string(",\"capture_check\":{\"passed\":") + (c.Passed() ? "true" : "false");
+    out += ",\"allowed_fraction\":" + Fixed(kAllowedFraction, 2) + ",\"fault_slack\":" + Num(kFaultSlack);
+    out += ",\"rows\":[";
+    for (std::size_t i = 0; i < c.rows.size(); ++i) {
+      const CheckRow& row = c.rows[i];
+      out += (i ? ",{" : "{") + std::string("\"key\":") + JsonString(row.key) +
+             ",\"figure\":" + JsonString(row.figure) + ",\"capture\":" + JsonOptional(row.capture) +
+             ",\"kernel\":" + JsonOptional(row.kernel) + ",\"difference\":" +
+             (row.capture && row.kernel ? std::to_string(row.Difference()) : "null") +
+             ",\"allowed\":" + Num(row.allowed) + ",\"result\":" + JsonString(CheckResultName(row.result)) +
+             ",\"capture_source\":" + JsonString(row.capture_source) +
+             ",\"kernel_source\":" + JsonString(row.kernel_source) + ",\"why\":" + JsonString(row.why) + "}";
+    }
+    out += "],\"notes\":[";
+    for (std::size_t i = 0; i < c.notes.size(); ++i) out += (i ? "," : "") + JsonString(c.notes[i]);
+    out += "]}";
+  } else {
+    out += ",\"capture_check\":null";
+  }
+  out += "}\n";
   return out;
 }
 

@@ -21,7 +21,12 @@ std::vector<SummaryRow> SummaryRows(const LabReport& report);
 // One header line describing the run, then an aligned table.
 std::string FormatTable(const LabReport& report);
 std::string FormatCsv(const LabReport& report);
-// One JSON object: run description plus {metric: value} with raw numbers.
+// One JSON object: run description plus {metric: value} with raw numbers,
+// the capture's missing-source notes and its check ("capture_check", null
+// when the run was not recorded or not checked).
 std::string FormatJson(const LabReport& report);
+// The capture check as a heading line, an aligned table, and its notes;
+// FormatTable appends it when the report has one.
+std::string FormatCheck(const CaptureCheck& check);
 
 }  // namespace pagescope::lab

@@ -71,6 +71,7 @@ TEST_F(LabLaunchTest, DetectsRecordCgroupFlag) {
 TEST_F(LabLaunchTest, RecordsThroughRecordCgroupWhenAvailable) {
   LabOptions o = ShortRun();
   o.self_exe = WriteFakeRecorder(true);
+  o.check_capture = false;  // the stand-in writes no real capture
   LabResult r = LabRunner(o, nullptr).Run();
   ASSERT_EQ(r.failure, LabFailure::kNone) << r.error;
   EXPECT_TRUE(r.report->recorded);
@@ -78,6 +79,20 @@ TEST_F(LabLaunchTest, RecordsThroughRecordCgroupWhenAvailable) {
   // The workload ran inside the limit: the cgroup saw its swap-ins as major faults.
   EXPECT_GT(r.report->cgroup.stat["pgmajfault"], 100u);
   EXPECT_GE(r.report->cgroup.stat["pgmajfault"], r.report->outcome.majflt);
+  ExpectNothingLeftBehind();
+}
+
+TEST_F(LabLaunchTest, ACaptureThatCannotBeReadFailsTheRun) {
+  // The lab reads back what the recorder wrote (capture_check.h): a file
+  // that is not a capture is a failed run, not an unchecked one.
+  LabOptions o = ShortRun();
+  o.self_exe = WriteFakeRecorder(true);
+  LabResult r = LabRunner(o, nullptr).Run();
+  EXPECT_EQ(r.failure, LabFailure::kFailed);
+  EXPECT_NE(r.error.find("cannot check the capture"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("not a pagescope capture"), std::string::npos) << r.error;
+  ASSERT_TRUE(r.report);
+  EXPECT_FALSE(r.report->check);
   ExpectNothingLeftBehind();
 }
 

@@ -1,5 +1,7 @@
 // `pagescope export FILE --format chrome-json|csv -o OUT`: a capture in a
 // form other tools open (Perfetto / chrome://tracing, spreadsheets, pandas).
+// Each event source the capture lacked gets a note on stderr; the formats
+// carry the source table (chrome-json metadata, csv sources.csv).
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -8,6 +10,7 @@
 #include "app/command.h"
 #include "inspector/capture/reader.h"
 #include "inspector/model/exporter.h"
+#include "inspector/model/source_notes.h"
 #include "inspector/model/space_tracker.h"
 #include "inspector/model/time_order.h"
 
@@ -58,7 +61,8 @@ int run_export(const ExportOptions& o) {
     });
     if (!st) return fail(o.file + ": " + st.message(), kExitUsage);
   }
-  Status opened = exporter->open(o.output, zero);
+  const SourceNotes notes(reader->host().sources);
+  Status opened = exporter->open(o.output, zero, notes);
   if (!opened) return fail(opened.message(), kExitFailure);
 
   SpaceTracker tracker;
@@ -105,6 +109,8 @@ int run_export(const ExportOptions& o) {
   std::fprintf(stderr, "pagescope export: %llu records to %s (%s)%s\n",
                static_cast<unsigned long long>(exported), o.output.c_str(), o.format.c_str(),
                report.complete ? "" : "; the capture was incomplete, exported what was readable");
+  // Every record kind is exported, so every unavailable source matters.
+  notes.print(stderr, "export");
   return kExitOk;
 }
 

@@ -1,6 +1,8 @@
 // `pagescope inspect FILE`: what a capture says, per process, and on request
-// one process's address space (--layout), the life of its VMAs (--vmas) and
-// its working set from faults (--wss).
+// one process's address space (--layout), the life of its VMAs (--vmas), its
+// working set from faults (--wss) and which event sources it had (--sources).
+// A column whose source was off prints "-" (null, empty), never 0, and each
+// missing source gets one note on stderr (model::SourceNotes).
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +19,7 @@
 #include "inspector/model/process_table.h"
 #include "inspector/model/resident_pages.h"
 #include "inspector/model/sampled_working_set.h"
+#include "inspector/model/source_notes.h"
 #include "inspector/model/space_tracker.h"
 #include "inspector/model/system_memory.h"
 #include "inspector/model/text_table.h"
@@ -28,6 +31,7 @@ namespace pagescope::app {
 namespace {
 
 using namespace pagescope::model;
+using capture::Source;
 
 struct InspectOptions {
   std::string file;
@@ -38,6 +42,7 @@ struct InspectOptions {
   bool vmas = false;
   bool wss = false;
   bool timeline = false;
+  bool sources = false;
   std::string interval = "1s";
   std::string at = "end";
   std::string tau = "100ms,1s";
@@ -80,6 +85,29 @@ uint64_t time_zero(const CaptureRun& run, const CaptureTotals& totals) {
 
 std::string rel(uint64_t ts, uint64_t zero) { return ts >= zero ? format_seconds(ts - zero) : "0.000"; }
 
+std::string source_list(const capture::SourceSet& set, capture::SourceState state) {
+  std::string names;
+  for (size_t i = 0; i < capture::kSourceCount; ++i) {
+    const auto s = static_cast<Source>(i);
+    if (set.state(s) == state) names += (names.empty() ? "" : ", ") + std::string(capture::source_name(s));
+  }
+  return names;
+}
+
+// One line on which sources the capture had; none for captures that do not say.
+void print_sources_line(const capture::SourceSet& set) {
+  if (!set.known()) return;
+  const std::string unavailable = source_list(set, capture::SourceState::kUnavailable);
+  const std::string not_requested = source_list(set, capture::SourceState::kNotRequested);
+  if (!unavailable.empty()) {
+    std::printf("SOURCES   UNAVAILABLE: %s (their columns show \"-\", not 0; why: stderr, "
+                "inspect --sources)\n", unavailable.c_str());
+  } else {
+    std::printf("sources   all available\n");
+  }
+  if (!not_requested.empty()) std::printf("          not requested: %s\n", not_requested.c_str());
+}
+
 void print_header(const InspectOptions& o, const CaptureRun& run, const CaptureTotals& t,
                   uint64_t zero) {
   const auto& r = run.report;
@@ -109,6 +137,7 @@ void print_header(const InspectOptions& o, const CaptureRun& run, const CaptureT
     std::printf("other     %" PRIu64 " records of system-wide kinds (reclaim, swap, TLB...) are not "
                 "part of this per-process summary\n", t.other_records);
   }
+  print_sources_line(run.host.sources);
   std::printf("\n");
 }
 
@@ -126,6 +155,12 @@ void print_header_json(const InspectOptions& o, const CaptureRun& run, const Cap
               r.complete ? "true" : "false", r.chunks_ok, r.chunks_corrupt, r.bytes_unreadable);
   for (size_t i = 0; i < r.problems.size(); ++i) {
     std::printf("%s%s", i ? ", " : "", json_escape(r.problems[i]).c_str());
+  }
+  // Why columns are null: one note per source that could not be recorded.
+  std::printf("],\n \"unavailable_sources\": [");
+  const auto notes = run.host.sources.unavailable_notes();
+  for (size_t i = 0; i < notes.size(); ++i) {
+    std::printf("%s%s", i ? ", " : "", json_escape(notes[i]).c_str());
   }
   std::printf("],\n");
 }
@@ -172,7 +207,17 @@ TextTable sampled_wss_table(const SmapsSampler& smaps, const FaultSampler& fault
   return t;
 }
 
-TextTable process_table(const ProcessTable& pt, uint32_t pid, uint64_t zero) {
+// The columns of fault counts shared by the per-process, per-region and
+// per-VMA tables, marked by the source each needs.
+void mark_fault_columns(TextTable& t, SourceNotes& notes) {
+  for (const char* c : {"FAULTS", "USER", "KERNEL", "PAGES", "FIRST_TOUCH"}) notes.mark(t, c, {Source::kFaults});
+  for (const char* c : {"READ", "WRITE", "EXEC", "PROT", "NOTPRES", "COW"}) {
+    notes.mark(t, c, {Source::kFaultErrorCodes});
+  }
+  notes.mark(t, "MAJOR", {Source::kFaultKinds});
+}
+
+TextTable process_table(const ProcessTable& pt, uint32_t pid, uint64_t zero, SourceNotes& notes) {
   TextTable t({"PID", "PPID", "COMM<", "START", "END", "THR", "FAULTS", "USER", "KERNEL", "READ",
                "WRITE", "EXEC", "PROT", "NOTPRES", "MAJOR", "MMAP", "MUNMAP", "MPROTECT", "MREMAP",
                "BRK", "MADVISE", "SHM", "SYSFAIL", "EXIT_MINFLT", "EXIT_MAJFLT", "STATE<", "EXE<"});
@@ -195,10 +240,16 @@ TextTable process_table(const ProcessTable& pt, uint32_t pid, uint64_t zero) {
                p.threads_exited ? num(p.exit_min_flt) : "-",
                p.threads_exited ? num(p.exit_maj_flt) : "-", state, p.exe});
   }
+  mark_fault_columns(t, notes);
+  for (const char* c : {"MMAP", "MUNMAP", "MPROTECT", "MREMAP", "BRK", "MADVISE", "SHM", "SYSFAIL"}) {
+    notes.mark(t, c, {Source::kMmSyscalls});
+  }
+  notes.mark(t, "EXIT_MINFLT", {Source::kProcessLifecycle});
+  notes.mark(t, "EXIT_MAJFLT", {Source::kProcessLifecycle});
   return t;
 }
 
-TextTable region_table(const ProcessSpace& ps) {
+TextTable region_table(const ProcessSpace& ps, SourceNotes& notes) {
   TextTable t({"REGION<", "FAULTS", "USER", "KERNEL", "READ", "WRITE", "EXEC", "PROT", "MAJOR"});
   for (int k = 0; k <= kVmaKindCount; ++k) {
     const FaultCounts& f = ps.faults_by_kind[k];
@@ -207,6 +258,7 @@ TextTable region_table(const ProcessSpace& ps) {
                num(f.user), num(f.kernel), num(f.read), num(f.write), num(f.exec),
                num(f.protection), num(f.major)});
   }
+  mark_fault_columns(t, notes);
   return t;
 }
 
@@ -217,7 +269,7 @@ std::string resident_cell(const ResidentPages& resident, uint64_t start, uint64_
 }
 
 TextTable layout_table(const std::vector<VmaUsage>& layout, const ResidentPages& resident,
-                       uint64_t zero) {
+                       uint64_t zero, SourceNotes& notes) {
   TextTable t({"START<", "END<", "SIZE", "PERMS<", "KIND<", "FAULTS", "PAGES", "RESIDENT",
                "FIRST_TOUCH", "OFFSET", "PATH<", "NOTE<"});
   for (const VmaUsage& u : layout) {
@@ -230,11 +282,13 @@ TextTable layout_table(const std::vector<VmaUsage>& layout, const ResidentPages&
                v.path.empty() && v.file ? "(fd: path unknown until next snapshot)" : v.path,
                v.uncertain ? "uncertain" : ""});
   }
+  mark_fault_columns(t, notes);
+  notes.mark(t, "RESIDENT", {Source::kAccessBits});
   return t;
 }
 
 TextTable vmas_table(const SpaceTracker& tr, const ResidentPages& resident, uint32_t pid,
-                     uint64_t zero) {
+                     uint64_t zero, SourceNotes& notes) {
   TextTable t({"ID", "ORIGIN<", "CREATED", "ENDED", "START<", "END<", "PERMS<", "KIND<", "FAULTS",
                "READ", "WRITE", "EXEC", "MAJOR", "COW", "PAGES", "RESIDENT", "FIRST_TOUCH",
                "CHANGES", "OFFSET", "PATH<", "HISTORY<"});
@@ -269,6 +323,10 @@ TextTable vmas_table(const SpaceTracker& tr, const ResidentPages& resident, uint
                num(m.changes.size()), m.first.file ? format_hex(m.first.offset) : "-",
                m.first.path.empty() ? "-" : m.first.path, history});
   }
+  mark_fault_columns(t, notes);
+  notes.mark(t, "RESIDENT", {Source::kAccessBits});
+  // Changes after the first snapshot come from the memory syscalls.
+  notes.mark(t, "CHANGES", {Source::kMmSyscalls});
   return t;
 }
 
@@ -281,8 +339,17 @@ std::string percent(uint64_t part, uint64_t whole) {
 
 // One process's W(t, tau) for every tau: a row per window from its first
 // record to its last (windows with no reference are rows of 0).
+// W(t, tau) is faults ∪ accessed bits: a total is known while one of them was on.
+void mark_wss_columns(TextTable& t, SourceNotes& notes) {
+  notes.mark(t, "FAULT_PAGES", {Source::kFaults});
+  notes.mark(t, "BIT_PAGES", {Source::kAccessBits});
+  if (!notes.measured(Source::kFaults) && !notes.measured(Source::kAccessBits)) {
+    for (const char* c : {"PAGES", "BYTES"}) t.set_not_measured(c);
+  }
+}
+
 TextTable process_wss_table(const WindowedWorkingSet& w, const ProcessInfo& proc,
-                            uint64_t zero, uint64_t page_size) {
+                            uint64_t zero, uint64_t page_size, SourceNotes& notes) {
   TextTable t({"TAU", "T", "PAGES", "BYTES", "FAULT_PAGES", "BIT_PAGES", "SOURCE<"});
   for (size_t ti = 0; ti < w.tau_count(); ++ti) {
     const auto& windows = w.windows(proc.pid, ti);
@@ -299,12 +366,13 @@ TextTable process_wss_table(const WindowedWorkingSet& w, const ProcessInfo& proc
                  num(x.fault_pages), num(x.bit_pages), wss_source_name(x)});
     }
   }
+  mark_wss_columns(t, notes);
   return t;
 }
 
 // Per mapping (the lineages of --vmas): windows where it had references.
 TextTable mapping_wss_table(const WindowedWorkingSet& w, const SpaceTracker& tr,
-                            uint32_t pid, uint64_t last_ts, uint64_t zero) {
+                            uint32_t pid, uint64_t last_ts, uint64_t zero, SourceNotes& notes) {
   TextTable t({"TAU", "T", "ID", "START<", "KIND<", "PATH<", "PAGES", "FAULT_PAGES", "BIT_PAGES",
                "SOURCE<"});
   for (size_t ti = 0; ti < w.tau_count(); ++ti) {
@@ -330,12 +398,13 @@ TextTable mapping_wss_table(const WindowedWorkingSet& w, const SpaceTracker& tr,
                  num(win->pages), num(win->fault_pages), num(win->bit_pages), source});
     }
   }
+  mark_wss_columns(t, notes);
   return t;
 }
 
 // The system total (sum over processes) next to RAM and the memcg limit.
 TextTable system_wss_table(const WindowedWorkingSet& w, const SystemMemory& mem,
-                           uint64_t last_ts, uint64_t zero, uint64_t page_size) {
+                           uint64_t last_ts, uint64_t zero, uint64_t page_size, SourceNotes& notes) {
   TextTable t({"TAU", "T", "PROCS", "PAGES", "BYTES", "FAULT_PAGES", "BIT_PAGES", "SOURCE<",
                "MEM_TOTAL", "PCT_RAM", "MEMCG_USAGE", "MEMCG_LIMIT", "PCT_LIMIT"});
   for (size_t ti = 0; ti < w.tau_count(); ++ti) {
@@ -359,6 +428,10 @@ TextTable system_wss_table(const WindowedWorkingSet& w, const SystemMemory& mem,
                  cg ? (cg->limit ? num(cg->limit) : "max") : "-",
                  cg && cg->limit ? percent(bytes, cg->limit) : "-"});
     }
+  }
+  mark_wss_columns(t, notes);
+  for (const char* c : {"MEM_TOTAL", "PCT_RAM", "MEMCG_USAGE", "MEMCG_LIMIT", "PCT_LIMIT"}) {
+    notes.mark(t, c, {Source::kSystemCounters});
   }
   return t;
 }
@@ -393,9 +466,33 @@ int run_inspect(const InspectOptions& o) {
     }
   }
 
+  if (o.sources && (o.timeline || detail)) {
+    return fail("--sources cannot be combined with --timeline, --layout, --vmas or --wss", kExitUsage);
+  }
+
   // Working-set windows start at the start of recording (the file header).
   auto info = read_capture_info(o.file);
   if (!info) return fail(info.error().message, kExitUsage);
+  // Which columns are measurements; the notes go to stderr once the output is written.
+  SourceNotes notes(info->host.sources);
+  auto done = [&] {
+    std::fflush(stdout);
+    notes.print(stderr, "inspect");
+    return kExitOk;
+  };
+  if (o.sources) {
+    // The header alone says it: no pass over the records.
+    if (format == Format::kJson) {
+      std::printf("{\"file\": %s, \"format\": \"%u.%u\",\n", json_escape(o.file).c_str(),
+                  info->format_major, info->format_minor);
+    } else if (format == Format::kTable) {
+      std::printf("event sources of %s (format %u.%u)%s\n", o.file.c_str(), info->format_major,
+                  info->format_minor,
+                  notes.unknown() ? ": the capture does not say (written before format 1.3)" : "");
+    }
+    emit(notes.table(), format, "sources");
+    return kExitOk;
+  }
   std::unique_ptr<WindowedWorkingSet> wss;
   SystemMemory memory;
   ResidentPages resident(o.pid), at_resident(o.pid);
@@ -484,28 +581,30 @@ int run_inspect(const InspectOptions& o) {
                   o.pid ? (" of pid " + std::to_string(o.pid)).c_str() : "", o.interval.c_str(),
                   o.pid ? "growth of its swap-entry count" : "reclaim's anon writes");
     }
-    emit(timeline.table(), format, "timeline");
-    return kExitOk;
+    emit(timeline.table(notes), format, "timeline");
+    return done();
   }
 
   if (!detail) {
-    TextTable procs = process_table(table, o.pid, t0);
+    TextTable procs = process_table(table, o.pid, t0, notes);
     if (o.pid && format == Format::kTable) {
       procs.print_aligned(stdout);
       const ProcessSpace* ps = tracker.find(o.pid);
       if (ps) {
         std::printf("\nfaults by region (attributed to the VMA at fault time):\n");
-        region_table(*ps).print_aligned(stdout);
-        std::printf("\ncopy-on-write faults (write to private writable memory after fork): %" PRIu64
+        region_table(*ps, notes).print_aligned(stdout);
+        notes.shown(Source::kFaultErrorCodes);
+        std::printf("\ncopy-on-write faults (write to private writable memory after fork): %s"
                     "\nmaps snapshots: %u, compared with the model: %u, mismatches: %u%s%s\n",
-                    ps->cow_faults, ps->snapshots, ps->snapshots_compared,
+                    notes.measured(Source::kFaultErrorCodes) ? num(ps->cow_faults).c_str() : "-",
+                    ps->snapshots, ps->snapshots_compared,
                     ps->snapshot_mismatches, ps->last_mismatch.empty() ? "" : " (last: ",
                     ps->last_mismatch.empty() ? "" : (ps->last_mismatch + ")").c_str());
       }
-      return kExitOk;
+      return done();
     }
     emit(procs, format, "processes");
-    return kExitOk;
+    return done();
   }
 
   if (o.layout) {
@@ -523,7 +622,7 @@ int run_inspect(const InspectOptions& o) {
                   : at_ps->space.uncertain() ? ": some events were not seen since the last snapshot (uncertain)"
                   : "");
     }
-    emit(layout_table(src.layout(o.pid), at_resident, t0), format, "layout", !(o.vmas || o.wss));
+    emit(layout_table(src.layout(o.pid), at_resident, t0, notes), format, "layout", !(o.vmas || o.wss));
   }
   if (o.vmas) {
     if (format == Format::kTable) {
@@ -531,7 +630,7 @@ int run_inspect(const InspectOptions& o) {
       std::printf("VMAs of pid %u over the capture (one row per mapping, followed through splits "
                   "and moves)\n", o.pid);
     }
-    emit(vmas_table(tracker, resident, o.pid, t0), format, "vmas", !o.wss);
+    emit(vmas_table(tracker, resident, o.pid, t0, notes), format, "vmas", !o.wss);
   }
   if (o.wss) {
     const uint64_t page_size = run->host.page_size ? run->host.page_size : 4096;
@@ -556,15 +655,15 @@ int run_inspect(const InspectOptions& o) {
       if (format == Format::kTable && memory.meminfo().empty()) {
         std::printf("(no /proc/meminfo samples in the capture: MEM_TOTAL unknown)\n");
       }
-      emit(system_wss_table(*wss, memory, totals.last_ts_ns, t0, page_size), format, "wss_system");
-      return kExitOk;
+      emit(system_wss_table(*wss, memory, totals.last_ts_ns, t0, page_size, notes), format, "wss_system");
+      return done();
     }
-    emit(process_wss_table(*wss, *proc, t0, page_size), format, "wss", false);
+    emit(process_wss_table(*wss, *proc, t0, page_size, notes), format, "wss", false);
     if (format == Format::kTable) {
       std::printf("\nworking set of pid %u per mapping (ID as in --vmas; windows with references)\n",
                   o.pid);
     }
-    emit(mapping_wss_table(*wss, tracker, o.pid, proc->last_ts_ns, t0), format, "wss_vmas", smaps.samples().empty());
+    emit(mapping_wss_table(*wss, tracker, o.pid, proc->last_ts_ns, t0, notes), format, "wss_vmas", smaps.samples().empty());
     if (!smaps.samples().empty()) {
       if (format == Format::kTable) {
         std::printf("\nworking set of pid %u per --wss-interval sample, two sources side by side:\n"
@@ -576,10 +675,12 @@ int run_inspect(const InspectOptions& o) {
                       smaps.last_error().c_str());
         }
       }
-      emit(sampled_wss_table(smaps, sampler, t0, page_size), format, "wss_sampled");
+      TextTable sampled = sampled_wss_table(smaps, sampler, t0, page_size);
+      notes.mark(sampled, "FAULTS_BYTES", {Source::kFaults});
+      emit(sampled, format, "wss_sampled");
     }
   }
-  return kExitOk;
+  return done();
 }
 
 }  // namespace
@@ -600,6 +701,8 @@ void add_inspect_command(CLI::App& app, CommandRun& run) {
                 "per-interval rows: faults, swap-outs, reclaim, stalls, TLB flushes, PSI");
   cmd->add_option("--interval", opts->interval, "row length of --timeline (default 1s)");
   cmd->add_option("--tau", opts->tau, "working-set windows, comma-separated (default 100ms,1s)");
+  cmd->add_flag("--sources", opts->sources,
+                "which event sources the capture had (on, unavailable and why, not requested), and exit");
   cmd->callback([opts, &run] { run = [opts] { return run_inspect(*opts); }; });
 }
 

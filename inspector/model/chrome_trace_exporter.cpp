@@ -3,7 +3,9 @@
 // duration, fork/exec/exit and VMA changes as instant events, and counter
 // tracks per process: faults per 10 ms, mapped bytes, the working set W(t,
 // 100 ms) (faults ∪ accessed bits), resident pages at each access-bit sample
-// (present bits) and swap entries.
+// (present bits) and swap entries. The capture's source table goes into
+// "otherData" (the trace's metadata), and each source the capture lacked is a
+// global instant at time zero, so the gap shows on the timeline too.
 // Format: https://docs.google.com/document/d/1CvAClvFfyA5R-PhYUmn5OOQtYMH4h6I0nSsKchNAySU
 #include <cerrno>
 #include <cinttypes>
@@ -31,12 +33,19 @@ class ChromeTraceExporter : public Exporter {
     if (out_) std::fclose(out_);
   }
 
-  Status open(const std::string& output, uint64_t zero_ns) override {
+  Status open(const std::string& output, uint64_t zero_ns, const SourceNotes& sources) override {
     out_ = output == "-" ? stdout : std::fopen(output.c_str(), "w");
     if (!out_) return Error{output + ": cannot create (" + std::string(std::strerror(errno)) + ")"};
     zero_ = zero_ns;
+    sources_ = sources.sources();
+    kinds_known_ = sources.measured(capture::Source::kFaultKinds);
     wss_ = std::make_unique<WindowedWorkingSet>(std::vector<uint64_t>{kWssTauNs}, zero_ns);
     std::fputs("{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n", out_);
+    for (const std::string& note : sources_.unavailable_notes()) {
+      begin(zero_ns, 0, 0);
+      std::fprintf(out_, "\"ph\": \"i\", \"s\": \"g\", \"cat\": \"missing source\", \"name\": %s}",
+                   json_escape(note).c_str());
+    }
     return {};
   }
 
@@ -48,15 +57,19 @@ class ChromeTraceExporter : public Exporter {
         if (!f) return;
         count_fault(h.pid, h.ts_ns);
         begin(h.ts_ns, h.pid, h.tid);
+        // Without an error code, protection is unknown; without fault kinds, so is major.
+        const bool major = kinds_known_ && (f->flags & PS_FAULT_MAJOR);
         std::fprintf(out_,
                      "\"ph\": \"i\", \"s\": \"t\", \"cat\": \"fault\", \"name\": \"fault %s%s\", "
                      "\"args\": {\"address\": \"0x%" PRIx64 "\", \"ip\": \"0x%" PRIx64
                      "\", \"mode\": \"%s\", \"protection\": %s, \"major\": %s, \"region\": \"%s\"",
-                     fault_access_name(*f), (f->flags & PS_FAULT_MAJOR) ? " major" : "",
+                     fault_access_name(*f), major ? " major" : "",
                      uint64_t(f->address), uint64_t(f->ip),
                      fault_is_kernel_mode(*f) ? "kernel" : "user",
-                     (f->error_code & PS_PF_PROT) ? "true" : "false",
-                     (f->flags & PS_FAULT_MAJOR) ? "true" : "false",
+                     !(f->flags & PS_FAULT_ERR_KNOWN)  ? "null"
+                     : (f->error_code & PS_PF_PROT) ? "true"
+                                                     : "false",
+                     !kinds_known_ ? "null" : major ? "true" : "false",
                      fc.vma ? vma_kind_name(fc.vma->kind) : "unknown");
         if (fc.vma && fc.vma->file && !fc.vma->path.empty()) {
           std::fprintf(out_, ", \"file\": %s, \"file_offset\": %" PRIu64,
@@ -176,7 +189,15 @@ class ChromeTraceExporter : public Exporter {
       std::fprintf(out_, ",\n{\"ph\": \"M\", \"name\": \"process_name\", \"pid\": %u, \"args\": "
                    "{\"name\": %s}}", pid, json_escape(name + " (" + std::to_string(pid) + ")").c_str());
     }
-    std::fputs("\n]}\n", out_);
+    // Metadata: the source table (unknown states for captures that do not say).
+    std::fputs("\n],\n\"otherData\": {\"pagescope_sources\": [", out_);
+    for (size_t i = 0; i < capture::kSourceCount; ++i) {
+      const auto s = static_cast<capture::Source>(i);
+      const auto& st = sources_.status(s);
+      std::fprintf(out_, "%s\n  {\"source\": \"%s\", \"state\": \"%s\", \"detail\": %s}", i ? "," : "",
+                   capture::source_name(s), capture::state_name(st.state), json_escape(st.detail).c_str());
+    }
+    std::fputs("]}}\n", out_);
     const bool failed = std::ferror(out_) != 0;
     if (out_ != stdout && std::fclose(out_) != 0) {
       out_ = nullptr;
@@ -239,6 +260,8 @@ class ChromeTraceExporter : public Exporter {
   std::unordered_map<uint32_t, FaultCounter> counters_;
   std::unordered_map<uint32_t, std::string> processes_;
   std::unique_ptr<WindowedWorkingSet> wss_;
+  capture::SourceSet sources_;
+  bool kinds_known_ = true;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 // CSV export: one file per event kind in an output directory, one row per
 // record, raw values (nanoseconds since capture start, hex addresses) so a
-// spreadsheet or pandas can take it from there.
+// spreadsheet or pandas can take it from there. sources.csv says which event
+// sources the capture had; a field whose source was off is empty, not 0.
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -21,8 +22,9 @@ class CsvExporter : public Exporter {
  public:
   ~CsvExporter() override { close_all(); }
 
-  Status open(const std::string& output, uint64_t zero_ns) override {
+  Status open(const std::string& output, uint64_t zero_ns, const SourceNotes& sources) override {
     zero_ = zero_ns;
+    kinds_known_ = sources.measured(capture::Source::kFaultKinds);
     if (mkdir(output.c_str(), 0755) != 0 && errno != EEXIST) {
       return Error{output + ": cannot create directory (" + std::string(std::strerror(errno)) + ")"};
     }
@@ -37,12 +39,20 @@ class CsvExporter : public Exporter {
         {&processes_, "processes.csv", "t_ns,pid,tid,event,child_pid,child_tid,comm,filename,exit_code,min_flt,maj_flt"},
         {&vmas_, "vma_changes.csv", "t_ns,pid,mapping,op,start,end,perms,mapped_bytes"},
         {&lost_, "lost.csv", "t_ns,lost,lost_total"},
+        {&sources_, "sources.csv", "source,state,detail"},
     };
     for (const File& f : files) {
       const std::string path = output + "/" + f.name;
       *f.f = std::fopen(path.c_str(), "w");
       if (!*f.f) return Error{path + ": cannot create (" + std::string(std::strerror(errno)) + ")"};
       std::fprintf(*f.f, "%s\n", f.header);
+    }
+    // One row per source, "unknown" for captures that do not say.
+    for (size_t i = 0; i < capture::kSourceCount; ++i) {
+      const auto s = static_cast<capture::Source>(i);
+      const auto& st = sources.sources().status(s);
+      std::fprintf(sources_, "%s,%s,%s\n", capture::source_name(s), capture::state_name(st.state),
+                   csv_escape(st.detail).c_str());
     }
     return {};
   }
@@ -53,11 +63,11 @@ class CsvExporter : public Exporter {
       case PS_EV_FAULT: {
         const auto* f = record_as<ps_fault>(h);
         if (!f) return;
-        std::fprintf(faults_, "%" PRIu64 ",%u,%u,0x%" PRIx64 ",0x%" PRIx64 ",%s,%s,%d,%d,%s,", t,
+        std::fprintf(faults_, "%" PRIu64 ",%u,%u,0x%" PRIx64 ",0x%" PRIx64 ",%s,%s,%d,%s,%s,", t,
                      h.pid, h.tid, uint64_t(f->address), uint64_t(f->ip), fault_access_name(*f),
                      fault_is_kernel_mode(*f) ? "kernel" : "user",
                      (f->flags & PS_FAULT_ERR_KNOWN) ? int(f->error_code & PS_PF_PROT) : -1,
-                     (f->flags & PS_FAULT_MAJOR) ? 1 : 0,
+                     !kinds_known_ ? "" : (f->flags & PS_FAULT_MAJOR) ? "1" : "0",
                      fc.vma ? vma_kind_name(fc.vma->kind) : "unknown");
         if (fc.vma) {
           std::fprintf(faults_, "0x%" PRIx64 ",%s,", uint64_t(fc.vma->start),
@@ -129,7 +139,7 @@ class CsvExporter : public Exporter {
 
   Status finish() override {
     bool failed = false;
-    for (std::FILE** f : {&faults_, &syscalls_, &processes_, &vmas_, &lost_}) {
+    for (std::FILE** f : {&faults_, &syscalls_, &processes_, &vmas_, &lost_, &sources_}) {
       if (*f && (std::ferror(*f) || std::fclose(*f) != 0)) failed = true;
       *f = nullptr;
     }
@@ -147,7 +157,7 @@ class CsvExporter : public Exporter {
   }
 
   void close_all() {
-    for (std::FILE** f : {&faults_, &syscalls_, &processes_, &vmas_, &lost_}) {
+    for (std::FILE** f : {&faults_, &syscalls_, &processes_, &vmas_, &lost_, &sources_}) {
       if (*f) std::fclose(*f);
       *f = nullptr;
     }
@@ -159,6 +169,8 @@ class CsvExporter : public Exporter {
   std::FILE* processes_ = nullptr;
   std::FILE* vmas_ = nullptr;
   std::FILE* lost_ = nullptr;
+  std::FILE* sources_ = nullptr;
+  bool kinds_known_ = true;  // minor/major recorded: the major column is 0 or 1, else empty
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "common/result.h"
 #include "events.h"
+#include "inspector/model/source_notes.h"
 #include "inspector/model/space_tracker.h"
 
 namespace pagescope::model {
@@ -22,7 +23,10 @@ class Exporter {
  public:
   virtual ~Exporter() = default;
   // `zero_ns`: capture time zero; exported times are relative to it.
-  virtual Status open(const std::string& output, uint64_t zero_ns) = 0;
+  // `sources`: which event sources the capture had; a format writes the
+  // source table where its readers look for metadata, and leaves fields of
+  // a missing source empty (null) rather than 0.
+  virtual Status open(const std::string& output, uint64_t zero_ns, const SourceNotes& sources) = 0;
   virtual void record(const ps_header& h, const FaultContext& fault) = 0;
   virtual void vma_change(uint32_t pid, uint32_t mapping, const MappingChange& c,
                           uint64_t mapped_bytes) = 0;

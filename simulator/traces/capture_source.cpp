@@ -40,6 +40,13 @@
 // Without access samples a capture holds faults, not references: pages
 // touched while resident never appear, so a replay asks "if these faults were
 // the whole reference string", a lower bound on what the program referenced.
+//
+// A capture that says an event source the replay depends on was off gets a
+// caveat per source (model::SourceNotes words it): the fault records, their
+// kind (without the perf fault events, retried faults count twice), their
+// error code (which references were writes, so dirty write-backs) and, unless
+// the order is `none`, the accessed bits. Other sources (reclaim, memory
+// syscalls) do not change the reference string and get no caveat here.
 #include <algorithm>
 #include <map>
 #include <random>
@@ -47,6 +54,7 @@
 
 #include "inspector/capture/reader.h"
 #include "inspector/model/access_bits.h"
+#include "inspector/model/source_notes.h"
 #include "simulator/traces/formats.h"
 
 namespace pagescope::sim::traces {
@@ -160,6 +168,13 @@ class CaptureSource final : public ReferenceSource {
       out.push_back(std::to_string(unclosed_) +
                     " processes have access bits without a closing interval record (capture cut short?); "
                     "those pages count at the time they were read");
+    using capture::Source;
+    const model::SourceNotes sources(reader_.host().sources);
+    auto missing = order_ == AccessOrder::kNone
+                       ? sources.notes_about({Source::kFaults, Source::kFaultKinds, Source::kFaultErrorCodes})
+                       : sources.notes_about({Source::kFaults, Source::kFaultKinds, Source::kFaultErrorCodes,
+                                              Source::kAccessBits});
+    out.insert(out.end(), missing.begin(), missing.end());
     const auto& rep = reader_.report();
     if (rep.chunks_corrupt > 0 || !rep.complete)
       out.push_back(std::string(rep.complete ? "" : "capture not closed cleanly; ") +

@@ -11,13 +11,19 @@
 
 namespace pagescope::model::testing {
 
-inline void write_capture(const std::string& path, const RecordBuffer& records,
-                          capture::WriterOptions options = {}) {
+// The host every test capture claims; tests change what they need (sources).
+inline capture::HostInfo test_host() {
   capture::HostInfo host;
   host.kernel_release = "6.18.0-test";
   host.hostname = "testhost";
   host.page_size = 4096;
   host.cpu_count = 2;
+  return host;
+}
+
+inline void write_capture(const std::string& path, const RecordBuffer& records,
+                          capture::WriterOptions options = {},
+                          const capture::HostInfo& host = test_host()) {
   auto w = capture::CaptureWriter::create(path, host, options);
   ASSERT_TRUE(w.ok()) << w.error().message;
   records.for_each([&](const ps_header& h) {

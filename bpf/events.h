@@ -223,9 +223,10 @@ struct ps_lru_shrink {
 };
 
 /* vmscan:mm_vmscan_write_folio; hdr: the reclaiming task. */
+#define PS_PFN_UNKNOWN (~0ull) /* format 1.3: the tp_btf program cannot compute the pfn */
 struct ps_write_folio {
 	struct ps_header hdr;
-	__u64 pfn;
+	__u64 pfn;            /* PS_PFN_UNKNOWN since format 1.3 */
 	__u32 reclaim_flags;  /* PS_RECLAIM_WB_ANON: a swap-out; FILE: writeback */
 	__u32 _pad;
 };

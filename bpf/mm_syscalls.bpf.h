@@ -2,8 +2,13 @@
 /*
  * Memory syscalls: arguments stashed on the task at entry, one record written
  * at return with the result, so a record's effect is visible from hdr.ts_ns.
- * syscalls:sys_enter_* records carry only the syscall's declared arguments;
- * the rest of args[] would be past the record, so only nargs are copied.
+ *
+ * From the raw tracepoints sys_enter/sys_exit as tp_btf, filtered by syscall
+ * number here (what libbpf-tools does when it prefers tp_btf): they need no
+ * tracefs, where the syscalls:sys_enter_* events need it mounted. The number
+ * is tested first, so every other syscall on the host costs a compare.
+ * Compat (ia32) syscalls are skipped, as the syscalls:* events skip them
+ * (ARCH_TRACE_IGNORE_COMPAT_SYSCALLS): their numbers mean other calls.
  */
 #ifndef PAGESCOPE_MM_SYSCALLS_BPF_H
 #define PAGESCOPE_MM_SYSCALLS_BPF_H
@@ -24,65 +29,94 @@ struct {
 	__type(value, struct syscall_stash);
 } syscall_stash_map SEC(".maps");
 
-static __always_inline int on_mm_enter(struct trace_event_raw_sys_enter *ctx, __u32 kind, int nargs)
+#if !defined(__TARGET_ARCH_x86)
+#error "mm syscall numbers are defined for x86-64 only"
+#endif
+#define PS_USER64_CS 0x33 /* __USER_CS: a 64-bit syscall (arch/x86/include/asm/segment.h) */
+
+/* arch/x86/entry/syscalls/syscall_64.tbl */
+static __always_inline __u32 mm_syscall_kind(long nr)
 {
-	if (!current_traced())
+	switch (nr) {
+	case 9: return PS_EV_MMAP;
+	case 10: return PS_EV_MPROTECT;
+	case 11: return PS_EV_MUNMAP;
+	case 12: return PS_EV_BRK;
+	case 25: return PS_EV_MREMAP;
+	case 28: return PS_EV_MADVISE;
+	case 30: return PS_EV_SHMAT;
+	case 67: return PS_EV_SHMDT;
+	default: return PS_EV_NONE;
+	}
+}
+
+/* Declared arguments of each call: the rest of args[] is stored as 0, as the
+ * syscalls:sys_enter_* records (which carry only those) gave it. */
+static __always_inline int mm_syscall_nargs(__u32 kind)
+{
+	switch (kind) {
+	case PS_EV_MMAP: return 6;
+	case PS_EV_MREMAP: return 5;
+	case PS_EV_MPROTECT:
+	case PS_EV_MADVISE:
+	case PS_EV_SHMAT: return 3;
+	case PS_EV_MUNMAP: return 2;
+	default: return 1;
+	}
+}
+
+/* The low 16 bits of the saved cs; the whole 8-byte slot is read because
+ * FRED kernels make cs a u16 inside a union. */
+static __always_inline bool is_64bit_syscall(struct pt_regs *regs)
+{
+	__u64 cs = 0;
+	bpf_probe_read_kernel(&cs, sizeof(cs), &regs->cs);
+	return (cs & 0xffff) == PS_USER64_CS;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(mm_sys_enter, struct pt_regs *regs, long id)
+{
+	__u32 kind = mm_syscall_kind(id);
+	if (kind == PS_EV_NONE || !current_traced() || !is_64bit_syscall(regs))
 		return 0;
 	struct syscall_stash *s = bpf_task_storage_get(&syscall_stash_map, bpf_get_current_task_btf(),
 						       0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!s)
 		return 0;
-	/* Constant offsets: the verifier rejects a ctx pointer advanced in a loop. */
-	s->args[0] = ctx->args[0];
-	s->args[1] = nargs > 1 ? ctx->args[1] : 0;
-	s->args[2] = nargs > 2 ? ctx->args[2] : 0;
-	s->args[3] = nargs > 3 ? ctx->args[3] : 0;
-	s->args[4] = nargs > 4 ? ctx->args[4] : 0;
-	s->args[5] = nargs > 5 ? ctx->args[5] : 0;
+	/* The x86-64 syscall ABI: rdi rsi rdx r10 r8 r9. */
+	int nargs = mm_syscall_nargs(kind);
+	s->args[0] = regs->di;
+	s->args[1] = nargs > 1 ? regs->si : 0;
+	s->args[2] = nargs > 2 ? regs->dx : 0;
+	s->args[3] = nargs > 3 ? regs->r10 : 0;
+	s->args[4] = nargs > 4 ? regs->r8 : 0;
+	s->args[5] = nargs > 5 ? regs->r9 : 0;
 	s->kind = kind;
 	s->start_ns = bpf_ktime_get_ns();
 	return 0;
 }
 
-static __always_inline int on_mm_exit(struct trace_event_raw_sys_exit *ctx, __u32 kind)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(mm_sys_exit, struct pt_regs *regs, long ret)
 {
-	if (!current_traced())
+	__u32 kind = mm_syscall_kind(regs->orig_ax);
+	if (kind == PS_EV_NONE || !current_traced())
 		return 0;
 	struct syscall_stash *s = bpf_task_storage_get(&syscall_stash_map, bpf_get_current_task_btf(), 0, 0);
 	if (!s || s->kind != kind)
-		return 0; /* entered before tracing started */
+		return 0; /* entered before tracing started, or a compat call */
 	struct ps_mm_syscall *r = reserve_record(sizeof(*r));
 	if (r) {
 		fill_header(&r->hdr, kind, sizeof(*r));
 		for (int i = 0; i < 6; i++)
 			r->args[i] = s->args[i];
-		r->ret = ctx->ret;
+		r->ret = ret;
 		r->duration_ns = r->hdr.ts_ns - s->start_ns;
 		submit_record(r);
 	}
 	s->kind = PS_EV_NONE;
 	return 0;
 }
-
-#define PS_MM_SYSCALL(name, KIND, NARGS)                                           \
-	SEC("tracepoint/syscalls/sys_enter_" #name)                                \
-	int enter_##name(struct trace_event_raw_sys_enter *ctx)                    \
-	{                                                                          \
-		return on_mm_enter(ctx, KIND, NARGS);                              \
-	}                                                                          \
-	SEC("tracepoint/syscalls/sys_exit_" #name)                                 \
-	int exit_##name(struct trace_event_raw_sys_exit *ctx)                      \
-	{                                                                          \
-		return on_mm_exit(ctx, KIND);                                      \
-	}
-
-PS_MM_SYSCALL(mmap, PS_EV_MMAP, 6)
-PS_MM_SYSCALL(munmap, PS_EV_MUNMAP, 2)
-PS_MM_SYSCALL(mprotect, PS_EV_MPROTECT, 3)
-PS_MM_SYSCALL(mremap, PS_EV_MREMAP, 5)
-PS_MM_SYSCALL(brk, PS_EV_BRK, 1)
-PS_MM_SYSCALL(madvise, PS_EV_MADVISE, 3)
-PS_MM_SYSCALL(shmat, PS_EV_SHMAT, 3)
-PS_MM_SYSCALL(shmdt, PS_EV_SHMDT, 1)
 
 #endif

@@ -52,20 +52,19 @@ static __always_inline int emit_reclaim(__u32 what, __s32 order, __u64 gfp, __u6
 	return 0;
 }
 
-SEC("tracepoint/vmscan/mm_vmscan_kswapd_wake")
-int kswapd_wake(struct trace_event_raw_mm_vmscan_kswapd_wake *ctx)
+SEC("tp_btf/mm_vmscan_kswapd_wake")
+int BPF_PROG(kswapd_wake, int nid, int zid, int order)
 {
-	return emit_reclaim(PS_RECLAIM_KSWAPD_WAKE, ctx->order, 0, 0, 0, ctx->nid);
+	return emit_reclaim(PS_RECLAIM_KSWAPD_WAKE, order, 0, 0, 0, nid);
 }
 
-SEC("tracepoint/vmscan/mm_vmscan_kswapd_sleep")
-int kswapd_sleep(struct trace_event_raw_mm_vmscan_kswapd_sleep *ctx)
+SEC("tp_btf/mm_vmscan_kswapd_sleep")
+int BPF_PROG(kswapd_sleep, int nid)
 {
-	return emit_reclaim(PS_RECLAIM_KSWAPD_SLEEP, 0, 0, 0, 0, ctx->nid);
+	return emit_reclaim(PS_RECLAIM_KSWAPD_SLEEP, 0, 0, 0, 0, nid);
 }
 
-static __always_inline int on_reclaim_begin(struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template *ctx,
-					    bool memcg)
+static __always_inline int on_reclaim_begin(int order, gfp_t gfp_flags, bool memcg)
 {
 	if (!current_traced())
 		return 0;
@@ -78,12 +77,11 @@ static __always_inline int on_reclaim_begin(struct trace_event_raw_mm_vmscan_dir
 		else
 			s->direct_begin_ns = now;
 	}
-	return emit_reclaim(memcg ? PS_RECLAIM_MEMCG_BEGIN : PS_RECLAIM_DIRECT_BEGIN, ctx->order,
-			    ctx->gfp_flags, 0, 0, 0);
+	return emit_reclaim(memcg ? PS_RECLAIM_MEMCG_BEGIN : PS_RECLAIM_DIRECT_BEGIN, order,
+			    gfp_flags, 0, 0, 0);
 }
 
-static __always_inline int on_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx,
-					  bool memcg)
+static __always_inline int on_reclaim_end(unsigned long nr_reclaimed, bool memcg)
 {
 	if (!current_traced())
 		return 0;
@@ -96,35 +94,43 @@ static __always_inline int on_reclaim_end(struct trace_event_raw_mm_vmscan_direc
 		*begin = 0;
 	}
 	return emit_reclaim(memcg ? PS_RECLAIM_MEMCG_END : PS_RECLAIM_DIRECT_END, 0, 0,
-			    ctx->nr_reclaimed, duration, 0);
+			    nr_reclaimed, duration, 0);
 }
 
-SEC("tracepoint/vmscan/mm_vmscan_direct_reclaim_begin")
-int direct_reclaim_begin(struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template *ctx)
+SEC("tp_btf/mm_vmscan_direct_reclaim_begin")
+int BPF_PROG(direct_reclaim_begin, int order, gfp_t gfp_flags)
 {
-	return on_reclaim_begin(ctx, false);
+	return on_reclaim_begin(order, gfp_flags, false);
 }
 
-SEC("tracepoint/vmscan/mm_vmscan_direct_reclaim_end")
-int direct_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
+SEC("tp_btf/mm_vmscan_direct_reclaim_end")
+int BPF_PROG(direct_reclaim_end, unsigned long nr_reclaimed)
 {
-	return on_reclaim_end(ctx, false);
+	return on_reclaim_end(nr_reclaimed, false);
 }
 
-SEC("tracepoint/vmscan/mm_vmscan_memcg_reclaim_begin")
-int memcg_reclaim_begin(struct trace_event_raw_mm_vmscan_direct_reclaim_begin_template *ctx)
+SEC("tp_btf/mm_vmscan_memcg_reclaim_begin")
+int BPF_PROG(memcg_reclaim_begin, int order, gfp_t gfp_flags)
 {
-	return on_reclaim_begin(ctx, true);
+	return on_reclaim_begin(order, gfp_flags, true);
 }
 
-SEC("tracepoint/vmscan/mm_vmscan_memcg_reclaim_end")
-int memcg_reclaim_end(struct trace_event_raw_mm_vmscan_direct_reclaim_end_template *ctx)
+SEC("tp_btf/mm_vmscan_memcg_reclaim_end")
+int BPF_PROG(memcg_reclaim_end, unsigned long nr_reclaimed)
 {
-	return on_reclaim_end(ctx, true);
+	return on_reclaim_end(nr_reclaimed, true);
 }
 
-SEC("tracepoint/vmscan/mm_vmscan_lru_shrink_inactive")
-int lru_shrink_inactive(struct trace_event_raw_mm_vmscan_lru_shrink_inactive *ctx)
+/* trace_reclaim_flags() of include/trace/events/vmscan.h: what the tracefs
+ * event stores as reclaim_flags, rebuilt from the raw arguments. */
+static __always_inline __u32 reclaim_flags_of(bool file)
+{
+	return (file ? PS_RECLAIM_WB_FILE : PS_RECLAIM_WB_ANON) | PS_RECLAIM_WB_ASYNC;
+}
+
+SEC("tp_btf/mm_vmscan_lru_shrink_inactive")
+int BPF_PROG(lru_shrink_inactive, int nid, unsigned long nr_scanned, unsigned long nr_reclaimed,
+	     struct reclaim_stat *stat, int priority, int file)
 {
 	if (!current_is_kswapd() && !current_traced())
 		return 0;
@@ -132,35 +138,41 @@ int lru_shrink_inactive(struct trace_event_raw_mm_vmscan_lru_shrink_inactive *ct
 	if (!r)
 		return 0;
 	fill_header(&r->hdr, PS_EV_LRU_SHRINK, sizeof(*r));
-	r->nid = ctx->nid;
-	r->priority = ctx->priority;
-	r->nr_scanned = ctx->nr_scanned;
-	r->nr_reclaimed = ctx->nr_reclaimed;
-	r->nr_dirty = ctx->nr_dirty;
-	r->nr_writeback = ctx->nr_writeback;
-	r->nr_congested = ctx->nr_congested;
-	r->nr_immediate = ctx->nr_immediate;
-	r->nr_activate_anon = ctx->nr_activate0;
-	r->nr_activate_file = ctx->nr_activate1;
-	r->nr_ref_keep = ctx->nr_ref_keep;
-	r->nr_unmap_fail = ctx->nr_unmap_fail;
-	r->reclaim_flags = ctx->reclaim_flags;
+	r->nid = nid;
+	r->priority = priority;
+	r->nr_scanned = nr_scanned;
+	r->nr_reclaimed = nr_reclaimed;
+	r->nr_dirty = BPF_CORE_READ(stat, nr_dirty);
+	r->nr_writeback = BPF_CORE_READ(stat, nr_writeback);
+	r->nr_congested = BPF_CORE_READ(stat, nr_congested);
+	r->nr_immediate = BPF_CORE_READ(stat, nr_immediate);
+	r->nr_activate_anon = BPF_CORE_READ(stat, nr_activate[0]);
+	r->nr_activate_file = BPF_CORE_READ(stat, nr_activate[1]);
+	r->nr_ref_keep = BPF_CORE_READ(stat, nr_ref_keep);
+	r->nr_unmap_fail = BPF_CORE_READ(stat, nr_unmap_fail);
+	r->reclaim_flags = reclaim_flags_of(file);
 	r->_pad = 0;
 	submit_record(r);
 	return 0;
 }
 
-SEC("tracepoint/vmscan/mm_vmscan_write_folio")
-int write_folio(struct trace_event_raw_mm_vmscan_write_folio *ctx)
+/* folio_is_file_lru(): a folio without PG_swapbacked is file-backed. The pfn
+ * would need vmemmap_base, which this kernel exports to neither kallsyms nor
+ * BTF, so it is stored as PS_PFN_UNKNOWN; nothing in pagescope reads it. */
+SEC("tp_btf/mm_vmscan_write_folio")
+int BPF_PROG(write_folio, struct folio *folio)
 {
 	if (!current_is_kswapd() && !current_traced())
 		return 0;
+	__u64 flags = 0;
+	bpf_core_read(&flags, sizeof(flags), &folio->flags);
+	bool file = !(flags & (1ull << bpf_core_enum_value(enum pageflags, PG_swapbacked)));
 	struct ps_write_folio *r = reserve_record(sizeof(*r));
 	if (!r)
 		return 0;
 	fill_header(&r->hdr, PS_EV_WRITE_FOLIO, sizeof(*r));
-	r->pfn = ctx->pfn;
-	r->reclaim_flags = ctx->reclaim_flags;
+	r->pfn = PS_PFN_UNKNOWN;
+	r->reclaim_flags = reclaim_flags_of(file);
 	r->_pad = 0;
 	submit_record(r);
 	return 0;
@@ -191,8 +203,8 @@ int BPF_PROG(rss_stat, struct mm_struct *mm, int member)
 	return 0;
 }
 
-SEC("tracepoint/tlb/tlb_flush")
-int tlb_flush(struct trace_event_raw_tlb_flush *ctx)
+SEC("tp_btf/tlb_flush")
+int BPF_PROG(tlb_flush, int reason, unsigned long pages)
 {
 	if (!current_traced())
 		return 0;
@@ -200,9 +212,9 @@ int tlb_flush(struct trace_event_raw_tlb_flush *ctx)
 	if (!r)
 		return 0;
 	fill_header(&r->hdr, PS_EV_TLB_FLUSH, sizeof(*r));
-	r->reason = ctx->reason;
+	r->reason = reason;
 	r->_pad = 0;
-	r->pages = (__s64)ctx->pages;
+	r->pages = (__s64)pages;
 	submit_record(r);
 	return 0;
 }

@@ -3,6 +3,8 @@
 // bounded amount of work per call, so the drain is never held up for long.
 #pragma once
 
+#include "inspector/capture/sources.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -37,10 +39,9 @@ class IntervalSampler {
 };
 
 // The samplers the options ask for. One that cannot run here (no root, a
-// missing kernel feature) is left out, and `notes` says why in one line:
-// a recording never fails because a sampler is unavailable.
+// missing kernel feature) is left out, and `sources` says why (access_bits,
+// page_contents): a recording never fails because a sampler is unavailable.
 std::vector<std::unique_ptr<IntervalSampler>> make_samplers(const RecordOptions& options,
-                                                            const Features& features,
-                                                            std::vector<std::string>& notes);
+                                                            capture::SourceSet& sources);
 
 }  // namespace pagescope::live

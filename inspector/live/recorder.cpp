@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "inspector/live/features.h"
 #include "inspector/live/interval_sampler.h"
 #include "inspector/live/proc_reader.h"
+#include "inspector/live/source_probe.h"
 #include "inspector/live/tracer.h"
 
 namespace pagescope::live {
@@ -28,11 +30,20 @@ struct ChildProcess {
   pid_t pid = -1;
   int release_fd = -1;  // write a byte to let the child exec
   int error_fd = -1;    // child writes errno here if exec fails
+  int usage_fd = -1;    // child writes its fault counts just before exec
+};
+
+// What the child had counted just before exec: faults it took as a copy of
+// the recorder, some before tracing began. wait4's count includes them.
+struct PreExecFaults {
+  uint64_t minor = 0;
+  uint64_t major = 0;
 };
 
 Result<ChildProcess> spawn_held(const std::vector<std::string>& argv, const std::string& cgroup) {
-  int release[2], error[2];
-  if (pipe2(release, O_CLOEXEC) != 0 || pipe2(error, O_CLOEXEC) != 0) {
+  int release[2], error[2], usage[2];
+  if (pipe2(release, O_CLOEXEC) != 0 || pipe2(error, O_CLOEXEC) != 0 ||
+      pipe2(usage, O_CLOEXEC) != 0) {
     return Error{std::string("pipe: ") + strerror(errno)};
   }
   pid_t pid = fork();
@@ -40,6 +51,7 @@ Result<ChildProcess> spawn_held(const std::vector<std::string>& argv, const std:
   if (pid == 0) {
     close(release[1]);
     close(error[0]);
+    close(usage[0]);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     char byte;
@@ -58,6 +70,10 @@ Result<ChildProcess> spawn_held(const std::vector<std::string>& argv, const std:
       std::vector<char*> args;
       for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
       args.push_back(nullptr);
+      rusage ru{};
+      getrusage(RUSAGE_SELF, &ru);
+      PreExecFaults pre{static_cast<uint64_t>(ru.ru_minflt), static_cast<uint64_t>(ru.ru_majflt)};
+      (void)!write(usage[1], &pre, sizeof(pre));
       execvp(args[0], args.data());
       err = errno;
     }
@@ -66,7 +82,8 @@ Result<ChildProcess> spawn_held(const std::vector<std::string>& argv, const std:
   }
   close(release[0]);
   close(error[1]);
-  return ChildProcess{pid, release[1], error[0]};
+  close(usage[1]);
+  return ChildProcess{pid, release[1], error[0], usage[0]};
 }
 
 // Alive and not a zombie: an exited process whose parent has not reaped it
@@ -81,11 +98,13 @@ bool process_exists(uint32_t pid) {
 }
 
 capture::HostInfo host_info(const RecordOptions& options, const Features& features,
-                            const std::vector<std::string>& attach_report) {
+                            const std::vector<std::string>& attach_report,
+                            const capture::SourceSet& sources) {
   capture::HostInfo host = capture::read_host_info();
   host.command_line = options.command_line;
   host.features = features.report();
   for (const auto& line : attach_report) host.features += "attached: " + line + "\n";
+  host.sources = sources;
   return host;
 }
 
@@ -124,6 +143,8 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
   auto abandon_child = [&] {
     if (child.pid > 0) {
       close(child.release_fd);  // the child reads EOF and exits 127
+      close(child.error_fd);
+      close(child.usage_fd);
       waitpid(child.pid, nullptr, 0);
     }
   };
@@ -140,17 +161,26 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
   }
   Tracer& tracer = **started;
 
-  auto created = capture::CaptureWriter::create(options.output,
-                                                host_info(options, features, tracer.attach_report()));
+  RecordSummary summary;
+  summary.attach_report = tracer.attach_report();
+  summary.sources = tracer.sources();
+  add_proc_sources(summary.sources);
+  auto samplers = make_samplers(options, summary.sources);
+  // Never silent: one line per source that could not be had, with the reason.
+  for (size_t i = 0; i < capture::kSourceCount; ++i) {
+    auto s = static_cast<capture::Source>(i);
+    if (summary.sources.state(s) != capture::SourceState::kUnavailable) continue;
+    std::fprintf(stderr, "pagescope record: missing source %s: %s\n", capture::source_name(s),
+                 summary.sources.missing_note(s)->c_str());
+  }
+
+  auto created = capture::CaptureWriter::create(
+      options.output, host_info(options, features, tracer.attach_report(), summary.sources));
   if (!created) {
     abandon_child();
     return created.error();
   }
   capture::CaptureWriter& writer = *created;
-  RecordSummary summary;
-  summary.attach_report = tracer.attach_report();
-  auto samplers = make_samplers(options, features, summary.sampler_notes);
-  for (const auto& note : summary.sampler_notes) std::fprintf(stderr, "pagescope record: %s\n", note.c_str());
   Status write_status;
   auto append = [&](const void* data, size_t size) {
     if (write_status) write_status = writer.append(data, size);
@@ -246,6 +276,12 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
     int err = 0;
     ssize_t n = read(child.error_fd, &err, sizeof(err));  // EOF when exec succeeded
     close(child.error_fd);
+    PreExecFaults pre;
+    if (read(child.usage_fd, &pre, sizeof(pre)) == sizeof(pre)) {
+      summary.fault_check.pre_exec_minor = pre.minor;
+      summary.fault_check.pre_exec_major = pre.major;
+    }
+    close(child.usage_fd);
     if (n == sizeof(err)) {
       waitpid(child.pid, nullptr, 0);
       writer.close();
@@ -265,9 +301,20 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
     }
   }
 
+  // The command tree's accounted faults from its exec on, for the rusage check.
+  bool command_exec_seen = false;
   auto on_record = [&](const void* data, size_t size) {
     append(data, size);
     const auto* h = static_cast<const ps_header*>(data);
+    if (h->kind == PS_EV_FAULT && size >= sizeof(ps_fault) && command_exec_seen) {
+      uint32_t flags = static_cast<const ps_fault*>(data)->flags;
+      if (flags & PS_FAULT_ACCOUNTED) {
+        ++((flags & PS_FAULT_MAJOR) ? summary.fault_check.captured_major
+                                     : summary.fault_check.captured_minor);
+      }
+    } else if (h->kind == PS_EV_EXEC && child.pid > 0 && h->pid == static_cast<uint32_t>(child.pid)) {
+      command_exec_seen = true;
+    }
     uint32_t seen = 0;
     if (h->kind == PS_EV_FORK) {
       const auto* f = static_cast<const ps_fork*>(data);
@@ -334,9 +381,16 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
 
     if (child.pid > 0 && !command_done) {
       int status = 0;
-      if (waitpid(child.pid, &status, WNOHANG) == child.pid) {
+      rusage ru{};
+      if (wait4(child.pid, &status, WNOHANG, &ru) == child.pid) {
         command_done = true;
         summary.command_status = status;
+        summary.fault_check.kernel_minor = static_cast<uint64_t>(ru.ru_minflt);
+        summary.fault_check.kernel_major = static_cast<uint64_t>(ru.ru_majflt);
+        summary.fault_check.available = tracer.faults_accounted();
+        if (!summary.fault_check.available) {
+          summary.fault_check.why_not = *summary.sources.missing_note(capture::Source::kFaultKinds);
+        }
       }
     }
     bool done = stop.load() || command_done ||
@@ -359,6 +413,7 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
     for (int i = 0; i < 20 && waitpid(child.pid, &summary.command_status, WNOHANG) == 0; ++i) {
       usleep(50000);
     }
+    summary.fault_check.why_not = "the recording stopped before the command ended";
   }
   for (auto& sampler : samplers) {
     sampler->end(live, monotonic_ns(), append_record);

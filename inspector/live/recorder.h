@@ -32,6 +32,19 @@ struct RecordOptions {
   bool verbose = false;
 };
 
+// `record -- CMD`: the command's faults in the capture against the kernel's
+// own count for it (wait4: the command and the children it reaped).
+struct FaultCheck {
+  bool available = false;          // the command ran to its end with per-fault accounting
+  std::string why_not;             // when not available
+  uint64_t captured_minor = 0;     // accounted fault records of the traced tree from the exec on
+  uint64_t captured_major = 0;
+  uint64_t kernel_minor = 0;       // wait4's ru_minflt, before exec included
+  uint64_t kernel_major = 0;
+  uint64_t pre_exec_minor = 0;     // getrusage in the child just before exec
+  uint64_t pre_exec_major = 0;
+};
+
 struct RecordSummary {
   capture::WriterStats writer;
   uint64_t lost = 0;
@@ -40,7 +53,8 @@ struct RecordSummary {
   uint64_t snapshots = 0;
   uint64_t snapshots_skipped = 0;    // newly seen processes not snapshotted (rate limit)
   std::vector<std::string> attach_report;
-  std::vector<std::string> sampler_notes;   // samplers asked for but unavailable, and why
+  capture::SourceSet sources;               // what was on, and why each missing source was off
+  FaultCheck fault_check;                   // record -- CMD only
   std::vector<std::string> sampler_reports; // one line per sampler that ran
 };
 

@@ -1,7 +1,6 @@
 // Which interval samplers a recording runs. One line per kind of sampler.
 #include "inspector/live/access_sampler.h"
 #include "inspector/live/content_sampler.h"
-#include "inspector/live/features.h"
 #include "inspector/live/interval_sampler.h"
 #include "inspector/live/recorder.h"
 #include "inspector/live/smaps_sampler.h"
@@ -9,10 +8,12 @@
 namespace pagescope::live {
 
 std::vector<std::unique_ptr<IntervalSampler>> make_samplers(const RecordOptions& options,
-                                                            const Features& features,
-                                                            std::vector<std::string>& notes) {
+                                                            capture::SourceSet& sources) {
+  using capture::Source;
+  using capture::SourceState;
   std::vector<std::unique_ptr<IntervalSampler>> samplers;
-  (void)features;
+  sources.set(Source::kAccessBits, SourceState::kNotRequested, "--access-interval");
+  sources.set(Source::kPageContents, SourceState::kNotRequested, "--sample-contents");
   if (options.wss_interval_ms > 0) {
     samplers.push_back(make_smaps_sampler(static_cast<uint64_t>(options.wss_interval_ms) * 1000000ull));
   }
@@ -22,14 +23,17 @@ std::vector<std::unique_ptr<IntervalSampler>> make_samplers(const RecordOptions&
     auto sampler = AccessSampler::create(access);
     if (sampler) {
       samplers.push_back(std::move(*sampler));
+      sources.set(Source::kAccessBits, SourceState::kOn,
+                  "page-table walk every " + std::to_string(options.access_interval_ms) + " ms");
     } else {
-      notes.push_back(sampler.error().message + "; recording without access samples");
+      sources.set(Source::kAccessBits, SourceState::kUnavailable, sampler.error().message);
     }
   }
   if (options.sample_contents) {
     ContentSamplerOptions content;
     content.pages_per_s = options.contents_pages_per_s;
     samplers.push_back(make_content_sampler(content));
+    sources.set(Source::kPageContents, SourceState::kOn, "lz4, zstd and lzo sizes of sampled pages");
   }
   return samplers;
 }

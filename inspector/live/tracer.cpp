@@ -42,119 +42,205 @@ std::vector<int> online_cpus() {
 
 }  // namespace
 
+namespace {
+
+using capture::Source;
+using capture::SourceState;
+
+// One BPF program and the source it feeds. `raw_tp` names the tp_btf
+// tracepoint (nullptr for the perf_event programs, attached per CPU).
+struct Program {
+  bpf_program* prog;
+  Source source;
+  const char* raw_tp;
+  bool wanted = true;     // still to be loaded
+  std::string off_reason;  // why it is not running
+  bool attached = false;
+};
+
+std::vector<Program> program_table(pagescope_bpf* skel) {
+  auto* p = &skel->progs;
+  return {
+      {p->page_fault_user, Source::kFaultErrorCodes, "page_fault_user"},
+      {p->page_fault_kernel, Source::kFaultErrorCodes, "page_fault_kernel"},
+      {p->minor_fault, Source::kFaultKinds, nullptr},
+      {p->major_fault, Source::kFaultKinds, nullptr},
+      {p->mm_sys_enter, Source::kMmSyscalls, "sys_enter"},
+      {p->mm_sys_exit, Source::kMmSyscalls, "sys_exit"},
+      {p->process_fork, Source::kProcessLifecycle, "sched_process_fork"},
+      {p->process_exec, Source::kProcessLifecycle, "sched_process_exec"},
+      {p->process_exit, Source::kProcessLifecycle, "sched_process_exit"},
+      {p->kswapd_wake, Source::kReclaim, "mm_vmscan_kswapd_wake"},
+      {p->kswapd_sleep, Source::kReclaim, "mm_vmscan_kswapd_sleep"},
+      {p->direct_reclaim_begin, Source::kReclaim, "mm_vmscan_direct_reclaim_begin"},
+      {p->direct_reclaim_end, Source::kReclaim, "mm_vmscan_direct_reclaim_end"},
+      {p->memcg_reclaim_begin, Source::kReclaim, "mm_vmscan_memcg_reclaim_begin"},
+      {p->memcg_reclaim_end, Source::kReclaim, "mm_vmscan_memcg_reclaim_end"},
+      {p->lru_shrink_inactive, Source::kLruShrink, "mm_vmscan_lru_shrink_inactive"},
+      {p->write_folio, Source::kReclaimWrites, "mm_vmscan_write_folio"},
+      {p->rss_stat, Source::kSwapEntries, "rss_stat"},
+      {p->tlb_flush, Source::kTlbFlushes, "tlb_flush"},
+      {p->oom_mark_victim, Source::kOom, "mark_victim"},
+  };
+}
+
+// libbpf reports through one process-wide print callback with no context
+// pointer; the log of the load in progress is collected here.
+std::string* g_load_log = nullptr;
+
+int collect_libbpf_log(enum libbpf_print_level level, const char* fmt, va_list ap) {
+  char line[1024];
+  va_list copy;
+  va_copy(copy, ap);
+  int n = vsnprintf(line, sizeof line, fmt, copy);
+  va_end(copy);
+  if (g_load_log && level <= LIBBPF_INFO) g_load_log->append(line);
+  if (getenv("PAGESCOPE_BPF_DEBUG")) vfprintf(stderr, fmt, ap);
+  return n;
+}
+
+// The programs libbpf names in "prog 'NAME': ... failed" lines, each with the
+// first line of its verifier complaint.
+std::vector<std::pair<std::string, std::string>> refused_programs(const std::string& log) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t at = 0;
+  while ((at = log.find("prog '", at)) != std::string::npos) {
+    size_t name_end = log.find('\'', at + 6);
+    size_t line_end = log.find('\n', at);
+    if (name_end == std::string::npos) break;
+    std::string line = log.substr(at, line_end == std::string::npos ? std::string::npos : line_end - at);
+    std::string name = log.substr(at + 6, name_end - at - 6);
+    if (line.find("failed") != std::string::npos) {
+      bool seen = false;
+      for (const auto& r : out) seen = seen || r.first == name;
+      if (!seen) out.emplace_back(name, line.substr(line.find(':') + 2));
+    }
+    at = name_end;
+  }
+  return out;
+}
+
+const char* source_label(Source s) { return capture::source_name(s); }
+
+}  // namespace
+
 Result<std::unique_ptr<Tracer>> Tracer::start(const TracerOptions& options,
                                               const Features& features) {
   if (!features.bpf_allowed())
-    return Error{"cannot trace: " + features.all()[0].detail, ErrorKind::kPermission};
+    return Error{"cannot trace: " + features.requirements()[0].detail, ErrorKind::kPermission};
   if (!features.btf())
     return Error{"cannot trace: no kernel BTF at /sys/kernel/btf/vmlinux", ErrorKind::kUnsupported};
   if (!features.ringbuf())
     return Error{"cannot trace: the kernel has no BPF ring buffer (5.8+)", ErrorKind::kUnsupported};
   if (!features.task_storage())
     return Error{"cannot trace: the kernel has no BPF task storage (5.11+)", ErrorKind::kUnsupported};
-  if (!features.fault_tracepoints() && !features.perf_fault_events())
-    return Error{"cannot trace page faults: neither exceptions:page_fault_user nor "
-                 "perf page-fault events are available",
+  bool exception_tps = features.raw_tracepoint("page_fault_user");
+  if (!exception_tps && !features.perf_fault_events())
+    return Error{"cannot trace page faults: neither the page_fault_user raw tracepoint nor the "
+                 "perf page-fault events are available (" +
+                     features.perf_fault_events_detail() + ")",
                  ErrorKind::kUnsupported};
 
-  if (getenv("PAGESCOPE_BPF_DEBUG")) {
-    libbpf_set_print([](enum libbpf_print_level, const char* fmt, va_list ap) {
-      return vfprintf(stderr, fmt, ap);
-    });
-  }
   std::unique_ptr<Tracer> t(new Tracer());
-  t->skel_ = pagescope_bpf__open();
-  if (!t->skel_) return Error{"cannot open the BPF object: " + errno_text(errno)};
-  auto* skel = t->skel_;
-
-  skel->rodata->self_tgid = static_cast<uint32_t>(getpid());
-  skel->rodata->trace_all = options.trace_all;
-  skel->rodata->wakeup_bytes = options.wakeup_bytes;
   t->faults_accounted_ = features.perf_fault_events();
-  skel->rodata->fault_accounting_source = t->faults_accounted_;
-  bpf_map__set_max_entries(skel->maps.events, static_cast<uint32_t>(options.ring_bytes));
 
-  auto disable = [](bpf_program* p) { bpf_program__set_autoload(p, false); };
-  if (!features.fault_tracepoints()) {
-    disable(skel->progs.page_fault_user);
-    disable(skel->progs.page_fault_kernel);
-  }
-  if (!features.perf_fault_events()) {
-    disable(skel->progs.minor_fault);
-    disable(skel->progs.major_fault);
-  }
-  bpf_program* syscall_progs[] = {
-      skel->progs.enter_mmap,     skel->progs.exit_mmap,    skel->progs.enter_munmap,
-      skel->progs.exit_munmap,    skel->progs.enter_mprotect, skel->progs.exit_mprotect,
-      skel->progs.enter_mremap,   skel->progs.exit_mremap,  skel->progs.enter_brk,
-      skel->progs.exit_brk,       skel->progs.enter_madvise, skel->progs.exit_madvise,
-      skel->progs.enter_shmat,    skel->progs.exit_shmat,   skel->progs.enter_shmdt,
-      skel->progs.exit_shmdt};
-  if (!features.syscall_tracepoints()) {
-    for (auto* p : syscall_progs) disable(p);
-  }
-  if (!features.sched_tracepoints()) {
-    disable(skel->progs.process_fork);
-    disable(skel->progs.process_exec);
-    disable(skel->progs.process_exit);
+  // What the probe already rules out, decided once for every attempt below.
+  std::vector<std::pair<size_t, std::string>> ruled_out;
+  {
+    pagescope_bpf* probe_skel = pagescope_bpf__open();
+    if (!probe_skel) return Error{"cannot open the BPF object: " + errno_text(errno)};
+    auto table = program_table(probe_skel);
+    for (size_t i = 0; i < table.size(); ++i) {
+      const auto& p = table[i];
+      if (p.raw_tp && !features.raw_tracepoint(p.raw_tp)) {
+        ruled_out.emplace_back(i, std::string("no raw tracepoint ") + p.raw_tp +
+                                      " in this kernel's BTF");
+      } else if (!p.raw_tp && !features.perf_fault_events()) {
+        ruled_out.emplace_back(i, "perf page-fault events: " + features.perf_fault_events_detail());
+      }
+    }
+    pagescope_bpf__destroy(probe_skel);
   }
 
-  // Pressure events: each program on its own, kept only where its tracepoint exists.
-  struct PressureProgram {
-    bpf_program* prog;
-    const char* category;
-    const char* name;
-    bool btf;  // tp_btf: needs the raw tracepoint in BTF as well
-  };
-  const PressureProgram pressure[] = {
-      {skel->progs.kswapd_wake, "vmscan", "mm_vmscan_kswapd_wake", false},
-      {skel->progs.kswapd_sleep, "vmscan", "mm_vmscan_kswapd_sleep", false},
-      {skel->progs.direct_reclaim_begin, "vmscan", "mm_vmscan_direct_reclaim_begin", false},
-      {skel->progs.direct_reclaim_end, "vmscan", "mm_vmscan_direct_reclaim_end", false},
-      {skel->progs.memcg_reclaim_begin, "vmscan", "mm_vmscan_memcg_reclaim_begin", false},
-      {skel->progs.memcg_reclaim_end, "vmscan", "mm_vmscan_memcg_reclaim_end", false},
-      {skel->progs.lru_shrink_inactive, "vmscan", "mm_vmscan_lru_shrink_inactive", false},
-      {skel->progs.write_folio, "vmscan", "mm_vmscan_write_folio", false},
-      {skel->progs.rss_stat, "kmem", "rss_stat", true},
-      {skel->progs.tlb_flush, "tlb", "tlb_flush", false},
-      {skel->progs.oom_mark_victim, "oom", "mark_victim", true},
-  };
-  std::string pressure_missing;
-  for (const auto& p : pressure) {
-    if (!features.tracepoint_available(p.category, p.name, p.btf)) {
-      disable(p.prog);
-      pressure_missing += std::string(" ") + p.category + ":" + p.name;
+  // Open, configure and load; a program the verifier refuses is left out,
+  // named, and the rest loaded again (a failed object cannot be reloaded).
+  std::vector<Program> programs;
+  std::string load_log;
+  for (int attempt = 0;; ++attempt) {
+    t->skel_ = pagescope_bpf__open();
+    if (!t->skel_) return Error{"cannot open the BPF object: " + errno_text(errno)};
+    auto* skel = t->skel_;
+    skel->rodata->self_tgid = static_cast<uint32_t>(getpid());
+    skel->rodata->trace_all = options.trace_all;
+    skel->rodata->wakeup_bytes = options.wakeup_bytes;
+    skel->rodata->fault_accounting_source = t->faults_accounted_;
+    bpf_map__set_max_entries(skel->maps.events, static_cast<uint32_t>(options.ring_bytes));
+
+    auto fresh = program_table(skel);
+    if (attempt == 0) {
+      programs = fresh;
+      for (const auto& [i, why] : ruled_out) {
+        programs[i].wanted = false;
+        programs[i].off_reason = why;
+      }
+    } else {
+      for (size_t i = 0; i < programs.size(); ++i) programs[i].prog = fresh[i].prog;
+    }
+    for (const auto& p : programs) {
+      if (!p.wanted) bpf_program__set_autoload(p.prog, false);
+    }
+
+    load_log.clear();
+    g_load_log = &load_log;
+    libbpf_set_print(collect_libbpf_log);
+    int err = pagescope_bpf__load(skel);
+    g_load_log = nullptr;
+    libbpf_set_print(nullptr);
+    if (err == 0) break;
+
+    pagescope_bpf__destroy(skel);
+    t->skel_ = nullptr;
+    int refused = 0;
+    for (const auto& [name, why] : refused_programs(load_log)) {
+      for (auto& p : programs) {
+        if (p.wanted && name == bpf_program__name(p.prog)) {
+          p.wanted = false;
+          p.off_reason = "the kernel refused the program: " + why;
+          ++refused;
+        }
+      }
+    }
+    if (refused == 0 || attempt > static_cast<int>(programs.size())) {
+      return Error{"the kernel refused pagescope's BPF programs: " + errno_text(err) +
+                   " (run with PAGESCOPE_BPF_DEBUG=1 for the verifier log)"};
     }
   }
-
-  if (int err = pagescope_bpf__load(skel); err) {
-    return Error{"the kernel refused pagescope's BPF programs: " + errno_text(err) +
-                 " (run with PAGESCOPE_BPF_DEBUG=1 for the verifier log)"};
-  }
+  auto* skel = t->skel_;
 
   for (uint32_t pid : options.pids) {
     if (Status s = t->add_pid(pid); !s) return Error{s.message()};
   }
 
-  // Attach area by area; a failure is reported and the rest goes on.
-  auto attach = [&](bpf_program* p) -> bool {
-    if (!bpf_program__autoload(p)) return false;
-    bpf_link* link = bpf_program__attach(p);
+  // Attach program by program; a failure is named and the rest goes on.
+  for (auto& p : programs) {
+    if (!p.wanted || !p.raw_tp) continue;
+    bpf_link* link = bpf_program__attach(p.prog);
     if (!link) {
-      t->report_.push_back(std::string(bpf_program__name(p)) + ": attach failed: " +
-                           errno_text(errno));
-      return false;
+      p.off_reason = std::string("attaching to raw tracepoint ") + p.raw_tp + ": " + errno_text(errno);
+      continue;
     }
     t->links_.push_back(link);
-    return true;
-  };
-  bool exceptions = attach(skel->progs.page_fault_user);
-  attach(skel->progs.page_fault_kernel);
+    p.attached = true;
+  }
+  bool exceptions = programs[0].attached;
   if (t->faults_accounted_) {
-    int opened = 0;
-    for (int cpu : online_cpus()) {
+    int opened = 0, wanted = 0;
+    std::string failure;
+    auto cpus = online_cpus();
+    for (int cpu : cpus) {
       for (auto [config, prog] : {std::pair{PERF_COUNT_SW_PAGE_FAULTS_MIN, skel->progs.minor_fault},
                                   std::pair{PERF_COUNT_SW_PAGE_FAULTS_MAJ, skel->progs.major_fault}}) {
+        ++wanted;
         perf_event_attr attr{};
         attr.type = PERF_TYPE_SOFTWARE;
         attr.size = sizeof(attr);
@@ -163,53 +249,69 @@ Result<std::unique_ptr<Tracer>> Tracer::start(const TracerOptions& options,
         int fd = static_cast<int>(
             syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC));
         if (fd < 0) {
-          t->report_.push_back("perf page-fault event on cpu " + std::to_string(cpu) + ": " +
-                               errno_text(errno));
+          failure = "perf page-fault event on cpu " + std::to_string(cpu) + ": " + errno_text(errno);
           continue;
         }
         t->perf_fds_.push_back(fd);
         bpf_link* link = bpf_program__attach_perf_event(prog, fd);
         if (!link) {
-          t->report_.push_back("attach to perf page-fault event on cpu " + std::to_string(cpu) +
-                               ": " + errno_text(errno));
+          failure = "attaching to the perf page-fault event on cpu " + std::to_string(cpu) + ": " +
+                    errno_text(errno);
           continue;
         }
         t->links_.push_back(link);
         ++opened;
       }
     }
-    if (opened == 0) {
-      return Error{"cannot attach to the perf page-fault events on any CPU"};
+    if (opened == 0) return Error{"cannot attach to the perf page-fault events on any CPU: " + failure};
+    for (auto& p : programs) {
+      if (p.source != Source::kFaultKinds) continue;
+      p.attached = opened == wanted;
+      if (!p.attached) p.off_reason = failure;
     }
-    t->report_.push_back("faults: one record per fault the kernel accounted (minor/major from "
-                         "perf page-fault events" +
-                         std::string(exceptions ? ", error codes from exceptions:page_fault_*)"
-                                                : "; no error codes)"));
-  } else if (exceptions) {
-    t->report_.push_back("faults: one record per exception entry (retries included); "
-                         "minor/major unknown: perf page-fault events unavailable");
-  } else {
-    return Error{"cannot attach any page-fault source"};
+  } else if (!exceptions) {
+    return Error{"cannot attach any page-fault source: " + programs[0].off_reason};
   }
-  int syscalls = 0;
-  for (auto* p : syscall_progs) syscalls += attach(p);
-  t->report_.push_back(syscalls == 16 ? "memory syscalls: mmap munmap mprotect mremap brk madvise "
-                                        "shmat shmdt"
-                                      : "memory syscalls: " + std::to_string(syscalls / 2) +
-                                            " of 8 attached (" +
-                                            features.all()[6].detail + ")");
-  int lifecycle = attach(skel->progs.process_fork) + attach(skel->progs.process_exec) +
-                  attach(skel->progs.process_exit);
-  t->report_.push_back(lifecycle == 3 ? "process lifecycle: fork exec exit"
-                                      : "process lifecycle: incomplete (" +
-                                            std::to_string(lifecycle) + " of 3)");
 
-  int pressure_attached = 0;
-  for (const auto& p : pressure) pressure_attached += attach(p.prog);
+  // The sources, from what runs.
+  auto& sources = t->sources_;
+  for (auto& p : programs) {
+    auto state = sources.state(p.source);
+    if (!p.attached) {
+      std::string why = p.raw_tp ? std::string(p.raw_tp) + ": " + p.off_reason : p.off_reason;
+      if (state == SourceState::kUnavailable) {
+        sources.set(p.source, state, sources.status(p.source).detail + "; " + why);
+      } else {
+        sources.set(p.source, SourceState::kUnavailable, why);
+      }
+    } else if (state == SourceState::kUnknown) {
+      sources.set(p.source, SourceState::kOn,
+                  p.raw_tp ? std::string("tp_btf/") + p.raw_tp : "perf software events page-faults-min/maj");
+    } else if (state == SourceState::kOn && p.raw_tp) {
+      sources.set(p.source, state, sources.status(p.source).detail + ", " + p.raw_tp);
+    }
+  }
+  if (t->faults_accounted_) {
+    sources.set(Source::kFaults, SourceState::kOn,
+                "one record per fault the kernel accounted (perf page-fault events)");
+  } else {
+    sources.set(Source::kFaults, SourceState::kOn,
+                "one record per exception entry, retries included (page_fault_user/kernel)");
+  }
+
+  // The -v report: one line per area.
   t->report_.push_back(
-      "pressure: " + std::to_string(pressure_attached) + " of " + std::to_string(std::size(pressure)) +
-      " (reclaim, LRU shrink, reclaim writes, swap entries, TLB flushes, OOM)" +
-      (pressure_missing.empty() ? "" : "; missing:" + pressure_missing));
+      t->faults_accounted_
+          ? std::string("faults: one record per fault the kernel accounted (minor/major from perf "
+                        "page-fault events") +
+                (exceptions ? ", error codes from tp_btf/page_fault_*)" : "; no error codes)")
+          : "faults: one record per exception entry (retries included); minor/major unknown");
+  for (size_t i = 0; i < capture::kSourceCount; ++i) {
+    auto s = static_cast<Source>(i);
+    if (s == Source::kFaults || sources.state(s) == SourceState::kUnknown) continue;
+    t->report_.push_back(std::string(source_label(s)) + ": " +
+                         capture::state_name(sources.state(s)) + " (" + sources.status(s).detail + ")");
+  }
 
   t->ring_ = ring_buffer__new(bpf_map__fd(skel->maps.events), &Tracer::on_sample, t.get(), nullptr);
   if (!t->ring_) return Error{"cannot set up the ring buffer reader: " + errno_text(errno)};

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "inspector/capture/sources.h"
 #include "inspector/live/features.h"
 
 struct pagescope_bpf;
@@ -46,6 +47,8 @@ class Tracer {
   uint64_t lost_total() const;
   // One line per area: what attached and how, or why not.
   const std::vector<std::string>& attach_report() const { return report_; }
+  // The kernel sources: on with their mechanism, or unavailable with the reason.
+  const capture::SourceSet& sources() const { return sources_; }
   // True when faults come from the kernel's fault accounting (minor/major known).
   bool faults_accounted() const { return faults_accounted_; }
 
@@ -58,6 +61,7 @@ class Tracer {
   std::vector<bpf_link*> links_;
   std::vector<int> perf_fds_;
   std::vector<std::string> report_;
+  capture::SourceSet sources_;
   const RecordFn* current_fn_ = nullptr;
   int consumed_ = 0;
   bool faults_accounted_ = false;

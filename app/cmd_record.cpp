@@ -15,9 +15,11 @@
 #include "common/event_names.h"
 #include "events.h"
 #include "inspector/model/duration.h"
+#include "inspector/model/text_table.h"
 
 #ifdef PAGESCOPE_WITH_BPF
 #include "inspector/live/recorder.h"
+#include "inspector/live/source_probe.h"
 #endif
 
 namespace pagescope::app {
@@ -36,6 +38,9 @@ struct RecordArgs {
   bool sample_contents = false;
   int contents_rate = 0;
   bool verbose = false;
+  bool probe = false;
+  bool json = false;
+  bool csv = false;
   std::vector<std::string> command;
   std::string invocation;
 };
@@ -44,6 +49,46 @@ struct RecordArgs {
 // The one piece of process-wide state: a signal handler can only set a flag.
 std::atomic<bool> g_stop_requested{false};
 void on_stop_signal(int) { g_stop_requested.store(true); }
+
+// The command's captured faults against the kernel's count for it. The
+// kernel's count includes faults nothing can capture: those before exec (the
+// child read them itself) and GUP faults (the kernel touching the process's
+// memory for it, e.g. execve copying the arguments), which raise no event.
+void print_fault_check(const live::FaultCheck& c) {
+  if (!c.available) {
+    if (!c.why_not.empty()) {
+      std::fprintf(stderr, "pagescope record: faults not checked against the kernel: %s\n",
+                   c.why_not.c_str());
+    }
+    return;
+  }
+  auto line = [](const char* what, uint64_t captured, uint64_t counted, uint64_t before_exec) {
+    uint64_t after_exec = counted > before_exec ? counted - before_exec : 0;
+    long long unseen = static_cast<long long>(after_exec) - static_cast<long long>(captured);
+    std::fprintf(stderr, "  %-6s %10llu %10llu %12llu %10lld\n", what,
+                 static_cast<unsigned long long>(captured), static_cast<unsigned long long>(counted),
+                 static_cast<unsigned long long>(before_exec), unseen);
+  };
+  std::fprintf(stderr, "pagescope record: the command's faults, captured vs the kernel's count (wait4):\n");
+  std::fprintf(stderr, "  %-6s %10s %10s %12s %10s\n", "fault", "captured", "kernel", "before exec",
+               "not seen");
+  line("minor", c.captured_minor, c.kernel_minor, c.pre_exec_minor);
+  line("major", c.captured_major, c.kernel_major, c.pre_exec_major);
+  uint64_t after_exec = c.kernel_minor + c.kernel_major - c.pre_exec_minor - c.pre_exec_major;
+  uint64_t captured = c.captured_minor + c.captured_major;
+  if (after_exec > captured) {
+    uint64_t unseen = after_exec - captured;
+    double pct = 100.0 * static_cast<double>(unseen) / static_cast<double>(after_exec);
+    std::fprintf(stderr, "pagescope record: %s%llu faults (%.1f%%) the kernel counted after exec are "
+                 "not in the capture: faults the kernel takes on the process's behalf (GUP: execve "
+                 "copying its arguments, MAP_POPULATE, mlock, MADV_POPULATE_*) raise no event\n",
+                 pct > 2.0 ? "WARNING: " : "", static_cast<unsigned long long>(unseen), pct);
+  } else if (captured > after_exec) {
+    std::fprintf(stderr, "pagescope record: %llu more faults captured than the kernel counted: the "
+                 "faults of children the command did not wait for are not in wait4's count\n",
+                 static_cast<unsigned long long>(captured - after_exec));
+  }
+}
 
 void print_summary(const RecordArgs& args, const live::RecordSummary& s) {
   const auto& w = s.writer;
@@ -72,6 +117,7 @@ void print_summary(const RecordArgs& args, const live::RecordSummary& s) {
     std::fprintf(stderr, "pagescope record: %llu new processes were not snapshotted (rate limit)\n",
                  static_cast<unsigned long long>(s.snapshots_skipped));
   }
+  print_fault_check(s.fault_check);
   if (s.command_status >= 0) {
     if (WIFEXITED(s.command_status) && WEXITSTATUS(s.command_status) != 0) {
       std::fprintf(stderr, "pagescope record: the command exited with status %d\n",
@@ -83,7 +129,50 @@ void print_summary(const RecordArgs& args, const live::RecordSummary& s) {
   }
 }
 
+// `record --probe`: the capability table, one row per requirement and per
+// source, then exit: 0 when recording works here, else the reason's code.
+int run_probe(const RecordArgs& args) {
+  if (geteuid() != 0) {
+    std::fprintf(stderr, "pagescope record --probe: needs root (or CAP_BPF and CAP_PERFMON) to "
+                 "load the programs it tries\n");
+    return kExitPermission;
+  }
+  live::SourceProbe probe = live::probe_sources();
+  model::TextTable table({"SOURCE<", "KIND<", "AVAILABLE<", "HOW OR WHY NOT<"});
+  for (const auto& f : probe.requirements) {
+    table.add_row({f.name, "required", f.available ? "yes" : "no", f.detail});
+  }
+  table.add_row({"tracefs", "not needed", "-", probe.tracefs});
+  for (size_t i = 0; i < capture::kSourceCount; ++i) {
+    auto s = static_cast<capture::Source>(i);
+    const auto& st = probe.sources.status(s);
+    bool optional = s == capture::Source::kAccessBits || s == capture::Source::kPageContents;
+    table.add_row({capture::source_name(s), optional ? "optional" : "recorded",
+                   st.state == capture::SourceState::kOn ? "yes" : "no", st.detail});
+  }
+  if (args.json) {
+    table.print_json_array(stdout);
+  } else if (args.csv) {
+    table.print_csv(stdout);
+  } else {
+    table.print_aligned(stdout);
+    auto missing = probe.sources.unavailable_notes();
+    std::printf("\n%s\n", !probe.can_record ? "pagescope cannot record on this host."
+                          : missing.empty() ? "every source is available."
+                                            : (std::to_string(missing.size()) +
+                                               " sources unavailable; record names each one when it starts.")
+                                                  .c_str());
+  }
+  if (probe.can_record) return kExitOk;
+  switch (probe.failure) {
+    case ErrorKind::kPermission: return kExitPermission;
+    case ErrorKind::kUnsupported: return kExitUnsupported;
+    default: return kExitFailure;
+  }
+}
+
 int run_record(const RecordArgs& args) {
+  if (args.probe) return run_probe(args);
   live::RecordOptions opts;
   opts.output = args.output;
   opts.command = args.command;
@@ -186,6 +275,7 @@ void add_record_command(CLI::App& root, CommandRun& run) {
       "  sudo pagescope record -o run.psc -- ./my-program args   trace a command and its children\n"
       "  sudo pagescope record -o run.psc -p 1234 -d 10s         attach to a process and its future children\n"
       "  sudo pagescope record -o run.psc --all -d 5s            whole system\n"
+      "  sudo pagescope record --probe                           what this host lets pagescope see\n"
       "Ctrl-C stops the recording; the capture is closed completely.");
   sub->add_option("-o,--output", args->output, "Capture file to write (created 0600)")
       ->capture_default_str();
@@ -217,6 +307,11 @@ void add_record_command(CLI::App& root, CommandRun& run) {
   sub->add_option("--contents-rate", args->contents_rate,
                   "Pages per second --sample-contents reads (default: the sampler's own bound)");
   sub->add_flag("-v,--verbose", args->verbose, "Print what was attached and how");
+  sub->add_flag("--probe", args->probe,
+                "Print which sources this host offers (one row each, with the reason for every "
+                "missing one) and exit; records nothing");
+  auto* json = sub->add_flag("--json", args->json, "With --probe: JSON output");
+  sub->add_flag("--csv", args->csv, "With --probe: CSV output")->excludes(json);
   sub->add_option("command", args->command, "Command to run and trace (after --)");
   sub->callback([args, &run, sub] {
     // The whole invocation, flags included, as the kernel saw it.

@@ -51,6 +51,8 @@ void add_tui_command(CLI::App& root, CommandRun& run) {
         return kExitUsage;
       }
       for (const auto& p : replay->problems()) std::fprintf(stderr, "pagescope tui: warning: %s\n", p.c_str());
+      // Also on screen (the line above the timeline); here they outlive the screen.
+      for (const auto& n : replay->traits().missing_notes) std::fprintf(stderr, "pagescope tui: note: %s\n", n.c_str());
       tui::ExplorerOptions opts;
       opts.interval_ms = int(args->interval_s * 1000);
       opts.filter = args->filter;

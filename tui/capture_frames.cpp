@@ -41,13 +41,17 @@ Snapshot CaptureFrameBuilder::snapshot_at(uint64_t ts_ns) const {
   s.ts_ns = ts_ns;
   s.system = system_;
   s.processes.reserve(processes_.size());
+  // A process with no TLB or reclaim record had none, if the capture could see them.
+  using capture::Source;
+  const bool tlb = sources_.unknown() ? pressure_records_ : sources_.measured(Source::kTlbFlushes);
+  const bool stalls = sources_.unknown() ? pressure_records_ : sources_.measured(Source::kReclaim);
   for (const auto& [pid, p] : processes_) {
     s.processes.push_back(p);
-    if (pressure_records_) {
-      auto& q = s.processes.back();
-      q.tlb_flushes = q.tlb_flushes.value_or(0);
-      q.reclaim_stall_ns = q.reclaim_stall_ns.value_or(0);
-    }
+    auto& q = s.processes.back();
+    if (tlb) q.tlb_flushes = q.tlb_flushes.value_or(0);
+    else if (!sources_.unknown()) q.tlb_flushes.reset();
+    if (stalls) q.reclaim_stall_ns = q.reclaim_stall_ns.value_or(0);
+    else if (!sources_.unknown()) q.reclaim_stall_ns.reset();
     if (access_sampled_.count(pid)) {
       auto pages = frame_pages_.find(pid);
       s.processes.back().wss_kb = pages == frame_pages_.end() ? 0 : pages->second.size() * 4;

@@ -6,7 +6,9 @@
 // WSS per frame, for processes recorded with --access-interval: the distinct
 // 4 KiB pages faulted or seen accessed in the frame (an access interval counts
 // in the frame where it ends). TLB flushes and reclaim stalls per process come
-// from the pressure records (format 1.1+), zero for a process that had none.
+// from the pressure records (format 1.1+), zero for a process that had none
+// when the capture recorded them, unknown ("-") when its header says their
+// source was off (or, for captures that do not say, when it has none at all).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +20,7 @@
 
 #include "events.h"
 #include "inspector/model/process_table.h"
+#include "inspector/model/source_notes.h"
 #include "inspector/model/space_tracker.h"
 #include "tui/address_scale.h"
 #include "tui/frame.h"
@@ -27,6 +30,8 @@ namespace pagescope::tui {
 class CaptureFrameBuilder {
  public:
   explicit CaptureFrameBuilder(uint64_t interval_ns) : interval_ns_(interval_ns ? interval_ns : 1'000'000'000) {}
+  // Which event sources the capture had (its header); before the first record.
+  void set_sources(const model::SourceNotes& sources) { sources_ = sources; }
   // Records in file order.
   void apply(const ps_header& record);
   // Cuts the last (partial) interval and returns every frame.
@@ -50,6 +55,7 @@ class CaptureFrameBuilder {
   std::unordered_map<int32_t, std::unordered_set<uint64_t>> frame_pages_;  // pages referenced this frame
   std::unordered_set<int32_t> access_sampled_;     // pids with access intervals: WSS is known
   bool pressure_records_ = false;                  // the tracer recorded TLB/reclaim events
+  model::SourceNotes sources_;
   Snapshot prev_;
   bool have_prev_ = false;
   bool vmstat_seen_ = false;

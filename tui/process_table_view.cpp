@@ -81,6 +81,21 @@ std::string format_cell(const ProcessRow& r, Column c) {
   }
 }
 
+bool column_measured(const SourceTraits& t, Column c) {
+  switch (c) {
+    case Column::MinFlt:
+    case Column::MajFlt: return t.fault_rates_measured;
+    case Column::SwapIn:
+    case Column::SwapOut:
+    case Column::Rss: return t.snapshots_measured;
+    default: return true;
+  }
+}
+
+std::string format_cell(const ProcessRow& r, Column c, const SourceTraits& t) {
+  return column_measured(t, c) ? format_cell(r, c) : "-";
+}
+
 void ProcessTableView::sort_by(Column c) {
   if (c == sort_) {
     descending_ = !descending_;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tui/frame.h"
+#include "tui/source.h"
 
 namespace pagescope::tui {
 
@@ -25,6 +26,10 @@ const ColumnInfo& column_info(Column c);
 
 // The cell text for one row and column ("-" for numbers the source lacks).
 std::string format_cell(const ProcessRow& row, Column c);
+// False for a column this source cannot measure for any process (a capture
+// without its event source): every cell shows "-".
+bool column_measured(const SourceTraits& traits, Column c);
+std::string format_cell(const ProcessRow& row, Column c, const SourceTraits& traits);
 // "1.2M", "340K" for kB values; rates with one decimal below 10.
 std::string format_kb(uint64_t kb);
 std::string format_rate(double per_s);

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "tui/mrc_plot.h"
 #include "tui/sparkline.h"
@@ -91,30 +93,33 @@ void draw_title(Explorer& ex, Canvas& c, const std::string& what) {
 void draw_header(Explorer& ex, Canvas& c, const Frame& f) {
   const Timeline& t = ex.timeline();
   const SystemRates& s = f.system;
+  // A capture without /proc counters: every value here would be a made-up 0.
+  const bool measured = ex.traits().system_measured;
+  auto v = [&](std::string text) { return measured ? text : std::string("-"); };
   const int half = c.cols() / 2;
   const int right = half;
   const int w = c.cols() - half;
 
   double mem_pct = s.mem_total_kb ? 100.0 * double(s.mem_used_kb) / double(s.mem_total_kb) : 0;
-  draw_metric(c, 1, 0, half, "Mem", format_kb(s.mem_used_kb) + "/" + format_kb(s.mem_total_kb) + fmt(" %.0f%%", mem_pct),
+  draw_metric(c, 1, 0, half, "Mem", v(format_kb(s.mem_used_kb) + "/" + format_kb(s.mem_total_kb) + fmt(" %.0f%%", mem_pct)),
               Style::Normal, history(t, [](const SystemRates& r) { return double(r.mem_used_kb); }), double(s.mem_total_kb));
-  draw_metric(c, 1, right, w, "Swap", format_kb(s.swap_used_kb) + "/" + format_kb(s.swap_total_kb), Style::Normal,
+  draw_metric(c, 1, right, w, "Swap", v(format_kb(s.swap_used_kb) + "/" + format_kb(s.swap_total_kb)), Style::Normal,
               history(t, [](const SystemRates& r) { return double(r.swap_used_kb); }), double(s.swap_total_kb));
 
   std::string psi = s.psi_available ? fmt("some %.2f", s.psi_some_avg10) + fmt(" full %.2f", s.psi_full_avg10) : "n/a";
-  draw_metric(c, 2, 0, half, "PSI10", psi, s.psi_some_avg10 > 0 ? Style::Warn : Style::Normal,
+  draw_metric(c, 2, 0, half, "PSI10", v(psi), s.psi_some_avg10 > 0 ? Style::Warn : Style::Normal,
               history(t, [](const SystemRates& r) { return r.psi_some_avg10; }), 10.0);
-  draw_metric(c, 2, right, w, "kswapd", std::string(s.kswapd_active ? "ON " : "off") + " scan " +
-              format_rate(s.pgscan_kswapd_s + s.pgscan_direct_s) + " rcl " + format_rate(s.pgsteal_s),
+  draw_metric(c, 2, right, w, "kswapd", v(std::string(s.kswapd_active ? "ON " : "off") + " scan " +
+              format_rate(s.pgscan_kswapd_s + s.pgscan_direct_s) + " rcl " + format_rate(s.pgsteal_s)),
               s.kswapd_active ? Style::Warn : Style::Normal,
               history(t, [](const SystemRates& r) { return r.pgscan_kswapd_s + r.pgscan_direct_s; }));
 
-  draw_metric(c, 3, 0, half, "Stalls", format_rate(s.allocstall_s) + " direct/s", s.allocstall_s > 0 ? Style::Warn : Style::Normal,
+  draw_metric(c, 3, 0, half, "Stalls", v(format_rate(s.allocstall_s) + " direct/s"), s.allocstall_s > 0 ? Style::Warn : Style::Normal,
               history(t, [](const SystemRates& r) { return r.allocstall_s; }));
-  draw_metric(c, 3, right, w, "Swap/s", "in " + format_rate(s.swapin_s) + " out " + format_rate(s.swapout_s), Style::Normal,
+  draw_metric(c, 3, right, w, "Swap/s", v("in " + format_rate(s.swapin_s) + " out " + format_rate(s.swapout_s)), Style::Normal,
               history(t, [](const SystemRates& r) { return r.swapin_s + r.swapout_s; }));
 
-  draw_metric(c, 4, 0, half, "Flt/s", format_rate(s.faults_s) + " maj " + format_rate(s.majfaults_s), Style::Normal,
+  draw_metric(c, 4, 0, half, "Flt/s", v(format_rate(s.faults_s) + " maj " + format_rate(s.majfaults_s)), Style::Normal,
               history(t, [](const SystemRates& r) { return r.faults_s; }));
   std::string tlb;
   for (const auto& r : s.tlb) tlb += (tlb.empty() ? "" : " ") + r.reason + " " + format_rate(r.per_s);
@@ -171,7 +176,7 @@ void draw_table(Explorer& ex, Canvas& c, const Frame& f, int top, int bottom) {
     if (selected) c.fill(y, 0, c.cols(), ' ', Style::Selected);
     for (int i = 0; i < int(Column::Count); ++i) {
       Column col = Column(i);
-      std::string text = format_cell(row, col);
+      std::string text = format_cell(row, col, ex.traits());
       Style st = selected ? Style::Selected : text == "-" ? Style::Dim : Style::Normal;
       if (col == Column::Comm) c.put(y, l.x[i], text.substr(0, size_t(l.comm_width)), st);
       else c.put(y, l.x[i], pad_left(text, column_info(col).width), st);
@@ -193,9 +198,10 @@ void draw_detail(Explorer& ex, Canvas& c, const Frame& f, int top, int bottom) {
   const ProcessDetail* d = ex.detail();
   const ProcessRow* row = selected_row(ex, f);
   std::string who = "pid " + std::to_string(ex.table().selected_pid());
-  if (row) who += " " + row->comm + "  RSS " + format_kb(row->rss_kb) +
+  if (row) who += " " + row->comm + "  RSS " + format_cell(*row, Column::Rss, ex.traits()) +
                   (row->wss_kb ? "  WSS " + format_kb(*row->wss_kb) : "") + "  minflt/s " +
-                  format_rate(row->minflt_s) + "  majflt/s " + format_rate(row->majflt_s);
+                  format_cell(*row, Column::MinFlt, ex.traits()) + "  majflt/s " +
+                  format_cell(*row, Column::MajFlt, ex.traits());
   else who += " (not running at this time)";
   c.put(top, 0, who, Style::Label);
   if (!d || d->vmas().empty()) {
@@ -273,6 +279,19 @@ void draw_detail(Explorer& ex, Canvas& c, const Frame& f, int top, int bottom) {
       c.put(list_top + 1 + int(r), hx + label + int(col), std::string_view(&ch, 1), l <= 0 ? Style::Dim : heat_style(l));
     }
   }
+}
+
+// The event sources the capture lacked, on one line: what "-" means here.
+void draw_missing(Explorer& ex, Canvas& c, int row) {
+  std::string text = "MISSING ";
+  const auto& notes = ex.traits().missing_notes;
+  for (size_t i = 0; i < notes.size(); ++i) text += (i ? "; " : "") + notes[i];
+  if (int(text.size()) > c.cols()) {
+    const std::string more = "... (? lists all)";
+    text = text.substr(0, size_t(std::max(0, c.cols() - int(more.size())))) + more;
+  }
+  c.fill(row, 0, c.cols(), ' ', Style::Warn);
+  c.put(row, 0, text, Style::Warn);
 }
 
 void draw_timeline(Explorer& ex, Canvas& c, int row) {
@@ -363,11 +382,17 @@ void draw_replay_done(ReplayScreen& rs, Canvas& c, int top, int bottom) {
   std::string head = fmt("%.0f refs, ", double(r.references)) + fmt("%.0f pages", double(r.distinct_pages));
   if (r.real) head += "; real run: " + r.real->memory_source + " " + bytes_text(r.real->memory_bytes) + fmt(", %.0f major faults", double(r.real->major_faults));
   c.put(top, 0, head, Style::Label);
+  // What the trace could not deliver (lost events, sources the capture lacked), on one line.
+  int y0 = top + 1;
+  if (!r.caveats.empty()) {
+    std::string caveat = "caveat: " + r.caveats[0];
+    if (r.caveats.size() > 1) caveat += " (+" + std::to_string(r.caveats.size() - 1) + " more: pagescope replay FILE lists them)";
+    c.put(y0++, 0, caveat.substr(0, size_t(c.cols())), Style::Warn);
+  }
   // The table: at most a third of the space; Up/Down scroll it.
   const bool tiers = std::any_of(r.rows.begin(), r.rows.end(), [](const ReplayRow& row) { return !row.tier.empty(); });
-  const int avail = bottom - top - 1;
+  const int avail = bottom - y0;
   const int table_rows = std::max(1, std::min<int>(int(r.rows.size()), avail / 3));
-  const int y0 = top + 1;
   c.fill(y0, 0, c.cols(), ' ', Style::ColumnHead);
   c.put(y0, 0, tiers ? "POLICY   TIER           MEMORY      FAULTS  MISS%      POOL      SWAP"
                      : "POLICY   MEMORY      FAULTS  MISS%  vs REAL", Style::ColumnHead);
@@ -460,13 +485,41 @@ const char* const kHelp[] = {
     "Press any key to close.",
 };
 
-void draw_help(Canvas& c) {
-  const int h = int(sizeof kHelp / sizeof kHelp[0]) + 2;
+// The keys, then (for a capture that lacked event sources) why columns show "-".
+void draw_help(Explorer& ex, Canvas& c) {
   const int w = std::min(c.cols(), 80);
+  std::vector<std::string> lines(std::begin(kHelp), std::end(kHelp) - 1);
+  const auto& notes = ex.traits().missing_notes;
+  if (!notes.empty()) {
+    lines.push_back("This capture lacks event sources; their columns show \"-\":");
+    // Each note wrapped at spaces to the box, continued lines indented.
+    const size_t width = size_t(std::max(w - 6, 10));
+    for (const std::string& n : notes) {
+      std::string line = "  ";
+      size_t at = 0;
+      while (at < n.size()) {
+        size_t end = n.find(' ', at);
+        std::string word = n.substr(at, end == std::string::npos ? std::string::npos : end - at);
+        at = end == std::string::npos ? n.size() : end + 1;
+        if (line.size() > 4 && line.size() + word.size() > width) {
+          lines.push_back(line);
+          line = "    ";
+        }
+        line += word + " ";
+      }
+      lines.push_back(line);
+    }
+    lines.push_back("");
+  }
+  lines.push_back(kHelp[std::size(kHelp) - 1]);
+  const int h = int(lines.size()) + 2;
   const int top = std::max(0, (c.rows() - h) / 2);
   const int left = std::max(0, (c.cols() - w) / 2);
   for (int r = 0; r < h; ++r) c.fill(top + r, left, w, ' ', Style::Normal);
-  for (int r = 0; r < h - 2; ++r) c.put(top + 1 + r, left + 1, kHelp[r], r == 0 ? Style::Title : Style::Normal);
+  for (int r = 0; r < h - 2; ++r) {
+    c.put(top + 1 + r, left + 1, lines[size_t(r)].substr(0, size_t(std::max(0, w - 2))),
+          r == 0 ? Style::Title : Style::Normal);
+  }
 }
 
 }  // namespace
@@ -481,19 +534,24 @@ void render(Explorer& ex, Canvas& c) {
   const Frame* f = ex.timeline().current();
   const int status_row = c.rows() - 1;
   const int timeline_row = c.rows() - 2;
+  // Missing event sources take the line above the timeline, on every screen but the replay's.
+  const bool missing = !ex.traits().missing_notes.empty() && ex.view() != Explorer::View::Replay &&
+                       c.rows() >= 8;
+  const int bottom = missing ? timeline_row - 1 : timeline_row;
   if (ex.view() == Explorer::View::Replay) {
     draw_replay(ex, c, 1, timeline_row);
   } else if (!f) {
     c.put(2, 1, "collecting the first sample...", Style::Dim);
   } else if (detail) {
-    draw_detail(ex, c, *f, 1, timeline_row);
+    draw_detail(ex, c, *f, 1, bottom);
   } else {
     draw_header(ex, c, *f);
-    draw_table(ex, c, *f, 5, timeline_row);
+    draw_table(ex, c, *f, 5, bottom);
   }
+  if (missing) draw_missing(ex, c, bottom);
   draw_timeline(ex, c, timeline_row);
   draw_status(ex, c, status_row);
-  if (ex.help_shown()) draw_help(c);
+  if (ex.help_shown()) draw_help(ex, c);
 }
 
 }  // namespace pagescope::tui

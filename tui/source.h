@@ -21,6 +21,14 @@ struct SourceTraits {
   bool per_process_reclaim_stall = false;
   bool per_fault_addresses = false;  // true: heat is faults; false: heat is RSS growth (proxy)
   bool heat_has_access_bits = false; // heat also counts pages seen accessed (captures with access samples)
+  // A capture that says some event sources were off (model::SourceNotes
+  // decides): the numbers they make are not measured, so their columns show
+  // "-" for every process instead of 0, and one note per missing source says
+  // why (on the line above the timeline and in the help).
+  bool fault_rates_measured = true;  // MINFLT, MAJFLT: fault records with minor/major
+  bool snapshots_measured = true;    // RSS, SWIN/SWOUT: /proc status snapshots
+  bool system_measured = true;       // the header: /proc/vmstat, meminfo, PSI
+  std::vector<std::string> missing_notes;
 };
 
 class Source {

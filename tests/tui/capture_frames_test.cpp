@@ -1,5 +1,6 @@
 #include "tui/capture_frames.h"
 #include "tui/process_detail.h"
+#include "tui/process_table_view.h"
 
 #include <algorithm>
 
@@ -204,6 +205,50 @@ TEST(CaptureFrames, TlbFlushesAndReclaimStallsPerProcessFromPressureRecords) {
   ASSERT_NE(q, nullptr);
   ASSERT_TRUE(q->tlb_s.has_value());
   EXPECT_DOUBLE_EQ(*q->tlb_s, 0);
+}
+
+// The capture's header decides, not the records: with TLB flushes recorded
+// and reclaim unavailable, a process without records has 0 flushes and an
+// unknown stall time, even though a TLB record exists (the old heuristic
+// would have shown a stall of 0).
+TEST(CaptureFrames, TlbAndStallColumnsFollowTheCapturesSources) {
+  using pagescope::capture::Source;
+  using pagescope::capture::SourceState;
+  const uint64_t T0 = 1'000'000'000, S = 1'000'000'000;
+  pagescope::model::RecordBuffer r;
+  r.fault(T0, 7, 7, 0x1000, 0);
+  r.fault(T0 + 1, 8, 8, 0x1000, 0);
+  ps_tlb_flush t{};
+  t.hdr = pagescope::model::RecordBuffer::header(PS_EV_TLB_FLUSH, sizeof t, T0 + 10, 7, 7);
+  r.append(&t, sizeof t);
+  r.fault(T0 + S + 1, 8, 8, 0x2000, 0);  // closes frame 0
+  pagescope::capture::SourceSet set;
+  set.set(Source::kTlbFlushes, SourceState::kOn, "tp_btf/tlb_flush");
+  set.set(Source::kReclaim, SourceState::kUnavailable, "vmscan tracepoints: tracefs not mounted");
+  CaptureFrameBuilder b(S);
+  b.set_sources(pagescope::model::SourceNotes(set));
+  r.for_each([&](const ps_header& h) { b.apply(h); });
+  auto frames = b.finish();
+  ASSERT_GE(frames.size(), 1u);
+  const ProcessRow* q = find(frames[0], 8);
+  ASSERT_NE(q, nullptr);
+  ASSERT_TRUE(q->tlb_s.has_value());
+  EXPECT_DOUBLE_EQ(*q->tlb_s, 0);
+  EXPECT_FALSE(q->stall_ms_s.has_value());
+  EXPECT_EQ(format_cell(*q, Column::Stall), "-");
+
+  // TLB flushes unavailable: unknown for every process, even one without records.
+  set.set(Source::kTlbFlushes, SourceState::kUnavailable, "tlb:tlb_flush: not found");
+  set.set(Source::kReclaim, SourceState::kOn, "");
+  CaptureFrameBuilder off(S);
+  off.set_sources(pagescope::model::SourceNotes(set));
+  r.for_each([&](const ps_header& h) { off.apply(h); });
+  frames = off.finish();
+  q = find(frames.at(0), 8);
+  ASSERT_NE(q, nullptr);
+  EXPECT_FALSE(q->tlb_s.has_value());
+  ASSERT_TRUE(q->stall_ms_s.has_value());
+  EXPECT_DOUBLE_EQ(*q->stall_ms_s, 0);
 }
 
 // With access samples the detail heat also shows pages used while resident:

@@ -98,3 +98,46 @@ TEST(Render, HelpAndPromptsAndTinyTerminal) {
   render(ex, tiny);
   EXPECT_NE(tiny.line(0).find("terminal"), std::string::npos);
 }
+
+// A capture without some event sources: the line above the timeline names
+// them, the columns they make show "-" instead of numbers, and the help
+// lists every note in full.
+TEST(Render, MissingSourcesShowAsDashesAndANoteLine) {
+  SourceTraits traits{"capture"};
+  traits.fault_rates_measured = false;
+  traits.missing_notes = {"no minor/major per fault: perf_event_open: permission denied",
+                          "no reclaim writes (swap-outs and file writeback): vmscan: tracefs is not mounted"};
+  Explorer ex(traits, true);
+  for (uint64_t s = 1; s <= 3; ++s) ex.timeline().append(frame(s, double(s * 100)));
+  Canvas c(24, 100);
+  render(ex, c);
+  const std::string missing = c.line(21);  // above the timeline (22) and the status line (23)
+  EXPECT_EQ(missing.rfind("MISSING no minor/major per fault: perf_event_open: permission denied; no reclaim", 0), 0u)
+      << screen_text(c);
+  const std::string row = c.line(6);
+  EXPECT_NE(row.find("4242"), std::string::npos) << screen_text(c);
+  EXPECT_EQ(row.find("100"), std::string::npos) << row;  // the frame's 100 faults/s are not shown as measured
+  EXPECT_EQ(row.substr(0, 22), "   4242       -      -") << row;
+  EXPECT_NE(row.find("50M"), std::string::npos) << row;  // RSS was measured
+
+  // A narrow terminal cuts the line and points to the help.
+  Canvas narrow(24, 60);
+  render(ex, narrow);
+  EXPECT_NE(narrow.line(21).find("(? lists all)"), std::string::npos) << narrow.line(21);
+  ex.handle_key('?');
+  Canvas h(40, 100);
+  render(ex, h);
+  const std::string help = screen_text(h);
+  EXPECT_NE(help.find("This capture lacks event sources"), std::string::npos) << help;
+  EXPECT_NE(help.find("  no reclaim writes (swap-outs and file writeback): vmscan: tracefs"), std::string::npos)
+      << help;
+  EXPECT_NE(help.find("    mounted"), std::string::npos) << help;  // wrapped at a space, not cut
+
+  // Without notes, the table reaches down to the timeline as before.
+  Explorer plain(SourceTraits{"capture"}, true);
+  plain.timeline().append(frame(1, 100));
+  Canvas p(24, 100);
+  render(plain, p);
+  EXPECT_EQ(p.line(21).find("MISSING"), std::string::npos);
+  EXPECT_NE(p.line(6).find("100"), std::string::npos) << p.line(6);
+}

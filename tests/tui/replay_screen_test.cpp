@@ -164,5 +164,27 @@ TEST(ReplayScreen, RendersSetupAndResultsAt80x24) {
   EXPECT_NE(s.find("0.000|"), std::string::npos) << s;
 }
 
+// What the trace could not deliver (here a source the capture lacked) is on
+// the results screen, above the table, not only in `pagescope replay`'s stderr.
+TEST(ReplayScreen, ResultsShowTheTracesCaveats) {
+  Explorer ex(SourceTraits{"capture"}, /*replay=*/true);
+  Frame f;
+  f.ts_ns = 1'000'000'000;
+  ex.timeline().append(f);
+  ex.handle_key('R');
+  ReplayResults r;
+  r.references = 1000;
+  r.distinct_pages = 100;
+  r.rows = {ReplayRow{"lru", "", 65536, 1000, 400}};
+  r.caveats = {"no fault error codes (read/write/exec): exceptions tracepoints: no BTF", "3 events were lost"};
+  ex.replay_screen().started();
+  ex.replay_screen().finished(r);
+  Canvas done(24, 120);
+  render(ex, done);
+  EXPECT_EQ(done.line(2).rfind("caveat: no fault error codes (read/write/exec): exceptions tracepoints: no BTF (+1 more", 0),
+            0u) << screen_text(done);
+  EXPECT_NE(done.line(3).find("POLICY   MEMORY"), std::string::npos) << screen_text(done);
+}
+
 }  // namespace
 }  // namespace pagescope::tui

@@ -38,6 +38,10 @@ std::vector<Metric> Metrics(const LabReport& r) {
   count("minor_faults", "minor faults (workload)", w.minflt, "getrusage ru_minflt");
   count("major_faults_system", "major faults (system)", d.Vm("pgmajfault"), "/proc/vmstat pgmajfault");
   count("swap_outs", "swap-outs (pages)", d.Vm("pswpout"), "/proc/vmstat pswpout");
+  // Linux 6.12+ writes no zero-filled page to swap, it only marks it in the
+  // zeromap: reclaimed all the same, but not in pswpout (nor in zram's writes).
+  if (d.vmstat.count("swpout_zero"))
+    count("swap_outs_zero", "zero pages swapped out", d.Vm("swpout_zero"), "/proc/vmstat swpout_zero");
   count("swap_ins", "swap-ins (pages)", d.Vm("pswpin"), "/proc/vmstat pswpin");
   count("zram_writes", "zram writes (pages)", r.zram.write_ios, "/sys/block/zram" + Num(r.zram_device) + "/stat");
   count("zram_reads", "zram reads (pages)", r.zram.read_ios, "/sys/block/zram" + Num(r.zram_device) + "/stat");

@@ -91,6 +91,10 @@ pid_t LabKernelTest::StartLab(const std::vector<std::string>& args) {
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back("--workload-bin");
   argv.push_back(PS_PRESSURE_BIN);
+  return StartProgram(argv);
+}
+
+pid_t LabKernelTest::StartProgram(std::vector<std::string> argv) {
   std::vector<char*> cargv;
   for (auto& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);

@@ -31,6 +31,8 @@ class LabKernelTest : public ::testing::Test {
 
   // Starts `lab_cli_driver lab ARGS --workload-bin ps-pressure`; output goes to files.
   pid_t StartLab(const std::vector<std::string>& args);
+  // Any program, the same way (its own process group, output to files).
+  pid_t StartProgram(std::vector<std::string> argv);
   // Waits up to `timeout_s`; SIGKILLs the child when it takes longer.
   ChildResult WaitLab(pid_t pid, double timeout_s);
   ChildResult RunLab(const std::vector<std::string>& args, double timeout_s = 60) {

@@ -84,6 +84,14 @@ TEST(RecordPressure, LabCaptureAgreesWithKernelCounters) {
   ASSERT_GT(pswpout, 1000) << "the lab made no swap pressure";
   EXPECT_NEAR(static_cast<double>(anon_writes), pswpout, pswpout * 0.02);
 
+  // The lab checked its capture itself (lab/capture_check.h), over its own
+  // window: it passed, and its swap-out row holds the count made here.
+  EXPECT_NE(r.output.find("\"capture_check\":{\"passed\":true"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"key\":\"swap_outs\",\"figure\":\"swap-outs (pages)\",\"capture\":" +
+                          std::to_string(anon_writes) + ","),
+            std::string::npos)
+      << r.output;
+
   // Major faults of the workload: exactly the kernel's maj_flt at its exit.
   // Its own getrusage is read before it writes its report, and under swap
   // pressure writing the report can itself fault swapped-out pages back in,

@@ -156,13 +156,17 @@ void print_header_json(const InspectOptions& o, const CaptureRun& run, const Cap
   for (size_t i = 0; i < r.problems.size(); ++i) {
     std::printf("%s%s", i ? ", " : "", json_escape(r.problems[i]).c_str());
   }
-  // Why columns are null: one note per source that could not be recorded.
-  std::printf("],\n \"unavailable_sources\": [");
-  const auto notes = run.host.sources.unavailable_notes();
-  for (size_t i = 0; i < notes.size(); ++i) {
-    std::printf("%s%s", i ? ", " : "", json_escape(notes[i]).c_str());
-  }
   std::printf("],\n");
+  // Why columns are null: one note per source that could not be recorded
+  // (absent for captures that do not say).
+  if (run.host.sources.known()) {
+    std::printf(" \"unavailable_sources\": [");
+    const auto notes = run.host.sources.unavailable_notes();
+    for (size_t i = 0; i < notes.size(); ++i) {
+      std::printf("%s%s", i ? ", " : "", json_escape(notes[i]).c_str());
+    }
+    std::printf("],\n");
+  }
 }
 
 void emit(const TextTable& table, Format f, const char* json_key, bool last = true) {

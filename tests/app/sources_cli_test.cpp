@@ -247,6 +247,9 @@ TEST_F(SourcesCli, CaptureThatDoesNotSayKeepsItsOutput) {
   EXPECT_EQ(r.out.find("SOURCES"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("sources "), std::string::npos) << r.out;
   EXPECT_TRUE(r.err.empty()) << r.err;
+  CliRun j = run_cli("inspect --json " + old);
+  EXPECT_NE(j.out.find("\"MMAP\": 0"), std::string::npos) << j.out;
+  EXPECT_EQ(j.out.find("unavailable_sources"), std::string::npos) << j.out;
   CliRun t = run_cli("inspect --timeline " + old);
   EXPECT_EQ(cell(t.out, "TIME", "0.000", "SWAPOUT"), "0") << t.out;
   EXPECT_TRUE(t.err.empty()) << t.err;

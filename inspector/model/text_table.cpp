@@ -1,5 +1,6 @@
 #include "inspector/model/text_table.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdlib>
 
@@ -64,8 +65,14 @@ void TextTable::print_aligned(std::FILE* out) const {
     std::fprintf(out, "%s\n", s.c_str());
   };
   line(names_);
+  const bool all_measured = std::find(not_measured_.begin(), not_measured_.end(), true) == not_measured_.end();
+  std::vector<std::string> shown;
   for (const auto& row : rows_) {
-    std::vector<std::string> shown(row.size());
+    if (all_measured) {
+      line(row);
+      continue;
+    }
+    shown.assign(row.size(), {});
     for (size_t c = 0; c < row.size(); ++c) shown[c] = cell(row, c);
     line(shown);
   }

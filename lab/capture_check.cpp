@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <unordered_map>
 
 #include "events.h"
 #include "inspector/capture/reader.h"
@@ -100,17 +101,12 @@ Result<CaptureCounts> CountCapture(const std::string& path) {
   if (!reader) return reader.error();
   CaptureCounts c;
   c.sources = reader->host().sources;
-  // The target comes first in the file, but nothing here relies on that:
-  // faults are kept per pid until the pass is over.
-  struct Faults {
-    std::uint64_t major = 0, minor = 0;
+  // Counted per pid until the pass is over: nothing here relies on the
+  // target record coming first. Few pids: the workload, kswapd, children.
+  struct PerPid {
+    std::uint64_t major = 0, minor = 0, anon_writes = 0;
   };
-  std::vector<std::pair<std::uint32_t, Faults>> per_pid;  // few pids: the workload, its children
-  auto faults_of = [&](std::uint32_t pid) -> Faults& {
-    for (auto& [p, f] : per_pid)
-      if (p == pid) return f;
-    return per_pid.emplace_back(pid, Faults{}).second;
-  };
+  std::unordered_map<std::uint32_t, PerPid> per_pid;
   struct Exit {
     std::uint32_t pid;
     std::uint64_t min_flt, maj_flt;
@@ -120,14 +116,14 @@ Result<CaptureCounts> CountCapture(const std::string& path) {
     switch (h.kind) {
       case PS_EV_FAULT: {
         const auto& f = reinterpret_cast<const ps_fault&>(h);
-        if (f.flags & PS_FAULT_ACCOUNTED) {
-          Faults& n = faults_of(h.pid);
-          ++((f.flags & PS_FAULT_MAJOR) ? n.major : n.minor);
-        }
+        if (f.flags & PS_FAULT_ACCOUNTED) ++((f.flags & PS_FAULT_MAJOR) ? per_pid[h.pid].major : per_pid[h.pid].minor);
         break;
       }
       case PS_EV_WRITE_FOLIO:
-        c.anon_writes += (reinterpret_cast<const ps_write_folio&>(h).reclaim_flags & PS_RECLAIM_WB_ANON) != 0;
+        if (reinterpret_cast<const ps_write_folio&>(h).reclaim_flags & PS_RECLAIM_WB_ANON) {
+          ++c.anon_writes;
+          ++per_pid[h.pid].anon_writes;
+        }
         break;
       case PS_EV_TARGET:
         if (c.workload_pid == 0) c.workload_pid = h.pid;
@@ -150,9 +146,10 @@ Result<CaptureCounts> CountCapture(const std::string& path) {
   c.complete = reader->report().complete;
   c.records = reader->report().records;
   if (c.workload_pid) {
-    Faults f = faults_of(c.workload_pid);
-    c.workload_major = f.major;
-    c.workload_minor = f.minor;
+    const PerPid& w = per_pid[c.workload_pid];
+    c.workload_major = w.major;
+    c.workload_minor = w.minor;
+    c.workload_anon_writes = w.anon_writes;
     for (const Exit& x : exits) {
       if (x.pid != c.workload_pid) continue;
       c.workload_exit_seen = true;
@@ -208,6 +205,14 @@ CaptureCheck CheckCapture(const CaptureCounts& cap, const KernelFigures& k) {
   if (!cap.complete)
     check.notes.push_back("the capture has no footer (the recorder did not finish it): its last records may be "
                           "missing");
+  const CheckRow& swapped = check.rows.front();
+  if (swapped.result == CheckResult::kDiffers && swapped.Difference() < 0)
+    check.notes.push_back(
+        "of the capture's " + Num(cap.anon_writes) + " swap-outs the workload's own reclaim wrote " +
+        Num(cap.workload_anon_writes) + " and kswapd " + Num(cap.anon_writes - cap.workload_anon_writes) +
+        "; pswpout counts every task, and swap-outs that untraced tasks do in their own reclaim (another memory "
+        "cgroup at its limit, or global direct reclaim: " + Num(k.allocstall) +
+        " allocstalls) are not recorded: was something else swapping?");
   if (k.thp_swpout)
     check.notes.push_back(Num(k.thp_swpout) +
                           " huge pages were swapped out whole (/proc/vmstat thp_swpout): one reclaim write each in "

@@ -23,6 +23,7 @@ struct CaptureCounts {
   std::uint64_t records = 0;
   std::uint64_t lost_events = 0;     // records the ring buffer could not take (largest lost_total)
   std::uint64_t anon_writes = 0;     // PS_EV_WRITE_FOLIO with PS_RECLAIM_WB_ANON: swap-outs, any task
+  std::uint64_t workload_anon_writes = 0;  // those written by the workload's own (memcg limit) reclaim
   std::uint32_t workload_pid = 0;    // the PS_EV_TARGET record's pid; 0 when there is none
   // The workload's PS_EV_FAULT records that the kernel's fault accounting
   // raised (PS_FAULT_ACCOUNTED), split by PS_FAULT_MAJOR.
@@ -40,6 +41,7 @@ struct KernelFigures {
   std::uint64_t pswpout = 0;      // /proc/vmstat delta over the lab's window
   std::uint64_t swpout_zero = 0;  // zero-filled pages reclaim "wrote" to the zeromap (Linux 6.12+)
   std::uint64_t thp_swpout = 0;   // huge pages swapped out whole
+  std::uint64_t allocstall = 0;   // global direct reclaims (allocstall_*), by any task
   bool rusage = false;            // the workload wrote its report
   std::uint64_t majflt = 0, minflt = 0;  // its getrusage(RUSAGE_SELF), read just before the report
 };

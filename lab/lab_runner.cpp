@@ -164,6 +164,7 @@ KernelFigures KernelFiguresOf(const LabReport& r) {
   k.pswpout = r.delta.Vm("pswpout");
   k.swpout_zero = r.delta.Vm("swpout_zero");
   k.thp_swpout = r.delta.Vm("thp_swpout");
+  k.allocstall = r.delta.VmPrefixSum("allocstall_");
   k.rusage = r.outcome.reported;
   k.majflt = r.outcome.majflt;
   k.minflt = r.outcome.minflt;

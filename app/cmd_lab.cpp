@@ -27,10 +27,6 @@ struct LabFlags {
   bool sample_contents = false;
 };
 
-// The run worked, but its capture disagrees with the kernel's own counters
-// (README "Exit codes"; lab/capture_check.h).
-constexpr int kExitCaptureDisagrees = 5;
-
 int ExitFor(lab::LabFailure failure) {
   switch (failure) {
     case lab::LabFailure::kNone: return kExitOk;

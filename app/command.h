@@ -16,6 +16,7 @@ enum ExitCode : int {
   kExitUsage = 2,       // bad command line or bad input file
   kExitPermission = 3,  // needs root (or CAP_BPF + CAP_PERFMON)
   kExitUnsupported = 4, // the kernel lacks something required (BTF, ring buffer)
+  kExitCaptureDisagrees = 5,  // the capture disagrees with the kernel's own counters (lab/capture_check.h)
   kExitInterrupted = 130,
 };
 

@@ -168,12 +168,7 @@ int run_probe(const RecordArgs& args) {
                                                " sources unavailable; record names each one when it starts.")
                                                   .c_str());
   }
-  if (probe.can_record) return kExitOk;
-  switch (probe.failure) {
-    case ErrorKind::kPermission: return kExitPermission;
-    case ErrorKind::kUnsupported: return kExitUnsupported;
-    default: return kExitFailure;
-  }
+  return probe.can_record ? kExitOk : exit_code(probe.failure);
 }
 
 int run_record(const RecordArgs& args) {
@@ -247,13 +242,7 @@ int run_record(const RecordArgs& args) {
   auto result = live::record(opts, g_stop_requested);
   if (!result) {
     std::fprintf(stderr, "pagescope record: %s\n", result.error().message.c_str());
-    switch (result.error().kind) {
-      case ErrorKind::kUsage: return kExitUsage;
-      case ErrorKind::kPermission: return kExitPermission;
-      case ErrorKind::kUnsupported: return kExitUnsupported;
-      case ErrorKind::kFailure: break;
-    }
-    return kExitFailure;
+    return exit_code(result.error().kind);
   }
   if (args.verbose) {
     for (const auto& line : result->attach_report) std::fprintf(stderr, "  attached: %s\n", line.c_str());

@@ -87,8 +87,7 @@ void add_top_command(CLI::App& root, CommandRun& run) {
           source = std::move(*bpf);
         } else if (args->source == "bpf") {
           std::fprintf(stderr, "pagescope top: --source bpf: %s\n", bpf.error().message.c_str());
-          const ErrorKind k = bpf.error().kind;
-          return k == ErrorKind::kPermission ? kExitPermission : k == ErrorKind::kUnsupported ? kExitUnsupported : kExitFailure;
+          return exit_code(bpf.error().kind);
         } else {
           opts.note = "source /proc (no BPF: " + bpf.error().message + ")";
         }

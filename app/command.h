@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/result.h"
+
 namespace pagescope::app {
 
 // Exit codes (documented in README.md, "Exit codes").
@@ -19,6 +21,17 @@ enum ExitCode : int {
   kExitCaptureDisagrees = 5,  // the capture disagrees with the kernel's own counters (lab/capture_check.h)
   kExitInterrupted = 130,
 };
+
+// The one mapping from an Error's kind to the exit code a command returns.
+inline int exit_code(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kUsage: return kExitUsage;
+    case ErrorKind::kPermission: return kExitPermission;
+    case ErrorKind::kUnsupported: return kExitUnsupported;
+    case ErrorKind::kFailure: break;
+  }
+  return kExitFailure;
+}
 
 using CommandRun = std::function<int()>;
 

@@ -5,33 +5,80 @@
 # drift hits all three alike. Prints faults/s per run and the median, the
 # slowdown against untraced, lost events, and bytes per fault on disk.
 #
+# Then one more recorded run with kernel.bpf_stats_enabled=1 (restored
+# afterwards): the run time and run count of each of pagescope's BPF programs
+# over the storm (bpftool prog show, before and after it), so the cost per
+# fault of the BPF side is a figure and not a guess from the slowdown, and the
+# syscall programs' run count shows what the sys_enter/sys_exit raw
+# tracepoints cost on every other syscall. That run is not in the medians
+# (the statistics themselves cost two clock reads per program run).
+#
 #   bench/record_overhead.sh [BUILD_DIR] [RUNS] [MIB] [ROUNDS]
-# Needs root. perf is optional (Debian package linux-perf).
+#   TRACEFS=as-booted|mounted|unmounted   how pagescope sees tracefs (default:
+#     as the host has it). The other two run pagescope in a private mount
+#     namespace (unshare -m) with tracefs mounted there, or with tracefs and
+#     debugfs unmounted there: the host's mounts never change.
+# Needs root. perf is optional (Debian package linux-perf); bpftool and jq for
+# the per-program figures.
+#
+# perf mounts tracefs itself when it is missing, which would change the host
+# for everyone (issue 12: tests must see the machine as booted), so every perf
+# command runs in a private mount namespace too.
 set -euo pipefail
 build=${1:-build}
 runs=${2:-5}
 mib=${3:-1024}
 rounds=${4:-2}
+tracefs=${TRACEFS:-as-booted}
 procs=$(nproc)
 ps=$build/app/pagescope
 storm=$build/workloads/ps-fault-storm
 [ "$(id -u)" -eq 0 ] || { echo "record_overhead: needs root" >&2; exit 3; }
 [ -x "$ps" ] && [ -x "$storm" ] || { echo "record_overhead: build first (cmake --build $build)" >&2; exit 2; }
+case $tracefs in
+  as-booted | mounted | unmounted) ;;
+  *) echo "record_overhead: TRACEFS must be as-booted, mounted or unmounted" >&2; exit 2 ;;
+esac
 work=$(mktemp -d /tmp/pagescope-bench-XXXXXX)
-trap 'rm -rf "$work"' EXIT
+stats_was=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo "")
+cleanup() {
+  [ -n "$stats_was" ] && sysctl -q -w kernel.bpf_stats_enabled="$stats_was" >/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# in_ns CMD...: CMD as pagescope should see tracefs (see TRACEFS above).
+# unshare -m makes every mount private by default, so nothing leaks out.
+in_ns() {
+  case $tracefs in
+    as-booted) "$@" ;;
+    mounted)
+      unshare -m sh -c 'mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing || exit 97
+                        exec "$@"' sh "$@" ;;
+    unmounted)
+      unshare -m sh -c 'for m in /sys/kernel/debug/tracing /sys/kernel/tracing /sys/kernel/debug; do
+                          while mountpoint -q "$m"; do umount -l "$m" || exit 97; done
+                        done
+                        [ ! -e /sys/kernel/tracing/events ] || exit 97
+                        exec "$@"' sh "$@" ;;
+  esac
+}
+perf_ns() { unshare -m perf "$@"; }
+
 have_perf=0
-if command -v perf >/dev/null && perf record -q -o "$work/probe.data" -e exceptions:page_fault_user -- true 2>/dev/null; then have_perf=1; fi
+if command -v perf >/dev/null && perf_ns record -q -o "$work/probe.data" -e exceptions:page_fault_user -- true 2>/dev/null; then have_perf=1; fi
 
 rate() { sed -n 's/.*faults_per_s \([0-9]*\).*/\1/p'; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-echo "fault storm: ${mib} MiB x ${rounds} rounds x ${procs} processes, ${runs} runs each"
+echo "fault storm: ${mib} MiB x ${rounds} rounds x ${procs} processes, ${runs} runs each; tracefs for pagescope: $tracefs"
+echo "pagescope: $("$ps" --version 2>/dev/null || echo "$ps")"
 printf "%-4s %16s %16s %16s\n" run untraced pagescope perf
 : >"$work/u"; : >"$work/p"; : >"$work/f"
 lost_total=0; bytes_per_fault=""
 for i in $(seq 1 "$runs"); do
   u=$("$storm" "$mib" "$rounds" "$procs" | rate)
-  p=$("$ps" record -o "$work/r.psc" -- "$storm" "$mib" "$rounds" "$procs" 2>"$work/rec.log" | rate)
+  p=$(in_ns "$ps" record -o "$work/r.psc" -- "$storm" "$mib" "$rounds" "$procs" 2>"$work/rec.log" | rate)
   lost=$(sed -n 's/.* records, \([0-9]*\) lost.*/\1/p' "$work/rec.log")
   lost_total=$((lost_total + ${lost:-0}))
   faults=$(awk '$1=="fault"{print $2}' "$work/rec.log")
@@ -39,7 +86,7 @@ for i in $(seq 1 "$runs"); do
   bytes_per_fault=$(awk -v s="$size" -v f="$faults" 'BEGIN{printf "%.2f", s/f}')
   f="-"
   if [ $have_perf = 1 ]; then
-    f=$(perf record -q -o "$work/perf.data" -e exceptions:page_fault_user -- "$storm" "$mib" "$rounds" "$procs" 2>/dev/null | rate)
+    f=$(perf_ns record -q -o "$work/perf.data" -e exceptions:page_fault_user -- "$storm" "$mib" "$rounds" "$procs" 2>/dev/null | rate)
     perf_bytes=$(stat -c %s "$work/perf.data")
     echo "$f" >>"$work/f"
   fi
@@ -52,8 +99,50 @@ awk -v u="$mu" -v p="$mp" 'BEGIN{printf "pagescope slowdown: %.1f%% (target <= 5
 if [ $have_perf = 1 ]; then
   mf=$(median <"$work/f")
   awk -v u="$mu" -v f="$mf" 'BEGIN{printf "perf record slowdown: %.1f%%\n", (u/f-1)*100}'
-  pf=$(perf report -i "$work/perf.data" --stats 2>/dev/null | awk '/SAMPLE events:/{print $3; exit}')
+  pf=$(perf_ns report -i "$work/perf.data" --stats 2>/dev/null | awk '/SAMPLE events:/{print $3; exit}')
   [ -n "${pf:-}" ] && awk -v s="$perf_bytes" -v n="$pf" 'BEGIN{printf "perf.data: %.1f bytes per fault\n", s/n}'
 fi
 echo "pagescope lost events over all runs: $lost_total (target 0)"
 echo "pagescope capture: $bytes_per_fault bytes per fault record on disk (target <= 8)"
+if [ -s "$work/rec.log" ] && grep -q "missing source" "$work/rec.log"; then
+  echo "sources pagescope went without (record's notes):"
+  grep "missing source" "$work/rec.log" | sed 's/^/  /'
+fi
+
+# The BPF programs' own time, per fault of the storm.
+if [ -z "$stats_was" ] || ! command -v bpftool >/dev/null || ! command -v jq >/dev/null; then
+  echo "BPF run time: skipped (needs the kernel.bpf_stats_enabled sysctl, bpftool and jq)"
+  exit 0
+fi
+bpftool prog show --json >"$work/base.json"  # programs that are not pagescope's
+sysctl -q -w kernel.bpf_stats_enabled=1
+in_ns "$ps" record -o "$work/s.psc" -- sh -c '
+  w=$1; shift
+  bpftool prog show --json >"$w/s0.json"
+  "$@" >"$w/storm.out"
+  bpftool prog show --json >"$w/s1.json"' sh "$work" "$storm" "$mib" "$rounds" "$procs" \
+  >/dev/null 2>"$work/stats.log"
+sysctl -q -w kernel.bpf_stats_enabled="$stats_was"
+storm_faults=$(sed -n 's/^faults \([0-9]*\).*/\1/p' "$work/storm.out")
+# One row per program pagescope loaded (ids new since base.json): runs and
+# nanoseconds over the storm (s1 - s0).
+jq -r -n --slurpfile base "$work/base.json" --slurpfile s0 "$work/s0.json" --slurpfile s1 "$work/s1.json" '
+  ($base[0] | map(.id)) as $old
+  | ($s0[0] | map({key: (.id | tostring), value: .}) | from_entries) as $at0
+  | $s1[0][] | select(.id as $i | ($old | index($i)) == null)
+  | [.name, .type,
+     ((.run_cnt // 0) - ($at0[.id | tostring].run_cnt // 0)),
+     ((.run_time_ns // 0) - ($at0[.id | tostring].run_time_ns // 0))] | @tsv' >"$work/progs.tsv"
+awk -F'\t' -v faults="$storm_faults" '
+  BEGIN { printf "BPF programs over one recorded storm of %d faults (bpf_stats on):\n", faults
+          printf "  %-32s %-11s %12s %14s %8s\n", "program", "type", "runs", "ns", "ns/run" }
+  { printf "  %-32s %-11s %12d %14d %8.0f\n", $1, $2, $3, $4, $3 ? $4 / $3 : 0
+    all_ns += $4
+    if ($1 ~ /fault/) fault_ns += $4
+    if ($1 ~ /^(enter_|exit_|mm_sys_)/) { sys_runs += $3; sys_ns += $4 } }
+  END {
+    if (!faults) { print "  (no fault count from the storm)"; exit }
+    printf "BPF ns per storm fault: %.0f in the fault programs, %.0f in all programs\n",
+           fault_ns / faults, all_ns / faults
+    printf "syscall programs: %d runs, %d ns (%.1f ns per storm fault); they run on the syscalls of every process\n",
+           sys_runs, sys_ns, sys_ns / faults }' "$work/progs.tsv"

@@ -7,9 +7,7 @@
 
 #include "app/command.h"
 #include "tui/run.h"
-#ifdef PAGESCOPE_TUI_CAPTURE
 #include "tui/capture_replay.h"
-#endif
 
 namespace pagescope::app {
 namespace {
@@ -33,7 +31,6 @@ void add_tui_command(CLI::App& root, CommandRun& run) {
       ->check(CLI::NonNegativeNumber);
   cmd->callback([args, &run] {
     run = [args]() -> int {
-#ifdef PAGESCOPE_TUI_CAPTURE
       // Reading a long capture takes seconds: say how far it got (terminal only).
       const bool show_progress = isatty(STDERR_FILENO);
       auto last = std::chrono::steady_clock::now();
@@ -63,10 +60,6 @@ void add_tui_command(CLI::App& root, CommandRun& run) {
         return kExitUsage;
       }
       return *end == tui::RunEnd::Interrupted ? kExitInterrupted : kExitOk;
-#else
-      std::fprintf(stderr, "pagescope tui: this build has no capture reader (inspector/capture, inspector/model)\n");
-      return kExitUnsupported;
-#endif
     };
   });
 }

@@ -50,16 +50,6 @@ std::vector<std::string> LabCgroups() {
 
 }  // namespace
 
-std::vector<Leftover> FindLeftovers(const std::string& state_dir) {
-  std::vector<Leftover> out;
-  for (const ZramMarker& m : ZramMarkers(state_dir))
-    out.push_back({"/dev/zram" + std::to_string(m.device) + (SwapActive("/dev/zram" + std::to_string(m.device))
-                                                                 ? " (active swap)"
-                                                                 : " (configured)")});
-  for (const std::string& cg : LabCgroups()) out.push_back({cg});
-  return out;
-}
-
 Result<std::vector<Leftover>> CleanLeftovers(const std::string& state_dir) {
   std::vector<Leftover> removed;
   // Cgroups first: their processes may hold pages in the zram swap.

@@ -16,8 +16,6 @@ struct Leftover {
   std::string what;  // "/dev/zram1 (swap)", "/sys/fs/cgroup/memory/pagescope-lab-123"
 };
 
-std::vector<Leftover> FindLeftovers(const std::string& state_dir);
-
 // Removes every leftover; the caller must hold the SessionLock (or know no lab
 // runs). Returns what was removed, or the first thing that could not be.
 Result<std::vector<Leftover>> CleanLeftovers(const std::string& state_dir);

@@ -25,7 +25,6 @@ class PageList {
   PageId head() const { return head_; }
   PageId tail() const { return tail_; }
   PageId next_toward_head(PageId p) const { return l_->prev[p]; }
-  PageId next_toward_tail(PageId p) const { return l_->next[p]; }
 
   void push_head(PageId p) {
     l_->prev[p] = kNoPage;

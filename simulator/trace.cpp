@@ -80,15 +80,6 @@ Trace TraceBuilder::finish() {
   return out;
 }
 
-Trace filter_pid(const Trace& trace, uint32_t pid) {
-  TraceBuilder b(trace.page_size);
-  for (size_t i = 0; i < trace.size(); ++i) {
-    uint32_t p = trace.pids.empty() ? 0 : trace.pids[i];
-    if (p == pid) b.add(trace.page_of[trace.refs[i]], trace.writes[i], p);
-  }
-  return b.finish();
-}
-
 std::vector<Trace> split_by_pid(const Trace& trace, std::vector<uint32_t>* pids_out) {
   std::vector<Trace> out;
   std::vector<uint32_t> pids;

@@ -48,6 +48,5 @@ class TraceBuilder {
 // The references of one process (for a per-process memory pool), same dense ids
 // renumbered from 0.
 std::vector<Trace> split_by_pid(const Trace& trace, std::vector<uint32_t>* pids_out);
-Trace filter_pid(const Trace& trace, uint32_t pid);
 
 }  // namespace pagescope::sim

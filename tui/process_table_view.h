@@ -55,7 +55,6 @@ class ProcessTableView {
 
   // Selection by pid, moved by the cursor keys over the arranged rows.
   int32_t selected_pid() const { return selected_pid_; }
-  void select_pid(int32_t pid) { selected_pid_ = pid; }
   // Moves the selection `delta` rows within `order`; returns the new row index.
   size_t move_selection(const Frame& frame, const std::vector<size_t>& order, long delta);
   // Row index of the selection in `order` (0 if it is not shown; then the

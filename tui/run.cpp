@@ -13,9 +13,7 @@
 #include "tui/recording.h"
 #include "tui/render.h"
 #include "tui/screen.h"
-#ifdef PAGESCOPE_TUI_SIM
 #include "tui/replay_job.h"
-#endif
 
 namespace pagescope::tui {
 namespace {
@@ -203,17 +201,14 @@ Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options) 
   ex.table().set_filter(options.filter);
   for (const Frame& f : source.frames()) ex.timeline().append(f);
   ex.timeline().home();
-#ifdef PAGESCOPE_TUI_SIM
   ex.replay_screen().hints = replay_hints();
   std::unique_ptr<ReplayJob> job;
-#endif
   const uint64_t started = now_ms();
   uint64_t last_tick = started;
   bool dirty = true;
   while (!screen.interrupted()) {
     uint64_t now = now_ms();
     if (options.run_for_ms > 0 && now - started >= uint64_t(options.run_for_ms)) return RunEnd::Quit;
-#ifdef PAGESCOPE_TUI_SIM
     if (job) {
       ReplayScreen& rs = ex.replay_screen();
       if (job->done()) {
@@ -226,7 +221,6 @@ Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options) 
       }
       dirty = true;
     }
-#endif
     if (ex.timeline().tick((now - last_tick) * 1000000ull)) dirty = true;
     last_tick = now;
     if (dirty) {
@@ -234,9 +228,7 @@ Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options) 
       dirty = false;
     }
     int wait = ex.timeline().mode() == Timeline::Mode::Playing ? 50 : 1000;
-#ifdef PAGESCOPE_TUI_SIM
     if (job) wait = 100;  // the progress bar moves
-#endif
     int k = screen.read_key(wait);
     if (k == key::kNone) continue;
     dirty = true;
@@ -249,7 +241,6 @@ Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options) 
         ex.set_detail(std::move(d));
         break;
       }
-#ifdef PAGESCOPE_TUI_SIM
       case Explorer::Action::StartReplay: {
         ReplayRequest req;
         req.capture_path = source.capture_path();
@@ -275,7 +266,6 @@ Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options) 
         if (job) job->cancel();
         job.reset();
         break;
-#endif
       default: break;
     }
   }

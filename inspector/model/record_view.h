@@ -28,8 +28,6 @@ std::string_view fixed_string(const char (&field)[N]) {
   return {field, n};
 }
 
-inline bool is_mm_syscall(uint16_t kind) { return kind >= PS_EV_MMAP && kind <= PS_EV_SHMDT; }
-
 // A syscall return value that is an error (-4095..-1, as the kernel's IS_ERR_VALUE).
 inline bool syscall_failed(int64_t ret) { return ret < 0 && ret >= -4095; }
 

@@ -10,8 +10,6 @@ bool needs_fixed_capacity(const policies::PolicyInfo& policy) {
   return name == "arc" || name == "lirs";
 }
 
-Status check_policy_for_tiers(const policies::PolicyInfo&) { return Status::Ok(); }
-
 namespace {
 
 // One replay: the policy gets `policy_frames`, the tier is sized for `frames`.

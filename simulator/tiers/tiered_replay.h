@@ -33,11 +33,6 @@ struct TieredRun {
 // pool is small: a lower bound on what a dynamic split would give.
 bool needs_fixed_capacity(const policies::PolicyInfo& policy);
 
-// Whether a policy can run with a tier: every registered policy can now
-// (ARC and LIRS through the reservation above). Kept so callers that check
-// before replaying (the TUI) need no change.
-Status check_policy_for_tiers(const policies::PolicyInfo& policy);
-
 // `sizes` (from model_page_sizes) may be empty for the none tier.
 TieredRun simulate_tiered(const Trace& trace, const policies::PolicyInfo& policy, uint32_t frames, uint64_t seed,
                           const TierSpec& spec, const std::vector<uint16_t>& sizes, const Progress& progress = {});

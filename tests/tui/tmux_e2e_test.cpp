@@ -407,7 +407,6 @@ TEST_F(TopE2E, DumbTerminalAndPipeGetAOneLineError) {
   EXPECT_EQ(run_status(kBinary + " top </dev/null >/dev/null 2>&1"), 2);
 }
 
-#ifdef PAGESCOPE_TUI_CAPTURE
 #include "capture_records.h"
 #include "inspector/capture/writer.h"
 
@@ -450,7 +449,6 @@ TEST_F(TopE2E, TuiReplaysACaptureWithTheTimeline) {
   unlink(path.c_str());
 }
 
-#ifdef PAGESCOPE_TUI_SIM
 // Faults per "policy memory" from `pagescope replay --json`.
 std::map<std::string, std::string> replay_faults(const std::string& json) {
   std::map<std::string, std::string> out;
@@ -533,5 +531,3 @@ TEST_F(TopE2E, TuiReplayScreenRunsTheSimulatorAndPlotsCurvesWithTheRealRun) {
   EXPECT_TRUE(tmux.wait_for({"EXIT=0"})) << tmux.screen();
   unlink(path.c_str());
 }
-#endif
-#endif

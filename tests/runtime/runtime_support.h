@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -50,6 +51,34 @@ inline RunResult run(const std::string& cmd) {
   size_t n;
   while ((n = fread(buf, 1, sizeof(buf), p)) > 0) r.output.append(buf, n);
   r.status = pclose(p);
+  return r;
+}
+
+// A command's stdout and stderr, kept apart (record's notes go to stderr).
+struct SplitRun {
+  int status = -1;
+  std::string out, err;
+  int exit_code() const { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+};
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline SplitRun run_split(const std::string& cmd) {
+  char tmpl[] = "/tmp/pagescope-run-XXXXXX";
+  SplitRun r;
+  if (!mkdtemp(tmpl)) return r;
+  const std::string dir = tmpl, out = dir + "/out", err = dir + "/err";
+  r.status = std::system(("(" + cmd + ") >" + out + " 2>" + err).c_str());
+  r.out = slurp(out);
+  r.err = slurp(err);
+  std::remove(out.c_str());
+  std::remove(err.c_str());
+  rmdir(dir.c_str());
   return r;
 }
 

@@ -1,6 +1,7 @@
 // record --access-interval: once per interval and traced process, read every
 // mapped page's present/accessed/dirty bits from its page tables, then clear
-// the accessed bits (/proc/PID/clear_refs) for the next interval. Emits
+// the accessed bits (/proc/PID/clear_refs) and flush the process's TLB for the
+// next interval. Emits
 // ps_access_bits records (one per run of pages of one size within a VMA) and
 // one ps_access_interval per process and interval.
 #pragma once
@@ -34,8 +35,39 @@ struct AccessSourceProbe {
 };
 AccessSourceProbe probe_access_sources();
 
+// Clearing the accessed bits: clear_refs "1" clears them without flushing the
+// TLB (x86: ptep_test_and_clear_young), so a page whose translation stays
+// cached is not marked again when touched (docs/access-sampling.md, "TLB").
+// "4" (CLEAR_REFS_SOFT_DIRTY) ends with flush_tlb_mm() of the process: written
+// after "1" it drops the cached translations, whatever else the machine does.
+enum class ClearMode : uint8_t {
+  kFlush,    // "1" then "4" (default)
+  kNoFlush,  // "1" only: the bits of pages that stay in the TLB are missed
+};
+
+// Whether the kernel keeps soft-dirty bits (CONFIG_MEM_SOFT_DIRTY). With them,
+// "4" also write-protects every present page, so each page written after a
+// flush takes one write-protect minor fault (a real fault: traced, and counted
+// in the process's min_flt). Without them (this machine) "4" changes no entry
+// and only flushes. Probed once: a fresh page's soft-dirty bit in pagemap.
+bool soft_dirty_tracking();
+
+struct ClearRefsResult {
+  bool ok = false;         // "1" written (false: the process is gone)
+  bool flushed = false;    // "4" written
+  uint64_t clear_ns = 0;   // writing "1"
+  uint64_t flush_ns = 0;   // writing "4"
+};
+ClearRefsResult clear_accessed_bits(uint32_t pid, ClearMode mode);
+
+// For summary lines: how the bits were cleared and what it cost the process,
+// e.g. "TLB flushed after each clear (clear_refs 4; no soft-dirty tracking in
+// this kernel, so no extra faults)".
+std::string describe_clear_mode(ClearMode mode);
+
 struct AccessSamplerOptions {
   uint64_t interval_ns = 500'000'000;
+  ClearMode clear = ClearMode::kFlush;
   uint64_t budget_ns = 10'000'000;           // walk time per poll() before yielding to the drain
   uint64_t max_chunks_per_interval = 1u << 17;  // 2 MiB chunks per process (256 GiB): then TRUNCATED
 };
@@ -110,13 +142,14 @@ class AccessSampler : public IntervalSampler {
   // What it cost and found, for report().
   uint64_t intervals_ = 0, truncated_ = 0, partial_ = 0, records_ = 0;
   uint64_t walk_ns_total_ = 0, walk_ns_max_ = 0, clear_ns_total_ = 0, poll_ns_max_ = 0;
+  uint64_t flush_ns_total_ = 0, clears_ = 0, flushes_failed_ = 0;
   std::unordered_set<uint32_t> seen_;
   std::unordered_set<uint32_t> gone_;  // clear_refs failed: exited while still listed live
 
   struct Cleared {
     uint32_t pid;
-    uint64_t done_ns, took_ns;
-    bool ok;
+    uint64_t done_ns;
+    ClearRefsResult result;
   };
   std::mutex clear_mu_;
   std::condition_variable clear_cv_;

@@ -7,7 +7,8 @@
 # (target <= 3%), and the sampler's own figures: walk time per interval
 # (target <= 10 ms) and clear_refs time per interval. A fourth column runs
 # the workload with nothing but a shell loop writing clear_refs at the same
-# interval, which tells the walk's cost apart from clear_refs'.
+# interval ("1" then "4", as the sampler does: clear, then flush the TLB),
+# which tells the walk's cost apart from clear_refs'.
 #
 # With RECLAIM=1 it also measures what clearing accessed bits does to the
 # kernel's reclaim: ps-access-phases --filescan (a 128 MiB hot set re-read
@@ -42,7 +43,7 @@ clear_only() {
   period=$(awk -v m="$interval_ms" 'BEGIN{print m/1000}')
   while kill -0 "$pid" 2>/dev/null; do
     sleep "$period"
-    { echo 1 >"/proc/$pid/clear_refs"; } 2>/dev/null || true
+    { echo 1 >"/proc/$pid/clear_refs" && echo 4 >"/proc/$pid/clear_refs"; } 2>/dev/null || true
   done
   wait "$pid"
   rate <"$work/co.out"

@@ -1,0 +1,259 @@
+#include "simulator/experiment.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <optional>
+
+#include "simulator/compressors/compressor.h"
+#include "simulator/tiers/sweep.h"
+#include "simulator/units.h"
+
+namespace pagescope::sim {
+
+std::string SizeSource::label() const {
+  if (samples == 0) return "modelled";
+  char b[32];
+  std::snprintf(b, sizeof b, "sampled %.0f%%",
+                origins.total() ? 100.0 * double(origins.own + origins.nearest) / double(origins.total()) : 0.0);
+  return b;
+}
+
+bool one_pass_curve(const policies::PolicyInfo& policy) {
+  // Mattson's one pass needs the stack's priority; mrc.cpp has LRU's (recency).
+  // Other stack algorithms (OPT) are swept until theirs is written.
+  return policy.stack_algorithm && std::string(policy.name) == "lru";
+}
+
+namespace {
+
+// calibrate() measures with real compressors and may throw (allocation, a
+// library failure); on the TUI's replay thread that would end the program.
+Result<compressors::Calibration> calibrate_here(const compressors::Compressor& c) {
+  try {
+    return compressors::calibrate(c);
+  } catch (const std::exception& e) {
+    return Error{std::string("calibrating ") + c.name() + ": " + e.what()};
+  } catch (...) {
+    return Error{std::string("calibrating ") + c.name() + " failed"};
+  }
+}
+
+class Units {
+ public:
+  Units(const ExperimentHooks& h, uint64_t total) : h_(h), total_(total) { report(); }
+  void add(uint64_t n = 1) {
+    done_ += n;
+    report();
+  }
+  bool cancelled() const { return h_.cancel && h_.cancel->load(); }
+  void step(const std::string& what) const {
+    if (h_.step) h_.step(what);
+  }
+
+ private:
+  void report() const {
+    if (h_.units) h_.units(done_, total_);
+  }
+  const ExperimentHooks& h_;
+  uint64_t done_ = 0, total_;
+};
+
+Error cancelled() { return Error{"cancelled"}; }
+
+}  // namespace
+
+Result<std::map<std::string, SizeSource>> size_sources(const Trace& trace, const ExperimentPlan& plan,
+                                                       const std::function<void(const std::string&)>& warn) {
+  namespace tiers = sim::tiers;
+  std::optional<tiers::CaptureContents> contents;
+  if (!plan.contents_path.empty()) {
+    auto c = tiers::read_capture_contents(plan.contents_path);
+    if (!c) {
+      if (warn) warn("content samples unreadable (" + c.error().message + "); page sizes are modelled");
+    } else if (!c->pages.empty()) {
+      contents = std::move(c).value();
+    }
+  }
+  // Page sizes from the capture's samples where there are any, else modelled
+  // (the given ratio, or the sampled mean, or the ratio on the text-like
+  // sample page); the cost per page from the capture's calibration, else
+  // measured on this host.
+  std::map<std::string, SizeSource> src;
+  for (const auto& t : plan.tiers) {
+    if (t.kind == tiers::TierKind::kNone || src.count(t.compressor)) continue;
+    auto c = compressors::make_compressor(t.compressor);
+    if (!c) return Error{c.error().message, ErrorKind::kUsage};
+    SizeSource s;
+    const int slot = compressors::compressor_slot(t.compressor);
+    tiers::SampledMean mean;
+    if (contents) mean = tiers::sampled_mean(*contents, slot);
+    s.samples = mean.samples;
+    if (contents && slot >= 0 && contents->calibration[size_t(slot)].pages > 0) {
+      s.cal = tiers::calibration_from_capture((*c)->name(), contents->calibration[size_t(slot)], mean);
+      s.cal_from_capture = true;
+      s.calibration_pages = contents->calibration[size_t(slot)].pages;
+    } else {
+      auto cal = calibrate_here(**c);
+      if (!cal) return cal.error();
+      s.cal = *cal;
+    }
+    tiers::CompressibilityModel m = plan.model;
+    if (!plan.ratio_given) m.ratio = std::max(1.0, mean.samples ? mean.ratio : s.cal.text_ratio());
+    if (!plan.zero_given && mean.samples) m.zero_fraction = std::min(mean.same_fraction, 1.0 - m.incompressible_fraction);
+    s.ratio = m.ratio;
+    s.zero_fraction = m.zero_fraction;
+    s.sizes = tiers::model_page_sizes(trace, m);
+    if (mean.samples) s.sizes = tiers::sampled_page_sizes(trace, *contents, slot, s.sizes, &s.origins);
+    src.emplace(t.compressor, std::move(s));
+  }
+  return src;
+}
+
+Result<ExperimentResults> run_experiment(const Trace& trace, const ExperimentPlan& plan, const ExperimentHooks& hooks) {
+  namespace tiers = sim::tiers;
+  ExperimentResults res;
+  const bool tiered = !plan.tiers.empty();
+  const bool sweep = tiered && plan.target_fault_rate >= 0;
+  size_t tier_runs = 1;  // per (policy, frames): the base run plus one per tier that is not none
+  for (const auto& t : plan.tiers) tier_runs += t.kind != tiers::TierKind::kNone;
+  uint64_t total = plan.policies.size() * plan.curve_sizes.size();
+  if (sweep) total += plan.policies.size() * plan.tiers.size();
+  else total += plan.policies.size() * plan.frames.size() * (tiered ? tier_runs : 1);
+  Units units(hooks, total);
+
+  if (tiered) {
+    auto warn = [&](const std::string& w) {
+      res.warnings.push_back(w);
+      if (hooks.warn) hooks.warn(w);
+    };
+    if (!plan.frames.empty() || sweep) units.step("calibrating compressors");
+    auto src = size_sources(trace, plan, warn);
+    if (!src) return src.error();
+    res.sources = std::move(src).value();
+  }
+  const std::vector<uint16_t> no_sizes;
+  auto sizes_of = [&](const tiers::TierSpec& t) -> const std::vector<uint16_t>& {
+    return t.kind == tiers::TierKind::kNone ? no_sizes : res.sources.at(t.compressor).sizes;
+  };
+  auto mem = [&](uint64_t f) { return format_bytes(f * plan.page_size); };
+
+  if (sweep) {
+    for (const auto* p : plan.policies) {
+      for (size_t ti = 0; ti < plan.tiers.size(); ++ti) {
+        if (units.cancelled()) return cancelled();
+        const auto& t = plan.tiers[ti];
+        units.step("sweep " + std::string(p->name) + " " + t.text);
+        auto r = tiers::smallest_memory(trace, *p, plan.seed, t, sizes_of(t), plan.target_fault_rate, hooks.run);
+        ExperimentCell cell;
+        cell.policy = p;
+        cell.frames = r.frames;
+        cell.tier = int(ti);
+        cell.sim = r.run.sim;
+        cell.run = r.run;
+        cell.replays = r.replays;
+        res.cells.push_back(std::move(cell));
+        units.add();
+      }
+    }
+  } else if (tiered) {
+    tiers::LatencyModel lat;
+    lat.swap_read_ns = plan.swap_read_ns;
+    lat.pages_per_page = plan.page_size > 1 ? double(plan.page_size) / 4096.0 : 1.0;
+    tiers::TierSpec none_spec;
+    none_spec.text = "none";
+    for (const auto* p : plan.policies) {
+      for (uint64_t f : plan.frames) {
+        if (units.cancelled()) return cancelled();
+        units.step("replay " + std::string(p->name) + " " + mem(f) + ", no tier");
+        const auto base = tiers::simulate_tiered(trace, *p, uint32_t(f), plan.seed, none_spec, no_sizes, hooks.run);
+        const auto base_cost = tiers::estimate_cost(base.tier, nullptr, lat);
+        units.add();
+        for (size_t ti = 0; ti < plan.tiers.size(); ++ti) {
+          const auto& t = plan.tiers[ti];
+          ExperimentCell cell;
+          cell.policy = p;
+          cell.frames = f;
+          cell.tier = int(ti);
+          const compressors::Calibration* cal = nullptr;
+          if (t.kind == tiers::TierKind::kNone) {
+            cell.run = base;
+          } else {
+            if (units.cancelled()) return cancelled();
+            units.step("replay " + std::string(p->name) + " " + mem(f) + ", " + t.text);
+            cal = &res.sources.at(t.compressor).cal;
+            cell.run = tiers::simulate_tiered(trace, *p, uint32_t(f), plan.seed, t, sizes_of(t), hooks.run);
+            units.add();
+          }
+          cell.sim = cell.run->sim;
+          cell.cost = tiers::estimate_cost(cell.run->tier, cal, lat);
+          cell.stall_saved_s = base_cost.stall_s - cell.cost.stall_s;
+          cell.swap_reads_avoided = int64_t(base.tier.swap_loads) - int64_t(cell.run->tier.swap_loads);
+          res.cells.push_back(std::move(cell));
+        }
+      }
+    }
+  } else {
+    // Per-process pools: each process gets the memory on its own, the counts
+    // are summed. Global pool: one memory for all.
+    std::vector<Trace> parts;
+    if (plan.per_process) {
+      std::vector<uint32_t> pids;
+      parts = split_by_pid(trace, &pids);
+      res.processes = parts.size();
+    }
+    for (const auto* p : plan.policies) {
+      for (uint64_t f : plan.frames) {
+        if (units.cancelled()) return cancelled();
+        units.step("replay " + std::string(p->name) + " " + mem(f));
+        ExperimentCell cell;
+        cell.policy = p;
+        cell.frames = f;
+        if (plan.per_process) {
+          for (const auto& part : parts) cell.sim += simulate(part, *p, uint32_t(f), plan.seed);
+        } else {
+          cell.sim = simulate(trace, *p, uint32_t(f), plan.seed, hooks.run);
+        }
+        res.cells.push_back(std::move(cell));
+        units.add();
+      }
+    }
+  }
+
+  if (!plan.curve_sizes.empty()) {
+    for (const auto* p : plan.policies) {
+      if (units.cancelled()) return cancelled();
+      if (one_pass_curve(*p)) {
+        units.step("miss-ratio curve " + std::string(p->name) + " (one pass)");
+        auto d = lru_stack_distances(trace, hooks.run);
+        res.curves.push_back(exact_lru_mrc(d, plan.curve_sizes));
+        res.curves.back().label = p->name;
+        units.add(plan.curve_sizes.size());
+      } else if (plan.curve_threads == 1) {
+        MissRatioCurve c;
+        c.label = p->name;
+        for (uint64_t s : plan.curve_sizes) {
+          if (units.cancelled()) return cancelled();
+          units.step("miss-ratio curve " + std::string(p->name) + " " + mem(s));
+          auto r = simulate(trace, *p, uint32_t(std::min<uint64_t>(s, UINT32_MAX)), plan.seed, hooks.run);
+          c.points.push_back({s, r.miss_ratio()});
+          units.add();
+        }
+        res.curves.push_back(std::move(c));
+      } else {
+        units.step("miss-ratio curve " + std::string(p->name) + " (sweep, " +
+                   std::to_string(plan.curve_sizes.size()) + " sizes)");
+        res.curves.push_back(sweep_mrc(trace, *p, plan.curve_sizes, plan.seed, plan.curve_threads, hooks.run));
+        units.add(plan.curve_sizes.size());
+      }
+    }
+  }
+  // The real run as the simulator would count it: its major faults plus the
+  // first touch of every page (a fault in any policy).
+  if (plan.real && plan.real->memory_bytes > 0 && trace.size() > 0)
+    res.real_miss_ratio =
+        std::min(1.0, double(plan.real->major_faults + trace.distinct_pages()) / double(trace.size()));
+  return res;
+}
+
+}  // namespace pagescope::sim

@@ -1,6 +1,6 @@
 // Command-line pieces shared by the simulator's subcommands (replay, mrc,
-// convert). Header-only and included only by app/cmd_*.cpp, so the simulator
-// library itself does not depend on CLI11.
+// convert). CLI11 code, so it lives with the commands: the simulator library
+// does not depend on CLI11.
 #pragma once
 
 #include <unistd.h>
@@ -15,12 +15,12 @@
 #include "simulator/table.h"
 #include "simulator/trace_file.h"
 
-namespace pagescope::sim {
+namespace pagescope::app {
 
-inline void add_trace_options(CLI::App* cmd, TraceFileOptions& o) {
+inline void add_trace_options(CLI::App* cmd, sim::TraceFileOptions& o) {
   cmd->add_option("trace", o.path, "trace file (plain or .gz for text formats)")->required();
   cmd->add_option("--format,-f", o.format,
-                  "trace format: " + traces::format_names() + " (default: guessed from the name)");
+                  "trace format: " + sim::traces::format_names() + " (default: guessed from the name)");
   cmd->add_option("--page-size", o.page_size,
                   "bytes per page for address traces (4K default; 2M to ask what huge pages would do)");
   cmd->add_option("--csv-columns", o.source.csv_columns,
@@ -34,7 +34,7 @@ inline void add_trace_options(CLI::App* cmd, TraceFileOptions& o) {
 
 // The table for programs (--json, --csv), or for people: `heading` prints the
 // lines above it, then the aligned table. True when people got it.
-inline bool print_table(const Table& table, bool json, bool csv, const std::function<void()>& heading) {
+inline bool print_table(const sim::Table& table, bool json, bool csv, const std::function<void()>& heading) {
   if (json) {
     table.print_json(stdout);
   } else if (csv) {
@@ -52,7 +52,7 @@ class ProgressLine {
  public:
   explicit ProgressLine(std::string what) : what_(std::move(what)), tty_(isatty(2) == 1) {}
   ~ProgressLine() { done(); }
-  Progress callback() {
+  sim::Progress callback() {
     if (!tty_) return {};
     return [this](uint64_t done, uint64_t total) {
       int pct = total ? int(100.0 * double(done) / double(total)) : 100;
@@ -76,4 +76,4 @@ class ProgressLine {
   int last_ = -1;
 };
 
-}  // namespace pagescope::sim
+}  // namespace pagescope::app

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "app/command.h"
-#include "simulator/cli_options.h"
+#include "app/cli_options.h"
 #include "simulator/traces/formats.h"
 
 namespace pagescope::app {
@@ -46,7 +46,7 @@ int run_convert(const ConvertOptions& o) {
 void add_convert_command(CLI::App& root, CommandRun& run) {
   auto o = std::make_shared<ConvertOptions>();
   CLI::App* cmd = root.add_subcommand("convert", "rewrite a reference trace in another format");
-  sim::add_trace_options(cmd, o->trace);
+  add_trace_options(cmd, o->trace);
   cmd->add_option("--to,-t", o->to, "output format: " + sim::traces::format_names(true))->required();
   cmd->add_option("--output,-o", o->output, "output file")->required();
   cmd->callback([o, &run] { run = [o] { return run_convert(*o); }; });

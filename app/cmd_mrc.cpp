@@ -8,7 +8,8 @@
 #include <vector>
 
 #include "app/command.h"
-#include "simulator/cli_options.h"
+#include "app/cli_options.h"
+#include "simulator/experiment.h"
 #include "simulator/mrc.h"
 #include "simulator/policies/registry.h"
 #include "simulator/svg_plot.h"
@@ -85,20 +86,22 @@ int run_mrc(const MrcOptions& o) {
     sizes = sim::default_sizes(trace->distinct_pages(), o.points);
   }
 
-  sim::ProgressLine progress("mrc");
-  std::vector<sim::MissRatioCurve> curves;
+  ProgressLine progress("mrc");
+  // The curves of the policies: the experiment runner (exact in one pass for
+  // stack algorithms it has stack distances for, swept on all cores for the rest).
+  sim::ExperimentPlan plan;
+  plan.policies = *policies;
+  plan.page_size = *page_size;
+  plan.seed = o.seed;
+  plan.curve_sizes = sizes;
+  plan.curve_threads = o.threads;
+  sim::ExperimentHooks hooks;
+  hooks.step = [&progress](const std::string& what) { progress.set_what(what); };
+  hooks.run = progress.callback();
+  auto res = sim::run_experiment(*trace, plan, hooks);
+  if (!res) return fail(res.error().message);
+  std::vector<sim::MissRatioCurve> curves = std::move(res->curves);
   std::vector<std::string> notes;
-  for (const auto* p : *policies) {
-    if (std::string(p->name) == "lru") {
-      progress.set_what("mrc lru (one pass)");
-      auto d = sim::lru_stack_distances(*trace, progress.callback());
-      curves.push_back(sim::exact_lru_mrc(d, sizes));
-      curves.back().label = "lru";
-    } else {
-      progress.set_what(std::string("mrc ") + p->name + " (sweep, " + std::to_string(sizes.size()) + " sizes)");
-      curves.push_back(sim::sweep_mrc(*trace, *p, sizes, o.seed, o.threads, progress.callback()));
-    }
-  }
   if (o.shards_rate > 0 || o.shards_size > 0) {
     sim::ShardsConfig cfg;
     cfg.rate = o.shards_rate > 0 ? o.shards_rate : 0.01;
@@ -127,7 +130,7 @@ int run_mrc(const MrcOptions& o) {
     for (const auto& c : curves) row.push_back(ratio(c.points[i].miss_ratio));
     table.add_row(std::move(row));
   }
-  const bool for_people = sim::print_table(table, o.json, o.csv, [&] {
+  const bool for_people = print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each); miss ratio by memory size\n",
                 o.trace.path.c_str(), trace->size(), trace->distinct_pages(),
                 sim::format_bytes(*page_size).c_str());
@@ -157,7 +160,7 @@ void add_mrc_command(CLI::App& root, CommandRun& run) {
   auto o = std::make_shared<MrcOptions>();
   CLI::App* cmd = root.add_subcommand(
       "mrc", "miss-ratio curves: exact one-pass LRU, SHARDS sampling, sweeps for other policies");
-  sim::add_trace_options(cmd, o->trace);
+  add_trace_options(cmd, o->trace);
   cmd->add_option("--policy,-p", o->policies, "comma-separated policies (lru is exact in one pass; others are swept)");
   cmd->add_option("--memory,-m", o->memory, "sizes to report, e.g. 16M,32M,64M (default: --points sizes, log-spaced)");
   cmd->add_option("--frames", o->frames, "sizes to report in frames");

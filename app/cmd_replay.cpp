@@ -11,8 +11,9 @@
 #include <vector>
 
 #include "app/command.h"
-#include "simulator/cli_options.h"
+#include "app/cli_options.h"
 #include "simulator/engine.h"
+#include "simulator/experiment.h"
 #include "simulator/mrc.h"
 #include "simulator/policies/registry.h"
 #include "simulator/compressors/calibration.h"
@@ -57,26 +58,6 @@ Result<double> parse_rate(const std::string& text) {
   return v;
 }
 
-// How one compressor's page sizes and costs were obtained, for the output.
-struct SizeSource {
-  std::vector<uint16_t> sizes;
-  sim::compressors::Calibration cal;
-  bool cal_from_capture = false;
-  double ratio = 0;            // the model's ratio (for pages no sample reached)
-  double zero_fraction = 0;
-  sim::tiers::SizeOrigins origins;
-  uint64_t samples = 0;        // ps_page_content records usable for this compressor
-  uint64_t calibration_pages = 0;
-  // "sampled 93%" (pages sized from their own or a neighbour's sample) or "modelled".
-  std::string label() const {
-    if (samples == 0) return "modelled";
-    char b[32];
-    std::snprintf(b, sizeof b, "sampled %.0f%%",
-                  origins.total() ? 100.0 * double(origins.own + origins.nearest) / double(origins.total()) : 0.0);
-    return b;
-  }
-};
-
 // "100us", "0.1ms", "250000ns", "1s"; a bare number is microseconds.
 Result<double> parse_duration_ns(const std::string& text) {
   char* end = nullptr;
@@ -103,7 +84,7 @@ std::string ratio(double r) {
 }
 
 // Where each compressor's sizes and costs came from, one line each.
-void print_sources(const ReplayOptions& o, const std::map<std::string, SizeSource>& src) {
+void print_sources(const ReplayOptions& o, const std::map<std::string, sim::SizeSource>& src) {
   for (const auto& [name, s] : src) {
     const auto& k = s.cal;
     if (s.cal_from_capture)
@@ -126,12 +107,22 @@ void print_sources(const ReplayOptions& o, const std::map<std::string, SizeSourc
   }
 }
 
+// Progress on the terminal from the runner's hooks.
+sim::ExperimentHooks progress_hooks(ProgressLine& progress) {
+  sim::ExperimentHooks h;
+  h.step = [&progress](const std::string& what) { progress.set_what(what); };
+  h.run = progress.callback();
+  h.warn = [](const std::string& w) { std::fprintf(stderr, "pagescope replay: warning: %s\n", w.c_str()); };
+  return h;
+}
+
 // Sweep mode: per (policy, tier), the smallest memory whose slow faults
 // (swap reads and lost pages) per reference stay at or below the target.
-int run_sweep(const ReplayOptions& o, const sim::Trace& trace, const std::vector<const sim::policies::PolicyInfo*>& policies,
-              const std::vector<sim::tiers::TierSpec>& specs, std::map<std::string, SizeSource>& src, double target,
-              uint64_t page_size) {
+void print_sweep(const ReplayOptions& o, const sim::Trace& trace, const sim::ExperimentPlan& plan,
+                 sim::ExperimentResults& res) {
   namespace tiers = sim::tiers;
+  const uint64_t page_size = plan.page_size;
+  auto& src = res.sources;
   sim::Table table;
   for (const char* c : {"policy", "tier", "sizes"}) table.add_column(c, false);
   table.add_column("memory", false, true);
@@ -139,43 +130,43 @@ int run_sweep(const ReplayOptions& o, const sim::Trace& trace, const std::vector
   table.add_column("pool_final", false, true);
   table.add_column("memory_saved", false, true);
   table.add_column("replays", true);
-  sim::ProgressLine progress("sweep");
-  const std::vector<uint16_t> no_sizes;
-  for (const auto* p : policies) {
-    std::optional<uint64_t> none_frames;
-    for (const auto& t : specs) {
-      progress.set_what("sweep " + std::string(p->name) + " " + t.text);
-      const bool none = t.kind == tiers::TierKind::kNone;
-      auto r = tiers::smallest_memory(trace, *p, o.seed, t, none ? no_sizes : src[t.compressor].sizes, target,
-                                      progress.callback());
-      if (none) none_frames = r.frames;
-      const double bytes_per_model_byte = page_size > 1 ? double(page_size) / 4096.0 : 1.0;
-      std::string saved = "-";
-      if (none_frames && !none)
-        saved = (*none_frames >= r.frames ? "" : "-") +
-                sim::format_bytes((*none_frames >= r.frames ? *none_frames - r.frames : r.frames - *none_frames) * page_size);
-      table.add_row({p->name, t.text, none ? "-" : src[t.compressor].label(), sim::format_bytes(uint64_t(r.frames) * page_size),
-                     std::to_string(r.frames), std::to_string(tiers::slow_faults(r.run)),
-                     ratio(tiers::slow_fault_rate(r.run)), std::to_string(r.run.tier.pool_loads),
-                     std::to_string(r.run.sim.cold_faults),
-                     sim::format_bytes(uint64_t(double(r.run.final_pool_bytes) * bytes_per_model_byte)), saved,
-                     std::to_string(r.replays)});
+  uint64_t none_frames = 0;  // the policy's memory without a tier, once its none cell is seen
+  bool have_none = false;
+  const sim::policies::PolicyInfo* policy = nullptr;
+  for (const auto& cell : res.cells) {
+    if (cell.policy != policy) have_none = false;
+    policy = cell.policy;
+    const auto& t = plan.tiers[size_t(cell.tier)];
+    const auto& r = *cell.run;
+    const bool none = t.kind == tiers::TierKind::kNone;
+    if (none) {
+      none_frames = cell.frames;
+      have_none = true;
     }
+    const double bytes_per_model_byte = page_size > 1 ? double(page_size) / 4096.0 : 1.0;
+    std::string saved = "-";
+    if (have_none && !none)
+      saved = (none_frames >= cell.frames ? "" : "-") +
+              sim::format_bytes((none_frames >= cell.frames ? none_frames - cell.frames : cell.frames - none_frames) *
+                                page_size);
+    table.add_row({cell.policy->name, t.text, none ? "-" : src[t.compressor].label(),
+                   sim::format_bytes(uint64_t(cell.frames) * page_size), std::to_string(cell.frames),
+                   std::to_string(tiers::slow_faults(r)), ratio(tiers::slow_fault_rate(r)),
+                   std::to_string(r.tier.pool_loads), std::to_string(r.sim.cold_faults),
+                   sim::format_bytes(uint64_t(double(r.final_pool_bytes) * bytes_per_model_byte)), saved,
+                   std::to_string(cell.replays)});
   }
-  progress.done();
-  sim::print_table(table, o.json, o.csv, [&] {
+  print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each); smallest memory with slow faults (swap reads + "
                 "lost pages) <= %s of references\n",
                 o.trace.path.c_str(), trace.size(), trace.distinct_pages(), sim::format_bytes(page_size).c_str(),
                 o.target_fault_rate.c_str());
     print_sources(o, src);
   });
-  return kExitOk;
 }
 
 // Every (policy, memory, tier) against the same policy and memory with no tier.
-int run_tiered(const ReplayOptions& o, const sim::Trace& trace, const std::vector<const sim::policies::PolicyInfo*>& policies,
-               const std::vector<uint64_t>& frames, uint64_t page_size) {
+int run_tiered(const ReplayOptions& o, const sim::Trace& trace, sim::ExperimentPlan plan) {
   namespace tiers = sim::tiers;
   auto specs = tiers::parse_tier_list(o.tiers);
   if (!specs) {
@@ -195,67 +186,36 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, const std::vecto
     std::fprintf(stderr, "pagescope replay: --tier does not support --per-process\n");
     return kExitUsage;
   }
-  double target = -1;
   if (!o.target_fault_rate.empty()) {
     auto r = parse_rate(o.target_fault_rate);
     if (!r) {
       std::fprintf(stderr, "pagescope replay: --target-fault-rate: %s\n", r.error().message.c_str());
       return kExitUsage;
     }
-    target = *r;
+    plan.target_fault_rate = *r;
   }
+  plan.tiers = std::move(specs).value();
+  plan.model = o.model;
+  plan.ratio_given = o.ratio_given;
+  plan.zero_given = o.zero_given;
+  plan.swap_read_ns = *swap_ns;
   // A capture recorded with --sample-contents sizes its pages from the samples.
   const std::string format = o.trace.format.empty() ? sim::traces::guess_format(o.trace.path) : o.trace.format;
-  std::optional<tiers::CaptureContents> contents;
-  if (format == "capture") {
-    auto c = tiers::read_capture_contents(o.trace.path);
-    if (!c)
-      std::fprintf(stderr, "pagescope replay: warning: content samples unreadable (%s); page sizes are modelled\n",
-                   c.error().message.c_str());
-    else if (!c->pages.empty())
-      contents = std::move(c).value();
-  }
-  // Per compressor, once: page sizes from the capture's samples where there
-  // are any, else modelled (--compress-ratio, or the sampled mean, or the
-  // ratio on the text-like sample page); the cost per page from the capture's
-  // calibration, else measured on this host.
-  std::map<std::string, SizeSource> src;
-  for (const auto& t : *specs) {
-    if (t.kind == tiers::TierKind::kNone || src.count(t.compressor)) continue;
-    auto c = sim::compressors::make_compressor(t.compressor);
-    if (!c) {
-      std::fprintf(stderr, "pagescope replay: %s\n", c.error().message.c_str());
-      return kExitUsage;
-    }
-    SizeSource& s = src[t.compressor];
-    const int slot = sim::compressors::compressor_slot(t.compressor);
-    tiers::SampledMean mean;
-    if (contents) mean = tiers::sampled_mean(*contents, slot);
-    s.samples = mean.samples;
-    if (contents && slot >= 0 && contents->calibration[size_t(slot)].pages > 0) {
-      s.cal = tiers::calibration_from_capture((*c)->name(), contents->calibration[size_t(slot)], mean);
-      s.cal_from_capture = true;
-      s.calibration_pages = contents->calibration[size_t(slot)].pages;
-    } else {
-      s.cal = sim::compressors::calibrate(**c);
-    }
-    tiers::CompressibilityModel m = o.model;
-    if (!o.ratio_given) m.ratio = std::max(1.0, mean.samples ? mean.ratio : s.cal.text_ratio());
-    if (!o.zero_given && mean.samples)
-      m.zero_fraction = std::min(mean.same_fraction, 1.0 - m.incompressible_fraction);
-    s.ratio = m.ratio;
-    s.zero_fraction = m.zero_fraction;
-    s.sizes = tiers::model_page_sizes(trace, m);
-    if (mean.samples) s.sizes = tiers::sampled_page_sizes(trace, *contents, slot, s.sizes, &s.origins);
-  }
-  tiers::LatencyModel lat;
-  lat.swap_read_ns = *swap_ns;
-  lat.pages_per_page = page_size > 1 ? double(page_size) / 4096.0 : 1.0;
-  const std::vector<uint16_t> no_sizes;
-  tiers::TierSpec none_spec;
-  none_spec.text = "none";
-  if (target >= 0) return run_sweep(o, trace, policies, specs.value(), src, target, page_size);
+  if (format == "capture") plan.contents_path = o.trace.path;
 
+  ProgressLine progress(plan.target_fault_rate >= 0 ? "sweep" : "replay");
+  auto res = sim::run_experiment(trace, plan, progress_hooks(progress));
+  progress.done();
+  if (!res) {
+    std::fprintf(stderr, "pagescope replay: %s\n", res.error().message.c_str());
+    return res.error().kind == ErrorKind::kUsage ? kExitUsage : kExitFailure;
+  }
+  if (plan.target_fault_rate >= 0) {
+    print_sweep(o, trace, plan, *res);
+    return kExitOk;
+  }
+  auto& src = res->sources;
+  const uint64_t page_size = plan.page_size;
   sim::Table table;
   for (const char* c : {"policy", "tier", "sizes"}) table.add_column(c, false);
   table.add_column("memory", false, true);
@@ -265,38 +225,23 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, const std::vecto
   for (const char* c : {"pool_peak", "pool_final", "saved_peak"}) table.add_column(c, false, true);
   for (const char* c : {"compress_s", "decompress_s", "stall_s", "stall_saved_s", "swap_reads_avoided"})
     table.add_column(c, true);
-  sim::ProgressLine progress("replay");
   const double bytes_per_model_byte = page_size > 1 ? double(page_size) / 4096.0 : 1.0;
   auto bytes = [&](uint64_t model_bytes) { return sim::format_bytes(uint64_t(double(model_bytes) * bytes_per_model_byte)); };
-  for (const auto* p : policies) {
-    for (uint64_t f : frames) {
-      progress.set_what("replay " + std::string(p->name) + " " + std::to_string(f) + " frames, no tier");
-      auto base = tiers::simulate_tiered(trace, *p, uint32_t(f), o.seed, none_spec, no_sizes, progress.callback());
-      const auto base_cost = tiers::estimate_cost(base.tier, nullptr, lat);
-      for (const auto& t : *specs) {
-        tiers::TieredRun r = base;
-        const sim::compressors::Calibration* c = nullptr;
-        if (t.kind != tiers::TierKind::kNone) {
-          progress.set_what("replay " + std::string(p->name) + " " + std::to_string(f) + " frames, " + t.text);
-          c = &src[t.compressor].cal;
-          r = tiers::simulate_tiered(trace, *p, uint32_t(f), o.seed, t, src[t.compressor].sizes, progress.callback());
-        }
-        const auto cost = tiers::estimate_cost(r.tier, c, lat);
-        const auto& s = r.tier;
-        table.add_row({p->name, t.text, t.kind == tiers::TierKind::kNone ? "-" : src[t.compressor].label(),
-                       sim::format_bytes(f * page_size),
-                       std::to_string(r.sim.references - r.sim.faults), std::to_string(s.pool_loads),
-                       std::to_string(s.swap_loads), std::to_string(r.sim.cold_faults), std::to_string(s.failed_swapouts),
-                       std::to_string(s.lost_loads), std::to_string(s.rejects), std::to_string(s.writebacks),
-                       std::to_string(s.swap_outs), bytes(s.peak_pool_bytes), bytes(r.final_pool_bytes),
-                       bytes(s.peak_saved_bytes), seconds(cost.compress_s), seconds(cost.decompress_s),
-                       seconds(cost.stall_s), seconds(base_cost.stall_s - cost.stall_s),
-                       std::to_string(int64_t(base.tier.swap_loads) - int64_t(s.swap_loads))});
-      }
-    }
+  for (const auto& cell : res->cells) {
+    const auto& t = plan.tiers[size_t(cell.tier)];
+    const auto& r = *cell.run;
+    const auto& s = r.tier;
+    const auto& cost = cell.cost;
+    table.add_row({cell.policy->name, t.text, t.kind == tiers::TierKind::kNone ? "-" : src[t.compressor].label(),
+                   sim::format_bytes(cell.frames * page_size), std::to_string(r.sim.references - r.sim.faults),
+                   std::to_string(s.pool_loads), std::to_string(s.swap_loads), std::to_string(r.sim.cold_faults),
+                   std::to_string(s.failed_swapouts), std::to_string(s.lost_loads), std::to_string(s.rejects),
+                   std::to_string(s.writebacks), std::to_string(s.swap_outs), bytes(s.peak_pool_bytes),
+                   bytes(r.final_pool_bytes), bytes(s.peak_saved_bytes), seconds(cost.compress_s),
+                   seconds(cost.decompress_s), seconds(cost.stall_s), seconds(cell.stall_saved_s),
+                   std::to_string(cell.swap_reads_avoided)});
   }
-  progress.done();
-  sim::print_table(table, o.json, o.csv, [&] {
+  print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each); swap read %s\n", o.trace.path.c_str(), trace.size(),
                 trace.distinct_pages(), sim::format_bytes(page_size).c_str(), o.swap_latency.c_str());
     print_sources(o, src);
@@ -353,12 +298,20 @@ int run_replay(const ReplayOptions& o) {
     std::fprintf(stderr, "pagescope replay: %s\n", trace.error().message.c_str());
     return kExitUsage;
   }
-  if (!o.tiers.empty()) return run_tiered(o, *trace, *policies, frames, *page_size);
-  // Per-process pool: each process gets the given memory on its own; the
-  // counts are summed. Global pool: one memory for all.
-  std::vector<uint32_t> pids;
-  std::vector<sim::Trace> parts;
-  if (o.trace.per_process) parts = sim::split_by_pid(*trace, &pids);
+  sim::ExperimentPlan plan;
+  plan.policies = *policies;
+  plan.frames = frames;
+  plan.page_size = *page_size;
+  plan.seed = o.seed;
+  plan.per_process = o.trace.per_process;
+  if (!o.tiers.empty()) return run_tiered(o, *trace, std::move(plan));
+  ProgressLine progress("replay");
+  auto res = sim::run_experiment(*trace, plan, progress_hooks(progress));
+  progress.done();
+  if (!res) {
+    std::fprintf(stderr, "pagescope replay: %s\n", res.error().message.c_str());
+    return kExitFailure;
+  }
 
   sim::Table table;
   table.add_column("policy", false);
@@ -369,27 +322,17 @@ int run_replay(const ReplayOptions& o) {
   table.add_column("hit_ratio", true);
   table.add_column("evictions", true);
   table.add_column("dirty_writebacks", true);
-  sim::ProgressLine progress("replay");
-  for (const auto* p : *policies) {
-    for (uint64_t f : frames) {
-      progress.set_what("replay " + std::string(p->name) + " " + std::to_string(f) + " frames");
-      sim::SimResult r;
-      if (o.trace.per_process) {
-        for (const auto& part : parts) r += sim::simulate(part, *p, uint32_t(f), o.seed);
-      } else {
-        r = sim::simulate(*trace, *p, uint32_t(f), o.seed, progress.callback());
-      }
-      table.add_row({p->name, std::to_string(f), sim::format_bytes(f * *page_size), std::to_string(r.references),
-                     std::to_string(r.faults), ratio(r.hit_ratio()), std::to_string(r.evictions),
-                     std::to_string(r.dirty_writebacks)});
-    }
+  for (const auto& cell : res->cells) {
+    const auto& r = cell.sim;
+    table.add_row({cell.policy->name, std::to_string(cell.frames), sim::format_bytes(cell.frames * *page_size),
+                   std::to_string(r.references), std::to_string(r.faults), ratio(r.hit_ratio()),
+                   std::to_string(r.evictions), std::to_string(r.dirty_writebacks)});
   }
-  progress.done();
-  sim::print_table(table, o.json, o.csv, [&] {
+  print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each)%s%s\n", o.trace.path.c_str(), trace->size(),
                 trace->distinct_pages(), sim::format_bytes(*page_size).c_str(),
                 trace->has_writes() ? "" : ", no writes in the trace",
-                o.trace.per_process ? (", per-process pools for " + std::to_string(parts.size()) + " processes").c_str() : "");
+                o.trace.per_process ? (", per-process pools for " + std::to_string(res->processes) + " processes").c_str() : "");
   });
   return kExitOk;
 }
@@ -400,7 +343,7 @@ void add_replay_command(CLI::App& root, CommandRun& run) {
   auto o = std::make_shared<ReplayOptions>();
   CLI::App* cmd = root.add_subcommand(
       "replay", "replay a reference trace under replacement policies and memory sizes; count faults");
-  sim::add_trace_options(cmd, o->trace);
+  add_trace_options(cmd, o->trace);
   cmd->add_option("--policy,-p", o->policies,
                   "comma-separated policies, or 'all': " + sim::policies::policy_names());
   cmd->add_option("--frames", o->frames, "comma-separated frame counts, e.g. 3,4");

@@ -3,14 +3,10 @@
 #include <algorithm>
 #include <map>
 
-#include "simulator/compressors/calibration.h"
-#include "simulator/compressors/compressor.h"
-#include "simulator/engine.h"
+#include "simulator/experiment.h"
 #include "simulator/mrc.h"
 #include "simulator/policies/registry.h"
-#include "simulator/tiers/page_sizes.h"
 #include "simulator/tiers/spec.h"
-#include "simulator/tiers/tiered_replay.h"
 #include "simulator/trace_file.h"
 #include "simulator/units.h"
 
@@ -128,89 +124,53 @@ void ReplayJob::run() {
     frames.erase(std::unique(frames.begin(), frames.end()), frames.end());
   }
   for (uint64_t& f : frames) f = std::min<uint64_t>(f, UINT32_MAX);
-  const auto curve_sizes = sim::default_sizes(distinct, request_.curve_points);
-
-  const size_t tier_runs = parsed_->plain ? 1 : parsed_->tiers.size();
-  units_total_.store(parsed_->policies.size() * (frames.size() * tier_runs + curve_sizes.size()));
-  auto progress = [this](uint64_t done, uint64_t total) {
-    run_permille_.store(total ? uint32_t(1000 * done / total) : 0);
-  };
-  auto unit_done = [this] {
+  // The same runner as `pagescope replay --tier` and `mrc`: the capture's
+  // content samples size the pages, calibration errors come back as values.
+  sim::ExperimentPlan plan;
+  plan.policies = parsed_->policies;
+  plan.frames = frames;
+  if (!parsed_->plain) plan.tiers = parsed_->tiers;
+  plan.page_size = page;
+  plan.seed = 1;
+  plan.contents_path = request_.capture_path;
+  plan.curve_sizes = sim::default_sizes(distinct, request_.curve_points);
+  plan.curve_threads = 1;  // in order, so cancel is seen between sizes
+  if (request_.real) plan.real = sim::RealRun{request_.real->memory_bytes, request_.real->major_faults};
+  sim::ExperimentHooks hooks;
+  hooks.step = [this](const std::string& w) { set_what(w); };
+  hooks.run = [this](uint64_t done, uint64_t total) { run_permille_.store(total ? uint32_t(1000 * done / total) : 0); };
+  hooks.units = [this](uint64_t done, uint64_t total) {
     run_permille_.store(0);
-    units_done_.fetch_add(1);
+    units_total_.store(std::max<uint64_t>(1, total));
+    units_done_.store(done);
   };
-
-  // Compressed tiers: each compressor calibrated once (as `replay --tier`).
-  namespace tiers = sim::tiers;
-  std::map<std::string, std::vector<uint16_t>> sizes;
-  if (!parsed_->plain) {
-    set_what("calibrating compressors");
-    for (const auto& t : parsed_->tiers) {
-      if (t.kind == tiers::TierKind::kNone || sizes.count(t.compressor)) continue;
-      auto c = sim::compressors::make_compressor(t.compressor);
-      if (!c) return finish(Error{"tiers: " + c.error().message});
-      tiers::CompressibilityModel m;
-      m.ratio = std::max(1.0, sim::compressors::calibrate(**c).text_ratio());
-      sizes[t.compressor] = tiers::model_page_sizes(*trace, m);
+  hooks.cancel = &cancel_;
+  auto ran = sim::run_experiment(*trace, plan, hooks);
+  if (!ran && ran.error().kind == ErrorKind::kUsage) return finish(Error{"tiers: " + ran.error().message, ErrorKind::kUsage});
+  if (!ran) return finish(ran.error());
+  for (const auto& w : ran->warnings) res.caveats.push_back(w);
+  for (const auto& cell : ran->cells) {
+    ReplayRow row;
+    row.policy = cell.policy->name;
+    row.memory_bytes = cell.frames * page;
+    row.references = cell.sim.references;
+    row.faults = cell.sim.faults;
+    if (cell.run) {
+      row.tier = parsed_->tiers[size_t(cell.tier)].text;
+      row.pool_faults = cell.run->tier.pool_loads;
+      row.swap_faults = cell.run->tier.swap_loads;
     }
+    res.rows.push_back(std::move(row));
   }
-  const std::vector<uint16_t> no_sizes;
-  const uint64_t seed = 1;
-
-  for (const auto* p : parsed_->policies) {
-    for (uint64_t f : frames) {
-      for (size_t ti = 0; ti < tier_runs; ++ti) {
-        if (cancel_) return finish(Error{"cancelled"});
-        ReplayRow row;
-        row.policy = p->name;
-        row.memory_bytes = f * page;
-        if (parsed_->plain) {
-          set_what("replay " + std::string(p->name) + " " + sim::format_bytes(f * page));
-          auto r = sim::simulate(*trace, *p, uint32_t(f), seed, progress);
-          row.references = r.references;
-          row.faults = r.faults;
-        } else {
-          const auto& t = parsed_->tiers[ti];
-          row.tier = t.text;
-          set_what("replay " + std::string(p->name) + " " + sim::format_bytes(f * page) + " " + t.text);
-          const auto& sz = t.kind == tiers::TierKind::kNone ? no_sizes : sizes[t.compressor];
-          auto r = tiers::simulate_tiered(*trace, *p, uint32_t(f), seed, t, sz, progress);
-          row.references = r.sim.references;
-          row.faults = r.sim.faults;
-          row.pool_faults = r.tier.pool_loads;
-          row.swap_faults = r.tier.swap_loads;
-        }
-        res.rows.push_back(std::move(row));
-        unit_done();
-      }
-    }
-  }
-  // Curves: one replay per size and policy (exact LRU in one pass).
-  for (const auto* p : parsed_->policies) {
+  for (const auto& c : ran->curves) {
     ReplayCurve curve;
-    curve.label = p->name;
-    if (std::string(p->name) == "lru") {
-      set_what("miss-ratio curve lru (stack distances)");
-      auto d = sim::lru_stack_distances(*trace, progress);
-      for (uint64_t s : curve_sizes) curve.points.push_back({s * page, double(d.misses(s)) / double(d.references)});
-      units_done_.fetch_add(curve_sizes.size());
-      run_permille_.store(0);
-    } else {
-      for (uint64_t s : curve_sizes) {
-        if (cancel_) return finish(Error{"cancelled"});
-        set_what("miss-ratio curve " + std::string(p->name) + " " + sim::format_bytes(s * page));
-        auto r = sim::simulate(*trace, *p, uint32_t(std::min<uint64_t>(s, UINT32_MAX)), seed, progress);
-        curve.points.push_back({s * page, r.miss_ratio()});
-        unit_done();
-      }
-    }
+    curve.label = c.label;
+    for (const auto& pt : c.points) curve.points.push_back({pt.frames * page, pt.miss_ratio});
     res.curves.push_back(std::move(curve));
   }
-  // The real run as the simulator would count it: its major faults plus the
-  // first touch of every page (a fault in any policy).
-  if (request_.real && request_.real->memory_bytes > 0) {
+  if (request_.real && ran->real_miss_ratio) {
     RealPoint real = *request_.real;
-    real.miss_ratio = std::min(1.0, double(real.major_faults + distinct) / double(res.references));
+    real.miss_ratio = *ran->real_miss_ratio;
     res.real = real;
   }
   set_what("done");

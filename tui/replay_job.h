@@ -1,8 +1,10 @@
 // The simulator run behind the replay screen, on a background thread: read the
-// capture as a reference trace, replay it under each chosen policy, memory
-// size and tier (the comparison table), and sweep each policy over memory
-// sizes (the miss-ratio curves). The screen polls progress(); the thread is
-// cancelled and joined when the job is destroyed.
+// capture as a reference trace, turn the request into a sim::ExperimentPlan
+// (each chosen policy, memory size and tier for the comparison table, curve
+// sizes for the miss-ratio curves) and run it with sim::run_experiment, the
+// runner `pagescope replay` and `mrc` use, so the numbers are theirs. The
+// screen polls progress(); the thread is cancelled and joined when the job is
+// destroyed.
 #pragma once
 
 #include <atomic>

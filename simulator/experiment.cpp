@@ -20,9 +20,10 @@ std::string SizeSource::label() const {
 }
 
 bool one_pass_curve(const policies::PolicyInfo& policy) {
-  // Mattson's one pass needs the stack's priority; mrc.cpp has LRU's (recency).
-  // Other stack algorithms (OPT) are swept until theirs is written.
-  return policy.stack_algorithm && std::string(policy.name) == "lru";
+  // Mattson's one pass needs the stack's priority: only stack algorithms
+  // have one, and only those whose distances are written (LRU's) register
+  // them. OPT is swept until its priority (next use) is written.
+  return policy.stack_algorithm && policy.stack_distances != nullptr;
 }
 
 namespace {
@@ -225,7 +226,7 @@ Result<ExperimentResults> run_experiment(const Trace& trace, const ExperimentPla
       if (units.cancelled()) return cancelled();
       if (one_pass_curve(*p)) {
         units.step("miss-ratio curve " + std::string(p->name) + " (one pass)");
-        auto d = lru_stack_distances(trace, hooks.run);
+        auto d = p->stack_distances(trace, hooks.run);
         res.curves.push_back(exact_lru_mrc(d, plan.curve_sizes));
         res.curves.back().label = p->name;
         units.add(plan.curve_sizes.size());

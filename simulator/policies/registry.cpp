@@ -1,29 +1,32 @@
 #include "simulator/policies/registry.h"
 
+#include "simulator/mrc.h"
+
 namespace pagescope::sim::policies {
 
-// One line per policy: X(name, description, is a stack algorithm).
-#define PAGESCOPE_POLICIES(X)                                                                    \
-  X(fifo, "first in, first out", false)                                                         \
-  X(lru, "least recently used", true)                                                           \
-  X(random, "uniformly random victim (seeded: --seed)", false)                                  \
-  X(clock, "second chance; a loaded page starts with its reference bit SET", false)            \
-  X(clock0, "second chance; a loaded page starts with its reference bit CLEAR", false)         \
-  X(nru, "enhanced clock: (referenced, dirty) classes, prefers clean victims", false)          \
-  X(lfu, "least frequently used (count kept while resident; ties: least recent)", false)      \
-  X(opt, "Belady's optimal: evicts the page used farthest in the future", true)               \
-  X(arc, "adaptive replacement cache (Megiddo & Modha, FAST'03)", false)                       \
-  X(twoq, "2Q, full version: A1in FIFO 25%, A1out ghosts 50%, Am LRU (Johnson & Shasha)", false) \
-  X(s3fifo, "S3-FIFO: small 10% FIFO, main FIFO with 2-bit freq, ghost FIFO (SOSP'23)", false) \
-  X(sieve, "SIEVE: FIFO with a visited bit and a moving hand (NSDI'24)", false)                \
-  X(lirs, "LIRS: low inter-reference recency set, 1% of frames for HIR pages (SIGMETRICS'02)", false) \
-  X(linux, "model of Linux's active/inactive anon+file LRU with refault activation", false)
+// One line per policy: X(name, description, is a stack algorithm, one-pass stack
+// distances or nullptr).
+#define PAGESCOPE_POLICIES(X)                                                                                  \
+  X(fifo, "first in, first out", false, nullptr)                                                               \
+  X(lru, "least recently used", true, lru_stack_distances)                                                     \
+  X(random, "uniformly random victim (seeded: --seed)", false, nullptr)                                        \
+  X(clock, "second chance; a loaded page starts with its reference bit SET", false, nullptr)                   \
+  X(clock0, "second chance; a loaded page starts with its reference bit CLEAR", false, nullptr)                \
+  X(nru, "enhanced clock: (referenced, dirty) classes, prefers clean victims", false, nullptr)                 \
+  X(lfu, "least frequently used (count kept while resident; ties: least recent)", false, nullptr)              \
+  X(opt, "Belady's optimal: evicts the page used farthest in the future", true, nullptr)                       \
+  X(arc, "adaptive replacement cache (Megiddo & Modha, FAST'03)", false, nullptr)                              \
+  X(twoq, "2Q, full version: A1in FIFO 25%, A1out ghosts 50%, Am LRU (Johnson & Shasha)", false, nullptr)      \
+  X(s3fifo, "S3-FIFO: small 10% FIFO, main FIFO with 2-bit freq, ghost FIFO (SOSP'23)", false, nullptr)        \
+  X(sieve, "SIEVE: FIFO with a visited bit and a moving hand (NSDI'24)", false, nullptr)                       \
+  X(lirs, "LIRS: low inter-reference recency set, 1% of frames for HIR pages (SIGMETRICS'02)", false, nullptr) \
+  X(linux, "model of Linux's active/inactive anon+file LRU with refault activation", false, nullptr)
 
-#define DECLARE(name, desc, stack) std::unique_ptr<Policy> make_##name(const PolicyConfig&);
+#define DECLARE(name, desc, stack, distances) std::unique_ptr<Policy> make_##name(const PolicyConfig&);
 PAGESCOPE_POLICIES(DECLARE)
 
 const std::vector<PolicyInfo>& all_policies() {
-#define ENTRY(name, desc, stack) {#name, desc, make_##name, stack},
+#define ENTRY(name, desc, stack, distances) {#name, desc, make_##name, stack, distances},
   static const std::vector<PolicyInfo> list = {PAGESCOPE_POLICIES(ENTRY)};
   return list;
 }

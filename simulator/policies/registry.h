@@ -8,17 +8,30 @@
 #include <vector>
 
 #include "common/result.h"
+#include "simulator/engine.h"
 #include "simulator/policy.h"
+
+namespace pagescope::sim {
+struct StackDistances;  // mrc.h
+}
 
 namespace pagescope::sim::policies {
 
 using PolicyFactory = std::unique_ptr<Policy> (*)(const PolicyConfig&);
+// One pass over a trace giving every reference's stack distance under the
+// policy's stack priority (Mattson et al.), so one histogram gives the miss
+// ratio at every size.
+using StackDistanceFn = StackDistances (*)(const Trace&, const Progress&);
 
 struct PolicyInfo {
   const char* name;
   const char* description;
   PolicyFactory make;
   bool stack_algorithm;  // inclusion property holds: misses never grow with memory
+  // Set for stack algorithms whose one-pass stack distances are written
+  // (LRU's); the experiment runner then computes their curve exactly in one
+  // pass. Null: one replay per size.
+  StackDistanceFn stack_distances;
 };
 
 const std::vector<PolicyInfo>& all_policies();

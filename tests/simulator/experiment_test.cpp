@@ -51,6 +51,11 @@ TEST(Experiment, CurvesAreExactForLruInOnePassAndSweptForTheRest) {
   // OPT is a stack algorithm too, but its stack distances are not written yet.
   EXPECT_FALSE(one_pass_curve(*policy("opt")));
   EXPECT_FALSE(one_pass_curve(*policy("fifo")));
+  for (const auto& p : policies::all_policies()) {
+    if (p.stack_distances) {
+      EXPECT_TRUE(p.stack_algorithm) << p.name;
+    }
+  }
   const Trace t = belady();
   for (unsigned threads : {0u, 1u, 2u}) {
     ExperimentPlan plan;

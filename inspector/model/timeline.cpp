@@ -40,83 +40,62 @@ TimelineRow& TimelineBuilder::row_at(uint64_t ts_ns) {
   return rows_[index];
 }
 
-void TimelineBuilder::add_psi(const ps_header& h) {
-  const auto* f = reinterpret_cast<const ps_proc_file*>(&h);
-  std::string_view text(reinterpret_cast<const char*>(f + 1), f->length);
+void TimelineBuilder::on_proc_file(const ps_proc_file& f, std::string_view text) {
+  if (f.which != PS_PROC_PSI_MEMORY) return;
   auto some = psi_total(text, "some");
   auto full = psi_total(text, "full");
   if (!some || !full) return;
   if (last_psi_us_) {
-    TimelineRow& row = row_at(h.ts_ns);
+    TimelineRow& row = row_at(f.hdr.ts_ns);
     row.psi_some_ms += static_cast<double>(*some - last_psi_us_->first) / 1000.0;
     row.psi_full_ms += static_cast<double>(*full - last_psi_us_->second) / 1000.0;
   }
   last_psi_us_ = {*some, *full};
 }
 
-void TimelineBuilder::add(const ps_header& h) {
-  const bool ours = !pid_ || h.pid == *pid_;
-  switch (h.kind) {
-    case PS_EV_FAULT: {
-      if (!ours) return;
-      const auto& f = reinterpret_cast<const ps_fault&>(h);
-      TimelineRow& row = row_at(h.ts_ns);
-      (f.flags & PS_FAULT_MAJOR ? row.major_faults : row.minor_faults)++;
-      return;
-    }
-    case PS_EV_WRITE_FOLIO: {
-      const auto& w = reinterpret_cast<const ps_write_folio&>(h);
-      TimelineRow& row = row_at(h.ts_ns);
-      if (w.reclaim_flags & PS_RECLAIM_WB_ANON) {
-        if (!pid_) row.swap_outs++;
-      } else {
-        row.file_writebacks++;
-      }
-      return;
-    }
-    case PS_EV_SWAP_ENTS: {
-      if (!pid_ || h.pid != *pid_) return;
-      const auto& s = reinterpret_cast<const ps_swap_ents&>(h);
-      if (last_swap_pages_ >= 0 && s.swap_pages > last_swap_pages_) {
-        row_at(h.ts_ns).swap_outs += static_cast<uint64_t>(s.swap_pages - last_swap_pages_);
-      }
-      last_swap_pages_ = s.swap_pages;
-      return;
-    }
-    case PS_EV_LRU_SHRINK: {
-      const auto& l = reinterpret_cast<const ps_lru_shrink&>(h);
-      TimelineRow& row = row_at(h.ts_ns);
-      row.reclaim_scanned += l.nr_scanned;
-      row.reclaim_reclaimed += l.nr_reclaimed;
-      return;
-    }
-    case PS_EV_RECLAIM: {
-      const auto& r = reinterpret_cast<const ps_reclaim&>(h);
-      TimelineRow& row = row_at(h.ts_ns);
-      if (r.what == PS_RECLAIM_KSWAPD_WAKE) row.kswapd_wakes++;
-      if (!ours) return;
-      if (r.what == PS_RECLAIM_DIRECT_END) row.direct_stall_ms += static_cast<double>(r.duration_ns) / 1e6;
-      if (r.what == PS_RECLAIM_MEMCG_END) row.memcg_stall_ms += static_cast<double>(r.duration_ns) / 1e6;
-      return;
-    }
-    case PS_EV_TLB_FLUSH: {
-      if (!ours) return;
-      const auto& t = reinterpret_cast<const ps_tlb_flush&>(h);
-      if (t.reason < 5) row_at(h.ts_ns).tlb_flushes[t.reason]++;
-      return;
-    }
-    case PS_EV_OOM_VICTIM:
-      row_at(h.ts_ns).oom_kills++;
-      return;
-    case PS_EV_PROC_FILE: {
-      const auto* f = reinterpret_cast<const ps_proc_file*>(&h);
-      if (f->which == PS_PROC_PSI_MEMORY) add_psi(h);
-      return;
-    }
-    default:
-      return;
+void TimelineBuilder::on_fault(const ps_fault& f) {
+  if (!ours(f.hdr)) return;
+  TimelineRow& row = row_at(f.hdr.ts_ns);
+  (f.flags & PS_FAULT_MAJOR ? row.major_faults : row.minor_faults)++;
+}
+
+void TimelineBuilder::on_write_folio(const ps_write_folio& w) {
+  TimelineRow& row = row_at(w.hdr.ts_ns);
+  if (w.reclaim_flags & PS_RECLAIM_WB_ANON) {
+    if (!pid_) row.swap_outs++;
+  } else {
+    row.file_writebacks++;
   }
 }
+
+void TimelineBuilder::on_swap_ents(const ps_swap_ents& s) {
+  if (!pid_ || s.hdr.pid != *pid_) return;
+  if (last_swap_pages_ >= 0 && s.swap_pages > last_swap_pages_) {
+    row_at(s.hdr.ts_ns).swap_outs += static_cast<uint64_t>(s.swap_pages - last_swap_pages_);
+  }
+  last_swap_pages_ = s.swap_pages;
+}
+
+void TimelineBuilder::on_lru_shrink(const ps_lru_shrink& l) {
+  TimelineRow& row = row_at(l.hdr.ts_ns);
+  row.reclaim_scanned += l.nr_scanned;
+  row.reclaim_reclaimed += l.nr_reclaimed;
+}
+
+void TimelineBuilder::on_reclaim(const ps_reclaim& r) {
+  TimelineRow& row = row_at(r.hdr.ts_ns);
+  if (r.what == PS_RECLAIM_KSWAPD_WAKE) row.kswapd_wakes++;
+  if (!ours(r.hdr)) return;
+  if (r.what == PS_RECLAIM_DIRECT_END) row.direct_stall_ms += static_cast<double>(r.duration_ns) / 1e6;
+  if (r.what == PS_RECLAIM_MEMCG_END) row.memcg_stall_ms += static_cast<double>(r.duration_ns) / 1e6;
+}
+
+void TimelineBuilder::on_tlb_flush(const ps_tlb_flush& t) {
+  if (!ours(t.hdr)) return;
+  if (t.reason < 5) row_at(t.hdr.ts_ns).tlb_flushes[t.reason]++;
+}
+
+void TimelineBuilder::on_oom_victim(const ps_oom_victim& o) { row_at(o.hdr.ts_ns).oom_kills++; }
 
 TextTable TimelineBuilder::table() const {
   TextTable t({"TIME", "MINFLT", "MAJFLT", "SWAPOUT", "FILEWB", "SCANNED", "RECLAIMED",

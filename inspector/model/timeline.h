@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "events.h"
+#include "inspector/model/record_visitor.h"
 #include "inspector/model/source_notes.h"
 #include "inspector/model/text_table.h"
 
@@ -35,10 +36,10 @@ struct TimelineRow {
 // swap-entry count (ps_swap_ents); without one, swap-outs are reclaim's anon
 // writes (ps_write_folio), which equal /proc/vmstat pswpout. Reclaim passes by
 // kswapd, PSI and OOM kills are system-wide either way.
-class TimelineBuilder {
+class TimelineBuilder : public RecordVisitor<TimelineBuilder> {
  public:
   TimelineBuilder(uint64_t start_ns, uint64_t interval_ns, std::optional<uint32_t> pid);
-  void add(const ps_header& record);
+  void add(const ps_header& record) { visit(record); }
   const std::vector<TimelineRow>& rows() const { return rows_; }
   // One row per interval, in the three output forms.
   TextTable table() const;
@@ -47,8 +48,17 @@ class TimelineBuilder {
   TextTable table(SourceNotes& notes) const;
 
  private:
+  friend class RecordVisitor<TimelineBuilder>;
+  void on_fault(const ps_fault& f);
+  void on_write_folio(const ps_write_folio& w);
+  void on_swap_ents(const ps_swap_ents& s);
+  void on_lru_shrink(const ps_lru_shrink& l);
+  void on_reclaim(const ps_reclaim& r);
+  void on_tlb_flush(const ps_tlb_flush& t);
+  void on_oom_victim(const ps_oom_victim& o);
+  void on_proc_file(const ps_proc_file& f, std::string_view text);
+  bool ours(const ps_header& h) const { return !pid_ || h.pid == *pid_; }
   TimelineRow& row_at(uint64_t ts_ns);
-  void add_psi(const ps_header& record);
 
   uint64_t start_ns_;
   uint64_t interval_ns_;

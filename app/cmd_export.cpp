@@ -10,6 +10,7 @@
 #include "app/command.h"
 #include "inspector/capture/reader.h"
 #include "inspector/model/exporter.h"
+#include "inspector/model/record_visitor.h"
 #include "inspector/model/source_notes.h"
 #include "inspector/model/space_tracker.h"
 #include "inspector/model/time_order.h"
@@ -31,6 +32,32 @@ int fail(const std::string& message, int code) {
   std::fprintf(stderr, "pagescope export: %s\n", message.c_str());
   return code;
 }
+
+// Which records an export keeps (--pid: the process, its fork, every LOST)
+// and where a kept fault landed, read through the visitor so a short fork or
+// fault is never read past its end.
+class ExportPick : public RecordVisitor<ExportPick> {
+ public:
+  ExportPick(uint32_t pid, const SpaceTracker& tracker) : pid_(pid), tracker_(tracker) {}
+  // Before `tracker` applies `h`.
+  void pick(const ps_header& h) {
+    fc = {};
+    wanted = pid_ == 0 || h.pid == pid_ || h.kind == PS_EV_LOST;
+    visit(h);
+  }
+  void on_fork(const ps_fork& f) { wanted = wanted || f.child_pid == pid_; }
+  void on_fault(const ps_fault& f) {
+    if (!wanted) return;
+    if (const ProcessSpace* ps = tracker_.find(f.hdr.pid)) fc.vma = ps->space.find(f.address);
+  }
+
+  bool wanted = false;
+  FaultContext fc;
+
+ private:
+  uint32_t pid_;
+  const SpaceTracker& tracker_;
+};
 
 uint64_t mapped_bytes(const SpaceTracker& tracker, uint32_t pid) {
   const ProcessSpace* ps = tracker.find(pid);
@@ -78,17 +105,11 @@ int run_export(const ExportOptions& o) {
     if (o.pid == 0 || pid == o.pid) changes.push_back({pid, mapping, c});
   });
   uint64_t exported = 0;
+  ExportPick pick(o.pid, tracker);
   TimeOrderer ordered([&](const ps_header& h) {
-    const bool wanted = o.pid == 0 || h.pid == o.pid || h.kind == PS_EV_LOST ||
-                        (h.kind == PS_EV_FORK && reinterpret_cast<const ps_fork&>(h).child_pid == o.pid);
-    if (wanted) {
-      FaultContext fc;
-      if (h.kind == PS_EV_FAULT && h.size >= sizeof(ps_fault)) {
-        if (const ProcessSpace* ps = tracker.find(h.pid)) {
-          fc.vma = ps->space.find(reinterpret_cast<const ps_fault&>(h).address);
-        }
-      }
-      exporter->record(h, fc);
+    pick.pick(h);
+    if (pick.wanted) {
+      exporter->record(h, pick.fc);
       ++exported;
     }
     tracker.apply(h);

@@ -17,6 +17,7 @@
 #include "inspector/model/exporter.h"
 #include "inspector/model/process_table.h"
 #include "inspector/model/record_view.h"
+#include "inspector/model/record_visitor.h"
 #include "inspector/model/text_table.h"
 #include "inspector/model/windowed_working_set.h"
 
@@ -27,7 +28,7 @@ namespace {
 constexpr uint64_t kCounterBucketNs = 10'000'000;
 constexpr uint64_t kWssTauNs = 100'000'000;
 
-class ChromeTraceExporter : public Exporter {
+class ChromeTraceExporter : public Exporter, public RecordVisitor<ChromeTraceExporter> {
  public:
   ~ChromeTraceExporter() override {
     if (out_) std::fclose(out_);
@@ -51,114 +52,99 @@ class ChromeTraceExporter : public Exporter {
 
   void record(const ps_header& h, const FaultContext& fc) override {
     wss_->apply(h);
-    switch (h.kind) {
-      case PS_EV_FAULT: {
-        const auto* f = record_as<ps_fault>(h);
-        if (!f) return;
-        count_fault(h.pid, h.ts_ns);
-        begin(h.ts_ns, h.pid, h.tid);
-        // Without an error code, protection is unknown; without fault kinds, so is major.
-        const bool major = kinds_known_ && (f->flags & PS_FAULT_MAJOR);
-        std::fprintf(out_,
-                     "\"ph\": \"i\", \"s\": \"t\", \"cat\": \"fault\", \"name\": \"fault %s%s\", "
-                     "\"args\": {\"address\": \"0x%" PRIx64 "\", \"ip\": \"0x%" PRIx64
-                     "\", \"mode\": \"%s\", \"protection\": %s, \"major\": %s, \"region\": \"%s\"",
-                     fault_access_name(*f), major ? " major" : "",
-                     uint64_t(f->address), uint64_t(f->ip),
-                     fault_is_kernel_mode(*f) ? "kernel" : "user",
-                     !(f->flags & PS_FAULT_ERR_KNOWN)  ? "null"
-                     : (f->error_code & PS_PF_PROT) ? "true"
-                                                     : "false",
-                     !kinds_known_ ? "null" : major ? "true" : "false",
-                     fc.vma ? vma_kind_name(fc.vma->kind) : "unknown");
-        if (fc.vma && fc.vma->file && !fc.vma->path.empty()) {
-          std::fprintf(out_, ", \"file\": %s, \"file_offset\": %" PRIu64,
-                       json_escape(fc.vma->path).c_str(),
-                       uint64_t(fc.vma->offset + (f->address - fc.vma->start)));
-        }
-        std::fputs("}}", out_);
-        return;
-      }
-      case PS_EV_MMAP: case PS_EV_MUNMAP: case PS_EV_MPROTECT: case PS_EV_MREMAP:
-      case PS_EV_BRK: case PS_EV_MADVISE: case PS_EV_SHMAT: case PS_EV_SHMDT: {
-        const auto* s = record_as<ps_mm_syscall>(h);
-        if (!s) return;
-        const uint64_t start = h.ts_ns > s->duration_ns ? h.ts_ns - s->duration_ns : h.ts_ns;
-        begin(start, h.pid, h.tid);
-        std::fprintf(out_, "\"ph\": \"X\", \"dur\": %.3f, \"cat\": \"syscall\", \"name\": \"%s\", "
-                     "\"args\": {\"args\": [",
-                     double(s->duration_ns) / 1e3, mm_syscall_name(h.kind));
-        for (int i = 0; i < 6; ++i) {
-          std::fprintf(out_, "%s\"0x%" PRIx64 "\"", i ? ", " : "", uint64_t(s->args[i]));
-        }
-        if (syscall_failed(s->ret)) {
-          std::fprintf(out_, "], \"ret\": %" PRId64 ", \"failed\": true}}", int64_t(s->ret));
-        } else {
-          std::fprintf(out_, "], \"ret\": \"0x%" PRIx64 "\"}}", uint64_t(s->ret));
-        }
-        return;
-      }
-      case PS_EV_FORK: {
-        const auto* f = record_as<ps_fork>(h);
-        if (!f) return;
-        name_process(f->child_pid, std::string(fixed_string(f->comm)));
-        begin(h.ts_ns, h.pid, h.tid);
-        std::fprintf(out_, "\"ph\": \"i\", \"s\": \"p\", \"cat\": \"process\", \"name\": \"%s\", "
-                     "\"args\": {\"child_pid\": %u, \"child_tid\": %u}}",
-                     (f->flags & PS_FORK_THREAD) ? "clone thread" : "fork", f->child_pid,
-                     f->child_tid);
-        return;
-      }
-      case PS_EV_EXEC: {
-        const auto* e = record_as<ps_exec>(h);
-        if (!e) return;
-        name_process(h.pid, std::string(fixed_string(e->comm)));
-        begin(h.ts_ns, h.pid, h.tid);
-        std::fprintf(out_, "\"ph\": \"i\", \"s\": \"p\", \"cat\": \"process\", \"name\": \"exec\", "
-                     "\"args\": {\"filename\": %s}}",
-                     json_escape(fixed_string(e->filename)).c_str());
-        return;
-      }
-      case PS_EV_EXIT: {
-        const auto* e = record_as<ps_exit>(h);
-        if (!e) return;
-        if (processes_.count(h.pid) == 0) name_process(h.pid, std::string(fixed_string(e->comm)));
-        begin(h.ts_ns, h.pid, h.tid);
-        std::fprintf(out_, "\"ph\": \"i\", \"s\": \"%s\", \"cat\": \"process\", \"name\": \"%s\", "
-                     "\"args\": {\"exit_code\": %d, \"min_flt\": %" PRIu64 ", \"maj_flt\": %" PRIu64 "}}",
-                     (e->flags & PS_EXIT_GROUP_DEAD) ? "p" : "t",
-                     (e->flags & PS_EXIT_GROUP_DEAD) ? "exit" : "thread exit", e->exit_code,
-                     uint64_t(e->min_flt), uint64_t(e->maj_flt));
-        return;
-      }
-      case PS_EV_ACCESS_INTERVAL: {
-        const auto* iv = record_as<ps_access_interval>(h);
-        if (!iv) return;
-        begin(h.ts_ns, h.pid, h.pid);
-        std::fprintf(out_, "\"ph\": \"C\", \"name\": \"resident pages (present bits)\", "
-                     "\"args\": {\"pages\": %" PRIu64 "}}", uint64_t(iv->pages_present));
-        return;
-      }
-      case PS_EV_SWAP_ENTS: {
-        const auto* sw = record_as<ps_swap_ents>(h);
-        if (!sw) return;
-        begin(h.ts_ns, h.pid, h.pid);
-        std::fprintf(out_, "\"ph\": \"C\", \"name\": \"swap entries\", \"args\": {\"pages\": %" PRId64
-                     "}}", int64_t(sw->swap_pages));
-        return;
-      }
-      case PS_EV_LOST: {
-        const auto* l = record_as<ps_lost>(h);
-        if (!l || l->lost == 0) return;
-        begin(h.ts_ns, 0, 0);
-        std::fprintf(out_, "\"ph\": \"i\", \"s\": \"g\", \"cat\": \"lost\", \"name\": \"LOST %" PRIu64
-                     " events\", \"args\": {\"lost_total\": %" PRIu64 "}}",
-                     uint64_t(l->lost), uint64_t(l->lost_total));
-        return;
-      }
-      default:
-        return;
+    fc_ = &fc;
+    visit(h);
+  }
+
+  void on_fault(const ps_fault& f) {
+    const ps_header& h = f.hdr;
+    const FaultContext& fc = *fc_;
+    count_fault(h.pid, h.ts_ns);
+    begin(h.ts_ns, h.pid, h.tid);
+    // Without an error code, protection is unknown; without fault kinds, so is major.
+    const bool major = kinds_known_ && (f.flags & PS_FAULT_MAJOR);
+    std::fprintf(out_,
+                 "\"ph\": \"i\", \"s\": \"t\", \"cat\": \"fault\", \"name\": \"fault %s%s\", "
+                 "\"args\": {\"address\": \"0x%" PRIx64 "\", \"ip\": \"0x%" PRIx64
+                 "\", \"mode\": \"%s\", \"protection\": %s, \"major\": %s, \"region\": \"%s\"",
+                 fault_access_name(f), major ? " major" : "",
+                 uint64_t(f.address), uint64_t(f.ip),
+                 fault_is_kernel_mode(f) ? "kernel" : "user",
+                 !(f.flags & PS_FAULT_ERR_KNOWN)  ? "null"
+                 : (f.error_code & PS_PF_PROT) ? "true"
+                                                 : "false",
+                 !kinds_known_ ? "null" : major ? "true" : "false",
+                 fc.vma ? vma_kind_name(fc.vma->kind) : "unknown");
+    if (fc.vma && fc.vma->file && !fc.vma->path.empty()) {
+      std::fprintf(out_, ", \"file\": %s, \"file_offset\": %" PRIu64,
+                   json_escape(fc.vma->path).c_str(),
+                   uint64_t(fc.vma->offset + (f.address - fc.vma->start)));
     }
+    std::fputs("}}", out_);
+  }
+
+  void on_mm_syscall(const ps_mm_syscall& s) {
+    const ps_header& h = s.hdr;
+    const uint64_t start = h.ts_ns > s.duration_ns ? h.ts_ns - s.duration_ns : h.ts_ns;
+    begin(start, h.pid, h.tid);
+    std::fprintf(out_, "\"ph\": \"X\", \"dur\": %.3f, \"cat\": \"syscall\", \"name\": \"%s\", "
+                 "\"args\": {\"args\": [",
+                 double(s.duration_ns) / 1e3, mm_syscall_name(h.kind));
+    for (int i = 0; i < 6; ++i) {
+      std::fprintf(out_, "%s\"0x%" PRIx64 "\"", i ? ", " : "", uint64_t(s.args[i]));
+    }
+    if (syscall_failed(s.ret)) {
+      std::fprintf(out_, "], \"ret\": %" PRId64 ", \"failed\": true}}", int64_t(s.ret));
+    } else {
+      std::fprintf(out_, "], \"ret\": \"0x%" PRIx64 "\"}}", uint64_t(s.ret));
+    }
+  }
+
+  void on_fork(const ps_fork& f) {
+    name_process(f.child_pid, std::string(fixed_string(f.comm)));
+    begin(f.hdr.ts_ns, f.hdr.pid, f.hdr.tid);
+    std::fprintf(out_, "\"ph\": \"i\", \"s\": \"p\", \"cat\": \"process\", \"name\": \"%s\", "
+                 "\"args\": {\"child_pid\": %u, \"child_tid\": %u}}",
+                 (f.flags & PS_FORK_THREAD) ? "clone thread" : "fork", f.child_pid, f.child_tid);
+  }
+
+  void on_exec(const ps_exec& e) {
+    name_process(e.hdr.pid, std::string(fixed_string(e.comm)));
+    begin(e.hdr.ts_ns, e.hdr.pid, e.hdr.tid);
+    std::fprintf(out_, "\"ph\": \"i\", \"s\": \"p\", \"cat\": \"process\", \"name\": \"exec\", "
+                 "\"args\": {\"filename\": %s}}",
+                 json_escape(fixed_string(e.filename)).c_str());
+  }
+
+  void on_exit(const ps_exit& e) {
+    const ps_header& h = e.hdr;
+    if (processes_.count(h.pid) == 0) name_process(h.pid, std::string(fixed_string(e.comm)));
+    begin(h.ts_ns, h.pid, h.tid);
+    std::fprintf(out_, "\"ph\": \"i\", \"s\": \"%s\", \"cat\": \"process\", \"name\": \"%s\", "
+                 "\"args\": {\"exit_code\": %d, \"min_flt\": %" PRIu64 ", \"maj_flt\": %" PRIu64 "}}",
+                 (e.flags & PS_EXIT_GROUP_DEAD) ? "p" : "t",
+                 (e.flags & PS_EXIT_GROUP_DEAD) ? "exit" : "thread exit", e.exit_code,
+                 uint64_t(e.min_flt), uint64_t(e.maj_flt));
+  }
+
+  void on_access_interval(const ps_access_interval& iv) {
+    begin(iv.hdr.ts_ns, iv.hdr.pid, iv.hdr.pid);
+    std::fprintf(out_, "\"ph\": \"C\", \"name\": \"resident pages (present bits)\", "
+                 "\"args\": {\"pages\": %" PRIu64 "}}", uint64_t(iv.pages_present));
+  }
+
+  void on_swap_ents(const ps_swap_ents& sw) {
+    begin(sw.hdr.ts_ns, sw.hdr.pid, sw.hdr.pid);
+    std::fprintf(out_, "\"ph\": \"C\", \"name\": \"swap entries\", \"args\": {\"pages\": %" PRId64
+                 "}}", int64_t(sw.swap_pages));
+  }
+
+  void on_lost(const ps_lost& l) {
+    if (l.lost == 0) return;
+    begin(l.hdr.ts_ns, 0, 0);
+    std::fprintf(out_, "\"ph\": \"i\", \"s\": \"g\", \"cat\": \"lost\", \"name\": \"LOST %" PRIu64
+                 " events\", \"args\": {\"lost_total\": %" PRIu64 "}}",
+                 uint64_t(l.lost), uint64_t(l.lost_total));
   }
 
   void vma_change(uint32_t pid, uint32_t mapping, const MappingChange& c,
@@ -255,6 +241,7 @@ class ChromeTraceExporter : public Exporter {
   }
 
   std::FILE* out_ = nullptr;
+  const FaultContext* fc_ = nullptr;  // of the record being visited
   uint64_t zero_ = 0;
   bool first_ = true;
   std::unordered_map<uint32_t, FaultCounter> counters_;

@@ -12,13 +12,14 @@
 #include "inspector/model/exporter.h"
 #include "inspector/model/process_table.h"
 #include "inspector/model/record_view.h"
+#include "inspector/model/record_visitor.h"
 #include "inspector/model/text_table.h"
 
 namespace pagescope::model {
 
 namespace {
 
-class CsvExporter : public Exporter {
+class CsvExporter : public Exporter, public RecordVisitor<CsvExporter> {
  public:
   ~CsvExporter() override { close_all(); }
 
@@ -58,76 +59,64 @@ class CsvExporter : public Exporter {
   }
 
   void record(const ps_header& h, const FaultContext& fc) override {
-    const uint64_t t = h.ts_ns >= zero_ ? h.ts_ns - zero_ : 0;
-    switch (h.kind) {
-      case PS_EV_FAULT: {
-        const auto* f = record_as<ps_fault>(h);
-        if (!f) return;
-        std::fprintf(faults_, "%" PRIu64 ",%u,%u,0x%" PRIx64 ",0x%" PRIx64 ",%s,%s,%d,%s,%s,", t,
-                     h.pid, h.tid, uint64_t(f->address), uint64_t(f->ip), fault_access_name(*f),
-                     fault_is_kernel_mode(*f) ? "kernel" : "user",
-                     (f->flags & PS_FAULT_ERR_KNOWN) ? int(f->error_code & PS_PF_PROT) : -1,
-                     !kinds_known_ ? "" : (f->flags & PS_FAULT_MAJOR) ? "1" : "0",
-                     fc.vma ? vma_kind_name(fc.vma->kind) : "unknown");
-        if (fc.vma) {
-          std::fprintf(faults_, "0x%" PRIx64 ",%s,", uint64_t(fc.vma->start),
-                       csv_escape(fc.vma->path).c_str());
-          if (fc.vma->file) {
-            std::fprintf(faults_, "%" PRIu64 "\n", uint64_t(fc.vma->offset + (f->address - fc.vma->start)));
-          } else {
-            std::fputs("\n", faults_);
-          }
-        } else {
-          std::fputs(",,\n", faults_);
-        }
-        return;
+    t_ = h.ts_ns >= zero_ ? h.ts_ns - zero_ : 0;
+    fc_ = &fc;
+    visit(h);
+  }
+
+  void on_fault(const ps_fault& f) {
+    const ps_header& h = f.hdr;
+    const FaultContext& fc = *fc_;
+    std::fprintf(faults_, "%" PRIu64 ",%u,%u,0x%" PRIx64 ",0x%" PRIx64 ",%s,%s,%d,%s,%s,", t_,
+                 h.pid, h.tid, uint64_t(f.address), uint64_t(f.ip), fault_access_name(f),
+                 fault_is_kernel_mode(f) ? "kernel" : "user",
+                 (f.flags & PS_FAULT_ERR_KNOWN) ? int(f.error_code & PS_PF_PROT) : -1,
+                 !kinds_known_ ? "" : (f.flags & PS_FAULT_MAJOR) ? "1" : "0",
+                 fc.vma ? vma_kind_name(fc.vma->kind) : "unknown");
+    if (fc.vma) {
+      std::fprintf(faults_, "0x%" PRIx64 ",%s,", uint64_t(fc.vma->start),
+                   csv_escape(fc.vma->path).c_str());
+      if (fc.vma->file) {
+        std::fprintf(faults_, "%" PRIu64 "\n", uint64_t(fc.vma->offset + (f.address - fc.vma->start)));
+      } else {
+        std::fputs("\n", faults_);
       }
-      case PS_EV_MMAP: case PS_EV_MUNMAP: case PS_EV_MPROTECT: case PS_EV_MREMAP:
-      case PS_EV_BRK: case PS_EV_MADVISE: case PS_EV_SHMAT: case PS_EV_SHMDT: {
-        const auto* s = record_as<ps_mm_syscall>(h);
-        if (!s) return;
-        std::fprintf(syscalls_, "%" PRIu64 ",%u,%u,%s", t, h.pid, h.tid, mm_syscall_name(h.kind));
-        for (uint64_t a : s->args) std::fprintf(syscalls_, ",0x%" PRIx64, a);
-        if (syscall_failed(s->ret)) std::fprintf(syscalls_, ",%" PRId64 ",1", int64_t(s->ret));
-        else std::fprintf(syscalls_, ",0x%" PRIx64 ",0", uint64_t(s->ret));
-        std::fprintf(syscalls_, ",%" PRIu64 "\n", uint64_t(s->duration_ns));
-        return;
-      }
-      case PS_EV_FORK: {
-        const auto* f = record_as<ps_fork>(h);
-        if (!f) return;
-        std::fprintf(processes_, "%" PRIu64 ",%u,%u,%s,%u,%u,%s,,,,\n", t, h.pid, h.tid,
-                     (f->flags & PS_FORK_THREAD) ? "thread" : "fork", f->child_pid, f->child_tid,
-                     csv_escape(fixed_string(f->comm)).c_str());
-        return;
-      }
-      case PS_EV_EXEC: {
-        const auto* e = record_as<ps_exec>(h);
-        if (!e) return;
-        std::fprintf(processes_, "%" PRIu64 ",%u,%u,exec,,,%s,%s,,,\n", t, h.pid, h.tid,
-                     csv_escape(fixed_string(e->comm)).c_str(),
-                     csv_escape(fixed_string(e->filename)).c_str());
-        return;
-      }
-      case PS_EV_EXIT: {
-        const auto* e = record_as<ps_exit>(h);
-        if (!e) return;
-        std::fprintf(processes_, "%" PRIu64 ",%u,%u,%s,,,%s,,%d,%" PRIu64 ",%" PRIu64 "\n", t, h.pid,
-                     h.tid, (e->flags & PS_EXIT_GROUP_DEAD) ? "exit" : "thread_exit",
-                     csv_escape(fixed_string(e->comm)).c_str(), e->exit_code, uint64_t(e->min_flt),
-                     uint64_t(e->maj_flt));
-        return;
-      }
-      case PS_EV_LOST: {
-        const auto* l = record_as<ps_lost>(h);
-        if (!l) return;
-        std::fprintf(lost_, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", t, uint64_t(l->lost),
-                     uint64_t(l->lost_total));
-        return;
-      }
-      default:
-        return;
+    } else {
+      std::fputs(",,\n", faults_);
     }
+  }
+
+  void on_mm_syscall(const ps_mm_syscall& s) {
+    const ps_header& h = s.hdr;
+    std::fprintf(syscalls_, "%" PRIu64 ",%u,%u,%s", t_, h.pid, h.tid, mm_syscall_name(h.kind));
+    for (uint64_t a : s.args) std::fprintf(syscalls_, ",0x%" PRIx64, a);
+    if (syscall_failed(s.ret)) std::fprintf(syscalls_, ",%" PRId64 ",1", int64_t(s.ret));
+    else std::fprintf(syscalls_, ",0x%" PRIx64 ",0", uint64_t(s.ret));
+    std::fprintf(syscalls_, ",%" PRIu64 "\n", uint64_t(s.duration_ns));
+  }
+
+  void on_fork(const ps_fork& f) {
+    std::fprintf(processes_, "%" PRIu64 ",%u,%u,%s,%u,%u,%s,,,,\n", t_, f.hdr.pid, f.hdr.tid,
+                 (f.flags & PS_FORK_THREAD) ? "thread" : "fork", f.child_pid, f.child_tid,
+                 csv_escape(fixed_string(f.comm)).c_str());
+  }
+
+  void on_exec(const ps_exec& e) {
+    std::fprintf(processes_, "%" PRIu64 ",%u,%u,exec,,,%s,%s,,,\n", t_, e.hdr.pid, e.hdr.tid,
+                 csv_escape(fixed_string(e.comm)).c_str(),
+                 csv_escape(fixed_string(e.filename)).c_str());
+  }
+
+  void on_exit(const ps_exit& e) {
+    std::fprintf(processes_, "%" PRIu64 ",%u,%u,%s,,,%s,,%d,%" PRIu64 ",%" PRIu64 "\n", t_, e.hdr.pid,
+                 e.hdr.tid, (e.flags & PS_EXIT_GROUP_DEAD) ? "exit" : "thread_exit",
+                 csv_escape(fixed_string(e.comm)).c_str(), e.exit_code, uint64_t(e.min_flt),
+                 uint64_t(e.maj_flt));
+  }
+
+  void on_lost(const ps_lost& l) {
+    std::fprintf(lost_, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", t_, uint64_t(l.lost),
+                 uint64_t(l.lost_total));
   }
 
   void vma_change(uint32_t pid, uint32_t mapping, const MappingChange& c,
@@ -164,6 +153,8 @@ class CsvExporter : public Exporter {
   }
 
   uint64_t zero_ = 0;
+  uint64_t t_ = 0;                      // the record being visited, from time zero
+  const FaultContext* fc_ = nullptr;    // and its fault context
   std::FILE* faults_ = nullptr;
   std::FILE* syscalls_ = nullptr;
   std::FILE* processes_ = nullptr;

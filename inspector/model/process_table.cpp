@@ -105,94 +105,81 @@ void ProcessTable::apply(const ps_header& h) {
     totals_.last_ts_ns = std::max<uint64_t>(totals_.last_ts_ns, h.ts_ns);
   }
 
-  switch (h.kind) {
-    case PS_EV_FAULT: {
-      const auto* f = record_as<ps_fault>(h);
-      if (!f) return;
-      ProcessInfo& p = process_for(h.pid, h.ts_ns);
-      note_thread(p, current_[h.pid], h.tid);
-      p.faults.add(*f);
-      return;
-    }
-    case PS_EV_MMAP: case PS_EV_MUNMAP: case PS_EV_MPROTECT: case PS_EV_MREMAP:
-    case PS_EV_BRK: case PS_EV_MADVISE: case PS_EV_SHMAT: case PS_EV_SHMDT: {
-      const auto* s = record_as<ps_mm_syscall>(h);
-      if (!s) return;
-      ProcessInfo& p = process_for(h.pid, h.ts_ns);
-      note_thread(p, current_[h.pid], h.tid);
-      const int i = h.kind - PS_EV_MMAP;
-      ++p.syscalls.calls[i];
-      // brk reports failure by returning the old break, not an errno.
-      if (syscall_failed(s->ret)) ++p.syscalls.failures[i];
-      return;
-    }
-    case PS_EV_FORK: {
-      const auto* f = record_as<ps_fork>(h);
-      if (!f) return;
-      ProcessInfo& parent = process_for(h.pid, h.ts_ns);
-      note_thread(parent, current_[h.pid], h.tid);
-      if (f->flags & PS_FORK_THREAD) {
-        note_thread(parent, current_[h.pid], f->child_tid);
-        return;
-      }
-      const std::string parent_comm = parent.comm;
-      ProcessInfo& child = start_process(f->child_pid, h.ts_ns);
-      child.ppid = h.pid;
-      child.forked_in_capture = true;
-      auto comm = fixed_string(f->comm);
-      child.comm = comm.empty() ? parent_comm : std::string(comm);
-      note_thread(child, current_[f->child_pid], f->child_tid ? f->child_tid : f->child_pid);
-      return;
-    }
-    case PS_EV_EXEC: {
-      const auto* e = record_as<ps_exec>(h);
-      if (!e) return;
-      ProcessInfo& p = process_for(h.pid, h.ts_ns);
-      note_thread(p, current_[h.pid], h.tid);
-      ++p.execs;
-      p.comm = std::string(fixed_string(e->comm));
-      p.exe = std::string(fixed_string(e->filename));
-      return;
-    }
-    case PS_EV_EXIT: {
-      const auto* e = record_as<ps_exit>(h);
-      if (!e) return;
-      ProcessInfo& p = process_for(h.pid, h.ts_ns);
-      note_thread(p, current_[h.pid], h.tid);
-      ++p.threads_exited;
-      p.exit_min_flt += e->min_flt;
-      p.exit_maj_flt += e->maj_flt;
-      if (auto comm = fixed_string(e->comm); !comm.empty()) p.comm = std::string(comm);
-      if (e->flags & PS_EXIT_GROUP_DEAD) {
-        p.exited = true;
-        p.exit_code = e->exit_code;
-      }
-      return;
-    }
-    case PS_EV_PROC_FILE: {
-      const auto* f = record_as<ps_proc_file>(h);
-      if (!f || h.pid == 0) return;  // pid 0: system-wide files
-      ProcessInfo& p = process_for(h.pid, h.ts_ns);
-      if (f->which == PS_PROC_STATUS) apply_status_text(p, proc_file_text(*f));
-      return;
-    }
-    case PS_EV_LOST: {
-      const auto* l = record_as<ps_lost>(h);
-      if (!l) return;
-      lost_sum_ += l->lost;
-      lost_total_max_ = std::max<uint64_t>(lost_total_max_, l->lost_total);
-      totals_.lost_events = std::max(lost_sum_, lost_total_max_);
-      return;
-    }
-    case PS_EV_TARGET: {
-      ProcessInfo& p = process_for(h.pid, h.ts_ns);
-      p.target = true;
-      return;
-    }
-    default:
-      ++totals_.other_records;
-      return;
+  visit(h);
+}
+
+inline void ProcessTable::on_fault(const ps_fault& f) {
+  const ps_header& h = f.hdr;
+  ProcessInfo& p = process_for(h.pid, h.ts_ns);
+  note_thread(p, current_[h.pid], h.tid);
+  p.faults.add(f);
+}
+
+inline void ProcessTable::on_mm_syscall(const ps_mm_syscall& s) {
+  const ps_header& h = s.hdr;
+  ProcessInfo& p = process_for(h.pid, h.ts_ns);
+  note_thread(p, current_[h.pid], h.tid);
+  const int i = h.kind - PS_EV_MMAP;
+  ++p.syscalls.calls[i];
+  // brk reports failure by returning the old break, not an errno.
+  if (syscall_failed(s.ret)) ++p.syscalls.failures[i];
+}
+
+inline void ProcessTable::on_fork(const ps_fork& f) {
+  const ps_header& h = f.hdr;
+  ProcessInfo& parent = process_for(h.pid, h.ts_ns);
+  note_thread(parent, current_[h.pid], h.tid);
+  if (f.flags & PS_FORK_THREAD) {
+    note_thread(parent, current_[h.pid], f.child_tid);
+    return;
   }
+  const std::string parent_comm = parent.comm;
+  ProcessInfo& child = start_process(f.child_pid, h.ts_ns);
+  child.ppid = h.pid;
+  child.forked_in_capture = true;
+  auto comm = fixed_string(f.comm);
+  child.comm = comm.empty() ? parent_comm : std::string(comm);
+  note_thread(child, current_[f.child_pid], f.child_tid ? f.child_tid : f.child_pid);
+}
+
+inline void ProcessTable::on_exec(const ps_exec& e) {
+  const ps_header& h = e.hdr;
+  ProcessInfo& p = process_for(h.pid, h.ts_ns);
+  note_thread(p, current_[h.pid], h.tid);
+  ++p.execs;
+  p.comm = std::string(fixed_string(e.comm));
+  p.exe = std::string(fixed_string(e.filename));
+}
+
+inline void ProcessTable::on_exit(const ps_exit& e) {
+  const ps_header& h = e.hdr;
+  ProcessInfo& p = process_for(h.pid, h.ts_ns);
+  note_thread(p, current_[h.pid], h.tid);
+  ++p.threads_exited;
+  p.exit_min_flt += e.min_flt;
+  p.exit_maj_flt += e.maj_flt;
+  if (auto comm = fixed_string(e.comm); !comm.empty()) p.comm = std::string(comm);
+  if (e.flags & PS_EXIT_GROUP_DEAD) {
+    p.exited = true;
+    p.exit_code = e.exit_code;
+  }
+}
+
+inline void ProcessTable::on_proc_file(const ps_proc_file& f, std::string_view text) {
+  if (f.hdr.pid == 0) return;  // pid 0: system-wide files
+  ProcessInfo& p = process_for(f.hdr.pid, f.hdr.ts_ns);
+  if (f.which == PS_PROC_STATUS) apply_status_text(p, text);
+}
+
+inline void ProcessTable::on_lost(const ps_lost& l) {
+  lost_sum_ += l.lost;
+  lost_total_max_ = std::max<uint64_t>(lost_total_max_, l.lost_total);
+  totals_.lost_events = std::max(lost_sum_, lost_total_max_);
+}
+
+inline void ProcessTable::on_target(const ps_target& t) {
+  ProcessInfo& p = process_for(t.hdr.pid, t.hdr.ts_ns);
+  p.target = true;
 }
 
 }  // namespace pagescope::model

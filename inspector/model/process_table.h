@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "events.h"
+#include "inspector/model/record_visitor.h"
 #include "inspector/model/fault_counts.h"
 
 namespace pagescope::model {
@@ -58,9 +59,10 @@ struct CaptureTotals {
   uint64_t other_records = 0;   // kinds not summarised per process (reclaim, TLB, ... or newer)
 };
 
-class ProcessTable {
+class ProcessTable : private RecordVisitor<ProcessTable> {
  public:
   void apply(const ps_header& record);
+  using RecordVisitor::malformed_records;
 
   // In order of first appearance.
   const std::vector<ProcessInfo>& processes() const { return processes_; }
@@ -69,6 +71,17 @@ class ProcessTable {
   const CaptureTotals& totals() const { return totals_; }
 
  private:
+  friend class RecordVisitor<ProcessTable>;
+  void on_fault(const ps_fault& f);
+  void on_mm_syscall(const ps_mm_syscall& s);
+  void on_fork(const ps_fork& f);
+  void on_exec(const ps_exec& e);
+  void on_exit(const ps_exit& e);
+  void on_proc_file(const ps_proc_file& f, std::string_view text);
+  void on_lost(const ps_lost& l);
+  void on_target(const ps_target& t);
+  void on_other(const ps_header&) { ++totals_.other_records; }
+
   ProcessInfo& process_for(uint32_t pid, uint64_t ts);
   ProcessInfo& start_process(uint32_t pid, uint64_t ts);
   void note_thread(ProcessInfo& p, size_t index, uint32_t tid);

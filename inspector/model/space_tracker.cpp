@@ -133,7 +133,7 @@ void SpaceTracker::end_all(ProcessSpace& ps, uint64_t ts) {
   }
 }
 
-void SpaceTracker::on_fault(const ps_fault& f) {
+inline void SpaceTracker::on_fault(const ps_fault& f) {
   ProcessSpace& ps = space_for(f.hdr.pid);
   const Vma* v = ps.space.find(f.address);
   if (!v) {
@@ -191,7 +191,7 @@ void SpaceTracker::attribute(ProcessSpace& ps, const ps_fault& f, const Vma& vma
   }
 }
 
-void SpaceTracker::on_syscall(const ps_mm_syscall& s) {
+inline void SpaceTracker::on_mm_syscall(const ps_mm_syscall& s) {
   if (syscall_failed(s.ret)) return;
   ProcessSpace& ps = space_for(s.hdr.pid);
   AddressSpace& as = ps.space;
@@ -390,81 +390,67 @@ void SpaceTracker::on_maps(ProcessSpace& ps, uint64_t ts, std::string_view text)
   }
 }
 
-void SpaceTracker::apply(const ps_header& h) {
-  switch (h.kind) {
-    case PS_EV_FAULT:
-      if (const auto* f = record_as<ps_fault>(h)) on_fault(*f);
-      return;
-    case PS_EV_MMAP: case PS_EV_MUNMAP: case PS_EV_MPROTECT: case PS_EV_MREMAP:
-    case PS_EV_BRK: case PS_EV_MADVISE: case PS_EV_SHMAT: case PS_EV_SHMDT:
-      if (const auto* s = record_as<ps_mm_syscall>(h)) on_syscall(*s);
-      return;
-    case PS_EV_FORK: {
-      const auto* f = record_as<ps_fork>(h);
-      if (!f || (f->flags & PS_FORK_THREAD)) return;  // threads share the space
-      ProcessSpace& parent = space_for(h.pid);
-      parent.forked = true;
-      if (auto it = live_.find(f->child_pid); it != live_.end()) {
-        end_all(*it->second, h.ts_ns);
-        live_.erase(it);
-        last_space_ = nullptr;
-      }
-      ProcessSpace& child = space_for(f->child_pid);
-      ProcessSpace& par = *live_[h.pid];  // space_for may have rehashed; pointers stay valid
-      child.forked = true;
-      child.space = par.space;
-      std::vector<std::pair<uint32_t, uint32_t>> renamed;  // parent lineage -> child lineage
-      for (const auto& [start, v] : par.space.pieces()) {
-        auto r = std::find_if(renamed.begin(), renamed.end(),
-                              [&](auto& p) { return p.first == v.mapping; });
-        if (r != renamed.end()) continue;
-        Vma c = v;
-        renamed.emplace_back(v.mapping, new_mapping(f->child_pid, "fork", h.ts_ns, c));
-      }
-      child.space.relabel([&](uint32_t id) {
-        for (auto& [from, to] : renamed) if (from == id) return to;
-        return 0u;
-      });
-      return;
-    }
-    case PS_EV_EXEC: {
-      ProcessSpace& ps = space_for(h.pid);
-      end_all(ps, h.ts_ns);
-      ps.space.clear();
-      ps.pages.clear();
-      ps.pending.clear();
-      ps.forked = false;
-      return;
-    }
-    case PS_EV_EXIT: {
-      const auto* e = record_as<ps_exit>(h);
-      if (!e || !(e->flags & PS_EXIT_GROUP_DEAD)) return;
-      auto it = live_.find(h.pid);
-      if (it == live_.end()) return;
-      end_all(*it->second, h.ts_ns);
-      it->second->exited = true;
-      it->second->exited_ns = h.ts_ns;
-      dead_[h.pid] = std::move(it->second);
-      live_.erase(it);
-      last_space_ = nullptr;
-      return;
-    }
-    case PS_EV_PROC_FILE: {
-      const auto* f = record_as<ps_proc_file>(h);
-      if (!f || h.pid == 0 || f->which != PS_PROC_MAPS) return;
-      on_maps(space_for(h.pid), h.ts_ns, proc_file_text(*f));
-      return;
-    }
-    case PS_EV_LOST: {
-      const auto* l = record_as<ps_lost>(h);
-      if (!l || l->lost == 0) return;
-      lost_ += l->lost;
-      for (auto& [pid, ps] : live_) ps->space.mark_all_uncertain();
-      return;
-    }
-    default:
-      return;
+// Out of line, so the handlers below inline into one switch.
+void SpaceTracker::apply(const ps_header& h) { visit(h); }
+
+inline void SpaceTracker::on_fork(const ps_fork& f) {
+  if (f.flags & PS_FORK_THREAD) return;  // threads share the space
+  const ps_header& h = f.hdr;
+  ProcessSpace& parent = space_for(h.pid);
+  parent.forked = true;
+  if (auto it = live_.find(f.child_pid); it != live_.end()) {
+    end_all(*it->second, h.ts_ns);
+    live_.erase(it);
+    last_space_ = nullptr;
   }
+  ProcessSpace& child = space_for(f.child_pid);
+  ProcessSpace& par = *live_[h.pid];  // space_for may have rehashed; pointers stay valid
+  child.forked = true;
+  child.space = par.space;
+  std::vector<std::pair<uint32_t, uint32_t>> renamed;  // parent lineage -> child lineage
+  for (const auto& [start, v] : par.space.pieces()) {
+    auto r = std::find_if(renamed.begin(), renamed.end(),
+                          [&](auto& p) { return p.first == v.mapping; });
+    if (r != renamed.end()) continue;
+    Vma c = v;
+    renamed.emplace_back(v.mapping, new_mapping(f.child_pid, "fork", h.ts_ns, c));
+  }
+  child.space.relabel([&](uint32_t id) {
+    for (auto& [from, to] : renamed) if (from == id) return to;
+    return 0u;
+  });
+}
+
+inline void SpaceTracker::on_exec(const ps_exec& e) {
+  ProcessSpace& ps = space_for(e.hdr.pid);
+  end_all(ps, e.hdr.ts_ns);
+  ps.space.clear();
+  ps.pages.clear();
+  ps.pending.clear();
+  ps.forked = false;
+}
+
+inline void SpaceTracker::on_exit(const ps_exit& e) {
+  if (!(e.flags & PS_EXIT_GROUP_DEAD)) return;
+  auto it = live_.find(e.hdr.pid);
+  if (it == live_.end()) return;
+  end_all(*it->second, e.hdr.ts_ns);
+  it->second->exited = true;
+  it->second->exited_ns = e.hdr.ts_ns;
+  dead_[e.hdr.pid] = std::move(it->second);
+  live_.erase(it);
+  last_space_ = nullptr;
+}
+
+inline void SpaceTracker::on_proc_file(const ps_proc_file& f, std::string_view text) {
+  if (f.hdr.pid == 0 || f.which != PS_PROC_MAPS) return;
+  on_maps(space_for(f.hdr.pid), f.hdr.ts_ns, text);
+}
+
+inline void SpaceTracker::on_lost(const ps_lost& l) {
+  if (l.lost == 0) return;
+  lost_ += l.lost;
+  for (auto& [pid, ps] : live_) ps->space.mark_all_uncertain();
 }
 
 std::vector<VmaUsage> SpaceTracker::layout(uint32_t pid) const {

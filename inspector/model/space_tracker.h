@@ -21,6 +21,7 @@
 #include "inspector/model/address_space.h"
 #include "inspector/model/fault_counts.h"
 #include "inspector/model/page_map.h"
+#include "inspector/model/record_visitor.h"
 
 namespace pagescope::model {
 
@@ -80,9 +81,10 @@ struct VmaUsage {
   uint64_t first_touch_ns = 0;
 };
 
-class SpaceTracker {
+class SpaceTracker : private RecordVisitor<SpaceTracker> {
  public:
   void apply(const ps_header& record);
+  using RecordVisitor::malformed_records;
 
   const ProcessSpace* find(uint32_t pid) const;  // live, else the last dead one
   const std::vector<MappingStats>& mappings() const { return mappings_; }
@@ -100,9 +102,15 @@ class SpaceTracker {
   std::vector<uint32_t> mappings_in(const ProcessSpace& ps, uint64_t start, uint64_t end) const;
   void end_orphans(const ProcessSpace& ps, const std::vector<uint32_t>& ids, uint64_t ts);
   void end_all(ProcessSpace& ps, uint64_t ts);
+  friend class RecordVisitor<SpaceTracker>;
   void on_fault(const ps_fault& f);
   void attribute(ProcessSpace& ps, const ps_fault& f, const Vma& v);
-  void on_syscall(const ps_mm_syscall& s);
+  void on_mm_syscall(const ps_mm_syscall& s);
+  void on_fork(const ps_fork& f);
+  void on_exec(const ps_exec& e);
+  void on_exit(const ps_exit& e);
+  void on_proc_file(const ps_proc_file& f, std::string_view text);
+  void on_lost(const ps_lost& l);
   void on_maps(ProcessSpace& ps, uint64_t ts, std::string_view text);
 
   std::unordered_map<uint32_t, std::unique_ptr<ProcessSpace>> live_;

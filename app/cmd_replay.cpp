@@ -6,25 +6,18 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/command.h"
 #include "app/cli_options.h"
-#include "simulator/engine.h"
 #include "simulator/experiment.h"
-#include "simulator/mrc.h"
 #include "simulator/policies/registry.h"
-#include "simulator/compressors/calibration.h"
 #include "simulator/compressors/compressor.h"
 #include "simulator/table.h"
-#include "simulator/tiers/cost_model.h"
 #include "simulator/tiers/page_sizes.h"
-#include "simulator/tiers/sampled_sizes.h"
 #include "simulator/tiers/spec.h"
 #include "simulator/tiers/sweep.h"
-#include "simulator/tiers/tiered_replay.h"
 #include "simulator/traces/formats.h"
 #include "simulator/units.h"
 

@@ -1,7 +1,6 @@
 #include "tui/replay_job.h"
 
 #include <algorithm>
-#include <map>
 
 #include "simulator/experiment.h"
 #include "simulator/mrc.h"

@@ -109,40 +109,58 @@ if [ -s "$work/rec.log" ] && grep -q "missing source" "$work/rec.log"; then
   grep "missing source" "$work/rec.log" | sed 's/^/  /'
 fi
 
-# The BPF programs' own time, per fault of the storm.
+# The BPF programs' own time, per fault of the storm: STATS_RUNS recorded
+# runs (default 3) with bpf_stats on, medians per program (ns per run moves
+# with the load on a shared machine; the median of a few is steadier).
 if [ -z "$stats_was" ] || ! command -v bpftool >/dev/null || ! command -v jq >/dev/null; then
   echo "BPF run time: skipped (needs the kernel.bpf_stats_enabled sysctl, bpftool and jq)"
   exit 0
 fi
-bpftool prog show --json >"$work/base.json"  # programs that are not pagescope's
-sysctl -q -w kernel.bpf_stats_enabled=1
-in_ns "$ps" record -o "$work/s.psc" -- sh -c '
-  w=$1; shift
-  bpftool prog show --json >"$w/s0.json"
-  "$@" >"$w/storm.out"
-  bpftool prog show --json >"$w/s1.json"' sh "$work" "$storm" "$mib" "$rounds" "$procs" \
-  >/dev/null 2>"$work/stats.log"
-sysctl -q -w kernel.bpf_stats_enabled="$stats_was"
-storm_faults=$(sed -n 's/^faults \([0-9]*\).*/\1/p' "$work/storm.out")
-# One row per program pagescope loaded (ids new since base.json): runs and
-# nanoseconds over the storm (s1 - s0).
-jq -r -n --slurpfile base "$work/base.json" --slurpfile s0 "$work/s0.json" --slurpfile s1 "$work/s1.json" '
-  ($base[0] | map(.id)) as $old
-  | ($s0[0] | map({key: (.id | tostring), value: .}) | from_entries) as $at0
-  | $s1[0][] | select(.id as $i | ($old | index($i)) == null)
-  | [.name, .type,
-     ((.run_cnt // 0) - ($at0[.id | tostring].run_cnt // 0)),
-     ((.run_time_ns // 0) - ($at0[.id | tostring].run_time_ns // 0))] | @tsv' >"$work/progs.tsv"
-awk -F'\t' -v faults="$storm_faults" '
-  BEGIN { printf "BPF programs over one recorded storm of %d faults (bpf_stats on):\n", faults
-          printf "  %-32s %-11s %12s %14s %8s\n", "program", "type", "runs", "ns", "ns/run" }
-  { printf "  %-32s %-11s %12d %14d %8.0f\n", $1, $2, $3, $4, $3 ? $4 / $3 : 0
-    all_ns += $4
-    if ($1 ~ /fault/) fault_ns += $4
-    if ($1 ~ /^(enter_|exit_|mm_sys_)/) { sys_runs += $3; sys_ns += $4 } }
+stats_runs=${STATS_RUNS:-3}
+for k in $(seq 1 "$stats_runs"); do
+  bpftool prog show --json >"$work/base.json"  # programs that are not pagescope's
+  sysctl -q -w kernel.bpf_stats_enabled=1
+  in_ns "$ps" record -o "$work/s.psc" -- sh -c '
+    w=$1; shift
+    bpftool prog show --json >"$w/s0.json"
+    "$@" >"$w/storm.out"
+    bpftool prog show --json >"$w/s1.json"' sh "$work" "$storm" "$mib" "$rounds" "$procs" \
+    >/dev/null 2>"$work/stats.log"
+  sysctl -q -w kernel.bpf_stats_enabled="$stats_was"
+  storm_faults=$(sed -n 's/^faults \([0-9]*\).*/\1/p' "$work/storm.out")
+  # One row per program pagescope loaded (ids new since base.json): run,
+  # storm faults, name, type, runs and nanoseconds over the storm (s1 - s0).
+  jq -r -n --slurpfile base "$work/base.json" --slurpfile s0 "$work/s0.json" --slurpfile s1 "$work/s1.json" \
+     --arg k "$k" --arg faults "${storm_faults:-0}" '
+    ($base[0] | map(.id)) as $old
+    | ($s0[0] | map({key: (.id | tostring), value: .}) | from_entries) as $at0
+    | $s1[0][] | select(.id as $i | ($old | index($i)) == null)
+    | [$k, $faults, .name, .type,
+       ((.run_cnt // 0) - ($at0[.id | tostring].run_cnt // 0)),
+       ((.run_time_ns // 0) - ($at0[.id | tostring].run_time_ns // 0))] | @tsv' >>"$work/progs.tsv"
+done
+awk -F'\t' -v runs="$stats_runs" '
+  function median(list,   n, a, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+    return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+  }
+  {
+    k = $1; faults[k] = $2
+    if (!($3 in type)) { order[++nprog] = $3; type[$3] = $4 }
+    cnt[$3] = cnt[$3] " " $5; ns[$3] = ns[$3] " " $6; per[$3] = per[$3] " " ($5 ? $6 / $5 : 0)
+    all[k] += $6
+    if ($3 ~ /fault/) fault[k] += $6
+    if ($3 ~ /^(enter_|exit_|mm_sys_)/) { sysr[k] += $5; sysn[k] += $6 }
+  }
   END {
-    if (!faults) { print "  (no fault count from the storm)"; exit }
-    printf "BPF ns per storm fault: %.0f in the fault programs, %.0f in all programs\n",
-           fault_ns / faults, all_ns / faults
+    for (k in faults) { fl = fl " " faults[k]; fp = fp " " (faults[k] ? fault[k] / faults[k] : 0)
+                        ap = ap " " (faults[k] ? all[k] / faults[k] : 0); sr = sr " " sysr[k]; sn = sn " " sysn[k]
+                        sp = sp " " (faults[k] ? sysn[k] / faults[k] : 0) }
+    printf "BPF programs over a recorded storm of %d faults, bpf_stats on (medians of %d runs):\n", median(fl), runs
+    printf "  %-32s %-11s %12s %14s %8s\n", "program", "type", "runs", "ns", "ns/run"
+    for (i = 1; i <= nprog; i++) { p = order[i]
+      printf "  %-32s %-11s %12d %14d %8.0f\n", p, type[p], median(cnt[p]), median(ns[p]), median(per[p]) }
+    printf "BPF ns per storm fault: %.0f in the fault programs, %.0f in all programs\n", median(fp), median(ap)
     printf "syscall programs: %d runs, %d ns (%.1f ns per storm fault); they run on the syscalls of every process\n",
-           sys_runs, sys_ns, sys_ns / faults }' "$work/progs.tsv"
+           median(sr), median(sn), median(sp) }' "$work/progs.tsv"

@@ -86,95 +86,96 @@ void CaptureFrameBuilder::apply(const ps_header& h) {
   cut_until(h.ts_ns);
   last_ts_ = std::max<uint64_t>(last_ts_, h.ts_ns);
   table_.apply(h);
-  const int32_t pid = int32_t(h.pid);
-  auto process = [&]() -> ProcessCounters& {
-    ProcessCounters& p = processes_[pid];
-    p.pid = pid;
-    return p;
-  };
-  switch (h.kind) {
-    case PS_EV_FAULT:
-      if (auto* f = model::record_as<ps_fault>(h)) {
-        ProcessCounters& p = process();
-        if (f->flags & PS_FAULT_MAJOR) ++p.maj_flt;
-        else ++p.min_flt;
-        frame_pages_[pid].insert(f->address >> 12);
-      }
+  visit(h);
+}
+
+ProcessCounters& CaptureFrameBuilder::process(int32_t pid) {
+  ProcessCounters& p = processes_[pid];
+  p.pid = pid;
+  return p;
+}
+
+void CaptureFrameBuilder::on_fault(const ps_fault& f) {
+  const int32_t pid = int32_t(f.hdr.pid);
+  ProcessCounters& p = process(pid);
+  if (f.flags & PS_FAULT_MAJOR) ++p.maj_flt;
+  else ++p.min_flt;
+  frame_pages_[pid].insert(f.address >> 12);
+}
+
+void CaptureFrameBuilder::on_access_bits(const model::AccessBitsView& v) {
+  const int32_t pid = int32_t(v.record->hdr.pid);
+  process(pid);
+  auto& pages = frame_pages_[pid];
+  model::for_each_accessed_page(v, [&](uint64_t page) { pages.insert(page); });
+}
+
+void CaptureFrameBuilder::on_tlb_flush(const ps_tlb_flush& t) {
+  pressure_records_ = true;
+  ProcessCounters& p = process(int32_t(t.hdr.pid));
+  p.tlb_flushes = p.tlb_flushes.value_or(0) + 1;
+}
+
+void CaptureFrameBuilder::on_reclaim(const ps_reclaim& r) {
+  pressure_records_ = true;
+  const int32_t pid = int32_t(r.hdr.pid);
+  if (pid != 0) process(pid);
+  if (r.what == PS_RECLAIM_DIRECT_END || r.what == PS_RECLAIM_MEMCG_END) {
+    ProcessCounters& p = process(pid);
+    p.reclaim_stall_ns = p.reclaim_stall_ns.value_or(0) + r.duration_ns;
+  }
+}
+
+void CaptureFrameBuilder::on_access_interval(const ps_access_interval& iv) {
+  process(int32_t(iv.hdr.pid));
+  access_sampled_.insert(int32_t(iv.hdr.pid));
+}
+
+void CaptureFrameBuilder::on_fork(const ps_fork& f) {
+  if (f.flags & PS_FORK_THREAD) return;
+  ProcessCounters& child = processes_[int32_t(f.child_pid)];
+  child.pid = int32_t(f.child_pid);
+  child.comm = std::string(model::fixed_string(f.comm));
+}
+
+void CaptureFrameBuilder::on_exit(const ps_exit& e) {
+  if (e.flags & PS_EXIT_GROUP_DEAD) exited_.push_back(int32_t(e.hdr.pid));
+}
+
+void CaptureFrameBuilder::on_proc_file(const ps_proc_file& f, std::string_view text) {
+  switch (f.which) {
+    case PS_PROC_VMSTAT:
+      parse_vmstat(text, system_);
+      // The first snapshot is the baseline, not activity since boot.
+      if (!vmstat_seen_) parse_vmstat(text, prev_.system);
+      vmstat_seen_ = true;
       break;
-    case PS_EV_ACCESS_BITS:
-      if (model::AccessBitsView v = model::access_bits_view(h); v.record) {
-        process();
-        auto& pages = frame_pages_[pid];
-        model::for_each_accessed_page(v, [&](uint64_t page) { pages.insert(page); });
+    case PS_PROC_MEMINFO: parse_meminfo(text, system_); break;
+    case PS_PROC_PSI_MEMORY: parse_psi_memory(text, system_); break;
+    case PS_PROC_MEMCG: {
+      // "usage N\nlimit N\n..." (the recorder's format; "max" = no limit).
+      size_t at = text.find("limit ");
+      if (at != std::string_view::npos && (at == 0 || text[at - 1] == '\n')) {
+        uint64_t v = 0;
+        bool digits = false;
+        for (size_t i = at + 6; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, digits = true)
+          v = v * 10 + uint64_t(text[i] - '0');
+        if (digits) memcg_limit_bytes_ = std::max(memcg_limit_bytes_, v);
       }
-      break;
-    case PS_EV_TLB_FLUSH: {
-      pressure_records_ = true;
-      ProcessCounters& p = process();
-      p.tlb_flushes = p.tlb_flushes.value_or(0) + 1;
       break;
     }
-    case PS_EV_RECLAIM:
-      pressure_records_ = true;
-      if (pid != 0) process();
-      if (auto* r = model::record_as<ps_reclaim>(h);
-          r && (r->what == PS_RECLAIM_DIRECT_END || r->what == PS_RECLAIM_MEMCG_END)) {
-        ProcessCounters& p = process();
-        p.reclaim_stall_ns = p.reclaim_stall_ns.value_or(0) + r->duration_ns;
-      }
+    case PS_PROC_STATUS: {
+      ProcessCounters& p = process(int32_t(f.hdr.pid));
+      if (auto rss = status_kb(text, "VmRSS:")) p.rss_kb = *rss;
+      if (auto swap = status_kb(text, "VmSwap:")) p.swap_kb = *swap;
       break;
-    case PS_EV_ACCESS_INTERVAL:
-      process();
-      access_sampled_.insert(pid);
-      break;
-    case PS_EV_FORK:
-      if (auto* f = model::record_as<ps_fork>(h); f && !(f->flags & PS_FORK_THREAD)) {
-        ProcessCounters& child = processes_[int32_t(f->child_pid)];
-        child.pid = int32_t(f->child_pid);
-        child.comm = std::string(model::fixed_string(f->comm));
-      }
-      break;
-    case PS_EV_EXIT:
-      if (auto* e = model::record_as<ps_exit>(h); e && (e->flags & PS_EXIT_GROUP_DEAD)) exited_.push_back(pid);
-      break;
-    case PS_EV_PROC_FILE:
-      if (auto* pf = model::record_as<ps_proc_file>(h)) {
-        std::string_view text = model::proc_file_text(*pf);
-        switch (pf->which) {
-          case PS_PROC_VMSTAT:
-            parse_vmstat(text, system_);
-            // The first snapshot is the baseline, not activity since boot.
-            if (!vmstat_seen_) parse_vmstat(text, prev_.system);
-            vmstat_seen_ = true;
-            break;
-          case PS_PROC_MEMINFO: parse_meminfo(text, system_); break;
-          case PS_PROC_PSI_MEMORY: parse_psi_memory(text, system_); break;
-          case PS_PROC_MEMCG: {
-            // "usage N\nlimit N\n..." (the recorder's format; "max" = no limit).
-            size_t at = text.find("limit ");
-            if (at != std::string_view::npos && (at == 0 || text[at - 1] == '\n')) {
-              uint64_t v = 0;
-              bool digits = false;
-              for (size_t i = at + 6; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, digits = true)
-                v = v * 10 + uint64_t(text[i] - '0');
-              if (digits) memcg_limit_bytes_ = std::max(memcg_limit_bytes_, v);
-            }
-            break;
-          }
-          case PS_PROC_STATUS: {
-            ProcessCounters& p = process();
-            if (auto rss = status_kb(text, "VmRSS:")) p.rss_kb = *rss;
-            if (auto swap = status_kb(text, "VmSwap:")) p.swap_kb = *swap;
-            break;
-          }
-          default: break;
-        }
-      }
-      break;
-    default:
-      if (pid != 0 && h.kind != PS_EV_LOST) process();  // any record of a process shows it is alive
-      break;
+    }
+    default: break;
   }
+}
+
+void CaptureFrameBuilder::on_other(const ps_header& h) {
+  if (h.pid != 0) process(int32_t(h.pid));
 }
 
 std::vector<Frame> CaptureFrameBuilder::finish() {
@@ -222,16 +223,17 @@ void CaptureDetailBuilder::apply(const ps_header& h) {
   // Every record: a fork copies the parent's space into the child.
   spaces_.apply(h);
   if (int32_t(h.pid) != pid_) return;
-  if (h.kind == PS_EV_FAULT) {
-    if (auto* f = model::record_as<ps_fault>(h)) ++page_faults_[f->address & ~uint64_t(4095)];
-  } else if (h.kind == PS_EV_ACCESS_BITS) {
-    if (model::AccessBitsView v = model::access_bits_view(h); v.record) {
-      model::for_each_accessed_page(v, [&](uint64_t page) { ++page_faults_[page << 12]; });
-    }
-  } else if (h.kind == PS_EV_PROC_FILE) {
-    auto* pf = model::record_as<ps_proc_file>(h);
-    if (pf && pf->which == PS_PROC_MAPS) vmas_ = parse_maps(model::proc_file_text(*pf));
-  }
+  visit(h);
+}
+
+void CaptureDetailBuilder::on_fault(const ps_fault& f) { ++page_faults_[f.address & ~uint64_t(4095)]; }
+
+void CaptureDetailBuilder::on_access_bits(const model::AccessBitsView& v) {
+  model::for_each_accessed_page(v, [&](uint64_t page) { ++page_faults_[page << 12]; });
+}
+
+void CaptureDetailBuilder::on_proc_file(const ps_proc_file& f, std::string_view text) {
+  if (f.which == PS_PROC_MAPS) vmas_ = parse_maps(text);
 }
 
 std::vector<CaptureDetailBuilder::Column> CaptureDetailBuilder::finish() {

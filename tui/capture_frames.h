@@ -20,6 +20,7 @@
 
 #include "events.h"
 #include "inspector/model/process_table.h"
+#include "inspector/model/record_visitor.h"
 #include "inspector/model/source_notes.h"
 #include "inspector/model/space_tracker.h"
 #include "tui/address_scale.h"
@@ -27,7 +28,7 @@
 
 namespace pagescope::tui {
 
-class CaptureFrameBuilder {
+class CaptureFrameBuilder : private model::RecordVisitor<CaptureFrameBuilder> {
  public:
   explicit CaptureFrameBuilder(uint64_t interval_ns) : interval_ns_(interval_ns ? interval_ns : 1'000'000'000) {}
   // Which event sources the capture had (its header); before the first record.
@@ -42,6 +43,19 @@ class CaptureFrameBuilder {
   bool has_access_samples() const { return !access_sampled_.empty(); }
 
  private:
+  friend class model::RecordVisitor<CaptureFrameBuilder>;
+  void on_fault(const ps_fault& f);
+  void on_access_bits(const model::AccessBitsView& v);
+  void on_tlb_flush(const ps_tlb_flush& t);
+  void on_reclaim(const ps_reclaim& r);
+  void on_access_interval(const ps_access_interval& iv);
+  void on_fork(const ps_fork& f);
+  void on_exit(const ps_exit& e);
+  void on_proc_file(const ps_proc_file& f, std::string_view text);
+  void on_lost(const ps_lost&) {}
+  void on_other(const ps_header& h);  // any record of a process shows it is alive
+  ProcessCounters& process(int32_t pid);
+
   void cut_until(uint64_t ts_ns);
   Snapshot snapshot_at(uint64_t ts_ns) const;
 
@@ -69,7 +83,7 @@ class CaptureFrameBuilder {
 // aligned with CaptureFrameBuilder's frames. With access samples, each page
 // whose accessed bit was set in an interval adds one reference to the column
 // where the interval ends, so pages used while resident show heat too.
-class CaptureDetailBuilder {
+class CaptureDetailBuilder : private model::RecordVisitor<CaptureDetailBuilder> {
  public:
   CaptureDetailBuilder(int32_t pid, uint64_t interval_ns) : pid_(pid), interval_ns_(interval_ns ? interval_ns : 1'000'000'000) {}
   void apply(const ps_header& record);
@@ -81,6 +95,11 @@ class CaptureDetailBuilder {
   std::vector<Column> finish();
 
  private:
+  friend class model::RecordVisitor<CaptureDetailBuilder>;
+  void on_fault(const ps_fault& f);
+  void on_access_bits(const model::AccessBitsView& v);
+  void on_proc_file(const ps_proc_file& f, std::string_view text);
+
   void cut_until(uint64_t ts_ns);
   std::vector<Vma> current_vmas() const;
 

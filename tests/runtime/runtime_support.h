@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -125,10 +126,36 @@ inline std::multimap<std::string, std::string> read_report(const std::string& pa
   return out;
 }
 
+// The directories temp_dir() made, removed when the test binary exits unless
+// a test failed (then they stay for a look, and their paths are printed).
+// Each real-kernel test runs up to three times (.no_tracefs, .tracefs), and
+// the captures of a 100003-page run add up.
+class TempDirs {
+ public:
+  void add(const std::string& dir) { dirs_.push_back(dir); }
+  ~TempDirs() {
+    const bool failed = ::testing::UnitTest::GetInstance()->Failed();
+    for (const auto& d : dirs_) {
+      if (failed) {
+        std::fprintf(stderr, "kept %s\n", d.c_str());
+      } else {
+        std::error_code ec;
+        std::filesystem::remove_all(d, ec);
+      }
+    }
+  }
+
+ private:
+  std::vector<std::string> dirs_;
+};
+
 inline std::string temp_dir() {
+  static TempDirs made;
   char tmpl[] = "/tmp/pagescope-test-XXXXXX";
   const char* d = mkdtemp(tmpl);
-  return d ? d : "/tmp";
+  if (!d) return "/tmp";
+  made.add(d);
+  return d;
 }
 
 }  // namespace pagescope::testing

@@ -54,6 +54,7 @@
 
 #include "inspector/capture/reader.h"
 #include "inspector/model/access_bits.h"
+#include "inspector/model/record_visitor.h"
 #include "inspector/model/source_notes.h"
 #include "simulator/traces/formats.h"
 
@@ -96,24 +97,30 @@ class CaptureSource final : public ReferenceSource {
     std::vector<TimedRef> faults;
     std::vector<SampledInterval> intervals;
     std::map<uint32_t, std::vector<TimedRef>> open;  // bits read, interval record not yet
-    Status st = reader_.for_each([&](const ps_header& h) {
-      if (h.kind == PS_EV_LOST && h.size >= sizeof(ps_lost)) {
-        lost_ += reinterpret_cast<const ps_lost&>(h).lost;
-        return true;
-      }
-      if (pid_ && h.pid != *pid_) return true;
-      if (h.kind == PS_EV_FAULT && h.size >= sizeof(ps_fault)) {
-        const auto& f = reinterpret_cast<const ps_fault&>(h);
+    // Faults, access bits and interval ends; LOST counts for every process.
+    struct Visitor : model::RecordVisitor<Visitor> {
+      CaptureSource& src;
+      const Sink& sink;
+      std::vector<TimedRef>& faults;
+      std::vector<SampledInterval>& intervals;
+      std::map<uint32_t, std::vector<TimedRef>>& open;
+      Visitor(CaptureSource& s, const Sink& k, std::vector<TimedRef>& f, std::vector<SampledInterval>& i,
+              std::map<uint32_t, std::vector<TimedRef>>& o)
+          : src(s), sink(k), faults(f), intervals(i), open(o) {}
+      void on_lost(const ps_lost& l) { src.lost_ += l.lost; }
+      void on_fault(const ps_fault& f) {
         bool write = (f.flags & PS_FAULT_ERR_KNOWN) && (f.error_code & PS_PF_WRITE);
         // Faults only: straight through, nothing held in memory.
-        if (order_ == AccessOrder::kNone) sink(RawReference{f.address, write, h.pid});
-        else faults.push_back({h.ts_ns, f.address, h.pid, write});
-      } else if (order_ != AccessOrder::kNone && h.kind == PS_EV_ACCESS_BITS) {
-        add_bits(h, open[h.pid]);
-      } else if (order_ != AccessOrder::kNone && h.kind == PS_EV_ACCESS_INTERVAL &&
-                 h.size >= sizeof(ps_access_interval)) {
-        const auto& iv = reinterpret_cast<const ps_access_interval&>(h);
-        if (iv.flags & PS_ACCESS_TRUNCATED) ++truncated_;
+        if (src.order_ == AccessOrder::kNone) sink(RawReference{f.address, write, f.hdr.pid});
+        else faults.push_back({f.hdr.ts_ns, f.address, f.hdr.pid, write});
+      }
+      void on_access_bits(const model::AccessBitsView& v) {
+        if (src.order_ != AccessOrder::kNone) add_bits(v, open[v.record->hdr.pid]);
+      }
+      void on_access_interval(const ps_access_interval& iv) {
+        if (src.order_ == AccessOrder::kNone) return;
+        const ps_header& h = iv.hdr;
+        if (iv.flags & PS_ACCESS_TRUNCATED) ++src.truncated_;
         SampledInterval s;
         s.begin = std::min(iv.begin_ns, h.ts_ns);
         s.end = h.ts_ns;
@@ -122,6 +129,12 @@ class CaptureSource final : public ReferenceSource {
         open.erase(h.pid);
         intervals.push_back(std::move(s));
       }
+      void on_malformed(const ps_header& h, const char*) {
+        if (h.kind == PS_EV_ACCESS_BITS && src.order_ != AccessOrder::kNone) ++src.malformed_;
+      }
+    } visitor(*this, sink, faults, intervals, open);
+    Status st = reader_.for_each([&](const ps_header& h) {
+      if (h.kind == PS_EV_LOST || !pid_ || h.pid == *pid_) visitor.visit(h);
       return true;
     });
     if (!st) return st;
@@ -184,12 +197,8 @@ class CaptureSource final : public ReferenceSource {
   }
 
  private:
-  void add_bits(const ps_header& h, std::vector<TimedRef>& out) {
-    const model::AccessBitsView v = model::access_bits_view(h);
-    if (!v.record) {
-      ++malformed_;
-      return;
-    }
+  static void add_bits(const model::AccessBitsView& v, std::vector<TimedRef>& out) {
+    const ps_header& h = v.record->hdr;
     // One reference per accessed entry, at its first address (a huge page is one page).
     model::for_each_accessed(v, [&](uint32_t i) {
       const bool write = model::AccessBitsView::bit(v.dirty, i);

@@ -7,32 +7,37 @@
 namespace pagescope::model {
 
 void ResidentPages::apply(const ps_header& h) {
-  if (h.pid != pid_) return;
-  if (h.kind == PS_EV_ACCESS_BITS) {
-    const AccessBitsView v = access_bits_view(h);
-    if (!v.record) return;
-    if (h.ts_ns != building_ts_) {
-      building_.clear();
-      building_ts_ = h.ts_ns;
-    }
-    Range r;
-    r.start = v.record->start;
-    r.pages = v.record->pages;
-    r.page_shift = v.record->page_shift;
-    r.present.assign(v.present, v.present + v.words());
-    building_.push_back(std::move(r));
-  } else if (h.kind == PS_EV_ACCESS_INTERVAL) {
-    // The interval record closes the set; one with no bits: nothing present.
-    if (h.ts_ns != building_ts_) building_.clear();
-    last_.swap(building_);
+  if (h.pid == pid_) visit(h);
+}
+
+void ResidentPages::on_access_bits(const AccessBitsView& v) {
+  const uint64_t ts = v.record->hdr.ts_ns;
+  if (ts != building_ts_) {
     building_.clear();
-    building_ts_ = 0;
-    std::sort(last_.begin(), last_.end(), [](const Range& a, const Range& b) { return a.start < b.start; });
-    last_ts_ = h.ts_ns;
-  } else if (h.kind == PS_EV_EXEC) {
-    last_.clear();
-    building_.clear();
+    building_ts_ = ts;
   }
+  Range r;
+  r.start = v.record->start;
+  r.pages = v.record->pages;
+  r.page_shift = v.record->page_shift;
+  r.present.assign(v.present, v.present + v.words());
+  building_.push_back(std::move(r));
+}
+
+void ResidentPages::on_access_interval(const ps_access_interval& iv) {
+  // The interval record closes the set; one with no bits: nothing present.
+  const uint64_t ts = iv.hdr.ts_ns;
+  if (ts != building_ts_) building_.clear();
+  last_.swap(building_);
+  building_.clear();
+  building_ts_ = 0;
+  std::sort(last_.begin(), last_.end(), [](const Range& a, const Range& b) { return a.start < b.start; });
+  last_ts_ = ts;
+}
+
+void ResidentPages::on_exec(const ps_exec&) {
+  last_.clear();
+  building_.clear();
 }
 
 std::optional<uint64_t> ResidentPages::present_in(uint64_t start, uint64_t end) const {

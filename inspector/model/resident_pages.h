@@ -9,10 +9,11 @@
 #include <vector>
 
 #include "events.h"
+#include "inspector/model/record_visitor.h"
 
 namespace pagescope::model {
 
-class ResidentPages {
+class ResidentPages : private RecordVisitor<ResidentPages> {
  public:
   explicit ResidentPages(uint32_t pid) : pid_(pid) {}
   void apply(const ps_header& record);
@@ -23,6 +24,11 @@ class ResidentPages {
   std::optional<uint64_t> present_in(uint64_t start, uint64_t end) const;
 
  private:
+  friend class RecordVisitor<ResidentPages>;
+  void on_access_bits(const AccessBitsView& v);
+  void on_access_interval(const ps_access_interval& iv);
+  void on_exec(const ps_exec&);
+
   struct Range {
     uint64_t start = 0;      // address of the first page
     uint32_t pages = 0;

@@ -95,77 +95,82 @@ void WindowedWorkingSet::reference(Process& p, uint64_t page, uint64_t ts, uint8
 
 void WindowedWorkingSet::apply(const ps_header& h) {
   if (origin_ == 0 && h.ts_ns != 0) origin_ = h.ts_ns;
-  if (h.kind == PS_EV_LOST) {
-    for (auto& [pid, p] : processes_) p->piece_end = 0;
-    return;
-  }
-  if (h.kind == PS_EV_FORK && pid_ == 0) {
+  visit(h);
+}
+
+void WindowedWorkingSet::forget_pieces() {
+  for (auto& [pid, p] : processes_) p->piece_end = 0;
+}
+
+inline void WindowedWorkingSet::on_other(const ps_header& h) {
+  if (!ours(h)) return;
+  if (auto it = processes_.find(h.pid); it != processes_.end()) it->second->piece_end = 0;
+}
+
+void WindowedWorkingSet::on_malformed(const ps_header& h, const char*) {
+  if (h.kind == PS_EV_LOST) forget_pieces();
+  else on_other(h);
+}
+
+inline void WindowedWorkingSet::on_fork(const ps_fork& f) {
+  const ps_header& h = f.hdr;
+  if (pid_ == 0) {
     // A reused pid's child starts with no cached piece.
-    if (const auto* f = record_as<ps_fork>(h)) {
-      if (auto it = processes_.find(f->child_pid); it != processes_.end()) it->second->piece_end = 0;
-    }
+    if (auto it = processes_.find(f.child_pid); it != processes_.end()) it->second->piece_end = 0;
   }
-  if (pid_ != 0 && h.pid != pid_) {
-    if (h.kind == PS_EV_FORK) {
-      const auto* f = record_as<ps_fork>(h);
-      if (f && f->child_pid == pid_ && last_) last_->piece_end = 0;
-    }
+  if (!ours(h)) {
+    if (f.child_pid == pid_ && last_) last_->piece_end = 0;
     return;
   }
-  switch (h.kind) {
-    case PS_EV_FAULT: {
-      const auto* f = record_as<ps_fault>(h);
-      if (!f) return;
-      Process& p = process(h.pid);
-      const uint64_t page = f->address >> 12;
-      reference(p, page, h.ts_ns, kWssFromFaults, mapping_at(p, h.pid, page));
-      return;
-    }
-    case PS_EV_ACCESS_BITS: {
-      const AccessBitsView v = access_bits_view(h);
-      if (!v.record) return;
-      Process& p = process(h.pid);
-      for (size_t t = 0; t < taus_.size(); ++t) window(p, t, window_of(t, h.ts_ns));
-      for_each_accessed_page(v, [&](uint64_t page) {
-        reference(p, page, h.ts_ns, kWssFromAccessBits, mapping_at(p, h.pid, page));
-      });
-      return;
-    }
-    case PS_EV_ACCESS_INTERVAL: {
-      const auto* iv = record_as<ps_access_interval>(h);
-      if (!iv) return;
-      Process& p = process(h.pid);
-      for (size_t t = 0; t < taus_.size(); ++t) {
-        WssWindow& w = window(p, t, window_of(t, h.ts_ns));
-        ++w.access_intervals;
-        if (iv->flags & (PS_ACCESS_TRUNCATED | PS_ACCESS_PARTIAL)) ++w.incomplete_intervals;
-      }
-      if (iv->begin_ns < h.ts_ns) {
-        longest_interval_ = std::max<uint64_t>(longest_interval_, h.ts_ns - iv->begin_ns);
-      }
-      return;
-    }
-    case PS_EV_EXEC: {
-      // A new address space: the same address is another page now.
-      if (auto it = processes_.find(h.pid); it != processes_.end()) {
-        it->second->pages.clear();
-        it->second->piece_end = 0;
-      }
-      return;
-    }
-    case PS_EV_EXIT: {
-      const auto* e = record_as<ps_exit>(h);
-      if (!e || !(e->flags & PS_EXIT_GROUP_DEAD)) return;
-      if (auto it = processes_.find(h.pid); it != processes_.end()) {
-        it->second->pages = BasicPageMap<PageState>();  // keep the windows, free the pages
-        it->second->piece_end = 0;
-      }
-      return;
-    }
-    default:
-      // Any change of layout (memory syscalls, a maps snapshot) drops the cached piece.
-      if (auto it = processes_.find(h.pid); it != processes_.end()) it->second->piece_end = 0;
-      return;
+  on_other(h);
+}
+
+inline void WindowedWorkingSet::on_fault(const ps_fault& f) {
+  const ps_header& h = f.hdr;
+  if (!ours(h)) return;
+  Process& p = process(h.pid);
+  const uint64_t page = f.address >> 12;
+  reference(p, page, h.ts_ns, kWssFromFaults, mapping_at(p, h.pid, page));
+}
+
+inline void WindowedWorkingSet::on_access_bits(const AccessBitsView& v) {
+  const ps_header& h = v.record->hdr;
+  if (!ours(h)) return;
+  Process& p = process(h.pid);
+  for (size_t t = 0; t < taus_.size(); ++t) window(p, t, window_of(t, h.ts_ns));
+  for_each_accessed_page(v, [&](uint64_t page) {
+    reference(p, page, h.ts_ns, kWssFromAccessBits, mapping_at(p, h.pid, page));
+  });
+}
+
+inline void WindowedWorkingSet::on_access_interval(const ps_access_interval& iv) {
+  const ps_header& h = iv.hdr;
+  if (!ours(h)) return;
+  Process& p = process(h.pid);
+  for (size_t t = 0; t < taus_.size(); ++t) {
+    WssWindow& w = window(p, t, window_of(t, h.ts_ns));
+    ++w.access_intervals;
+    if (iv.flags & (PS_ACCESS_TRUNCATED | PS_ACCESS_PARTIAL)) ++w.incomplete_intervals;
+  }
+  if (iv.begin_ns < h.ts_ns) {
+    longest_interval_ = std::max<uint64_t>(longest_interval_, h.ts_ns - iv.begin_ns);
+  }
+}
+
+inline void WindowedWorkingSet::on_exec(const ps_exec& e) {
+  if (!ours(e.hdr)) return;
+  // A new address space: the same address is another page now.
+  if (auto it = processes_.find(e.hdr.pid); it != processes_.end()) {
+    it->second->pages.clear();
+    it->second->piece_end = 0;
+  }
+}
+
+inline void WindowedWorkingSet::on_exit(const ps_exit& e) {
+  if (!ours(e.hdr) || !(e.flags & PS_EXIT_GROUP_DEAD)) return;
+  if (auto it = processes_.find(e.hdr.pid); it != processes_.end()) {
+    it->second->pages = BasicPageMap<PageState>();  // keep the windows, free the pages
+    it->second->piece_end = 0;
   }
 }
 

@@ -24,6 +24,7 @@
 
 #include "events.h"
 #include "inspector/model/page_map.h"
+#include "inspector/model/record_visitor.h"
 
 namespace pagescope::model {
 
@@ -56,7 +57,7 @@ struct SystemWssWindow {
 
 // Several window lengths at once: one page-table lookup per reference serves
 // every tau (the lookups, cache misses on big processes, are the cost).
-class WindowedWorkingSet {
+class WindowedWorkingSet : private RecordVisitor<WindowedWorkingSet> {
  public:
   static constexpr size_t kMaxTaus = 4;
 
@@ -70,6 +71,7 @@ class WindowedWorkingSet {
   WindowedWorkingSet(WindowedWorkingSet&&) noexcept;
 
   void apply(const ps_header& record);
+  using RecordVisitor::malformed_records;
 
   size_t tau_count() const { return taus_.size(); }
   uint64_t tau(size_t t = 0) const { return taus_[t]; }
@@ -107,6 +109,21 @@ class WindowedWorkingSet {
     uint64_t piece_start = 1, piece_end = 0;
     uint32_t piece_mapping = 0;
   };
+
+  friend class RecordVisitor<WindowedWorkingSet>;
+  bool ours(const ps_header& h) const { return pid_ == 0 || h.pid == pid_; }
+  void on_lost(const ps_lost&) { forget_pieces(); }
+  void on_fork(const ps_fork& f);
+  void on_fault(const ps_fault& f);
+  void on_access_bits(const AccessBitsView& v);
+  void on_access_interval(const ps_access_interval& iv);
+  void on_exec(const ps_exec& e);
+  void on_exit(const ps_exit& e);
+  // Any change of layout (memory syscalls, a maps snapshot) drops the cached piece.
+  void on_other(const ps_header& h);
+  // A record too short to read may still have changed the layout: drop the cache.
+  void on_malformed(const ps_header& h, const char*);
+  void forget_pieces();
 
   Process& process(uint32_t pid);
   WssWindow& window(Process& p, size_t t, size_t k);

@@ -65,6 +65,19 @@ std::vector<std::vector<char>> load_sorted(const std::string& capture) {
   return out;
 }
 
+// ps-working-set's REPORT: "pid N", then "key a b" lines (regions, phases).
+std::map<std::string, std::pair<uint64_t, uint64_t>> read_working_set_report(const std::string& path,
+                                                                             uint32_t& pid) {
+  std::map<std::string, std::pair<uint64_t, uint64_t>> rep;
+  std::istringstream in(slurp(path));
+  std::string key;
+  uint64_t a = 0, b = 0;
+  pid = 0;
+  if (!(in >> key >> pid) || key != "pid") pid = 0;
+  while (in >> key >> a >> b) rep[key] = {a, b};
+  return rep;
+}
+
 const ps_header& hdr(const std::vector<char>& r) { return *reinterpret_cast<const ps_header*>(r.data()); }
 
 }  // namespace
@@ -90,14 +103,9 @@ TEST(RealPrograms, AccessedBitWorkingSetMatchesEachPhase) {
   const int rc = std::system(cmd.c_str());
   ASSERT_TRUE(WIFEXITED(rc) && WEXITSTATUS(rc) == 0) << cmd << "\n" << slurp(dir + "/record.log");
 
-  std::map<std::string, std::pair<uint64_t, uint64_t>> rep;
-  std::istringstream in(slurp(report));
-  std::string key;
-  uint64_t a = 0, b = 0;
   uint32_t pid = 0;
-  in >> key >> pid;
-  ASSERT_EQ(key, "pid");
-  while (in >> key >> a >> b) rep[key] = {a, b};
+  auto rep = read_working_set_report(report, pid);
+  ASSERT_NE(pid, 0u) << slurp(report);
   ASSERT_EQ(rep.size(), 4u) << slurp(report);
 
   SmapsSampler sampler(pid);
@@ -148,14 +156,9 @@ TEST(RealPrograms, SmapsWorkingSetSeesAHotSetThatStaysInTheTlb) {
   EXPECT_NE(slurp(dir + "/record.log").find("TLB flushed after each clear"), std::string::npos)
       << slurp(dir + "/record.log");
 
-  std::map<std::string, std::pair<uint64_t, uint64_t>> rep;
-  std::istringstream in(slurp(report));
-  std::string key;
-  uint64_t a = 0, b = 0;
   uint32_t pid = 0;
-  in >> key >> pid;
-  ASSERT_EQ(key, "pid");
-  while (in >> key >> a >> b) rep[key] = {a, b};
+  auto rep = read_working_set_report(report, pid);
+  ASSERT_NE(pid, 0u) << slurp(report);
   ASSERT_EQ(rep.size(), 4u) << slurp(report);
 
   SmapsSampler sampler(pid);

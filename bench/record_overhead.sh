@@ -5,15 +5,18 @@
 # drift hits all three alike. Prints faults/s per run and the median, the
 # slowdown against untraced, lost events, and bytes per fault on disk.
 #
-# Then one more recorded run with kernel.bpf_stats_enabled=1 (restored
-# afterwards): the run time and run count of each of pagescope's BPF programs
-# over the storm (bpftool prog show, before and after it), so the cost per
-# fault of the BPF side is a figure and not a guess from the slowdown, and the
-# syscall programs' run count shows what the sys_enter/sys_exit raw
-# tracepoints cost on every other syscall. That run is not in the medians
-# (the statistics themselves cost two clock reads per program run).
+# Then what recording costs every other system call (dd bs=1 untraced and
+# under record, alternated: the memory-syscall programs run on every system
+# call of the machine when they hang on the raw sys_enter/sys_exit
+# tracepoints), and STATS_RUNS (3) more recorded storms with
+# kernel.bpf_stats_enabled=1 (restored afterwards): the runs and nanoseconds
+# of each of pagescope's BPF programs over the storm (bpftool prog show before
+# and after it), so the BPF cost per fault is a figure and not a guess from
+# the slowdown. Those runs are not in the medians above (the statistics cost
+# two clock reads per program run).
 #
 #   bench/record_overhead.sh [BUILD_DIR] [RUNS] [MIB] [ROUNDS]
+#   DD_COUNT (2000000) bytes for dd; STATS_RUNS (3) storms with bpf_stats on
 #   TRACEFS=as-booted|mounted|unmounted   how pagescope sees tracefs (default:
 #     as the host has it). The other two run pagescope in a private mount
 #     namespace (unshare -m) with tracefs mounted there, or with tracefs and
@@ -108,6 +111,24 @@ if [ -s "$work/rec.log" ] && grep -q "missing source" "$work/rec.log"; then
   echo "sources pagescope went without (record's notes):"
   grep "missing source" "$work/rec.log" | sed 's/^/  /'
 fi
+
+# What recording costs every other system call: the memory-syscall programs
+# hang on the raw sys_enter/sys_exit tracepoints and filter by number in BPF,
+# so they run on every system call of every process while pagescope records
+# (the tracepoint/syscalls/sys_enter_NAME programs before ran on memory
+# syscalls only). dd bs=1 makes one read and one write per byte; untraced and
+# recorded runs alternate, and the difference per call is the cost.
+dd_count=${DD_COUNT:-2000000}
+dd_secs() { sed -n 's/.*copied, \([0-9.]*\) s.*/\1/p' | head -1; }
+: >"$work/du"; : >"$work/dp"
+for i in $(seq 1 "$runs"); do
+  dd if=/dev/zero of=/dev/null bs=1 count="$dd_count" 2>&1 | dd_secs >>"$work/du"
+  in_ns "$ps" record -o "$work/d.psc" -- dd if=/dev/zero of=/dev/null bs=1 count="$dd_count" 2>&1 | dd_secs >>"$work/dp"
+done
+du=$(median <"$work/du"); dp=$(median <"$work/dp")
+awk -v u="$du" -v p="$dp" -v n="$dd_count" 'BEGIN{
+  printf "system calls (dd bs=1, %d read+write pairs, medians of runs): %.0f ns untraced, %.0f ns recorded: %+.0f ns per call\n",
+         n, u * 1e9 / (2 * n), p * 1e9 / (2 * n), (p - u) * 1e9 / (2 * n) }'
 
 # The BPF programs' own time, per fault of the storm: STATS_RUNS recorded
 # runs (default 3) with bpf_stats on, medians per program (ns per run moves

@@ -23,12 +23,16 @@ namespace pagescope::testing {
 namespace {
 
 using capture::Source;
-using capture::SourceState;
 
 // Which mount namespace this run is in, for failure messages.
 std::string mount_ns() {
   const char* m = std::getenv("PAGESCOPE_TEST_MOUNT_NS");
   return m ? m : "host";
+}
+
+// A source's state by name ("on", "unavailable"...), so a failure reads.
+std::string state_of(const capture::SourceSet& sources, Source s) {
+  return capture::state_name(sources.state(s));
 }
 
 std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {
@@ -152,9 +156,9 @@ TEST(RecordSources, EveryMemorySyscallOfAScriptIsInTheCapture) {
   auto reader = capture::CaptureReader::open(cap);
   ASSERT_TRUE(reader.ok()) << reader.error().message;
   const auto& sources = reader->host().sources;
-  EXPECT_EQ(sources.state(Source::kMmSyscalls), SourceState::kOn)
+  EXPECT_EQ(state_of(sources, Source::kMmSyscalls), "on")
       << "[" << mount_ns() << "] " << sources.status(Source::kMmSyscalls).detail;
-  EXPECT_EQ(sources.state(Source::kFaultErrorCodes), SourceState::kOn)
+  EXPECT_EQ(state_of(sources, Source::kFaultErrorCodes), "on")
       << "[" << mount_ns() << "] " << sources.status(Source::kFaultErrorCodes).detail;
 
   const Capture c = read_capture(cap);
@@ -270,13 +274,12 @@ TEST(RecordSources, ADeniedPerfEventIsNamedByRecordTheHeaderAndInspect) {
   auto reader = capture::CaptureReader::open(cap);
   ASSERT_TRUE(reader.ok()) << reader.error().message;
   const auto& sources = reader->host().sources;
-  EXPECT_EQ(sources.state(Source::kFaultKinds), SourceState::kUnavailable)
-      << capture::state_name(sources.state(Source::kFaultKinds));
+  EXPECT_EQ(state_of(sources, Source::kFaultKinds), "unavailable");
   EXPECT_NE(sources.status(Source::kFaultKinds).detail.find("Permission denied"), std::string::npos)
       << sources.status(Source::kFaultKinds).detail;
   // Only that one: faults, their error codes and the syscalls are still on.
   for (auto s : {Source::kFaults, Source::kFaultErrorCodes, Source::kMmSyscalls, Source::kProcessLifecycle}) {
-    EXPECT_EQ(sources.state(s), SourceState::kOn)
+    EXPECT_EQ(state_of(sources, s), "on")
         << "[" << mount_ns() << "] " << capture::source_name(s) << ": " << sources.status(s).detail;
   }
   const Capture c = read_capture(cap);

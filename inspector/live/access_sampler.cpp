@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -62,7 +63,27 @@ AccessSourceProbe probe_access_sources() {
   }
   p.detail = std::string(p.idle_page ? "idle page tracking present" : "no idle page tracking") +
              ", " + ops;
+  // Running kdamonds: kdamonds/N/state is "on" and each context names its
+  // operations set (Documentation/admin-guide/mm/damon/usage.rst).
+  const std::string kdamonds = "/sys/kernel/mm/damon/admin/kdamonds/";
+  const std::string count = first_line(kdamonds + "nr_kdamonds");
+  const int n = count.empty() ? 0 : std::atoi(count.c_str());
+  for (int k = 0; k < n; ++k) {
+    const std::string dir = kdamonds + std::to_string(k);
+    if (first_line(dir + "/state") != "on") continue;
+    std::string their_ops = first_line(dir + "/contexts/0/operations");
+    p.running_kdamonds.push_back("kdamond." + std::to_string(k) + " (" +
+                                 (their_ops.empty() ? "unknown operations" : their_ops) + ")");
+  }
   return p;
+}
+
+std::string AccessSourceProbe::interference() const {
+  if (running_kdamonds.empty()) return "";
+  std::string names;
+  for (const auto& k : running_kdamonds) names += (names.empty() ? "" : ", ") + k;
+  return names + " also clears accessed bits (DAMON access checks, no TLB flush): touches of "
+                 "the pages it samples can be missed, huge pages most";
 }
 
 Result<std::unique_ptr<AccessSampler>> AccessSampler::create(const AccessSamplerOptions& options) {

@@ -32,6 +32,13 @@ struct AccessSourceProbe {
   bool idle_page = false;    // /sys/kernel/mm/page_idle/bitmap
   bool damon_vaddr = false;  // "vaddr" among DAMON's avail_operations
   std::string detail;        // one line: what was found
+  // kdamonds that are running, as "kdamond.0 (paddr)". Each one's access
+  // checks clear the accessed bits of the pages it samples (damon_pa_mkold /
+  // damon_va_mkold) without a TLB flush, so a touch between its clear and our
+  // read can be lost: most often on huge pages, which its regions hit often.
+  std::vector<std::string> running_kdamonds;
+  // One line for the user when running_kdamonds is not empty, else "".
+  std::string interference() const;
 };
 AccessSourceProbe probe_access_sources();
 

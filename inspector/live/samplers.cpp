@@ -1,4 +1,6 @@
 // Which interval samplers a recording runs. One line per kind of sampler.
+#include <cstdio>
+
 #include "inspector/live/access_sampler.h"
 #include "inspector/live/content_sampler.h"
 #include "inspector/live/interval_sampler.h"
@@ -23,8 +25,14 @@ std::vector<std::unique_ptr<IntervalSampler>> make_samplers(const RecordOptions&
     auto sampler = AccessSampler::create(access);
     if (sampler) {
       samplers.push_back(std::move(*sampler));
-      sources.set(Source::kAccessBits, SourceState::kOn,
-                  "page-table walk every " + std::to_string(options.access_interval_ms) + " ms");
+      std::string detail = "page-table walk every " + std::to_string(options.access_interval_ms) + " ms";
+      // Said once at start and kept in the capture: another clearer of the
+      // same bits makes the sampled working set an under-count.
+      if (std::string other = probe_access_sources().interference(); !other.empty()) {
+        std::fprintf(stderr, "pagescope record: note: access_bits: %s\n", other.c_str());
+        detail += "; " + other;
+      }
+      sources.set(Source::kAccessBits, SourceState::kOn, detail);
     } else {
       sources.set(Source::kAccessBits, SourceState::kUnavailable, sampler.error().message);
     }

@@ -321,6 +321,20 @@ class ThpMode {
   bool ok_ = false;
 };
 
+// Whether a DAMON kdamond is running (kdamonds/N/state "on").
+bool running_kdamond() {
+  const std::string dir = "/sys/kernel/mm/damon/admin/kdamonds/";
+  std::ifstream count(dir + "nr_kdamonds");
+  int n = 0;
+  count >> n;
+  for (int k = 0; k < n; ++k) {
+    std::ifstream state(dir + std::to_string(k) + "/state");
+    std::string word;
+    if (state >> word && word == "on") return true;
+  }
+  return false;
+}
+
 void expect_huge_pages_reported(const std::string& dir, const std::string& output) {
   PhaseLog log = read_log(dir + "/log");
   ASSERT_EQ(log.phases.size(), 1u) << output;
@@ -363,7 +377,15 @@ void expect_huge_pages_reported(const std::string& dir, const std::string& outpu
               expected, most_present, most_dirty, huge_accessed);
   EXPECT_EQ(most_present, expected);
   EXPECT_EQ(most_dirty, expected);
-  EXPECT_GE(huge_accessed, 1u);
+  // A running kdamond clears accessed bits too (without a TLB flush) and its
+  // regions sample each 2 MiB page every few ms: the sighting can be lost to
+  // it (seen in CI: 0 sightings with kdamond.0 paddr on). record must say so.
+  if (running_kdamond()) {
+    EXPECT_NE(output.find("note: access_bits: kdamond."), std::string::npos) << output;
+    if (huge_accessed == 0) std::printf("no accessed sighting: a kdamond shares the bits\n");
+  } else {
+    EXPECT_GE(huge_accessed, 1u);
+  }
 }
 
 TEST_F(AccessSampling, TransparentHugePagesMadviseAreReportedAtTheirSize) {

@@ -4,6 +4,11 @@
 // ghosts); a fault on a page remembered in A1out promotes it to Am (LRU). Hits
 // in A1in change nothing (correlated references). Kin = 25% and Kout = 50% of
 // the frames, the paper's recommended tuning.
+// The paper decides where the faulting page X goes before reclaimfor(X) runs
+// ("if X is in A1out then reclaimfor(X); add X to the head of Am"), and X's id
+// still counts in A1out while the A1in victim's id is pushed there. So X goes
+// to Am even when that push trims X itself off A1out's tail: pick_victim
+// remembers X before reclaiming.
 #include <algorithm>
 #include <vector>
 
@@ -25,7 +30,8 @@ class TwoQ final : public Policy {
     if (where_[a.page] == kAm) am_.move_to_head(a.page);
   }
   // reclaimfor(): the paper's rule for making room.
-  PageId pick_victim(const Access&) override {
+  PageId pick_victim(const Access& x) override {
+    promote_ = where_[x.page] == kA1out ? x.page : kNoPage;
     if (a1in_.size() > kin_ || am_.empty()) {
       PageId v = a1in_.pop_tail();
       where_[v] = kA1out;
@@ -38,8 +44,10 @@ class TwoQ final : public Policy {
     return v;
   }
   void on_insert(const Access& a) override {
-    if (where_[a.page] == kA1out) {
-      a1out_.unlink(a.page);
+    const bool promote = where_[a.page] == kA1out || promote_ == a.page;
+    promote_ = kNoPage;
+    if (promote) {
+      if (where_[a.page] == kA1out) a1out_.unlink(a.page);
       where_[a.page] = kAm;
       am_.push_head(a.page);
     } else {
@@ -55,6 +63,7 @@ class TwoQ final : public Policy {
 
  private:
   uint32_t kin_, kout_;
+  PageId promote_ = kNoPage;  // the faulting page was in A1out when reclaimfor() began
   PageLinks links_;
   std::vector<uint8_t> where_;
   PageList a1in_, am_, a1out_;

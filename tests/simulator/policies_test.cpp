@@ -109,6 +109,30 @@ TEST(TwoQ, A1inHitDoesNotPromote) {
   EXPECT_EQ(r.pattern.back(), 'M');
 }
 
+// 2Q (Johnson & Shasha, VLDB'94, Fig. 2): a page found in A1out on a fault
+// goes to Am even when reclaimfor() pushes its own id off A1out. 4 frames:
+// Kin = 1, Kout = 2 (lists newest first).
+//   8 1 2 4   fill the free frames: A1in [4 2 1 8]
+//   3   |A1in| 4 > Kin: 8 out, A1out [8]; A1in [3 4 2 1]
+//   8   in A1out: reclaimfor: 1 out, A1out [1 8] (2, not > Kout); 8 -> Am [8];
+//       A1out [1]; A1in [3 4 2]
+//   7   new: 2 out, A1out [2 1]; A1in [7 3 4]
+//   1   in A1out: reclaimfor: 4 out, A1out [4 2 1] is 3 > Kout, so its tail,
+//       1 itself, is trimmed; 1 still goes to Am [1 8] (the bug put it in A1in
+//       because its id was gone). A1out [4 2]; A1in [7 3]
+//   4   in A1out: reclaimfor: 3 out, A1out [3 4 2] trims 2; 4 -> Am [4 1 8];
+//       A1out [3]; A1in [7]
+//   6   new: |A1in| 1 = Kin: Am's LRU 8 out (no ghost); A1in [6 7]; Am [4 1]
+//   8   not in A1out (it left from Am): a miss; 7 out to A1out.
+// 11 faults, evictions 8 1 2 4 3 8 7. (With 1 in A1in, 7 not 8 left at 6 and
+// the last 8 hit: 10 faults.)
+TEST(TwoQ, A1outPageTrimmedByItsOwnReclaimStillGoesToAm) {
+  auto r = replay(make_trace({8, 1, 2, 4, 3, 8, 7, 1, 4, 6, 8}), "twoq", 4);
+  EXPECT_EQ(r.result.faults, 11u);
+  EXPECT_EQ(r.evicted, (V{8, 1, 2, 4, 3, 8, 7}));
+  EXPECT_EQ(r.pattern, "MMMMMMMMMMM");
+}
+
 // S3-FIFO, 10 frames: S holds 10% = 1 page's worth before it starts evicting.
 //  1..10 fill S. 11: S's tail 1 has freq 0 -> to the ghost queue G. Evict 1.
 //  1: in G -> inserted into M (ghost re-insertion); S's tail 2 -> G. Evict 2.

@@ -20,7 +20,8 @@ namespace pagescope::sim::policies {
   X(s3fifo, "S3-FIFO: small 10% FIFO, main FIFO with 2-bit freq, ghost FIFO (SOSP'23)", false, nullptr)        \
   X(sieve, "SIEVE: FIFO with a visited bit and a moving hand (NSDI'24)", false, nullptr)                       \
   X(lirs, "LIRS: low inter-reference recency set, 1% of frames for HIR pages (SIGMETRICS'02)", false, nullptr) \
-  X(linux, "model of Linux's active/inactive anon+file LRU with refault activation", false, nullptr)
+  X(linux, "model of Linux's active/inactive anon+file LRU with refault activation", false, nullptr)           \
+  X(lru2, "LRU-K, K=2: oldest second-to-last reference goes; no correlated period (SIGMOD'93)", false, nullptr)
 
 #define DECLARE(name, desc, stack, distances) std::unique_ptr<Policy> make_##name(const PolicyConfig&);
 PAGESCOPE_POLICIES(DECLARE)
@@ -39,6 +40,7 @@ const PolicyInfo* find_policy(const std::string& name) {
   if (name == "second-chance") return find_policy("clock");
   if (name == "enhanced-clock") return find_policy("nru");
   if (name == "s3-fifo") return find_policy("s3fifo");
+  if (name == "lru-2" || name == "lru-k" || name == "lruk") return find_policy("lru2");
   return nullptr;
 }
 

@@ -212,6 +212,30 @@ TEST(Linux, SecondChancePromotionAndRefaultActivation) {
   EXPECT_EQ(r.pattern, "MMMMHHMHHMMMMMMH");
 }
 
+// LRU-2 (O'Neil, O'Neil & Weikum, SIGMOD'93: evict the page whose second-to-last
+// reference is oldest; pages seen once first, LRU among them; no correlated
+// reference period; history kept for evicted pages). 3 frames, times from 0,
+// "once" = pages with one known reference, oldest last:
+//  t0 1   miss, once [1]          t1 1  hit: HIST2(1) = 0, off the once list
+//  t2 2, t3 3  miss, once [3 2]   t4 4  miss: once's oldest 2 goes (LRU: 1)
+//  t5 1   hit: HIST2(1) = 1
+//  t6 2   miss: once's oldest 3 goes; 2 comes back with HIST2 = 2 (its t2
+//         reference, remembered), so it is not "once"
+//  t7 5   miss: 4 (the only once page) goes. t8 2 hit: HIST2(2) = 6
+//  t9 3   miss: 5 goes; 3 comes back with HIST2 = 3. t10 1 hit: HIST2(1) = 5
+//  t11 6  miss, no once page: HIST2 1 -> 5, 2 -> 6, 3 -> 3: 3 goes, though it
+//         was referenced more recently than 2 (LRU evicts 2).
+TEST(Lru2, EvictsOldestSecondToLastReference) {
+  Trace t = make_trace({1, 1, 2, 3, 4, 1, 2, 5, 2, 3, 1, 6});
+  auto r = replay(t, "lru2", 3);
+  EXPECT_EQ(r.evicted, (V{2, 3, 4, 5, 3}));
+  EXPECT_EQ(r.pattern, "MHMMMHMMHMHM");
+  auto lru = replay(t, "lru", 3);
+  EXPECT_EQ(lru.pattern, "MHMMMMMMHMMM");
+  EXPECT_EQ(lru.evicted.back(), 2u);
+  EXPECT_EQ(policies::find_policy("lru-k"), policies::find_policy("lru2"));
+}
+
 // remove() (a page unmapped) must leave every policy consistent: afterwards
 // the policy still replays to completion with the right number of references.
 TEST(AllPolicies, RemoveKeepsStateConsistent) {

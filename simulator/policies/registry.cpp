@@ -21,7 +21,8 @@ namespace pagescope::sim::policies {
   X(sieve, "SIEVE: FIFO with a visited bit and a moving hand (NSDI'24)", false, nullptr)                       \
   X(lirs, "LIRS: low inter-reference recency set, 1% of frames for HIR pages (SIGMETRICS'02)", false, nullptr) \
   X(linux, "model of Linux's active/inactive anon+file LRU with refault activation", false, nullptr)           \
-  X(lru2, "LRU-K, K=2: oldest second-to-last reference goes; no correlated period (SIGMOD'93)", false, nullptr)
+  X(lru2, "LRU-K, K=2: oldest second-to-last reference goes; no correlated period (SIGMOD'93)", false, nullptr) \
+  X(car, "CAR: ARC's adaptation over two clocks with reference bits (Bansal & Modha, FAST'04)", false, nullptr)
 
 #define DECLARE(name, desc, stack, distances) std::unique_ptr<Policy> make_##name(const PolicyConfig&);
 PAGESCOPE_POLICIES(DECLARE)

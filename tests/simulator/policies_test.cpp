@@ -236,6 +236,29 @@ TEST(Lru2, EvictsOldestSecondToLastReference) {
   EXPECT_EQ(policies::find_policy("lru-k"), policies::find_policy("lru2"));
 }
 
+// CAR (Bansal & Modha, FAST'04, Fig. 2), c = 2, p = 0. Clocks written from the
+// hand (oldest) to the tail, * = reference bit set; ghost lists MRU first.
+//  1 2      T1 [1 2]. 1 hits: T1 [1* 2]
+//  3   replace: |T1| 2 >= max(1, p): 1 has its bit -> cleared, to T2's tail;
+//      2's is clear -> B1 [2]. Evict 2. T1 [3], T2 [1]
+//  4   replace: 3 -> B1 [3 2]. Evict 3. |T1| + |B1| = 2 = c: B1's LRU 2 is
+//      dropped. T1 [4]
+//  3   replace first: 4 -> B1 [4 3]. Evict 4. Then 3 is in B1: p = 0 + max(1,
+//      0/2) = 1; 3 to T2 [1 3]
+//  1   hits: T2 [1* 3]
+//  5   replace: |T1| 0 < max(1, p) -> T2's hand: 1 cleared and to the tail,
+//      3 -> B2 [3]. Evict 3. T1 [5], T2 [1]
+//  3   replace: |T1| 1 >= 1: 5 -> B1 [5 4]. Evict 5. 3 in B2: p = 1 - max(1,
+//      2/1) -> 0; T2 [1 3]
+//  4   replace: |T1| 0 -> T2's hand: 1 (bit cleared at 5) -> B2 [1]. Evict 1.
+//      4 in B1: p = 0 + max(1, 1/2) = 1; T2 [3 4]
+//  3   hits.
+TEST(Car, ClocksAndGhostHitsAdaptTarget) {
+  auto r = replay(make_trace({1, 2, 1, 3, 4, 3, 1, 5, 3, 4, 3}), "car", 2);
+  EXPECT_EQ(r.evicted, (V{2, 3, 4, 3, 5, 1}));
+  EXPECT_EQ(r.pattern, "MMHMMMHMMMH");
+}
+
 // remove() (a page unmapped) must leave every policy consistent: afterwards
 // the policy still replays to completion with the right number of references.
 TEST(AllPolicies, RemoveKeepsStateConsistent) {

@@ -10,6 +10,7 @@
 #include "app/command.h"
 #include "inspector/capture/reader.h"
 #include "inspector/model/exporter.h"
+#include "inspector/model/interval_grid.h"
 #include "inspector/model/record_visitor.h"
 #include "inspector/model/source_notes.h"
 #include "inspector/model/space_tracker.h"
@@ -79,15 +80,15 @@ int run_export(const ExportOptions& o) {
     const std::string& m = reader.error().message;
     return fail(m.find(o.file) == std::string::npos ? o.file + ": " + m : m, kExitUsage);
   }
-  // Time zero: when recording started, else the first record.
-  uint64_t zero = reader->host().start_ns;
-  if (zero == 0) {
-    Status st = reader->for_each([&](const ps_header& h) {
-      zero = h.ts_ns;
-      return h.ts_ns == 0;
-    });
-    if (!st) return fail(o.file + ": " + st.message(), kExitUsage);
-  }
+  // Time zero, as every view cuts it (model/interval_grid.h): the header's
+  // start, checked against the first record. A read error is reported by the
+  // export pass below, after what could be read.
+  uint64_t first_ts = 0;
+  (void)reader->for_each([&](const ps_header& h) {
+    first_ts = h.ts_ns;
+    return h.ts_ns == 0;
+  });
+  const uint64_t zero = capture_time_zero(reader->host().start_ns, first_ts);
   const SourceNotes notes(reader->host().sources);
   Status opened = exporter->open(o.output, zero, notes);
   if (!opened) return fail(opened.message(), kExitFailure);

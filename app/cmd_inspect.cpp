@@ -16,6 +16,7 @@
 #include "inspector/model/timeline.h"
 #include "inspector/model/capture_replay.h"
 #include "inspector/model/duration.h"
+#include "inspector/model/interval_grid.h"
 #include "inspector/model/process_table.h"
 #include "inspector/model/resident_pages.h"
 #include "inspector/model/sampled_working_set.h"
@@ -75,12 +76,9 @@ int fail(const std::string& message, int code) {
   return code;
 }
 
-// Time zero of a capture: when recording started, else its first record.
+// Time zero of a capture, as every view cuts it (model/interval_grid.h).
 uint64_t time_zero(const CaptureRun& run, const CaptureTotals& totals) {
-  if (run.host.start_ns != 0 && (totals.first_ts_ns == 0 || run.host.start_ns <= totals.first_ts_ns)) {
-    return run.host.start_ns;
-  }
-  return totals.first_ts_ns;
+  return capture_time_zero(run.host.start_ns, totals.first_ts_ns);
 }
 
 std::string rel(uint64_t ts, uint64_t zero) { return ts >= zero ? format_seconds(ts - zero) : "0.000"; }

@@ -24,12 +24,13 @@ std::optional<uint64_t> status_kb(std::string_view text, std::string_view key) {
 
 // The next interval boundary after `cut`. A long silence (or a corrupt
 // timestamp far ahead) becomes one long frame rather than millions of empty
-// ones; its rates are still right, as they divide by the real interval.
-uint64_t next_cut_after(uint64_t cut, uint64_t ts_ns, uint64_t interval_ns) {
+// ones, up to the start of the interval holding `ts_ns`; its rates are still
+// right, as they divide by the real interval.
+uint64_t next_cut_after(const model::IntervalGrid& grid, uint64_t cut, uint64_t ts_ns) {
   constexpr uint64_t kMaxEmptyIntervals = 10000;
-  uint64_t next = cut + interval_ns;
-  if (ts_ns > next && (ts_ns - next) / interval_ns > kMaxEmptyIntervals) {
-    next += (ts_ns - next) / interval_ns * interval_ns;
+  const uint64_t next = cut + grid.interval_ns();
+  if (ts_ns > next && (ts_ns - next) / grid.interval_ns() > kMaxEmptyIntervals) {
+    return grid.start_of(grid.index_of(ts_ns));
   }
   return next;
 }
@@ -64,7 +65,7 @@ Snapshot CaptureFrameBuilder::snapshot_at(uint64_t ts_ns) const {
 }
 
 void CaptureFrameBuilder::cut_until(uint64_t ts_ns) {
-  while (next_cut_ != 0 && ts_ns >= next_cut_) {
+  while (started_ && ts_ns >= next_cut_) {
     Snapshot cur = snapshot_at(next_cut_);
     if (have_prev_) frames_.push_back(make_frame(prev_, cur));
     prev_ = std::move(cur);
@@ -72,18 +73,21 @@ void CaptureFrameBuilder::cut_until(uint64_t ts_ns) {
     for (int32_t pid : exited_) processes_.erase(pid);
     exited_.clear();
     frame_pages_.clear();
-    next_cut_ = next_cut_after(next_cut_, ts_ns, interval_ns_);
+    since_cut_ = false;
+    next_cut_ = next_cut_after(grid_, next_cut_, ts_ns);
   }
 }
 
 void CaptureFrameBuilder::apply(const ps_header& h) {
-  if (next_cut_ == 0) {
-    // The first interval starts at the first record: a zero snapshot there,
-    // so the first frame already shows that interval's rates.
-    next_cut_ = h.ts_ns;
-    cut_until(h.ts_ns);
+  if (!started_) {
+    // The first interval starts at time zero: a zero snapshot there, so the
+    // first frame already shows that interval's rates.
+    grid_ = model::IntervalGrid(model::capture_time_zero(header_start_ns_, h.ts_ns), grid_.interval_ns());
+    started_ = true;
+    next_cut_ = grid_.zero_ns();
   }
   cut_until(h.ts_ns);
+  since_cut_ = true;
   last_ts_ = std::max<uint64_t>(last_ts_, h.ts_ns);
   table_.apply(h);
   visit(h);
@@ -179,24 +183,27 @@ void CaptureFrameBuilder::on_other(const ps_header& h) {
 }
 
 std::vector<Frame> CaptureFrameBuilder::finish() {
-  if (have_prev_ && last_ts_ > prev_.ts_ns) {
-    // The partial last interval, cut at the last record.
-    frames_.push_back(make_frame(prev_, snapshot_at(last_ts_)));
+  if (have_prev_ && since_cut_) {
+    // The partial last interval, cut at the last record (just after it when
+    // it lies on the boundary: its counts still need a frame).
+    frames_.push_back(make_frame(prev_, snapshot_at(std::max(last_ts_, prev_.ts_ns + 1))));
   }
   return std::move(frames_);
 }
 
 void CaptureDetailBuilder::cut_until(uint64_t ts_ns) {
-  while (next_cut_ != 0 && ts_ns >= next_cut_) {
+  while (started_ && ts_ns >= next_cut_) {
     Column col;
     col.ts_ns = next_cut_;
     col.vmas = current_vmas();
-    const double secs = double(interval_ns_) / 1e9;
+    const double secs = double(next_cut_ - column_start_) / 1e9;
     for (const auto& [page, n] : page_faults_) col.spans.push_back({page, page + 4096, double(n) / secs});
     std::sort(col.spans.begin(), col.spans.end(), [](const HeatSpan& a, const HeatSpan& b) { return a.start < b.start; });
     page_faults_.clear();
     columns_.push_back(std::move(col));
-    next_cut_ = next_cut_after(next_cut_, ts_ns, interval_ns_);
+    since_cut_ = false;
+    column_start_ = next_cut_;
+    next_cut_ = next_cut_after(grid_, next_cut_, ts_ns);
   }
 }
 
@@ -217,8 +224,14 @@ std::vector<Vma> CaptureDetailBuilder::current_vmas() const {
 }
 
 void CaptureDetailBuilder::apply(const ps_header& h) {
-  if (next_cut_ == 0) next_cut_ = h.ts_ns + interval_ns_;  // same grid as the frames
+  if (!started_) {  // the frames' grid
+    grid_ = model::IntervalGrid(model::capture_time_zero(header_start_ns_, h.ts_ns), grid_.interval_ns());
+    started_ = true;
+    column_start_ = grid_.zero_ns();
+    next_cut_ = grid_.end_of(0);
+  }
   cut_until(h.ts_ns);
+  since_cut_ = true;
   last_ts_ = std::max<uint64_t>(last_ts_, h.ts_ns);
   // Every record: a fork copies the parent's space into the child.
   spaces_.apply(h);
@@ -238,11 +251,9 @@ void CaptureDetailBuilder::on_proc_file(const ps_proc_file& f, std::string_view 
 
 std::vector<CaptureDetailBuilder::Column> CaptureDetailBuilder::finish() {
   // The partial last interval ends at the last record, like the last frame.
-  if (next_cut_ != 0 && last_ts_ > next_cut_ - interval_ns_) {
-    const uint64_t start = next_cut_ - interval_ns_;
-    interval_ns_ = last_ts_ - start;
-    next_cut_ = last_ts_;
-    cut_until(last_ts_);
+  if (started_ && since_cut_) {
+    next_cut_ = std::max(last_ts_, column_start_ + 1);
+    cut_until(next_cut_);
   }
   return std::move(columns_);
 }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "events.h"
+#include "inspector/model/interval_grid.h"
 #include "inspector/model/process_table.h"
 #include "inspector/model/record_visitor.h"
 #include "inspector/model/source_notes.h"
@@ -30,7 +31,11 @@ namespace pagescope::tui {
 
 class CaptureFrameBuilder : private model::RecordVisitor<CaptureFrameBuilder> {
  public:
-  explicit CaptureFrameBuilder(uint64_t interval_ns) : interval_ns_(interval_ns ? interval_ns : 1'000'000'000) {}
+  // Frames are the intervals of model::IntervalGrid from the capture's time
+  // zero (model::capture_time_zero of `header_start_ns` and the first
+  // record), the rows of `inspect --timeline`.
+  explicit CaptureFrameBuilder(uint64_t interval_ns, uint64_t header_start_ns = 0)
+      : grid_(0, interval_ns), header_start_ns_(header_start_ns) {}
   // Which event sources the capture had (its header); before the first record.
   void set_sources(const model::SourceNotes& sources) { sources_ = sources; }
   // Records in file order.
@@ -59,9 +64,12 @@ class CaptureFrameBuilder : private model::RecordVisitor<CaptureFrameBuilder> {
   void cut_until(uint64_t ts_ns);
   Snapshot snapshot_at(uint64_t ts_ns) const;
 
-  uint64_t interval_ns_;
-  uint64_t next_cut_ = 0;  // 0: no record yet
+  model::IntervalGrid grid_;  // its zero is set by the first record
+  uint64_t header_start_ns_;
+  bool started_ = false;  // the first record set the grid's zero
+  uint64_t next_cut_ = 0;
   uint64_t last_ts_ = 0;
+  bool since_cut_ = false;  // records after the last cut
   model::ProcessTable table_;  // comm of each pid, as the model knows it
   SystemCounters system_;
   std::map<int32_t, ProcessCounters> processes_;  // alive, by pid
@@ -85,7 +93,8 @@ class CaptureFrameBuilder : private model::RecordVisitor<CaptureFrameBuilder> {
 // where the interval ends, so pages used while resident show heat too.
 class CaptureDetailBuilder : private model::RecordVisitor<CaptureDetailBuilder> {
  public:
-  CaptureDetailBuilder(int32_t pid, uint64_t interval_ns) : pid_(pid), interval_ns_(interval_ns ? interval_ns : 1'000'000'000) {}
+  CaptureDetailBuilder(int32_t pid, uint64_t interval_ns, uint64_t header_start_ns = 0)
+      : pid_(pid), grid_(0, interval_ns), header_start_ns_(header_start_ns) {}
   void apply(const ps_header& record);
   struct Column {
     uint64_t ts_ns;
@@ -104,9 +113,13 @@ class CaptureDetailBuilder : private model::RecordVisitor<CaptureDetailBuilder> 
   std::vector<Vma> current_vmas() const;
 
   int32_t pid_;
-  uint64_t interval_ns_;
+  model::IntervalGrid grid_;  // the frames' grid
+  uint64_t header_start_ns_;
+  bool started_ = false;
+  uint64_t column_start_ = 0;
   uint64_t next_cut_ = 0;
   uint64_t last_ts_ = 0;
+  bool since_cut_ = false;
   std::vector<Vma> vmas_;  // the last maps snapshot: used if the model has no space for the pid
   model::SpaceTracker spaces_;
   std::unordered_map<uint64_t, uint32_t> page_faults_;  // page address -> faults this interval

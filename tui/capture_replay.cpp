@@ -11,7 +11,7 @@ Result<CaptureReplay> CaptureReplay::open(const std::string& path, uint64_t inte
   auto info = model::read_capture_info(path);
   if (!info) return info.error();
   const model::SourceNotes sources(info->host.sources);
-  CaptureFrameBuilder builder(interval_ns);
+  CaptureFrameBuilder builder(interval_ns, info->host.start_ns);
   builder.set_sources(sources);
   uint64_t records = 0, first_ts = 0;
   auto run = model::replay_capture(path, [&](const ps_header& h) {
@@ -23,6 +23,7 @@ Result<CaptureReplay> CaptureReplay::open(const std::string& path, uint64_t inte
   CaptureReplay r;
   r.path_ = path;
   r.interval_ns_ = interval_ns;
+  r.header_start_ns_ = info->host.start_ns;
   r.traits_.name = "capture";
   r.traits_.per_fault_addresses = true;
   r.traits_.heat_has_access_bits = builder.has_access_samples();
@@ -40,7 +41,7 @@ Result<CaptureReplay> CaptureReplay::open(const std::string& path, uint64_t inte
 }
 
 std::vector<std::pair<uint64_t, ReplayDetail>> CaptureReplay::detail(int32_t pid) {
-  CaptureDetailBuilder builder(pid, interval_ns_);
+  CaptureDetailBuilder builder(pid, interval_ns_, header_start_ns_);
   auto run = model::replay_capture(path_, [&](const ps_header& h) { builder.apply(h); });
   std::vector<std::pair<uint64_t, ReplayDetail>> out;
   if (!run) return out;

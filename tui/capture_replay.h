@@ -29,6 +29,7 @@ class CaptureReplay : public ReplaySource {
  private:
   std::string path_;
   uint64_t interval_ns_ = 0;
+  uint64_t header_start_ns_ = 0;  // with the first record: the frames' time zero
   SourceTraits traits_;
   std::vector<Frame> frames_;
   std::vector<std::string> problems_;

@@ -25,16 +25,14 @@ std::optional<uint64_t> psi_total(std::string_view text, std::string_view line_k
 
 }  // namespace
 
-TimelineBuilder::TimelineBuilder(uint64_t start_ns, uint64_t interval_ns,
-                                 std::optional<uint32_t> pid)
-    : start_ns_(start_ns), interval_ns_(interval_ns ? interval_ns : 1000000000ull), pid_(pid) {}
+TimelineBuilder::TimelineBuilder(uint64_t zero_ns, uint64_t interval_ns, std::optional<uint32_t> pid)
+    : grid_(zero_ns, interval_ns), pid_(pid) {}
 
 TimelineRow& TimelineBuilder::row_at(uint64_t ts_ns) {
-  uint64_t rel = ts_ns > start_ns_ ? ts_ns - start_ns_ : 0;
-  size_t index = static_cast<size_t>(rel / interval_ns_);
+  const size_t index = static_cast<size_t>(grid_.index_of(ts_ns));
   while (rows_.size() <= index) {
     TimelineRow row;
-    row.start_ns = rows_.size() * interval_ns_;
+    row.start_ns = grid_.offset_of(rows_.size());
     rows_.push_back(row);
   }
   return rows_[index];

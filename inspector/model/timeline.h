@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "events.h"
+#include "inspector/model/interval_grid.h"
 #include "inspector/model/record_visitor.h"
 #include "inspector/model/source_notes.h"
 #include "inspector/model/text_table.h"
@@ -38,7 +39,9 @@ struct TimelineRow {
 // kswapd, PSI and OOM kills are system-wide either way.
 class TimelineBuilder : public RecordVisitor<TimelineBuilder> {
  public:
-  TimelineBuilder(uint64_t start_ns, uint64_t interval_ns, std::optional<uint32_t> pid);
+  // Rows are the intervals of IntervalGrid(zero_ns, interval_ns), as every
+  // other view of the capture cuts them (capture_time_zero gives zero_ns).
+  TimelineBuilder(uint64_t zero_ns, uint64_t interval_ns, std::optional<uint32_t> pid);
   void add(const ps_header& record) { visit(record); }
   const std::vector<TimelineRow>& rows() const { return rows_; }
   // One row per interval, in the three output forms.
@@ -60,8 +63,7 @@ class TimelineBuilder : public RecordVisitor<TimelineBuilder> {
   bool ours(const ps_header& h) const { return !pid_ || h.pid == *pid_; }
   TimelineRow& row_at(uint64_t ts_ns);
 
-  uint64_t start_ns_;
-  uint64_t interval_ns_;
+  IntervalGrid grid_;
   std::optional<uint32_t> pid_;
   std::vector<TimelineRow> rows_;
   std::optional<std::pair<uint64_t, uint64_t>> last_psi_us_;  // some, full totals

@@ -259,6 +259,44 @@ TEST(Car, ClocksAndGhostHitsAdaptTarget) {
   EXPECT_EQ(r.pattern, "MMHMMMHMMMH");
 }
 
+// CLOCK-Pro (Jiang, Chen & Zhang, USENIX ATC'05, section 3), m = 3 frames:
+// m_c starts at 1 and stays in [1, 2]; hot pages at most m - m_c. List head
+// first; H hot, C cold in its test period, c cold after it, N non-resident
+// in its test period; hands move from the tail toward the head and wrap.
+//  1 2   warm-up, fewer than m - m_c = 2 hot: [2H 1H]. 3: [3C 2H 1H]
+//  4   HAND_cold from the tail skips 1, 2 (hot); 3's bit is clear -> evicted,
+//      stays as 3N. [4C 3N 2H 1H]; the hand wraps to the tail
+//  3   HAND_cold: 1, 2, 3N skipped, 4 evicted -> 4N. 3 was in its test period:
+//      hot at the head, m_c = 2, so hot pages <= 1: HAND_hot demotes 1 then 2
+//      (bits clear). [3H 4N 2c 1c], HAND_hot at 4
+//  1   hits (bit set)
+//  5   HAND_cold at 1: bit set, not in a test period -> cleared, to the head
+//      with a new one; 2 (clear, no test period) evicted and forgotten.
+//      [5C 1C 3H 4N]
+//  4   HAND_cold skips 4N and 3H, evicts 1 -> 1N. 4 in its test period: hot;
+//      HAND_hot (moved on from 4 to 3) demotes 3. [4H 5C 1N 3c]
+//  1   HAND_cold evicts 5 -> 5N. 1 in its test period: hot; HAND_hot ends 5N's
+//      test period (forgotten, m_c back to 1), demotes 4. [1H 4c 3c]
+//  3   hits.
+TEST(ClockPro, HandWorkedTestPeriodsAndHands) {
+  auto r = replay(make_trace({1, 2, 3, 4, 3, 1, 5, 4, 1, 3}), "clockpro", 3);
+  EXPECT_EQ(r.evicted, (V{3, 4, 2, 1, 5}));
+  EXPECT_EQ(r.pattern, "MMMMMHMMMH");
+}
+
+// CLOCK-Pro keeps hot pages through a scan of pages referenced once: the scan's
+// pages are cold and HAND_cold takes them; nothing is promoted, so HAND_hot
+// never runs. 4 frames: 1, 2 (referenced twice) and 100 are hot after warm-up.
+TEST(ClockPro, ScanResistant) {
+  V refs = {1, 1, 2, 2};
+  for (uint64_t p = 100; p < 110; ++p) refs.push_back(p);
+  refs.push_back(1);
+  refs.push_back(2);
+  Trace t = make_trace(refs);
+  EXPECT_EQ(replay(t, "clockpro", 4).pattern.substr(refs.size() - 2), "HH");
+  EXPECT_EQ(replay(t, "lru", 4).pattern.substr(refs.size() - 2), "MM");
+}
+
 // remove() (a page unmapped) must leave every policy consistent: afterwards
 // the policy still replays to completion with the right number of references.
 TEST(AllPolicies, RemoveKeepsStateConsistent) {

@@ -74,38 +74,31 @@ static __always_inline bool is_64bit_syscall(struct pt_regs *regs)
 	return (cs & 0xffff) == PS_USER64_CS;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(mm_sys_enter, struct pt_regs *regs, long id)
+/* Both attach paths below share these two: the arguments are stashed on the
+ * task at entry, one record is written at return. */
+static __always_inline void stash_mm_args(__u32 kind, __u64 a0, __u64 a1, __u64 a2, __u64 a3,
+					  __u64 a4, __u64 a5)
 {
-	__u32 kind = mm_syscall_kind(id);
-	if (kind == PS_EV_NONE || !current_traced() || !is_64bit_syscall(regs))
-		return 0;
 	struct syscall_stash *s = bpf_task_storage_get(&syscall_stash_map, bpf_get_current_task_btf(),
 						       0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!s)
-		return 0;
-	/* The x86-64 syscall ABI: rdi rsi rdx r10 r8 r9. */
+		return;
 	int nargs = mm_syscall_nargs(kind);
-	s->args[0] = regs->di;
-	s->args[1] = nargs > 1 ? regs->si : 0;
-	s->args[2] = nargs > 2 ? regs->dx : 0;
-	s->args[3] = nargs > 3 ? regs->r10 : 0;
-	s->args[4] = nargs > 4 ? regs->r8 : 0;
-	s->args[5] = nargs > 5 ? regs->r9 : 0;
+	s->args[0] = a0;
+	s->args[1] = nargs > 1 ? a1 : 0;
+	s->args[2] = nargs > 2 ? a2 : 0;
+	s->args[3] = nargs > 3 ? a3 : 0;
+	s->args[4] = nargs > 4 ? a4 : 0;
+	s->args[5] = nargs > 5 ? a5 : 0;
 	s->kind = kind;
 	s->start_ns = bpf_ktime_get_ns();
-	return 0;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(mm_sys_exit, struct pt_regs *regs, long ret)
+static __always_inline void write_mm_record(__u32 kind, long ret)
 {
-	__u32 kind = mm_syscall_kind(regs->orig_ax);
-	if (kind == PS_EV_NONE || !current_traced())
-		return 0;
 	struct syscall_stash *s = bpf_task_storage_get(&syscall_stash_map, bpf_get_current_task_btf(), 0, 0);
 	if (!s || s->kind != kind)
-		return 0; /* entered before tracing started, or a compat call */
+		return; /* entered before tracing started, or a compat call */
 	struct ps_mm_syscall *r = reserve_record(sizeof(*r));
 	if (r) {
 		fill_header(&r->hdr, kind, sizeof(*r));
@@ -116,7 +109,75 @@ int BPF_PROG(mm_sys_exit, struct pt_regs *regs, long ret)
 		submit_record(r);
 	}
 	s->kind = PS_EV_NONE;
+}
+
+/* Without tracefs: every syscall of the host runs these two. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(mm_sys_enter, struct pt_regs *regs, long id)
+{
+	__u32 kind = mm_syscall_kind(id);
+	if (kind == PS_EV_NONE || !current_traced() || !is_64bit_syscall(regs))
+		return 0;
+	/* The x86-64 syscall ABI: rdi rsi rdx r10 r8 r9. */
+	stash_mm_args(kind, regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9);
 	return 0;
 }
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(mm_sys_exit, struct pt_regs *regs, long ret)
+{
+	__u32 kind = mm_syscall_kind(regs->orig_ax);
+	if (kind == PS_EV_NONE || !current_traced())
+		return 0;
+	write_mm_record(kind, ret);
+	return 0;
+}
+
+/* With tracefs (the host's, or one mounted privately: inspector/live/tracefs.h):
+ * one program per memory syscall, so other syscalls run none; the kernel's
+ * syscall-event probe tests one bit for them. These events skip compat calls
+ * themselves (ARCH_TRACE_IGNORE_COMPAT_SYSCALLS) and carry only the declared
+ * arguments: the rest of args[] is past the record, so only nargs are read
+ * (constant offsets: the verifier rejects a ctx pointer advanced in a loop). */
+static __always_inline int on_mm_enter(struct trace_event_raw_sys_enter *ctx, __u32 kind)
+{
+	if (!current_traced())
+		return 0;
+	int nargs = mm_syscall_nargs(kind);
+	stash_mm_args(kind, ctx->args[0], nargs > 1 ? ctx->args[1] : 0, nargs > 2 ? ctx->args[2] : 0,
+		      nargs > 3 ? ctx->args[3] : 0, nargs > 4 ? ctx->args[4] : 0,
+		      nargs > 5 ? ctx->args[5] : 0);
+	return 0;
+}
+
+static __always_inline int on_mm_exit(struct trace_event_raw_sys_exit *ctx, __u32 kind)
+{
+	if (current_traced())
+		write_mm_record(kind, ctx->ret);
+	return 0;
+}
+
+/* SEC("tracepoint") without a target: the tracer opens the perf event itself
+ * from the id it read, so libbpf never looks for tracefs. */
+#define PS_MM_SYSCALL(name, KIND)                                                  \
+	SEC("tracepoint")                                                          \
+	int enter_##name(struct trace_event_raw_sys_enter *ctx)                    \
+	{                                                                          \
+		return on_mm_enter(ctx, KIND);                                     \
+	}                                                                          \
+	SEC("tracepoint")                                                          \
+	int exit_##name(struct trace_event_raw_sys_exit *ctx)                      \
+	{                                                                          \
+		return on_mm_exit(ctx, KIND);                                      \
+	}
+
+PS_MM_SYSCALL(mmap, PS_EV_MMAP)
+PS_MM_SYSCALL(munmap, PS_EV_MUNMAP)
+PS_MM_SYSCALL(mprotect, PS_EV_MPROTECT)
+PS_MM_SYSCALL(mremap, PS_EV_MREMAP)
+PS_MM_SYSCALL(brk, PS_EV_BRK)
+PS_MM_SYSCALL(madvise, PS_EV_MADVISE)
+PS_MM_SYSCALL(shmat, PS_EV_SHMAT)
+PS_MM_SYSCALL(shmdt, PS_EV_SHMDT)
 
 #endif

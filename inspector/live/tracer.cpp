@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "inspector/live/tracefs.h"
 #include "pagescope.skel.h"
 
 namespace pagescope::live {
@@ -47,41 +48,89 @@ namespace {
 using capture::Source;
 using capture::SourceState;
 
-// One BPF program and the source it feeds. `raw_tp` names the tp_btf
-// tracepoint (nullptr for the perf_event programs, attached per CPU).
+// How a program is attached.
+enum class Attach : uint8_t {
+  kRawTp,       // tp_btf: `event` names the raw tracepoint
+  kPerfFault,   // the perf software page-fault events, per CPU
+  kTracepoint,  // a tracefs event ("syscalls/sys_enter_mmap") opened as a perf event by id
+};
+
+// One BPF program and the source it feeds.
 struct Program {
   bpf_program* prog;
   Source source;
-  const char* raw_tp;
-  bool wanted = true;     // still to be loaded
+  Attach attach;
+  const char* event;       // the raw tracepoint or tracefs event; nullptr for kPerfFault
+  bool wanted = true;      // still to be loaded
+  bool spare = false;      // the other way to the same source, not chosen: never counted
   std::string off_reason;  // why it is not running
   bool attached = false;
 };
 
+Program raw(bpf_program* prog, Source s, const char* tp) { return {prog, s, Attach::kRawTp, tp}; }
+Program perf_fault(bpf_program* prog) {
+  return {prog, Source::kFaultKinds, Attach::kPerfFault, nullptr};
+}
+Program tracepoint(bpf_program* prog, Source s, const char* event) {
+  return {prog, s, Attach::kTracepoint, event};
+}
+
+// Memory syscalls come one of two ways: the syscalls:* events when their ids
+// can be read from tracefs (a program runs on memory syscalls only), else
+// the sys_enter/sys_exit raw tracepoints (programs run on every syscall).
 std::vector<Program> program_table(pagescope_bpf* skel) {
   auto* p = &skel->progs;
   return {
-      {p->page_fault_user, Source::kFaultErrorCodes, "page_fault_user"},
-      {p->page_fault_kernel, Source::kFaultErrorCodes, "page_fault_kernel"},
-      {p->minor_fault, Source::kFaultKinds, nullptr},
-      {p->major_fault, Source::kFaultKinds, nullptr},
-      {p->mm_sys_enter, Source::kMmSyscalls, "sys_enter"},
-      {p->mm_sys_exit, Source::kMmSyscalls, "sys_exit"},
-      {p->process_fork, Source::kProcessLifecycle, "sched_process_fork"},
-      {p->process_exec, Source::kProcessLifecycle, "sched_process_exec"},
-      {p->process_exit, Source::kProcessLifecycle, "sched_process_exit"},
-      {p->kswapd_wake, Source::kReclaim, "mm_vmscan_kswapd_wake"},
-      {p->kswapd_sleep, Source::kReclaim, "mm_vmscan_kswapd_sleep"},
-      {p->direct_reclaim_begin, Source::kReclaim, "mm_vmscan_direct_reclaim_begin"},
-      {p->direct_reclaim_end, Source::kReclaim, "mm_vmscan_direct_reclaim_end"},
-      {p->memcg_reclaim_begin, Source::kReclaim, "mm_vmscan_memcg_reclaim_begin"},
-      {p->memcg_reclaim_end, Source::kReclaim, "mm_vmscan_memcg_reclaim_end"},
-      {p->lru_shrink_inactive, Source::kLruShrink, "mm_vmscan_lru_shrink_inactive"},
-      {p->write_folio, Source::kReclaimWrites, "mm_vmscan_write_folio"},
-      {p->rss_stat, Source::kSwapEntries, "rss_stat"},
-      {p->tlb_flush, Source::kTlbFlushes, "tlb_flush"},
-      {p->oom_mark_victim, Source::kOom, "mark_victim"},
+      raw(p->page_fault_user, Source::kFaultErrorCodes, "page_fault_user"),
+      raw(p->page_fault_kernel, Source::kFaultErrorCodes, "page_fault_kernel"),
+      perf_fault(p->minor_fault),
+      perf_fault(p->major_fault),
+      raw(p->mm_sys_enter, Source::kMmSyscalls, "sys_enter"),
+      raw(p->mm_sys_exit, Source::kMmSyscalls, "sys_exit"),
+      tracepoint(p->enter_mmap, Source::kMmSyscalls, "syscalls/sys_enter_mmap"),
+      tracepoint(p->exit_mmap, Source::kMmSyscalls, "syscalls/sys_exit_mmap"),
+      tracepoint(p->enter_munmap, Source::kMmSyscalls, "syscalls/sys_enter_munmap"),
+      tracepoint(p->exit_munmap, Source::kMmSyscalls, "syscalls/sys_exit_munmap"),
+      tracepoint(p->enter_mprotect, Source::kMmSyscalls, "syscalls/sys_enter_mprotect"),
+      tracepoint(p->exit_mprotect, Source::kMmSyscalls, "syscalls/sys_exit_mprotect"),
+      tracepoint(p->enter_mremap, Source::kMmSyscalls, "syscalls/sys_enter_mremap"),
+      tracepoint(p->exit_mremap, Source::kMmSyscalls, "syscalls/sys_exit_mremap"),
+      tracepoint(p->enter_brk, Source::kMmSyscalls, "syscalls/sys_enter_brk"),
+      tracepoint(p->exit_brk, Source::kMmSyscalls, "syscalls/sys_exit_brk"),
+      tracepoint(p->enter_madvise, Source::kMmSyscalls, "syscalls/sys_enter_madvise"),
+      tracepoint(p->exit_madvise, Source::kMmSyscalls, "syscalls/sys_exit_madvise"),
+      tracepoint(p->enter_shmat, Source::kMmSyscalls, "syscalls/sys_enter_shmat"),
+      tracepoint(p->exit_shmat, Source::kMmSyscalls, "syscalls/sys_exit_shmat"),
+      tracepoint(p->enter_shmdt, Source::kMmSyscalls, "syscalls/sys_enter_shmdt"),
+      tracepoint(p->exit_shmdt, Source::kMmSyscalls, "syscalls/sys_exit_shmdt"),
+      raw(p->process_fork, Source::kProcessLifecycle, "sched_process_fork"),
+      raw(p->process_exec, Source::kProcessLifecycle, "sched_process_exec"),
+      raw(p->process_exit, Source::kProcessLifecycle, "sched_process_exit"),
+      raw(p->kswapd_wake, Source::kReclaim, "mm_vmscan_kswapd_wake"),
+      raw(p->kswapd_sleep, Source::kReclaim, "mm_vmscan_kswapd_sleep"),
+      raw(p->direct_reclaim_begin, Source::kReclaim, "mm_vmscan_direct_reclaim_begin"),
+      raw(p->direct_reclaim_end, Source::kReclaim, "mm_vmscan_direct_reclaim_end"),
+      raw(p->memcg_reclaim_begin, Source::kReclaim, "mm_vmscan_memcg_reclaim_begin"),
+      raw(p->memcg_reclaim_end, Source::kReclaim, "mm_vmscan_memcg_reclaim_end"),
+      raw(p->lru_shrink_inactive, Source::kLruShrink, "mm_vmscan_lru_shrink_inactive"),
+      raw(p->write_folio, Source::kReclaimWrites, "mm_vmscan_write_folio"),
+      raw(p->rss_stat, Source::kSwapEntries, "rss_stat"),
+      raw(p->tlb_flush, Source::kTlbFlushes, "tlb_flush"),
+      raw(p->oom_mark_victim, Source::kOom, "mark_victim"),
   };
+}
+
+// Opens tracefs event `id` as a perf event and attaches `prog`: one event on
+// CPU 0 runs its program on every CPU (what libbpf does for tracepoints).
+bpf_link* attach_tracepoint_id(bpf_program* prog, int id, std::vector<int>& fds) {
+  perf_event_attr attr{};
+  attr.type = PERF_TYPE_TRACEPOINT;
+  attr.size = sizeof(attr);
+  attr.config = static_cast<uint64_t>(id);
+  int fd = static_cast<int>(syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC));
+  if (fd < 0) return nullptr;
+  fds.push_back(fd);
+  return bpf_program__attach_perf_event(prog, fd);
 }
 
 // libbpf reports through one process-wide print callback with no context
@@ -144,18 +193,53 @@ Result<std::unique_ptr<Tracer>> Tracer::start(const TracerOptions& options,
   std::unique_ptr<Tracer> t(new Tracer());
   t->faults_accounted_ = features.perf_fault_events();
 
-  // What the probe already rules out, decided once for every attempt below.
+  // What the probe already rules out, decided once for every attempt below,
+  // and which way memory syscalls come (spare: the way not taken).
   std::vector<std::pair<size_t, std::string>> ruled_out;
+  std::vector<size_t> spare;
+  TracepointIds tracepoint_ids;
+  std::string syscall_path;
   {
     pagescope_bpf* probe_skel = pagescope_bpf__open();
     if (!probe_skel) return Error{"cannot open the BPF object: " + errno_text(errno)};
     auto table = program_table(probe_skel);
+    std::vector<std::string> events;
+    for (const auto& p : table) {
+      if (p.attach == Attach::kTracepoint) events.emplace_back(p.event);
+    }
+    auto ids = read_tracepoint_ids(events);
+    if (ids) {
+      // The ids are no use where perf_event_open is refused (a seccomp
+      // filter, perf_event_paranoid for non-root): try one before choosing.
+      perf_event_attr attr{};
+      attr.type = PERF_TYPE_TRACEPOINT;
+      attr.size = sizeof(attr);
+      attr.config = static_cast<uint64_t>(ids->ids.begin()->second);
+      int fd = static_cast<int>(syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC));
+      if (fd < 0) {
+        ids = Error{"perf_event_open of tracepoint " + ids->ids.begin()->first + ": " + errno_text(errno)};
+      } else {
+        close(fd);
+      }
+    }
+    if (ids) {
+      tracepoint_ids = std::move(*ids);
+      syscall_path = "syscalls:sys_enter_*/sys_exit_* of 8 memory syscalls, ids from " +
+                     tracepoint_ids.how;
+    } else {
+      syscall_path = "tp_btf/sys_enter, sys_exit filtered by number (every syscall runs them: " +
+                     ids.error().message + ")";
+    }
     for (size_t i = 0; i < table.size(); ++i) {
       const auto& p = table[i];
-      if (p.raw_tp && !features.raw_tracepoint(p.raw_tp)) {
-        ruled_out.emplace_back(i, std::string("no raw tracepoint ") + p.raw_tp +
+      const bool by_id = p.attach == Attach::kTracepoint;
+      const bool raw_syscall = p.attach == Attach::kRawTp && p.source == Source::kMmSyscalls;
+      if ((by_id && !ids) || (raw_syscall && ids)) {
+        spare.push_back(i);
+      } else if (p.attach == Attach::kRawTp && !features.raw_tracepoint(p.event)) {
+        ruled_out.emplace_back(i, std::string("no raw tracepoint ") + p.event +
                                       " in this kernel's BTF");
-      } else if (!p.raw_tp && !features.perf_fault_events()) {
+      } else if (p.attach == Attach::kPerfFault && !features.perf_fault_events()) {
         ruled_out.emplace_back(i, "perf page-fault events: " + features.perf_fault_events_detail());
       }
     }
@@ -182,6 +266,10 @@ Result<std::unique_ptr<Tracer>> Tracer::start(const TracerOptions& options,
       for (const auto& [i, why] : ruled_out) {
         programs[i].wanted = false;
         programs[i].off_reason = why;
+      }
+      for (size_t i : spare) {
+        programs[i].wanted = false;
+        programs[i].spare = true;
       }
     } else {
       for (size_t i = 0; i < programs.size(); ++i) programs[i].prog = fresh[i].prog;
@@ -223,10 +311,14 @@ Result<std::unique_ptr<Tracer>> Tracer::start(const TracerOptions& options,
 
   // Attach program by program; a failure is named and the rest goes on.
   for (auto& p : programs) {
-    if (!p.wanted || !p.raw_tp) continue;
-    bpf_link* link = bpf_program__attach(p.prog);
+    if (!p.wanted || p.attach == Attach::kPerfFault) continue;
+    bpf_link* link = p.attach == Attach::kRawTp
+                         ? bpf_program__attach(p.prog)
+                         : attach_tracepoint_id(p.prog, tracepoint_ids.ids.at(p.event), t->perf_fds_);
     if (!link) {
-      p.off_reason = std::string("attaching to raw tracepoint ") + p.raw_tp + ": " + errno_text(errno);
+      p.off_reason = std::string(p.attach == Attach::kRawTp ? "attaching to raw tracepoint "
+                                                            : "attaching to tracepoint ") +
+                     p.event + ": " + errno_text(errno);
       continue;
     }
     t->links_.push_back(link);
@@ -276,19 +368,22 @@ Result<std::unique_ptr<Tracer>> Tracer::start(const TracerOptions& options,
   // The sources, from what runs.
   auto& sources = t->sources_;
   for (auto& p : programs) {
+    if (p.spare) continue;
     auto state = sources.state(p.source);
     if (!p.attached) {
-      std::string why = p.raw_tp ? std::string(p.raw_tp) + ": " + p.off_reason : p.off_reason;
+      std::string why = p.event ? std::string(p.event) + ": " + p.off_reason : p.off_reason;
       if (state == SourceState::kUnavailable) {
         sources.set(p.source, state, sources.status(p.source).detail + "; " + why);
       } else {
         sources.set(p.source, SourceState::kUnavailable, why);
       }
+    } else if (p.source == Source::kMmSyscalls) {
+      if (state == SourceState::kUnknown) sources.set(p.source, SourceState::kOn, syscall_path);
     } else if (state == SourceState::kUnknown) {
       sources.set(p.source, SourceState::kOn,
-                  p.raw_tp ? std::string("tp_btf/") + p.raw_tp : "perf software events page-faults-min/maj");
-    } else if (state == SourceState::kOn && p.raw_tp) {
-      sources.set(p.source, state, sources.status(p.source).detail + ", " + p.raw_tp);
+                  p.event ? std::string("tp_btf/") + p.event : "perf software events page-faults-min/maj");
+    } else if (state == SourceState::kOn && p.event) {
+      sources.set(p.source, state, sources.status(p.source).detail + ", " + p.event);
     }
   }
   if (t->faults_accounted_) {

@@ -138,14 +138,40 @@ struct Checkpoint {
 // every memory syscall it makes between checkpoints, with its arguments and
 // result; each must be in the capture exactly once, and between two logged
 // checkpoints there must be no other memory-syscall record of that process.
-TEST(RecordSources, EveryMemorySyscallOfAScriptIsInTheCapture) {
+//
+// Memory syscalls come two ways (inspector/live/tracefs.h): the syscalls:*
+// events, with their ids read from tracefs (mounted privately when the host
+// has not), or the sys_enter/sys_exit raw tracepoints when tracefs cannot be
+// had (PAGESCOPE_NO_TRACEFS=1 forces that here). Both must give the same calls.
+struct SyscallPath {
+  const char* name;
+  const char* env;     // prefix of the record command
+  const char* detail;  // how the mm_syscalls source detail starts
+};
+
+void PrintTo(const SyscallPath& p, std::ostream* os) { *os << p.name; }
+
+class RecordSyscallPaths : public ::testing::TestWithParam<SyscallPath> {};
+
+// /proc/self/mountinfo lines of tracefs mounts: record must leave them as they were.
+int tracefs_mounts() {
+  std::ifstream in("/proc/self/mountinfo");
+  int n = 0;
+  for (std::string line; std::getline(in, line);) n += line.find(" - tracefs ") != std::string::npos;
+  return n;
+}
+
+TEST_P(RecordSyscallPaths, EveryMemorySyscallOfAScriptIsInTheCapture) {
   SKIP_WITHOUT_KERNEL();
   const std::string script = binary("workloads/ps-vma-script");
   if (access(script.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << script;
   const std::string dir = temp_dir();
   const std::string cap = dir + "/run.psc";
-  SplitRun r = run_split(pagescope_bin() + " record -o " + cap + " -- " + script + " " + dir);
+  const int mounts_before = tracefs_mounts();
+  SplitRun r = run_split(std::string(GetParam().env) + pagescope_bin() + " record -o " + cap +
+                         " -- " + script + " " + dir);
   ASSERT_EQ(r.exit_code(), 0) << "[" << mount_ns() << "]\n" << r.out << r.err;
+  EXPECT_EQ(tracefs_mounts(), mounts_before) << "record changed this namespace's tracefs mounts";
   // Nothing this test looks at may be missing, and record would have said so.
   for (const char* name : {"mm_syscalls", "fault_error_codes", "faults"}) {
     for (const auto& line : lines_with(r.err, "missing source")) {
@@ -157,6 +183,8 @@ TEST(RecordSources, EveryMemorySyscallOfAScriptIsInTheCapture) {
   ASSERT_TRUE(reader.ok()) << reader.error().message;
   const auto& sources = reader->host().sources;
   EXPECT_EQ(state_of(sources, Source::kMmSyscalls), "on")
+      << "[" << mount_ns() << "] " << sources.status(Source::kMmSyscalls).detail;
+  EXPECT_EQ(sources.status(Source::kMmSyscalls).detail.rfind(GetParam().detail, 0), 0u)
       << "[" << mount_ns() << "] " << sources.status(Source::kMmSyscalls).detail;
   EXPECT_EQ(state_of(sources, Source::kFaultErrorCodes), "on")
       << "[" << mount_ns() << "] " << sources.status(Source::kFaultErrorCodes).detail;
@@ -249,6 +277,12 @@ TEST(RecordSources, EveryMemorySyscallOfAScriptIsInTheCapture) {
   EXPECT_EQ(writes, known) << "the script only writes that region";
 }
 
+INSTANTIATE_TEST_SUITE_P(
+    , RecordSyscallPaths,
+    ::testing::Values(SyscallPath{"TracefsEvents", "", "syscalls:sys_enter_"},
+                      SyscallPath{"RawSysEnter", "PAGESCOPE_NO_TRACEFS=1 ", "tp_btf/sys_enter"}),
+    [](const ::testing::TestParamInfo<SyscallPath>& info) { return std::string(info.param.name); });
+
 // A source taken away on purpose: perf_event_open refused by a seccomp filter
 // (ps-deny-syscall), so the per-fault minor/major kind (perf software
 // page-fault events) cannot be had. Faults still come from the exception
@@ -282,6 +316,10 @@ TEST(RecordSources, ADeniedPerfEventIsNamedByRecordTheHeaderAndInspect) {
     EXPECT_EQ(state_of(sources, s), "on")
         << "[" << mount_ns() << "] " << capture::source_name(s) << ": " << sources.status(s).detail;
   }
+  // The syscalls:* events are perf events too: memory syscalls fall back to
+  // the raw sys_enter/sys_exit tracepoints, and the detail says why.
+  EXPECT_EQ(sources.status(Source::kMmSyscalls).detail.rfind("tp_btf/sys_enter", 0), 0u)
+      << sources.status(Source::kMmSyscalls).detail;
   const Capture c = read_capture(cap);
   EXPECT_GT(c.of_kind<ps_fault>(PS_EV_FAULT).size(), 23u) << "faults from the exception tracepoints";
 

@@ -23,7 +23,8 @@ namespace pagescope::sim::policies {
   X(linux, "model of Linux's active/inactive anon+file LRU with refault activation", false, nullptr)           \
   X(lru2, "LRU-K, K=2: oldest second-to-last reference goes; no correlated period (SIGMOD'93)", false, nullptr) \
   X(car, "CAR: ARC's adaptation over two clocks with reference bits (Bansal & Modha, FAST'04)", false, nullptr) \
-  X(clockpro, "CLOCK-Pro: hot/cold pages, test periods, three hands, adaptive cold share (ATC'05)", false, nullptr)
+  X(clockpro, "CLOCK-Pro: hot/cold pages, test periods, three hands, adaptive cold share (ATC'05)", false, nullptr) \
+  X(wtinylfu, "W-TinyLFU: 1% LRU window, SLRU main 80/20, count-min admission (TOS'17)", false, nullptr)
 
 #define DECLARE(name, desc, stack, distances) std::unique_ptr<Policy> make_##name(const PolicyConfig&);
 PAGESCOPE_POLICIES(DECLARE)
@@ -43,6 +44,7 @@ const PolicyInfo* find_policy(const std::string& name) {
   if (name == "enhanced-clock") return find_policy("nru");
   if (name == "s3-fifo") return find_policy("s3fifo");
   if (name == "clock-pro") return find_policy("clockpro");
+  if (name == "w-tinylfu" || name == "tinylfu") return find_policy("wtinylfu");
   if (name == "lru-2" || name == "lru-k" || name == "lruk") return find_policy("lru2");
   return nullptr;
 }

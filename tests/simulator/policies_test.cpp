@@ -297,6 +297,49 @@ TEST(ClockPro, ScanResistant) {
   EXPECT_EQ(replay(t, "lru", 4).pattern.substr(refs.size() - 2), "MM");
 }
 
+// W-TinyLFU (Einziger, Friedman & Manes, ACM TOS 2017), 4 frames: window 1,
+// main 3 (protected at most 2). f = the sketch's count (every reference adds
+// one; no reset within 40 references). Lists MRU first.
+//  1 2 3 4   each pushes the window's page into probation (memory not full):
+//            window [4], probation [3 2 1]
+//  1 2       hit in probation -> protected [2 1]; probation [3]
+//  5   window's 4 (f 1) against probation's LRU 3 (f 1): not more -> 4 evicted
+//  3   hit in probation -> protected [3 2 1] over 2: 1 back to probation [1]
+//  6   5 (f 1) vs 1 (f 2): 5 evicted.  5: 6 (f 1) vs 1: 6 evicted (f5 = 2)
+//  6   5 (f 2) vs 1 (f 2): a tie keeps 1, 5 evicted (f6 = 2)
+//  5   6 (f 2) vs 1: 6 evicted (f5 = 3)
+//  7   5 (f 3) vs 1 (f 2): 5 admitted to probation [5], 1 evicted
+//  1   7 (f 1) vs 5 (f 3): 7 evicted.  5 hits in probation -> protected.
+// LRU with 4 frames keeps 5 and 6 instead and misses on 3.
+TEST(WTinyLfu, FrequencyAdmitsTheWindowsCandidate) {
+  Trace t = make_trace({1, 2, 3, 4, 1, 2, 5, 3, 6, 5, 6, 5, 7, 1, 5});
+  auto r = replay(t, "wtinylfu", 4);
+  EXPECT_EQ(r.evicted, (V{4, 5, 6, 5, 6, 1, 7}));
+  EXPECT_EQ(r.pattern, "MMMMHHMHMMMMMMH");
+  EXPECT_EQ(replay(t, "lru", 4).pattern, "MMMMHHMMMHHHMMH");
+}
+
+// W-TinyLFU's aging: 2 frames (window 1, main 1), so the sketch halves every
+// counter after 10 x 2 = 20 references, and the count of references with it.
+//  t0-9    1 ten times: f1 = 10. t10: 2 pushes 1 into main (memory not full).
+//  t11-28  3..20: each window page (f 1) loses to 1 and is evicted.
+//          At t19 (the 20th reference) the reset: f1 = 5, the count 10.
+//  t29     50: 20 evicted; the 20th count again: reset, f1 = 2, f50 = 0.
+//  t30-32  50 hits three times: f50 = 3.
+//  t33     51: the candidate 50 (3) beats main's 1 (2): 1 is evicted. With
+//          f1 still 10, or halved once (5), 50 would have been.
+TEST(WTinyLfu, ResetAgesOldFrequencies) {
+  V refs(10, 1);
+  for (uint64_t p = 2; p <= 20; ++p) refs.push_back(p);
+  for (int i = 0; i < 4; ++i) refs.push_back(50);
+  refs.push_back(51);
+  auto r = replay(make_trace(refs), "wtinylfu", 2);
+  V expected;
+  for (uint64_t p = 2; p <= 20; ++p) expected.push_back(p);
+  expected.push_back(1);
+  EXPECT_EQ(r.evicted, expected);
+}
+
 // remove() (a page unmapped) must leave every policy consistent: afterwards
 // the policy still replays to completion with the right number of references.
 TEST(AllPolicies, RemoveKeepsStateConsistent) {

@@ -5,13 +5,14 @@
 
 namespace pagescope::tui {
 
-AddressScale::AddressScale(const std::vector<Vma>& vmas, size_t units) : units_(units) {
+AddressScale::AddressScale(const std::vector<VmaRow>& vmas, size_t units) : units_(units) {
   if (vmas.empty() || units < 2) return;
   struct Run {
     uint64_t lo, hi;
   };
   std::vector<Run> runs;
-  for (const Vma& v : vmas) {
+  for (const VmaRow& row : vmas) {
+    const model::Vma& v = row.vma;
     if (v.end <= v.start) continue;
     if (!runs.empty() && v.start <= runs.back().hi) {
       runs.back().hi = std::max(runs.back().hi, v.end);

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "tui/counters.h"
+#include "tui/vma_row.h"
 
 namespace pagescope::tui {
 
@@ -25,7 +25,7 @@ class AddressScale {
  public:
   AddressScale() = default;
   // vmas sorted by start, non-overlapping. At most units/4 gaps become breaks.
-  AddressScale(const std::vector<Vma>& vmas, size_t units);
+  AddressScale(const std::vector<VmaRow>& vmas, size_t units);
 
   size_t units() const { return units_; }
   bool empty() const { return pieces_.empty(); }

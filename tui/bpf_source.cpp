@@ -70,10 +70,10 @@ Result<Snapshot> BpfSource::sample() {
   return snap;
 }
 
-Result<std::vector<Vma>> BpfSource::vmas(int32_t pid, bool with_rss) {
+Result<std::vector<VmaRow>> BpfSource::vmas(int32_t pid, bool with_rss) {
   auto list = proc_.vmas(pid, with_rss);
   if (list && wss_pid_ && pid == int32_t(wss_pid_)) {
-    for (Vma& v : *list) v.wss_kb = wss_.wss_kb(wss_pid_, v.start, v.end);
+    for (VmaRow& v : *list) v.wss_kb = wss_.wss_kb(wss_pid_, v.vma.start, v.vma.end);
   }
   return list;
 }
@@ -109,6 +109,7 @@ std::vector<HeatSpan> BpfSource::take_fault_spans() {
 
 std::string BpfSource::take_note() {
   if (!wss_note_.empty()) return std::exchange(wss_note_, {});
+  if (std::string note = proc_.take_note(); !note.empty()) return note;
   uint64_t lost = tracer_->lost_total();
   if (lost == lost_seen_) return {};
   uint64_t n = lost - lost_seen_;

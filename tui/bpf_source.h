@@ -29,7 +29,7 @@ class BpfSource : public Source {
 
   const SourceTraits& traits() const override { return traits_; }
   Result<Snapshot> sample() override;
-  Result<std::vector<Vma>> vmas(int32_t pid, bool with_rss) override;
+  Result<std::vector<VmaRow>> vmas(int32_t pid, bool with_rss) override;
   void pump() override;
   int pump_interval_ms() const override { return 200; }
   void watch(int32_t pid) override;

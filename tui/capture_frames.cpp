@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "inspector/model/access_bits.h"
+#include "inspector/model/maps_parser.h"
 #include "inspector/model/record_view.h"
 #include "tui/proc_parse.h"
 
@@ -207,19 +208,10 @@ void CaptureDetailBuilder::cut_until(uint64_t ts_ns) {
   }
 }
 
-std::vector<Vma> CaptureDetailBuilder::current_vmas() const {
+std::vector<VmaRow> CaptureDetailBuilder::current_vmas() const {
   const model::ProcessSpace* ps = spaces_.find(uint32_t(pid_));
-  if (!ps || ps->space.pieces().empty()) return vmas_;
-  std::vector<Vma> out;
-  for (const model::Vma& m : ps->space.vmas()) {
-    Vma v;
-    v.start = m.start;
-    v.end = m.end;
-    v.perms = model::perms_string(m);
-    v.offset = m.offset;
-    v.path = m.path;
-    out.push_back(std::move(v));
-  }
+  std::vector<VmaRow> out;
+  for (const model::Vma& m : !ps || ps->space.pieces().empty() ? vmas_ : ps->space.vmas()) out.push_back({m, {}, {}});
   return out;
 }
 
@@ -246,7 +238,8 @@ void CaptureDetailBuilder::on_access_bits(const model::AccessBitsView& v) {
 }
 
 void CaptureDetailBuilder::on_proc_file(const ps_proc_file& f, std::string_view text) {
-  if (f.which == PS_PROC_MAPS) vmas_ = parse_maps(text);
+  // A snapshot in a capture is what the kernel said; a torn one keeps its readable lines.
+  if (f.which == PS_PROC_MAPS) vmas_ = model::parse_maps_lax(text).vmas;
 }
 
 std::vector<CaptureDetailBuilder::Column> CaptureDetailBuilder::finish() {

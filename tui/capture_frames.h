@@ -98,7 +98,7 @@ class CaptureDetailBuilder : private model::RecordVisitor<CaptureDetailBuilder> 
   void apply(const ps_header& record);
   struct Column {
     uint64_t ts_ns;
-    std::vector<Vma> vmas;
+    std::vector<VmaRow> vmas;
     std::vector<HeatSpan> spans;  // faults/s per page
   };
   std::vector<Column> finish();
@@ -110,7 +110,7 @@ class CaptureDetailBuilder : private model::RecordVisitor<CaptureDetailBuilder> 
   void on_proc_file(const ps_proc_file& f, std::string_view text);
 
   void cut_until(uint64_t ts_ns);
-  std::vector<Vma> current_vmas() const;
+  std::vector<VmaRow> current_vmas() const;
 
   int32_t pid_;
   model::IntervalGrid grid_;  // the frames' grid
@@ -120,7 +120,7 @@ class CaptureDetailBuilder : private model::RecordVisitor<CaptureDetailBuilder> 
   uint64_t next_cut_ = 0;
   uint64_t last_ts_ = 0;
   bool since_cut_ = false;
-  std::vector<Vma> vmas_;  // the last maps snapshot: used if the model has no space for the pid
+  std::vector<model::Vma> vmas_;  // the last maps snapshot: used if the model has no space for the pid
   model::SpaceTracker spaces_;
   std::unordered_map<uint64_t, uint32_t> page_faults_;  // page address -> faults this interval
   std::vector<Column> columns_;

@@ -63,16 +63,4 @@ struct Snapshot {
   std::vector<ProcessCounters> processes;  // sorted by pid
 };
 
-// One mapping of a process, as /proc/PID/maps and smaps describe it.
-struct Vma {
-  uint64_t start = 0;
-  uint64_t end = 0;
-  std::string perms;  // "rw-p"
-  uint64_t offset = 0;
-  std::string path;   // file, "[heap]", "[stack]", or empty for anonymous
-  std::optional<uint64_t> rss_kb;  // from smaps when it could be read
-  std::optional<uint64_t> wss_kb;  // pages accessed in the last access interval (top --wss)
-  uint64_t size() const { return end - start; }
-};
-
 }  // namespace pagescope::tui

@@ -32,8 +32,4 @@ void parse_psi_memory(std::string_view text, SystemCounters& out);
 // (not x86).
 std::optional<uint64_t> parse_interrupts_tlb(std::string_view text);
 
-std::vector<Vma> parse_maps(std::string_view text);
-// smaps: fills rss_kb of each VMA in `vmas` whose header line matches by start.
-void parse_smaps_rss(std::string_view text, std::vector<Vma>& vmas);
-
 }  // namespace pagescope::tui

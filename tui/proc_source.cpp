@@ -10,6 +10,8 @@
 #include <cstring>
 
 #include "common/monotonic_clock.h"
+#include "inspector/model/maps_parser.h"
+#include "inspector/model/smaps_parser.h"
 #include "tui/proc_parse.h"
 
 namespace pagescope::tui {
@@ -90,13 +92,30 @@ Result<Snapshot> ProcSource::sample() {
   return snap;
 }
 
-Result<std::vector<Vma>> ProcSource::vmas(int32_t pid, bool with_rss) {
+Result<std::vector<VmaRow>> ProcSource::vmas(int32_t pid, bool with_rss) {
   std::string dir = proc_root_ + "/" + std::to_string(pid);
   if (!read_file(dir + "/maps")) {
     return Error{dir + "/maps: cannot read (" + std::strerror(errno) + ")"};
   }
-  std::vector<Vma> out = parse_maps(buf_);
-  if (with_rss && read_file(dir + "/smaps")) parse_smaps_rss(buf_, out);
+  // The process may change its mappings while we read: lax, and say so.
+  model::LaxMaps maps = model::parse_maps_lax(buf_);
+  if (maps.dropped_lines > 0) {
+    note_ = dir + "/maps changed while read: " + std::to_string(maps.dropped_lines) + " line(s) dropped (" +
+            maps.first_problem + ")";
+  }
+  std::vector<VmaRow> out;
+  out.reserve(maps.vmas.size());
+  for (model::Vma& v : maps.vmas) out.push_back({std::move(v), {}, {}});
+  if (with_rss && read_file(dir + "/smaps")) {
+    // A torn smaps leaves RSS unknown ("-") for this refresh.
+    if (auto smaps = model::parse_smaps(buf_)) {
+      size_t i = 0;  // both lists are in address order: one forward walk matches them
+      for (const model::SmapsVma& s : smaps->vmas) {
+        while (i < out.size() && out[i].vma.start < s.vma.start) ++i;
+        if (i < out.size() && out[i].vma.start == s.vma.start) out[i].rss_kb = s.rss / 1024;
+      }
+    }
+  }
   return out;
 }
 

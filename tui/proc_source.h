@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "tui/source.h"
 
@@ -14,7 +15,9 @@ class ProcSource : public Source {
   explicit ProcSource(std::string proc_root = "/proc");
   const SourceTraits& traits() const override { return traits_; }
   Result<Snapshot> sample() override;
-  Result<std::vector<Vma>> vmas(int32_t pid, bool with_rss) override;
+  Result<std::vector<VmaRow>> vmas(int32_t pid, bool with_rss) override;
+  // Lines of a maps file dropped because it changed while read, once.
+  std::string take_note() override { return std::exchange(note_, {}); }
 
  private:
   // Reads a whole small /proc file into buf_ (reused: no allocation per file
@@ -25,6 +28,7 @@ class ProcSource : public Source {
   SourceTraits traits_;
   std::string buf_;
   std::string path_;
+  std::string note_;
   long page_kb_;
 };
 

@@ -6,22 +6,23 @@
 
 namespace pagescope::tui {
 
-char vma_kind(const Vma& v) {
+char vma_kind(const model::Vma& v) {
   if (v.path == "[heap]") return 'H';
   if (v.path.rfind("[stack", 0) == 0) return 'S';
   if (!v.path.empty() && v.path[0] == '[') return 'K';
   if (v.path.empty()) return 'A';
-  return v.perms.size() > 2 && v.perms[2] == 'x' ? 'X' : 'F';
+  return v.perms & model::kPermExec ? 'X' : 'F';
 }
 
-void ProcessDetail::update_from_rss(uint64_t ts_ns, std::vector<Vma> vmas) {
+void ProcessDetail::update_from_rss(uint64_t ts_ns, std::vector<VmaRow> vmas) {
   HeatColumn col;
   col.ts_ns = ts_ns;
   const bool have_prev = last_ts_ns_ != 0 && ts_ns > last_ts_ns_;
   const double secs = have_prev ? double(ts_ns - last_ts_ns_) / 1e9 : 0;
   std::unordered_map<uint64_t, uint64_t> rss;
-  for (const Vma& v : vmas) {
-    uint64_t now = v.rss_kb.value_or(0);
+  for (const VmaRow& row : vmas) {
+    const model::Vma& v = row.vma;
+    uint64_t now = row.rss_kb.value_or(0);
     rss[v.start] = now;
     if (!have_prev) continue;
     auto it = last_rss_kb_.find(v.start);
@@ -37,7 +38,7 @@ void ProcessDetail::update_from_rss(uint64_t ts_ns, std::vector<Vma> vmas) {
   }
 }
 
-void ProcessDetail::update(uint64_t ts_ns, std::vector<Vma> vmas, std::vector<HeatSpan> spans) {
+void ProcessDetail::update(uint64_t ts_ns, std::vector<VmaRow> vmas, std::vector<HeatSpan> spans) {
   vmas_ = std::move(vmas);
   last_ts_ns_ = ts_ns;
   columns_.push_back({ts_ns, std::move(spans)});
@@ -59,10 +60,10 @@ std::vector<double> ProcessDetail::vma_heat(uint64_t until_ts) const {
   for (const HeatSpan& s : col->spans) {
     // VMAs are sorted; give each span's weight to the VMAs it overlaps, by bytes.
     auto it = std::upper_bound(vmas_.begin(), vmas_.end(), s.start,
-                               [](uint64_t a, const Vma& v) { return a < v.start; });
+                               [](uint64_t a, const VmaRow& v) { return a < v.vma.start; });
     if (it != vmas_.begin()) --it;
-    for (; it != vmas_.end() && it->start < s.end; ++it) {
-      uint64_t lo = std::max(it->start, s.start), hi = std::min(it->end, s.end);
+    for (; it != vmas_.end() && it->vma.start < s.end; ++it) {
+      uint64_t lo = std::max(it->vma.start, s.start), hi = std::min(it->vma.end, s.end);
       if (hi > lo) heat[size_t(it - vmas_.begin())] += s.weight * double(hi - lo) / double(s.end - s.start);
     }
   }
@@ -83,8 +84,8 @@ std::vector<BarCell> ProcessDetail::bar(size_t width, uint64_t until_ts) const {
     if (c.is_break) continue;
     uint64_t mid = scale.address_at(double(i) + 0.5);
     auto it = std::upper_bound(vmas_.begin(), vmas_.end(), mid,
-                               [](uint64_t a, const Vma& v) { return a < v.start; });
-    if (it != vmas_.begin()) c.kind = vma_kind(*(it - 1));
+                               [](uint64_t a, const VmaRow& v) { return a < v.vma.start; });
+    if (it != vmas_.begin()) c.kind = vma_kind((it - 1)->vma);
   }
   return cells;
 }

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "tui/address_scale.h"
-#include "tui/counters.h"
+#include "tui/vma_row.h"
 
 namespace pagescope::tui {
 
@@ -36,7 +36,7 @@ struct HeatGrid {
   int at(size_t r, size_t c) const { return level[r * cols + c]; }
 };
 
-char vma_kind(const Vma& v);
+char vma_kind(const model::Vma& v);
 
 class ProcessDetail {
  public:
@@ -45,11 +45,11 @@ class ProcessDetail {
 
   // Live /proc source: a fresh VMA list with smaps Rss; heat per VMA is its
   // RSS growth in kB/s since the previous update (shrinking counts as 0).
-  void update_from_rss(uint64_t ts_ns, std::vector<Vma> vmas);
+  void update_from_rss(uint64_t ts_ns, std::vector<VmaRow> vmas);
   // Sources that see faults: the VMA list and this interval's fault spans.
-  void update(uint64_t ts_ns, std::vector<Vma> vmas, std::vector<HeatSpan> spans);
+  void update(uint64_t ts_ns, std::vector<VmaRow> vmas, std::vector<HeatSpan> spans);
 
-  const std::vector<Vma>& vmas() const { return vmas_; }
+  const std::vector<VmaRow>& vmas() const { return vmas_; }
   // Heat per VMA (same order as vmas()) in the newest column at or before ts.
   std::vector<double> vma_heat(uint64_t until_ts) const;
   std::vector<BarCell> bar(size_t width, uint64_t until_ts) const;
@@ -60,7 +60,7 @@ class ProcessDetail {
 
   int32_t pid_;
   size_t max_columns_;
-  std::vector<Vma> vmas_;
+  std::vector<VmaRow> vmas_;
   std::deque<HeatColumn> columns_;
   std::unordered_map<uint64_t, uint64_t> last_rss_kb_;  // by VMA start
   uint64_t last_ts_ns_ = 0;

@@ -244,16 +244,18 @@ void draw_detail(Explorer& ex, Canvas& c, const Frame& f, int top, int bottom) {
   for (int r = 0; r + 1 < rows; ++r) {
     size_t i = ex.vma_scroll + size_t(r);
     if (i >= vmas.size()) break;
-    const Vma& v = vmas[i];
+    const VmaRow& row = vmas[i];
+    const model::Vma& v = row.vma;
+    const std::string perms = model::perms_string(v);
     char buf[112];
-    const std::string rss = v.rss_kb ? format_kb(*v.rss_kb) : "-";
+    const std::string rss = row.rss_kb ? format_kb(*row.rss_kb) : "-";
     if (wss) {
       std::snprintf(buf, sizeof buf, "%12llx %6s %4s %6s %6s %5s ", (unsigned long long)v.start,
-                    format_kb(v.size() / 1024).c_str(), v.perms.c_str(), rss.c_str(),
-                    v.wss_kb ? format_kb(*v.wss_kb).c_str() : "-", format_rate(heat[i]).c_str());
+                    format_kb(v.size() / 1024).c_str(), perms.c_str(), rss.c_str(),
+                    row.wss_kb ? format_kb(*row.wss_kb).c_str() : "-", format_rate(heat[i]).c_str());
     } else {
       std::snprintf(buf, sizeof buf, "%12llx %6s %4s %6s %5s ", (unsigned long long)v.start,
-                    format_kb(v.size() / 1024).c_str(), v.perms.c_str(), rss.c_str(),
+                    format_kb(v.size() / 1024).c_str(), perms.c_str(), rss.c_str(),
                     format_rate(heat[i]).c_str());
     }
     std::string line = buf + v.path;

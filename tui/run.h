@@ -37,7 +37,7 @@ Result<RunEnd> run_live(Source& source, const ExplorerOptions& options);
 // cursor. vmas_at(pid, ts) gives the detail screen its address space and
 // heat spans at a time (may return no VMAs).
 struct ReplayDetail {
-  std::vector<Vma> vmas;
+  std::vector<VmaRow> vmas;
   std::vector<HeatSpan> spans;
 };
 class ReplaySource {

@@ -10,6 +10,7 @@
 #include "common/result.h"
 #include "tui/address_scale.h"
 #include "tui/counters.h"
+#include "tui/vma_row.h"
 
 namespace pagescope::tui {
 
@@ -39,7 +40,7 @@ class Source {
   virtual Result<Snapshot> sample() = 0;
   // The address space of one process; with_rss also reads smaps (costly, so
   // only for the process on the detail screen).
-  virtual Result<std::vector<Vma>> vmas(int32_t pid, bool with_rss) = 0;
+  virtual Result<std::vector<VmaRow>> vmas(int32_t pid, bool with_rss) = 0;
 
   // Event-fed sources (BPF) drain their buffer here; the loop calls it at
   // least every pump_interval_ms() (0: never needed).

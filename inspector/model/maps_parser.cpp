@@ -59,8 +59,11 @@ bool parse_line(std::string_view s, Vma& v) {
 
 }  // namespace
 
-Result<std::vector<Vma>> parse_maps(std::string_view text) {
-  std::vector<Vma> out;
+namespace {
+
+// Calls fn(line_no, line, vma, parsed) for each non-empty line; stops when fn returns false.
+template <typename Fn>
+void for_each_maps_line(std::string_view text, Fn&& fn) {
   size_t line_no = 0;
   while (!text.empty()) {
     ++line_no;
@@ -69,12 +72,42 @@ Result<std::vector<Vma>> parse_maps(std::string_view text) {
     text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
     if (line.empty()) continue;
     Vma v;
-    if (!parse_line(line, v)) {
-      return Error{"maps line " + std::to_string(line_no) + ": cannot parse \"" +
-                   std::string(line.substr(0, 80)) + "\""};
+    const bool ok = parse_line(line, v);
+    if (!fn(line_no, line, std::move(v), ok)) return;
+  }
+}
+
+std::string line_problem(size_t line_no, std::string_view line) {
+  return "maps line " + std::to_string(line_no) + ": cannot parse \"" + std::string(line.substr(0, 80)) + "\"";
+}
+
+}  // namespace
+
+Result<std::vector<Vma>> parse_maps(std::string_view text) {
+  std::vector<Vma> out;
+  std::string problem;
+  for_each_maps_line(text, [&](size_t line_no, std::string_view line, Vma&& v, bool ok) {
+    if (!ok) {
+      problem = line_problem(line_no, line);
+      return false;
     }
     out.push_back(std::move(v));
-  }
+    return true;
+  });
+  if (!problem.empty()) return Error{problem};
+  return out;
+}
+
+LaxMaps parse_maps_lax(std::string_view text) {
+  LaxMaps out;
+  for_each_maps_line(text, [&](size_t line_no, std::string_view line, Vma&& v, bool ok) {
+    if (ok) {
+      out.vmas.push_back(std::move(v));
+    } else if (out.dropped_lines++ == 0) {
+      out.first_problem = line_problem(line_no, line);
+    }
+    return true;
+  });
   return out;
 }
 

@@ -90,3 +90,23 @@ TEST(MapsParser, ParsesThisProcessAndRoundTripsThroughTheView) {
   // must not merge any of them either.
   EXPECT_EQ(layout_difference(as.vmas(), r.value()), "");
 }
+
+// Live /proc: a line torn by a read that ended mid-line (or a process
+// changing its maps meanwhile) is dropped and counted; the rest is kept.
+TEST(MapsParser, LaxModeDropsATornLastLineAndSaysSo) {
+  std::string text = kMaps;
+  text += "7ffd1c1cb000-7ffd1c1c";  // torn
+  auto strict = parse_maps(text);
+  ASSERT_FALSE(strict.ok());
+  EXPECT_NE(strict.error().message.find("maps line 13"), std::string::npos);
+  const LaxMaps lax = parse_maps_lax(text);
+  EXPECT_EQ(lax.vmas.size(), 12u);
+  EXPECT_EQ(lax.dropped_lines, 1u);
+  EXPECT_EQ(lax.first_problem, strict.error().message);
+  EXPECT_EQ(lax.vmas.back().path, "[vdso]");
+
+  const LaxMaps whole = parse_maps_lax(kMaps);
+  EXPECT_EQ(whole.vmas.size(), 12u);
+  EXPECT_EQ(whole.dropped_lines, 0u);
+  EXPECT_TRUE(whole.first_problem.empty());
+}

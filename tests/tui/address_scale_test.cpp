@@ -7,12 +7,12 @@
 using namespace pagescope::tui;
 
 namespace {
-Vma vma(uint64_t start, uint64_t end, const char* path = "") {
-  Vma v;
-  v.start = start;
-  v.end = end;
-  v.perms = "rw-p";
-  v.path = path;
+VmaRow vma(uint64_t start, uint64_t end, const char* path = "") {
+  VmaRow v;
+  v.vma.start = start;
+  v.vma.end = end;
+  v.vma.perms = pagescope::model::kPermRead | pagescope::model::kPermWrite;
+  v.vma.path = path;
   return v;
 }
 }  // namespace
@@ -20,7 +20,7 @@ Vma vma(uint64_t start, uint64_t end, const char* path = "") {
 TEST(AddressScale, MappedBytesKeepProportionsAndGapsBecomeOneUnit) {
   // 3 MiB low, a huge gap, 1 MiB high: 40 units, one break -> 39 for 4 MiB.
   const uint64_t M = 1 << 20;
-  std::vector<Vma> vmas = {vma(0x400000, 0x400000 + 3 * M), vma(0x7f0000000000, 0x7f0000000000 + M)};
+  std::vector<VmaRow> vmas = {vma(0x400000, 0x400000 + 3 * M), vma(0x7f0000000000, 0x7f0000000000 + M)};
   AddressScale s(vmas, 40);
   EXPECT_DOUBLE_EQ(s.position(0x400000), 0);
   EXPECT_NEAR(s.position(0x400000 + 3 * M - 1), 29.25, 1e-5);
@@ -36,7 +36,7 @@ TEST(AddressScale, MappedBytesKeepProportionsAndGapsBecomeOneUnit) {
 }
 
 TEST(AddressScale, AdjacentVmasFormOneRunAndSmallGapsVanishWhenBreaksRunOut) {
-  std::vector<Vma> vmas;
+  std::vector<VmaRow> vmas;
   // 20 one-page VMAs each separated by a one-page gap.
   for (uint64_t i = 0; i < 20; ++i) vmas.push_back(vma(0x10000 + i * 0x2000, 0x11000 + i * 0x2000));
   AddressScale s(vmas, 8);  // at most 8/4 = 2 breaks
@@ -45,16 +45,16 @@ TEST(AddressScale, AdjacentVmasFormOneRunAndSmallGapsVanishWhenBreaksRunOut) {
   EXPECT_LE(breaks, 3);
   // Positions are monotonic over the whole space.
   double last = -1;
-  for (const Vma& v : vmas) {
-    EXPECT_GE(s.position(v.start), last);
-    last = s.position(v.end);
+  for (const VmaRow& v : vmas) {
+    EXPECT_GE(s.position(v.vma.start), last);
+    last = s.position(v.vma.end);
   }
-  EXPECT_DOUBLE_EQ(s.position(vmas.back().end), 8);
+  EXPECT_DOUBLE_EQ(s.position(vmas.back().vma.end), 8);
 }
 
 TEST(AddressScale, BucketSpreadsWeightByOverlapAndKeepsTheTotal) {
   const uint64_t M = 1 << 20;
-  std::vector<Vma> vmas = {vma(0, 4 * M)};
+  std::vector<VmaRow> vmas = {vma(0, 4 * M)};
   AddressScale s(vmas, 4);  // one unit per MiB
   auto b = s.bucket({{M / 2, M + M / 2, 10.0}, {3 * M + 5, 3 * M + 6, 7.0}});
   ASSERT_EQ(b.size(), 4u);
@@ -67,7 +67,7 @@ TEST(AddressScale, BucketSpreadsWeightByOverlapAndKeepsTheTotal) {
 
 TEST(AddressScale, WeightInAGapIsDropped) {
   const uint64_t M = 1 << 20;
-  std::vector<Vma> vmas = {vma(0, M), vma(100 * M, 101 * M)};
+  std::vector<VmaRow> vmas = {vma(0, M), vma(100 * M, 101 * M)};
   AddressScale s(vmas, 10);
   auto b = s.bucket({{50 * M, 50 * M + 1, 3.0}});
   EXPECT_DOUBLE_EQ(std::accumulate(b.begin(), b.end(), 0.0), 0);

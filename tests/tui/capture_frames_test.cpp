@@ -56,7 +56,7 @@ TEST(CaptureFrames, DetailColumnsAlignWithFramesAndCarryFaultAddresses) {
   ASSERT_EQ(cols.size(), frames.size());
   for (size_t i = 0; i < cols.size(); ++i) EXPECT_EQ(cols[i].ts_ns, frames[i].ts_ns);
   ASSERT_EQ(cols[0].vmas.size(), 2u);
-  EXPECT_EQ(cols[0].vmas[0].path, "[heap]");
+  EXPECT_EQ(cols[0].vmas[0].vma.path, "[heap]");
   EXPECT_EQ(cols[0].spans.size(), 10u);  // ten distinct pages, one fault each
   EXPECT_DOUBLE_EQ(cols[0].spans[0].weight, 1);
   ASSERT_EQ(cols[1].spans.size(), 1u);  // one page, 20 faults
@@ -88,9 +88,10 @@ TEST(CaptureFrames, DetailFollowsMmapsRecordedAfterTheSnapshot) {
   for (const auto& r : sorted) db.apply(*reinterpret_cast<const ps_header*>(r.data()));
   auto cols = db.finish();
   ASSERT_EQ(cols.size(), 3u);
-  auto has_new_vma = [](const std::vector<Vma>& vmas) {
-    for (const Vma& v : vmas) {
-      if (v.start == 0x20000000 && v.end == 0x20000000 + (8u << 20) && v.perms == "rw-p") return true;
+  auto has_new_vma = [](const std::vector<VmaRow>& vmas) {
+    for (const VmaRow& v : vmas) {
+      if (v.vma.start == 0x20000000 && v.vma.end == 0x20000000 + (8u << 20) && pagescope::model::perms_string(v.vma) == "rw-p")
+        return true;
     }
     return false;
   };
@@ -101,7 +102,7 @@ TEST(CaptureFrames, DetailFollowsMmapsRecordedAfterTheSnapshot) {
   auto heat = d.vma_heat(cols[1].ts_ns);
   double in_new = 0;
   for (size_t i = 0; i < d.vmas().size(); ++i) {
-    if (d.vmas()[i].start == 0x20000000) in_new = heat[i];
+    if (d.vmas()[i].vma.start == 0x20000000) in_new = heat[i];
   }
   EXPECT_DOUBLE_EQ(in_new, 4);
 }

@@ -52,32 +52,6 @@ TEST(ProcParse, InterruptsTlbSumsCpus) {
   EXPECT_FALSE(parse_interrupts_tlb("  0:  26  0  timer\n"));
 }
 
-TEST(ProcParse, MapsAndSmapsRss) {
-  const char* maps =
-      "55d0c0a00000-55d0c0a21000 rw-p 00000000 00:00 0                          [heap]\n"
-      "7f1200000000-7f1200001000 r-xp 00002000 08:01 1234                       /usr/lib/libc-2.so\n"
-      "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0                          [stack]\n";
-  auto vmas = parse_maps(maps);
-  ASSERT_EQ(vmas.size(), 3u);
-  EXPECT_EQ(vmas[0].start, 0x55d0c0a00000u);
-  EXPECT_EQ(vmas[0].size(), 0x21000u);
-  EXPECT_EQ(vmas[0].path, "[heap]");
-  EXPECT_EQ(vmas[1].perms, "r-xp");
-  EXPECT_EQ(vmas[1].offset, 0x2000u);
-  EXPECT_EQ(vmas[1].path, "/usr/lib/libc-2.so");
-  const char* smaps =
-      "55d0c0a00000-55d0c0a21000 rw-p 00000000 00:00 0                          [heap]\n"
-      "Size:                132 kB\nRss:                  88 kB\nPss:  88 kB\n"
-      "7f1200000000-7f1200001000 r-xp 00002000 08:01 1234                       /usr/lib/libc-2.so\n"
-      "Size:                  4 kB\nRss:                   4 kB\nVmFlags: rd ex mr mw me\n"
-      "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0                          [stack]\n"
-      "Size:                132 kB\nRss:                  12 kB\n";
-  parse_smaps_rss(smaps, vmas);
-  EXPECT_EQ(vmas[0].rss_kb, 88u);
-  EXPECT_EQ(vmas[1].rss_kb, 4u);
-  EXPECT_EQ(vmas[2].rss_kb, 12u);
-}
-
 TEST(ProcParse, VmstatTlbFlushReasonsWhenTheKernelCountsThem) {
   SystemCounters s;
   parse_vmstat("pgfault 1\n", s);

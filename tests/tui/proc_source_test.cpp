@@ -42,8 +42,8 @@ TEST(ProcSource, FindsThisProcessAndCountsItsFaults) {
   auto vmas = src.vmas(getpid(), true);
   ASSERT_TRUE(vmas);
   bool found = false;
-  for (const Vma& v : *vmas) {
-    if (v.start <= uintptr_t(p) && uintptr_t(p) < v.end) {
+  for (const VmaRow& v : *vmas) {
+    if (v.vma.start <= uintptr_t(p) && uintptr_t(p) < v.vma.end) {
       found = true;
       ASSERT_TRUE(v.rss_kb);
       EXPECT_GE(*v.rss_kb, bytes / 1024);
@@ -103,4 +103,44 @@ TEST(ProcSource, MissingProcIsAnErrorNamingTheFile) {
   auto s = none.sample();
   ASSERT_FALSE(s);
   EXPECT_NE(s.error().message.find("/nonexistent-proc/meminfo"), std::string::npos);
+}
+
+// The detail screen's VMAs: maps through the model's lax parser, RSS per VMA
+// from smaps; a maps file torn while read keeps its whole lines and says so once.
+TEST(ProcSource, VmasFromMapsWithSmapsRssAndATornLineNoted) {
+  std::string root = fake_proc("MemTotal: 100 kB\nMemAvailable: 50 kB\n");
+  const std::string maps =
+      "55d0c0a00000-55d0c0a21000 rw-p 00000000 00:00 0                          [heap]\n"
+      "7f1200000000-7f1200001000 r-xp 00002000 08:01 1234                       /usr/lib/libc-2.so\n"
+      "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0                          [stack]\n";
+  write_file(root + "/42/maps", maps + "7ffd00030000-7ffd0003");
+  write_file(root + "/42/smaps",
+             "55d0c0a00000-55d0c0a21000 rw-p 00000000 00:00 0                          [heap]\n"
+             "Size:                132 kB\nRss:                  88 kB\nPss:  88 kB\n"
+             "7f1200000000-7f1200001000 r-xp 00002000 08:01 1234                       /usr/lib/libc-2.so\n"
+             "Size:                  4 kB\nRss:                   4 kB\nVmFlags: rd ex mr mw me\n"
+             "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0                          [stack]\n"
+             "Size:                132 kB\nRss:                  12 kB\n");
+  ProcSource src(root);
+  auto vmas = src.vmas(42, true);
+  ASSERT_TRUE(vmas) << vmas.error().message;
+  ASSERT_EQ(vmas->size(), 3u);
+  const auto& v = *vmas;
+  EXPECT_EQ(v[0].vma.start, 0x55d0c0a00000u);
+  EXPECT_EQ(v[0].vma.size(), 0x21000u);
+  EXPECT_EQ(v[0].vma.path, "[heap]");
+  EXPECT_EQ(pagescope::model::perms_string(v[1].vma), "r-xp");
+  EXPECT_EQ(v[1].vma.offset, 0x2000u);
+  EXPECT_EQ(v[1].vma.path, "/usr/lib/libc-2.so");
+  EXPECT_EQ(v[0].rss_kb, 88u);
+  EXPECT_EQ(v[1].rss_kb, 4u);
+  EXPECT_EQ(v[2].rss_kb, 12u);
+  const std::string note = src.take_note();
+  EXPECT_NE(note.find("1 line(s) dropped"), std::string::npos) << note;
+  EXPECT_NE(note.find("maps line 4"), std::string::npos) << note;
+  EXPECT_EQ(src.take_note(), "");  // once
+  auto no_rss = src.vmas(42, false);
+  ASSERT_TRUE(no_rss);
+  EXPECT_FALSE((*no_rss)[0].rss_kb);
+  std::system(("rm -rf " + root).c_str());
 }

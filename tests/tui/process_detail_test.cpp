@@ -7,16 +7,18 @@ using namespace pagescope::tui;
 
 namespace {
 const uint64_t M = 1 << 20;
-Vma vma(uint64_t start, uint64_t end, const char* path, const char* perms, uint64_t rss_kb) {
-  Vma v;
-  v.start = start;
-  v.end = end;
-  v.path = path;
-  v.perms = perms;
+VmaRow vma(uint64_t start, uint64_t end, const char* path, const char* perms, uint64_t rss_kb) {
+  namespace model = pagescope::model;
+  VmaRow v;
+  v.vma.start = start;
+  v.vma.end = end;
+  v.vma.path = path;
+  v.vma.perms = uint8_t((perms[0] == 'r' ? model::kPermRead : 0) | (perms[1] == 'w' ? model::kPermWrite : 0) |
+                        (perms[2] == 'x' ? model::kPermExec : 0));
   v.rss_kb = rss_kb;
   return v;
 }
-std::vector<Vma> space(uint64_t heap_rss_kb, uint64_t stack_rss_kb) {
+std::vector<VmaRow> space(uint64_t heap_rss_kb, uint64_t stack_rss_kb) {
   return {vma(0x400000, 0x400000 + M, "/bin/prog", "r-xp", 100),
           vma(0x1000000, 0x1000000 + 4 * M, "[heap]", "rw-p", heap_rss_kb),
           vma(0x7ff000000000, 0x7ff000000000 + M, "[stack]", "rw-p", stack_rss_kb)};
@@ -24,12 +26,12 @@ std::vector<Vma> space(uint64_t heap_rss_kb, uint64_t stack_rss_kb) {
 }  // namespace
 
 TEST(ProcessDetail, VmaKinds) {
-  EXPECT_EQ(vma_kind(vma(0, 1, "[heap]", "rw-p", 0)), 'H');
-  EXPECT_EQ(vma_kind(vma(0, 1, "[stack]", "rw-p", 0)), 'S');
-  EXPECT_EQ(vma_kind(vma(0, 1, "[vdso]", "r-xp", 0)), 'K');
-  EXPECT_EQ(vma_kind(vma(0, 1, "", "rw-p", 0)), 'A');
-  EXPECT_EQ(vma_kind(vma(0, 1, "/lib/x.so", "r-xp", 0)), 'X');
-  EXPECT_EQ(vma_kind(vma(0, 1, "/lib/x.so", "r--p", 0)), 'F');
+  EXPECT_EQ(vma_kind(vma(0, 1, "[heap]", "rw-p", 0).vma), 'H');
+  EXPECT_EQ(vma_kind(vma(0, 1, "[stack]", "rw-p", 0).vma), 'S');
+  EXPECT_EQ(vma_kind(vma(0, 1, "[vdso]", "r-xp", 0).vma), 'K');
+  EXPECT_EQ(vma_kind(vma(0, 1, "", "rw-p", 0).vma), 'A');
+  EXPECT_EQ(vma_kind(vma(0, 1, "/lib/x.so", "r-xp", 0).vma), 'X');
+  EXPECT_EQ(vma_kind(vma(0, 1, "/lib/x.so", "r--p", 0).vma), 'F');
 }
 
 TEST(ProcessDetail, RssGrowthIsTheHeatProxy) {
@@ -63,7 +65,7 @@ TEST(ProcessDetail, BarShowsKindsBreaksAndTheHotCell) {
 
 TEST(ProcessDetail, HeatmapRowsAreAddressesColumnsAreTime) {
   ProcessDetail d(7);
-  std::vector<Vma> one = {vma(0, 4 * M, "", "rw-p", 0)};
+  std::vector<VmaRow> one = {vma(0, 4 * M, "", "rw-p", 0)};
   d.update(10, one, {{0, 1, 1.0}});          // low address
   d.update(20, one, {{4 * M - 1, 4 * M, 4.0}});  // top address, hotter
   HeatGrid g = d.heatmap(4, 5, 20);

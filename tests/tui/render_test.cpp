@@ -60,11 +60,11 @@ TEST(Render, DetailScreenDrawsBarListAndHeatmap) {
   ex.handle_key(key::kEnter);
   ASSERT_EQ(ex.view(), Explorer::View::Detail);
   auto d = std::make_unique<ProcessDetail>(4242);
-  Vma heap;
-  heap.start = 0x1000000;
-  heap.end = 0x1400000;
-  heap.perms = "rw-p";
-  heap.path = "[heap]";
+  VmaRow heap;
+  heap.vma.start = 0x1000000;
+  heap.vma.end = 0x1400000;
+  heap.vma.perms = pagescope::model::kPermRead | pagescope::model::kPermWrite;
+  heap.vma.path = "[heap]";
   heap.rss_kb = 100;
   d->update_from_rss(1'000'000'000, {heap});
   heap.rss_kb = 2100;

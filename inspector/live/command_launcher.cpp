@@ -120,14 +120,27 @@ std::optional<CommandExit> CommandLauncher::try_reap() {
 std::optional<int> CommandLauncher::reap_after_interrupt() {
   if (reaped_) return std::nullopt;
   int status = 0;
-  for (int i = 0; i < 20; ++i) {
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      reaped_ = true;
-      return status;
+  auto wait_for = [&](int tenths) {
+    for (int i = 0; i < tenths * 2; ++i) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) return true;
+      usleep(50000);
     }
-    usleep(50000);
+    return false;
+  };
+  // A terminal's Ctrl-C reached the command too: it ends by itself. A signal
+  // only record got (the lab's SIGTERM, kill PID) did not: end it as perf
+  // record ends its workload, so it never outlives the recording as an
+  // orphan left for init to reap.
+  if (!wait_for(10)) {
+    kill(pid_, SIGTERM);
+    if (!wait_for(20)) {
+      kill(pid_, SIGKILL);
+      while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
   }
-  return std::nullopt;
+  reaped_ = true;
+  return status;
 }
 
 void CommandLauncher::abandon() {

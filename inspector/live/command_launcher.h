@@ -49,7 +49,7 @@ class CommandLauncher {
   // Non-blocking: the exit once the command has ended.
   std::optional<CommandExit> try_reap();
   // After Ctrl-C: the command got the same SIGINT from the terminal; give it
-  // up to a second, then leave it (it is not killed).
+  // up to a second, then SIGTERM, two more, then SIGKILL; always reaped.
   std::optional<int> reap_after_interrupt();
   // Before release: the child reads EOF, exits 127 and is reaped.
   void abandon();

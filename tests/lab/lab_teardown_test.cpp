@@ -4,6 +4,8 @@
 // real memory pressure, then checks /proc/swaps, the cgroup hierarchy and the
 // lab's markers directly.
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -66,6 +68,47 @@ INSTANTIATE_TEST_SUITE_P(Signals, LabInterruptTest, ::testing::Values(SIGINT, SI
                          [](const ::testing::TestParamInfo<int>& info) {
                            return std::string("SIG") + sigabbrev_np(info.param);
                          });
+
+// Whether /proc/PID is still a process named `comm`, running or a zombie.
+bool ProcessNamed(pid_t pid, const std::string& comm) {
+  auto stat = ReadSysFile("/proc/" + std::to_string(pid) + "/stat");
+  return stat.ok() && stat->find("(" + comm + ")") != std::string::npos;
+}
+
+// Issue 17 item 2: a recording lab stopped by a signal only it got (not the
+// terminal's, which reaches the workload too) must not leave the workload
+// running or a zombie. The lab SIGTERMs its recorder; the recorder must end
+// and reap its command. This test process becomes a child subreaper, so an
+// orphaned workload would be re-parented here and stay visible, instead of
+// being reaped by whatever init the machine has.
+TEST_F(LabTeardownTest, InterruptedRecordingLabLeavesNoWorkloadBehind) {
+  // The whole pagescope: the lab test driver has no `record` to record with.
+  const std::string pagescope = PAGESCOPE_BINARY_DIR "/app/pagescope";
+  if (::access(pagescope.c_str(), X_OK) != 0) GTEST_SKIP() << pagescope << " not built";
+  ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+  const std::string capture = "/tmp/pagescope-teardown-" + std::to_string(getpid()) + ".psc";
+  std::vector<std::string> argv = {pagescope, "lab"};
+  argv.insert(argv.end(), kPressureRun.begin(), kPressureRun.end());
+  argv.insert(argv.end(), {"-o", capture, "--workload-bin", PS_PRESSURE_BIN});
+  pid_t lab = StartProgram(argv);
+  pid_t workload = WaitForWorkloadUnderPressure(lab, 15);
+  if (workload > 0) {
+    EXPECT_TRUE(ProcessNamed(workload, "ps-pressure")) << "the cgroup's first process is the workload";
+    ASSERT_EQ(::kill(lab, SIGINT), 0);
+    ChildResult r = WaitLab(lab, 30);
+    EXPECT_EQ(r.exit_code, 130) << r.err;
+    EXPECT_FALSE(ProcessNamed(workload, "ps-pressure"))
+        << "the workload outlived the lab (running or a zombie): " << workload;
+  }
+  // Reap whatever was re-parented here, then stop being a subreaper.
+  if (workload > 0) ::kill(workload, SIGKILL);
+  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+  prctl(PR_SET_CHILD_SUBREAPER, 0);
+  ::unlink(capture.c_str());
+  ASSERT_GT(workload, 0) << "the workload never came under swap pressure";
+  ExpectNothingLeftBehind();
+}
 
 TEST_F(LabTeardownTest, CtrlCReachingLabAndWorkloadTearsDown) {
   // A terminal's Ctrl-C signals the whole foreground process group: the

@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "app/command.h"
+#include "common/units.h"
 #include "inspector/model/timeline.h"
 #include "inspector/model/capture_replay.h"
-#include "inspector/model/duration.h"
 #include "inspector/model/interval_grid.h"
 #include "inspector/model/process_table.h"
 #include "inspector/model/resident_pages.h"
@@ -445,7 +445,8 @@ int run_inspect(const InspectOptions& o) {
   uint64_t interval_ns = 0;
   if (o.timeline) {
     auto iv = parse_duration_ns(o.interval);
-    if (!iv || iv.value() == 0) return fail("--interval: give a duration such as 1s or 250ms", kExitUsage);
+    if (!iv) return fail("--interval: " + iv.error().message, kExitUsage);
+    if (iv.value() == 0) return fail("--interval: give a duration such as 1s or 250ms", kExitUsage);
     interval_ns = iv.value();
   }
   if ((o.layout || o.vmas) && o.pid == 0) return fail("--layout and --vmas need --pid P", kExitUsage);

@@ -14,7 +14,7 @@
 #include "simulator/policies/registry.h"
 #include "simulator/svg_plot.h"
 #include "simulator/table.h"
-#include "simulator/units.h"
+#include "common/units.h"
 
 namespace pagescope::app {
 
@@ -47,7 +47,7 @@ std::string ratio(double r) {
 int run_mrc(const MrcOptions& o) {
   auto policies = sim::policies::parse_policy_list(o.policies);
   if (!policies) return fail(policies.error().message);
-  auto page_size = sim::parse_byte_size(o.trace.page_size);
+  auto page_size = parse_byte_size(o.trace.page_size);
   if (!page_size || *page_size == 0) return fail("--page-size: not a positive size: '" + o.trace.page_size + "'");
   if (!o.memory.empty() && !o.frames.empty()) return fail("give at most one of --frames or --memory");
   if (o.points < 2) return fail("--points must be at least 2");
@@ -58,7 +58,7 @@ int run_mrc(const MrcOptions& o) {
     size_t c1 = o.mark.find(':');
     if (c1 == std::string::npos) return fail("--mark: expected SIZE:MISS_RATIO[:label], e.g. 64M:0.12");
     size_t c2 = o.mark.find(':', c1 + 1);
-    auto bytes = sim::parse_byte_size(o.mark.substr(0, c1));
+    auto bytes = parse_byte_size(o.mark.substr(0, c1));
     char* end = nullptr;
     std::string r = o.mark.substr(c1 + 1, c2 == std::string::npos ? std::string::npos : c2 - c1 - 1);
     double mr = std::strtod(r.c_str(), &end);
@@ -75,7 +75,7 @@ int run_mrc(const MrcOptions& o) {
 
   std::vector<uint64_t> sizes;
   if (!o.memory.empty() || !o.frames.empty()) {
-    auto list = sim::parse_size_list(o.memory.empty() ? o.frames : o.memory, !o.memory.empty());
+    auto list = o.memory.empty() ? parse_count_list(o.frames) : parse_byte_size_list(o.memory);
     if (!list) return fail(list.error().message);
     for (uint64_t s : *list) {
       uint64_t f = o.memory.empty() ? s : s / *page_size;
@@ -126,14 +126,14 @@ int run_mrc(const MrcOptions& o) {
   table.add_column("memory", false, true);
   for (const auto& c : curves) table.add_column(c.label, true);
   for (size_t i = 0; i < sizes.size(); ++i) {
-    std::vector<std::string> row = {std::to_string(sizes[i]), sim::format_bytes(sizes[i] * *page_size)};
+    std::vector<std::string> row = {std::to_string(sizes[i]), format_bytes(sizes[i] * *page_size)};
     for (const auto& c : curves) row.push_back(ratio(c.points[i].miss_ratio));
     table.add_row(std::move(row));
   }
   const bool for_people = print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each); miss ratio by memory size\n",
                 o.trace.path.c_str(), trace->size(), trace->distinct_pages(),
-                sim::format_bytes(*page_size).c_str());
+                format_bytes(*page_size).c_str());
   });
   if (for_people) {
     for (const auto& n : notes) std::printf("%s\n", n.c_str());

@@ -13,8 +13,8 @@
 
 #include "app/command.h"
 #include "common/event_names.h"
+#include "common/units.h"
 #include "events.h"
-#include "inspector/model/duration.h"
 #include "inspector/model/text_table.h"
 
 #ifdef PAGESCOPE_WITH_BPF
@@ -188,10 +188,11 @@ int run_record(const RecordArgs& args) {
   }
   opts.ring_bytes = args.ring_mib << 20;
   if (!args.duration.empty()) {
-    auto d = model::parse_duration_ns(args.duration);
+    auto d = parse_duration_ns(args.duration);
     if (!d || *d == 0) {
-      std::fprintf(stderr, "pagescope record: bad duration '%s' (use e.g. 10s, 500ms)\n",
-                   args.duration.c_str());
+      std::fprintf(stderr, "pagescope record: --duration: %s\n",
+                   d ? ("bad duration '" + args.duration + "' (must be longer than 0)").c_str()
+                     : d.error().message.c_str());
       return kExitUsage;
     }
     opts.duration_s = static_cast<double>(*d) / 1e9;
@@ -200,10 +201,13 @@ int run_record(const RecordArgs& args) {
                                  std::tuple{"--wss-interval", &args.wss_interval, &opts.wss_interval_ms},
                                  std::tuple{"--access-interval", &args.access_interval, &opts.access_interval_ms}}) {
     if (text->empty()) continue;
-    auto d = model::parse_duration_ns(*text);
-    if (!d || *d < 10000000ull) {
-      std::fprintf(stderr, "pagescope record: bad %s '%s' (use e.g. 1s, 500ms; at least 10ms)\n",
-                   flag, text->c_str());
+    auto d = parse_duration_ns(*text);
+    if (!d) {
+      std::fprintf(stderr, "pagescope record: %s: %s\n", flag, d.error().message.c_str());
+      return kExitUsage;
+    }
+    if (*d < 10000000ull) {
+      std::fprintf(stderr, "pagescope record: bad %s '%s' (at least 10ms)\n", flag, text->c_str());
       return kExitUsage;
     }
     *out = static_cast<int>(*d / 1000000ull);

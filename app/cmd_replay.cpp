@@ -11,6 +11,7 @@
 
 #include "app/command.h"
 #include "app/cli_options.h"
+#include "common/units.h"
 #include "simulator/experiment.h"
 #include "simulator/policies/registry.h"
 #include "simulator/compressors/compressor.h"
@@ -19,7 +20,6 @@
 #include "simulator/tiers/spec.h"
 #include "simulator/tiers/sweep.h"
 #include "simulator/traces/formats.h"
-#include "simulator/units.h"
 
 namespace pagescope::app {
 
@@ -49,19 +49,6 @@ Result<double> parse_rate(const std::string& text) {
   else if (!rest.empty()) return Error{"not a rate: '" + text + "' (e.g. 1% or 0.01)"};
   if (v < 0 || v >= 1) return Error{"rate '" + text + "' must be at least 0 and below 100%"};
   return v;
-}
-
-// "100us", "0.1ms", "250000ns", "1s"; a bare number is microseconds.
-Result<double> parse_duration_ns(const std::string& text) {
-  char* end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  if (end == text.c_str() || !std::isfinite(v) || v < 0) return Error{"not a duration: '" + text + "'"};
-  std::string unit(end);
-  if (unit == "ns") return v;
-  if (unit == "us" || unit.empty()) return v * 1e3;
-  if (unit == "ms") return v * 1e6;
-  if (unit == "s") return v * 1e9;
-  return Error{"unknown unit '" + unit + "' in '" + text + "' (ns, us, ms, s)"};
 }
 
 std::string seconds(double s) {
@@ -140,19 +127,19 @@ void print_sweep(const ReplayOptions& o, const sim::Trace& trace, const sim::Exp
     std::string saved = "-";
     if (have_none && !none)
       saved = (none_frames >= cell.frames ? "" : "-") +
-              sim::format_bytes((none_frames >= cell.frames ? none_frames - cell.frames : cell.frames - none_frames) *
+              format_bytes((none_frames >= cell.frames ? none_frames - cell.frames : cell.frames - none_frames) *
                                 page_size);
     table.add_row({cell.policy->name, t.text, none ? "-" : src[t.compressor].label(),
-                   sim::format_bytes(uint64_t(cell.frames) * page_size), std::to_string(cell.frames),
+                   format_bytes(uint64_t(cell.frames) * page_size), std::to_string(cell.frames),
                    std::to_string(tiers::slow_faults(r)), ratio(tiers::slow_fault_rate(r)),
                    std::to_string(r.tier.pool_loads), std::to_string(r.sim.cold_faults),
-                   sim::format_bytes(uint64_t(double(r.final_pool_bytes) * bytes_per_model_byte)), saved,
+                   format_bytes(uint64_t(double(r.final_pool_bytes) * bytes_per_model_byte)), saved,
                    std::to_string(cell.replays)});
   }
   print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each); smallest memory with slow faults (swap reads + "
                 "lost pages) <= %s of references\n",
-                o.trace.path.c_str(), trace.size(), trace.distinct_pages(), sim::format_bytes(page_size).c_str(),
+                o.trace.path.c_str(), trace.size(), trace.distinct_pages(), format_bytes(page_size).c_str(),
                 o.target_fault_rate.c_str());
     print_sources(o, src);
   });
@@ -191,7 +178,7 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, sim::ExperimentP
   plan.model = o.model;
   plan.ratio_given = o.ratio_given;
   plan.zero_given = o.zero_given;
-  plan.swap_read_ns = *swap_ns;
+  plan.swap_read_ns = double(*swap_ns);
   // A capture recorded with --sample-contents sizes its pages from the samples.
   const std::string format = o.trace.format.empty() ? sim::traces::guess_format(o.trace.path) : o.trace.format;
   if (format == "capture") plan.contents_path = o.trace.path;
@@ -219,14 +206,14 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, sim::ExperimentP
   for (const char* c : {"compress_s", "decompress_s", "stall_s", "stall_saved_s", "swap_reads_avoided"})
     table.add_column(c, true);
   const double bytes_per_model_byte = page_size > 1 ? double(page_size) / 4096.0 : 1.0;
-  auto bytes = [&](uint64_t model_bytes) { return sim::format_bytes(uint64_t(double(model_bytes) * bytes_per_model_byte)); };
+  auto bytes = [&](uint64_t model_bytes) { return format_bytes(uint64_t(double(model_bytes) * bytes_per_model_byte)); };
   for (const auto& cell : res->cells) {
     const auto& t = plan.tiers[size_t(cell.tier)];
     const auto& r = *cell.run;
     const auto& s = r.tier;
     const auto& cost = cell.cost;
     table.add_row({cell.policy->name, t.text, t.kind == tiers::TierKind::kNone ? "-" : src[t.compressor].label(),
-                   sim::format_bytes(cell.frames * page_size), std::to_string(r.sim.references - r.sim.faults),
+                   format_bytes(cell.frames * page_size), std::to_string(r.sim.references - r.sim.faults),
                    std::to_string(s.pool_loads), std::to_string(s.swap_loads), std::to_string(r.sim.cold_faults),
                    std::to_string(s.failed_swapouts), std::to_string(s.lost_loads), std::to_string(s.rejects),
                    std::to_string(s.writebacks), std::to_string(s.swap_outs), bytes(s.peak_pool_bytes),
@@ -236,7 +223,7 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, sim::ExperimentP
   }
   print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each); swap read %s\n", o.trace.path.c_str(), trace.size(),
-                trace.distinct_pages(), sim::format_bytes(page_size).c_str(), o.swap_latency.c_str());
+                trace.distinct_pages(), format_bytes(page_size).c_str(), o.swap_latency.c_str());
     print_sources(o, src);
   });
   return kExitOk;
@@ -261,13 +248,13 @@ int run_replay(const ReplayOptions& o) {
     std::fprintf(stderr, "pagescope replay: give exactly one of --frames or --memory\n");
     return kExitUsage;
   }
-  auto page_size = sim::parse_byte_size(o.trace.page_size);
+  auto page_size = parse_byte_size(o.trace.page_size);
   if (!page_size || *page_size == 0) {
     std::fprintf(stderr, "pagescope replay: --page-size: not a positive size: '%s'\n", o.trace.page_size.c_str());
     return kExitUsage;
   }
   auto sizes = sweep ? Result<std::vector<uint64_t>>(std::vector<uint64_t>{1})
-                     : sim::parse_size_list(o.frames.empty() ? o.memory : o.frames, !o.memory.empty());
+                     : o.memory.empty() ? parse_count_list(o.frames) : parse_byte_size_list(o.memory);
   if (!sizes) {
     std::fprintf(stderr, "pagescope replay: %s: %s\n", o.frames.empty() ? "--memory" : "--frames",
                  sizes.error().message.c_str());
@@ -317,13 +304,13 @@ int run_replay(const ReplayOptions& o) {
   table.add_column("dirty_writebacks", true);
   for (const auto& cell : res->cells) {
     const auto& r = cell.sim;
-    table.add_row({cell.policy->name, std::to_string(cell.frames), sim::format_bytes(cell.frames * *page_size),
+    table.add_row({cell.policy->name, std::to_string(cell.frames), format_bytes(cell.frames * *page_size),
                    std::to_string(r.references), std::to_string(r.faults), ratio(r.hit_ratio()),
                    std::to_string(r.evictions), std::to_string(r.dirty_writebacks)});
   }
   print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each)%s%s\n", o.trace.path.c_str(), trace->size(),
-                trace->distinct_pages(), sim::format_bytes(*page_size).c_str(),
+                trace->distinct_pages(), format_bytes(*page_size).c_str(),
                 trace->has_writes() ? "" : ", no writes in the trace",
                 o.trace.per_process ? (", per-process pools for " + std::to_string(res->processes) + " processes").c_str() : "");
   });

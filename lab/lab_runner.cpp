@@ -10,7 +10,7 @@
 #include <cstring>
 #include <thread>
 
-#include "lab/byte_size.h"
+#include "common/units.h"
 #include "lab/interrupt_flag.h"
 #include "lab/leftovers.h"
 #include "lab/sys_file.h"
@@ -78,8 +78,8 @@ Result<SwapSpec> ParseSwapSpec(const std::string& text) {
   SwapSpec spec;
   spec.algorithm = text.substr(first + 1, second - first - 1);
   if (spec.algorithm.empty()) return Error{"--swap: '" + text + "' names no compressor (example: zram:lz4:1G)"};
-  auto size = ParseByteSize(text.substr(second + 1), "--swap size");
-  if (!size) return size.error();
+  auto size = parse_byte_size(text.substr(second + 1));
+  if (!size) return Error{"--swap size: " + size.error().message};
   spec.size = *size;
   return spec;
 }
@@ -99,8 +99,8 @@ struct RunPlan {
 
 // Everything that can be refused before the machine is touched.
 LabResult PlanRun(const LabOptions& o, RunPlan& plan) {
-  auto limit = ParseByteSize(o.limit, "--limit");
-  if (!limit) return Fail(LabFailure::kUsage, limit.error().message);
+  auto limit = parse_byte_size(o.limit);
+  if (!limit) return Fail(LabFailure::kUsage, "--limit: " + limit.error().message);
   auto swap = ParseSwapSpec(o.swap);
   if (!swap) return Fail(LabFailure::kUsage, swap.error().message);
   bool known = false;
@@ -111,13 +111,13 @@ LabResult PlanRun(const LabOptions& o, RunPlan& plan) {
   if (*limit < (4u << 20)) return Fail(LabFailure::kUsage, "--limit " + o.limit + " is below the 4M minimum");
   if (mem_total && *limit >= mem_total)
     return Fail(LabFailure::kUsage, "--limit " + o.limit + " is not below this machine's RAM (" +
-                                        FormatBytes(mem_total) + "), so it would never cause pressure");
+                                        format_bytes(mem_total) + "), so it would never cause pressure");
   std::uint64_t size;
   if (o.size.empty()) {
     size = o.workload == "loop" ? *limit + *limit / 8 : 4 * *limit;
   } else {
-    auto s = ParseByteSize(o.size, "--size");
-    if (!s) return Fail(LabFailure::kUsage, s.error().message);
+    auto s = parse_byte_size(o.size);
+    if (!s) return Fail(LabFailure::kUsage, "--size: " + s.error().message);
     size = *s;
   }
   if (size == 0) return Fail(LabFailure::kUsage, "--size must be greater than 0");
@@ -125,11 +125,11 @@ LabResult PlanRun(const LabOptions& o, RunPlan& plan) {
   // The zram device itself lives in RAM outside the cgroup; a working set
   // bigger than limit + swap would end in the OOM killer, not in swapping.
   if (size >= *limit + swap->size)
-    return Fail(LabFailure::kUsage, "--size " + FormatBytes(size) + " does not fit in --limit + swap (" +
-                                        FormatBytes(*limit + swap->size) + "); make the swap bigger");
+    return Fail(LabFailure::kUsage, "--size " + format_bytes(size) + " does not fit in --limit + swap (" +
+                                        format_bytes(*limit + swap->size) + "); make the swap bigger");
   if (mem_total && swap->size > mem_total / 2)
-    return Fail(LabFailure::kUsage, "--swap size " + FormatBytes(swap->size) + " is more than half of RAM (" +
-                                        FormatBytes(mem_total) + ")");
+    return Fail(LabFailure::kUsage, "--swap size " + format_bytes(swap->size) + " is more than half of RAM (" +
+                                        format_bytes(mem_total) + ")");
   if (!(o.seconds > 0) || o.seconds > 3600) return Fail(LabFailure::kUsage, "--seconds must be between 0 and 3600");
   if (o.content != "zero" && o.content != "random" && o.content != "text")
     return Fail(LabFailure::kUsage, "--content '" + o.content + "' is not zero, random or text");

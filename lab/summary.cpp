@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <optional>
 
-#include "lab/byte_size.h"
+#include "common/units.h"
 
 namespace pagescope::lab {
 namespace {
@@ -67,17 +67,17 @@ std::vector<Metric> Metrics(const LabReport& r) {
   m.push_back({"workload_sys_s", "workload system time", w.stime_us / 1e6, Fixed(w.stime_us / 1e6, 2) + " s",
                "getrusage ru_stime"});
   m.push_back({"memcg_peak_bytes", "memcg peak usage", static_cast<double>(r.cgroup.peak_bytes),
-               FormatBytes(r.cgroup.peak_bytes),
+               format_bytes(r.cgroup.peak_bytes),
                r.cgroup_version == CgroupVersion::kV1 ? "memory.max_usage_in_bytes" : "memory.peak"});
   count("oom_kills", "OOM kills", r.cgroup.oom_kills,
         r.cgroup_version == CgroupVersion::kV1 ? "memory.oom_control" : "memory.events oom_kill");
   std::string mm = "/sys/block/zram" + Num(r.zram_device) + "/mm_stat";
   m.push_back({"zram_orig_bytes", "zram stored at peak", static_cast<double>(r.zram.orig_data_size),
-               FormatBytes(r.zram.orig_data_size), mm});
+               format_bytes(r.zram.orig_data_size), mm});
   m.push_back({"zram_compr_bytes", "zram compressed at peak", static_cast<double>(r.zram.compr_data_size),
-               FormatBytes(r.zram.compr_data_size), mm});
+               format_bytes(r.zram.compr_data_size), mm});
   m.push_back({"zram_mem_used_max_bytes", "zram memory used (peak)", static_cast<double>(r.zram.mem_used_max),
-               FormatBytes(r.zram.mem_used_max), mm});
+               format_bytes(r.zram.mem_used_max), mm});
   count("zram_same_pages", "zram same-filled pages", r.zram.same_pages, mm);
   m.push_back({"zram_ratio", "zram compression ratio", r.zram.Ratio(),
                r.zram.compr_data_size ? Fixed(r.zram.Ratio(), 2) + "x" : "-", mm + " orig/compr"});
@@ -87,8 +87,8 @@ std::vector<Metric> Metrics(const LabReport& r) {
 std::string Describe(const LabReport& r) {
   char buf[512];
   std::snprintf(buf, sizeof buf, "%s over %s under a %s limit, zram %s %s (/dev/zram%d), cgroup %s, %.1f s",
-                r.workload.c_str(), FormatBytes(r.size_bytes).c_str(), FormatBytes(r.limit_bytes).c_str(),
-                r.swap.algorithm.c_str(), FormatBytes(r.swap.size).c_str(), r.zram_device,
+                r.workload.c_str(), format_bytes(r.size_bytes).c_str(), format_bytes(r.limit_bytes).c_str(),
+                r.swap.algorithm.c_str(), format_bytes(r.swap.size).c_str(), r.zram_device,
                 r.cgroup_version == CgroupVersion::kV1 ? "v1" : "v2", r.outcome.elapsed_s);
   return buf;
 }

@@ -7,7 +7,7 @@
 
 #include "simulator/compressors/compressor.h"
 #include "simulator/tiers/sweep.h"
-#include "simulator/units.h"
+#include "common/units.h"
 
 namespace pagescope::sim {
 

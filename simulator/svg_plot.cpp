@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "simulator/table.h"
-#include "simulator/units.h"
+#include "common/units.h"
 
 namespace pagescope::sim {
 

@@ -1,6 +1,6 @@
 #include "simulator/trace_file.h"
 
-#include "simulator/units.h"
+#include "common/units.h"
 
 namespace pagescope::sim {
 

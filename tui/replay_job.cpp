@@ -7,7 +7,7 @@
 #include "simulator/policies/registry.h"
 #include "simulator/tiers/spec.h"
 #include "simulator/trace_file.h"
-#include "simulator/units.h"
+#include "common/units.h"
 
 namespace pagescope::tui {
 
@@ -40,10 +40,10 @@ Result<std::unique_ptr<ReplayJob>> ReplayJob::start(ReplayRequest request) {
   if (!policies) return Error{"policies: " + policies.error().message, ErrorKind::kUsage};
   parsed->policies = *policies;
   if (request.memory != "auto" && !request.memory.empty()) {
-    auto sizes = sim::parse_size_list(request.memory, true);
+    auto sizes = parse_byte_size_list(request.memory);
     if (!sizes) return Error{"memory: " + sizes.error().message, ErrorKind::kUsage};
     for (uint64_t s : *sizes) {
-      if (s < 4096) return Error{"memory: " + sim::format_bytes(s) + " is less than one 4K page", ErrorKind::kUsage};
+      if (s < 4096) return Error{"memory: " + format_bytes(s) + " is less than one 4K page", ErrorKind::kUsage};
     }
     parsed->memory_bytes = *sizes;
   }

@@ -147,26 +147,6 @@ std::string csv_escape(std::string_view s) {
   return out + "\"";
 }
 
-std::string format_seconds(uint64_t ns) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", double(ns) / 1e9);
-  return buf;
-}
-
-std::string format_bytes(uint64_t bytes) {
-  const char* units = "BKMGTP";
-  double v = double(bytes);
-  int u = 0;
-  while (v >= 1024 && u < 5) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  if (u == 0) std::snprintf(buf, sizeof buf, "%" PRIu64 "B", bytes);
-  else std::snprintf(buf, sizeof buf, "%.1f%c", v, units[u]);
-  return buf;
-}
-
 std::string format_hex(uint64_t v) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "%" PRIx64, v);

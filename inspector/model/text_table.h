@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/units.h"
+
 namespace pagescope::model {
 
 class TextTable {
@@ -39,8 +41,6 @@ class TextTable {
 
 std::string json_escape(std::string_view s);   // with the quotes
 std::string csv_escape(std::string_view s);
-std::string format_seconds(uint64_t ns);        // "12.345"
-std::string format_bytes(uint64_t bytes);       // "4.0K", "12.5M"
 std::string format_hex(uint64_t v);
 
 }  // namespace pagescope::model

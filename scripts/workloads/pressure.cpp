@@ -40,6 +40,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/units.h"
+
 namespace {
 
 constexpr std::size_t kPage = 4096;
@@ -71,27 +73,6 @@ struct Options {
 }
 
 // "64M", "1G", "4096", "512K" -> bytes.
-bool ParseBytes(std::string_view text, std::uint64_t& out) {
-  if (text.empty()) return false;
-  std::uint64_t shift = 0;
-  char last = text.back();
-  switch (last) {
-    case 'k': case 'K': shift = 10; break;
-    case 'm': case 'M': shift = 20; break;
-    case 'g': case 'G': shift = 30; break;
-    default: break;
-  }
-  if (shift) text.remove_suffix(1);
-  if (text.empty()) return false;
-  std::uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  out = value << shift;
-  return true;
-}
-
 Options Parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
@@ -110,7 +91,10 @@ Options Parse(int argc, char** argv) {
       else Fail("unknown mode '" + o.mode_name + "' (seq, uniform, zipf, phases, loop)");
     } else if (flag == "--size") {
       std::string v = value();
-      if (!ParseBytes(v, o.size) || o.size < kPage) Fail("bad --size '" + v + "' (at least 4K)");
+      auto size = pagescope::parse_byte_size(v);
+      if (!size) Fail("--size: " + size.error().message);
+      o.size = *size;
+      if (o.size < kPage) Fail("bad --size '" + v + "' (at least 4K)");
     } else if (flag == "--seconds") {
       o.seconds = std::atof(value().c_str());
     } else if (flag == "--accesses") {

@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "simulator/compressors/compressor.h"
-#include "simulator/units.h"
+#include "common/units.h"
 
 namespace pagescope::sim::tiers {
 

@@ -1,7 +1,6 @@
 // W(t, tau) from faults: distinct pages per disjoint window, counted by hand.
 #include <gtest/gtest.h>
 
-#include "inspector/model/duration.h"
 #include "inspector/model/record_buffer.h"
 #include "inspector/model/working_set.h"
 
@@ -40,20 +39,4 @@ TEST(WorkingSet, DistinctPagesPerWindow) {
   b.for_each([&](const ps_header& h) { every.apply(h); });
   EXPECT_EQ(working_set(every, 30 * ms, 0, 30 * ms)[0].pages, 5u);
   EXPECT_TRUE(working_set(s, 0, 0, 30 * ms).empty());
-}
-
-TEST(Duration, ParsesUnitsAndLists) {
-  EXPECT_EQ(parse_duration_ns("2.5s").value(), 2'500'000'000u);
-  EXPECT_EQ(parse_duration_ns("100ms").value(), 100'000'000u);
-  EXPECT_EQ(parse_duration_ns("250us").value(), 250'000u);
-  EXPECT_EQ(parse_duration_ns("3").value(), 3'000'000'000u);
-  EXPECT_EQ(parse_duration_ns("1m").value(), 60'000'000'000u);
-  EXPECT_FALSE(parse_duration_ns("fast").ok());
-  EXPECT_FALSE(parse_duration_ns("10 parsecs").ok());
-  EXPECT_FALSE(parse_duration_ns("-1s").ok());
-  auto list = parse_duration_list("100ms,1s");
-  ASSERT_TRUE(list.ok());
-  ASSERT_EQ(list.value().size(), 2u);
-  EXPECT_EQ(list.value()[1], 1'000'000'000u);
-  EXPECT_FALSE(parse_duration_list("100ms,,1s").ok());
 }

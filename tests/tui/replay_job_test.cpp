@@ -20,7 +20,7 @@
 #include "simulator/mrc.h"
 #include "simulator/policies/registry.h"
 #include "simulator/trace_file.h"
-#include "simulator/units.h"
+#include "common/units.h"
 
 using namespace pagescope;
 using namespace pagescope::tui;
@@ -273,7 +273,7 @@ TEST(ReplayJobAndCommand, SameCaptureAndPlanGiveTheSameNumbers) {
     SCOPED_TRACE(line = r[col["policy"]] + " " + r[col["memory"]] + " " + r[col["tier"]]);
     EXPECT_EQ(row.policy, r[col["policy"]]);
     EXPECT_EQ(row.tier, r[col["tier"]]);
-    EXPECT_EQ(sim::format_bytes(row.memory_bytes), r[col["memory"]]);
+    EXPECT_EQ(format_bytes(row.memory_bytes), r[col["memory"]]);
     EXPECT_EQ(std::to_string(row.references - row.faults), r[col["ram_hits"]]);
     ASSERT_TRUE(row.pool_faults && row.swap_faults);
     EXPECT_EQ(std::to_string(*row.pool_faults), r[col["pool_faults"]]);

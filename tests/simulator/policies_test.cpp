@@ -236,6 +236,41 @@ TEST(Lru2, EvictsOldestSecondToLastReference) {
   EXPECT_EQ(policies::find_policy("lru-k"), policies::find_policy("lru2"));
 }
 
+// LRU-2 against its definition, computed the slow way: at each fault with
+// memory full, scan every resident page for the largest backward 2-distance
+// (never referenced twice = infinite, least recent first). The list + heap
+// must evict the same pages in the same order.
+TEST(Lru2, MatchesTheDefinitionOnRandomTraces) {
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    Trace t = seed % 2 ? testing::uniform_trace(3000, 60, seed) : testing::zipf_trace(3000, 200, 0.9, seed);
+    for (uint32_t frames : {1u, 2u, 5u, 17u, 40u}) {
+      std::vector<uint64_t> last(t.distinct_pages(), 0), second(t.distinct_pages(), 0);
+      std::vector<uint8_t> resident(t.distinct_pages(), 0);
+      uint32_t used = 0;
+      V expected;
+      for (size_t i = 0; i < t.size(); ++i) {
+        const PageId p = t.refs[i];
+        if (!resident[p]) {
+          if (used == frames) {
+            PageId victim = kNoPage;
+            auto key = [&](PageId q) { return std::pair{second[q] != 0, second[q] ? second[q] : last[q]}; };
+            for (PageId q = 0; q < t.distinct_pages(); ++q)
+              if (resident[q] && (victim == kNoPage || key(q) < key(victim))) victim = q;
+            resident[victim] = 0;
+            --used;
+            expected.push_back(t.page_of[victim]);
+          }
+          resident[p] = 1;
+          ++used;
+        }
+        second[p] = last[p];
+        last[p] = i + 1;
+      }
+      EXPECT_EQ(replay(t, "lru2", frames).evicted, expected) << "seed " << seed << " frames " << frames;
+    }
+  }
+}
+
 // CAR (Bansal & Modha, FAST'04, Fig. 2), c = 2, p = 0. Clocks written from the
 // hand (oldest) to the tail, * = reference bit set; ghost lists MRU first.
 //  1 2      T1 [1 2]. 1 hits: T1 [1* 2]

@@ -8,7 +8,9 @@
 //   HAND_cold finds a victim among resident cold pages: bit clear -> evicted
 //     (staying as a non-resident page if in its test period, else forgotten);
 //     bit set -> cleared, and the page goes to the head, hot if it was in its
-//     test period, else cold with a new test period.
+//     test period, else cold with a new test period (the paper says "no status
+//     change" there; a referenced cold page starting a test period is its
+//     general rule, and what Caffeine's simulator does).
 //   HAND_hot, run while there are more than m - m_c hot pages, demotes the
 //     first hot page with its bit clear (hot pages with it set are cleared and
 //     go to the head) and ends the test period of every cold page it passes.

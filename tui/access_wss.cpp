@@ -12,21 +12,24 @@ void AccessWss::add(const void* data, size_t size) {
   ps_header h;
   if (size < sizeof h) return;
   std::memcpy(&h, data, sizeof h);
-  if (h.kind == PS_EV_ACCESS_INTERVAL) {
-    auto& pages = pending_[h.pid];
-    std::sort(pages.begin(), pages.end());
-    pages.erase(std::unique(pages.begin(), pages.end()), pages.end());
-    last_[h.pid] = std::move(pages);
-    pending_.erase(h.pid);
-    return;
-  }
-  if (h.kind != PS_EV_ACCESS_BITS || h.size > size) return;
+  if (h.size < sizeof h || h.size > size) return;
   // Records handed over by the sampler need not be 8-byte aligned: copy.
-  aligned_.resize((size + 7) / 8);
-  std::memcpy(aligned_.data(), data, size);
-  const model::AccessBitsView v = model::access_bits_view(*reinterpret_cast<const ps_header*>(aligned_.data()));
-  if (!v.record) return;
-  auto& pages = pending_[h.pid];
+  aligned_.resize((h.size + 7) / 8);
+  std::memcpy(aligned_.data(), data, h.size);
+  visit(*reinterpret_cast<const ps_header*>(aligned_.data()));
+}
+
+void AccessWss::on_access_interval(const ps_access_interval& iv) {
+  const uint32_t pid = iv.hdr.pid;
+  auto& pages = pending_[pid];
+  std::sort(pages.begin(), pages.end());
+  pages.erase(std::unique(pages.begin(), pages.end()), pages.end());
+  last_[pid] = std::move(pages);
+  pending_.erase(pid);
+}
+
+void AccessWss::on_access_bits(const model::AccessBitsView& v) {
+  auto& pages = pending_[v.record->hdr.pid];
   model::for_each_accessed_page(v, [&](uint64_t page) { pages.push_back(page); });
 }
 

@@ -11,9 +11,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "inspector/model/record_visitor.h"
+
 namespace pagescope::tui {
 
-class AccessWss {
+class AccessWss : private model::RecordVisitor<AccessWss> {
  public:
   // One record as the sampler appends it (any kind; others are ignored).
   void add(const void* data, size_t size);
@@ -25,6 +27,10 @@ class AccessWss {
   void forget(uint32_t pid);
 
  private:
+  friend class model::RecordVisitor<AccessWss>;
+  void on_access_bits(const model::AccessBitsView& v);
+  void on_access_interval(const ps_access_interval& iv);
+
   std::unordered_map<uint32_t, std::vector<uint64_t>> pending_;  // page numbers, this interval
   std::unordered_map<uint32_t, std::vector<uint64_t>> last_;     // sorted, the last closed interval
   std::vector<uint64_t> aligned_;                                 // the record being read, 8-byte aligned

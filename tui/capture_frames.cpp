@@ -5,23 +5,10 @@
 #include "inspector/model/access_bits.h"
 #include "inspector/model/maps_parser.h"
 #include "inspector/model/record_view.h"
-#include "tui/proc_parse.h"
+#include "inspector/model/proc_counters.h"
 
 namespace pagescope::tui {
 namespace {
-
-// "VmRSS:  1234 kB" from a status snapshot.
-std::optional<uint64_t> status_kb(std::string_view text, std::string_view key) {
-  size_t at = text.find(key);
-  if (at == std::string_view::npos) return std::nullopt;
-  std::string_view rest = text.substr(at + key.size());
-  while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
-  uint64_t v = 0;
-  size_t i = 0;
-  for (; i < rest.size() && rest[i] >= '0' && rest[i] <= '9'; ++i) v = v * 10 + uint64_t(rest[i] - '0');
-  if (i == 0) return std::nullopt;
-  return v;
-}
 
 // The next interval boundary after `cut`. A long silence (or a corrupt
 // timestamp far ahead) becomes one long frame rather than millions of empty
@@ -41,15 +28,17 @@ uint64_t next_cut_after(const model::IntervalGrid& grid, uint64_t cut, uint64_t 
 Snapshot CaptureFrameBuilder::snapshot_at(uint64_t ts_ns) const {
   Snapshot s;
   s.ts_ns = ts_ns;
-  s.system = system_;
+  s.system = fold_.system();
   s.processes.reserve(processes_.size());
   // A process with no TLB or reclaim record had none, if the capture could see them.
   using capture::Source;
-  const bool tlb = sources_.unknown() ? pressure_records_ : sources_.measured(Source::kTlbFlushes);
-  const bool stalls = sources_.unknown() ? pressure_records_ : sources_.measured(Source::kReclaim);
+  const bool pressure = fold_.pressure_records();
+  const bool tlb = sources_.unknown() ? pressure : sources_.measured(Source::kTlbFlushes);
+  const bool stalls = sources_.unknown() ? pressure : sources_.measured(Source::kReclaim);
   for (const auto& [pid, p] : processes_) {
     s.processes.push_back(p);
     auto& q = s.processes.back();
+    fold_.fill(q);
     if (tlb) q.tlb_flushes = q.tlb_flushes.value_or(0);
     else if (!sources_.unknown()) q.tlb_flushes.reset();
     if (stalls) q.reclaim_stall_ns = q.reclaim_stall_ns.value_or(0);
@@ -71,8 +60,10 @@ void CaptureFrameBuilder::cut_until(uint64_t ts_ns) {
     if (have_prev_) frames_.push_back(make_frame(prev_, cur));
     prev_ = std::move(cur);
     have_prev_ = true;
-    for (int32_t pid : exited_) processes_.erase(pid);
-    exited_.clear();
+    for (uint32_t pid : fold_.take_exited()) {
+      processes_.erase(int32_t(pid));
+      fold_.forget(pid);  // a reused pid starts from zero
+    }
     frame_pages_.clear();
     since_cut_ = false;
     next_cut_ = next_cut_after(grid_, next_cut_, ts_ns);
@@ -91,6 +82,7 @@ void CaptureFrameBuilder::apply(const ps_header& h) {
   since_cut_ = true;
   last_ts_ = std::max<uint64_t>(last_ts_, h.ts_ns);
   table_.apply(h);
+  fold_.visit(h);
   visit(h);
 }
 
@@ -102,9 +94,7 @@ ProcessCounters& CaptureFrameBuilder::process(int32_t pid) {
 
 void CaptureFrameBuilder::on_fault(const ps_fault& f) {
   const int32_t pid = int32_t(f.hdr.pid);
-  ProcessCounters& p = process(pid);
-  if (f.flags & PS_FAULT_MAJOR) ++p.maj_flt;
-  else ++p.min_flt;
+  process(pid);
   frame_pages_[pid].insert(f.address >> 12);
 }
 
@@ -115,20 +105,11 @@ void CaptureFrameBuilder::on_access_bits(const model::AccessBitsView& v) {
   model::for_each_accessed_page(v, [&](uint64_t page) { pages.insert(page); });
 }
 
-void CaptureFrameBuilder::on_tlb_flush(const ps_tlb_flush& t) {
-  pressure_records_ = true;
-  ProcessCounters& p = process(int32_t(t.hdr.pid));
-  p.tlb_flushes = p.tlb_flushes.value_or(0) + 1;
-}
+void CaptureFrameBuilder::on_tlb_flush(const ps_tlb_flush& t) { process(int32_t(t.hdr.pid)); }
 
 void CaptureFrameBuilder::on_reclaim(const ps_reclaim& r) {
-  pressure_records_ = true;
-  const int32_t pid = int32_t(r.hdr.pid);
-  if (pid != 0) process(pid);
-  if (r.what == PS_RECLAIM_DIRECT_END || r.what == PS_RECLAIM_MEMCG_END) {
-    ProcessCounters& p = process(pid);
-    p.reclaim_stall_ns = p.reclaim_stall_ns.value_or(0) + r.duration_ns;
-  }
+  // A stall is charged to its task even when it is pid 0, as fold_ counts it.
+  if (r.hdr.pid != 0 || r.what == PS_RECLAIM_DIRECT_END || r.what == PS_RECLAIM_MEMCG_END) process(int32_t(r.hdr.pid));
 }
 
 void CaptureFrameBuilder::on_access_interval(const ps_access_interval& iv) {
@@ -143,40 +124,13 @@ void CaptureFrameBuilder::on_fork(const ps_fork& f) {
   child.comm = std::string(model::fixed_string(f.comm));
 }
 
-void CaptureFrameBuilder::on_exit(const ps_exit& e) {
-  if (e.flags & PS_EXIT_GROUP_DEAD) exited_.push_back(int32_t(e.hdr.pid));
-}
-
 void CaptureFrameBuilder::on_proc_file(const ps_proc_file& f, std::string_view text) {
-  switch (f.which) {
-    case PS_PROC_VMSTAT:
-      parse_vmstat(text, system_);
-      // The first snapshot is the baseline, not activity since boot.
-      if (!vmstat_seen_) parse_vmstat(text, prev_.system);
-      vmstat_seen_ = true;
-      break;
-    case PS_PROC_MEMINFO: parse_meminfo(text, system_); break;
-    case PS_PROC_PSI_MEMORY: parse_psi_memory(text, system_); break;
-    case PS_PROC_MEMCG: {
-      // "usage N\nlimit N\n..." (the recorder's format; "max" = no limit).
-      size_t at = text.find("limit ");
-      if (at != std::string_view::npos && (at == 0 || text[at - 1] == '\n')) {
-        uint64_t v = 0;
-        bool digits = false;
-        for (size_t i = at + 6; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, digits = true)
-          v = v * 10 + uint64_t(text[i] - '0');
-        if (digits) memcg_limit_bytes_ = std::max(memcg_limit_bytes_, v);
-      }
-      break;
-    }
-    case PS_PROC_STATUS: {
-      ProcessCounters& p = process(int32_t(f.hdr.pid));
-      if (auto rss = status_kb(text, "VmRSS:")) p.rss_kb = *rss;
-      if (auto swap = status_kb(text, "VmSwap:")) p.swap_kb = *swap;
-      break;
-    }
-    default: break;
+  // The first vmstat snapshot is the baseline, not activity since boot.
+  if (f.which == PS_PROC_VMSTAT && !vmstat_seen_) {
+    model::parse_vmstat(text, prev_.system);
+    vmstat_seen_ = true;
   }
+  if (f.which == PS_PROC_STATUS) process(int32_t(f.hdr.pid));
 }
 
 void CaptureFrameBuilder::on_other(const ps_header& h) {

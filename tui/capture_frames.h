@@ -1,8 +1,10 @@
 // Turns a capture's record stream into the explorer's frames: raw events are
-// folded into cumulative counters (faults per process from PS_EV_FAULT, the
+// folded into cumulative counters by model::CounterFold (the fold `top`'s BPF
+// tally uses: faults, swap traffic, stalls, TLB flushes per process; the
 // system from its /proc snapshots, RSS and swap from status snapshots), a
-// Snapshot is cut at every interval boundary, and make_frame() derives the
-// rates exactly as the live view does. Derived on read: nothing new is stored.
+// Snapshot is cut at every interval boundary of model::IntervalGrid (the rows
+// of `inspect --timeline`), and make_frame() derives the rates exactly as the
+// live view does. Derived on read: nothing new is stored.
 // WSS per frame, for processes recorded with --access-interval: the distinct
 // 4 KiB pages faulted or seen accessed in the frame (an access interval counts
 // in the frame where it ends). TLB flushes and reclaim stalls per process come
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "events.h"
+#include "inspector/model/counter_fold.h"
 #include "inspector/model/interval_grid.h"
 #include "inspector/model/process_table.h"
 #include "inspector/model/record_visitor.h"
@@ -43,19 +46,19 @@ class CaptureFrameBuilder : private model::RecordVisitor<CaptureFrameBuilder> {
   // Cuts the last (partial) interval and returns every frame.
   std::vector<Frame> finish();
   // The traced memory cgroup's limit in bytes (the largest seen; 0: none recorded or "max").
-  uint64_t memcg_limit_bytes() const { return memcg_limit_bytes_; }
+  uint64_t memcg_limit_bytes() const { return fold_.memcg_limit_bytes(); }
   // Whether any process has access samples (record --access-interval).
   bool has_access_samples() const { return !access_sampled_.empty(); }
 
  private:
   friend class model::RecordVisitor<CaptureFrameBuilder>;
+  // Which processes are alive and their pages this frame; counting is fold_'s.
   void on_fault(const ps_fault& f);
   void on_access_bits(const model::AccessBitsView& v);
   void on_tlb_flush(const ps_tlb_flush& t);
   void on_reclaim(const ps_reclaim& r);
   void on_access_interval(const ps_access_interval& iv);
   void on_fork(const ps_fork& f);
-  void on_exit(const ps_exit& e);
   void on_proc_file(const ps_proc_file& f, std::string_view text);
   void on_lost(const ps_lost&) {}
   void on_other(const ps_header& h);  // any record of a process shows it is alive
@@ -71,17 +74,14 @@ class CaptureFrameBuilder : private model::RecordVisitor<CaptureFrameBuilder> {
   uint64_t last_ts_ = 0;
   bool since_cut_ = false;  // records after the last cut
   model::ProcessTable table_;  // comm of each pid, as the model knows it
-  SystemCounters system_;
-  std::map<int32_t, ProcessCounters> processes_;  // alive, by pid
-  std::vector<int32_t> exited_;                    // to drop after the next cut
+  model::CounterFold fold_;    // the counters
+  std::map<int32_t, ProcessCounters> processes_;  // alive, by pid (pid and comm; counters come from fold_)
   std::unordered_map<int32_t, std::unordered_set<uint64_t>> frame_pages_;  // pages referenced this frame
   std::unordered_set<int32_t> access_sampled_;     // pids with access intervals: WSS is known
-  bool pressure_records_ = false;                  // the tracer recorded TLB/reclaim events
   model::SourceNotes sources_;
   Snapshot prev_;
   bool have_prev_ = false;
   bool vmstat_seen_ = false;
-  uint64_t memcg_limit_bytes_ = 0;
   std::vector<Frame> frames_;
 };
 

@@ -2,89 +2,36 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "events.h"
 
 namespace pagescope::tui {
 namespace {
-// Records arrive unaligned in the ring buffer: copy before reading.
-template <typename T>
-bool read_as(const void* data, size_t size, T& out) {
-  if (size < sizeof(T)) return false;
-  std::memcpy(&out, data, sizeof(T));
-  return true;
-}
 constexpr uint64_t kPageShift = 12;
 }  // namespace
 
-const char* tlb_reason_name(uint32_t reason) {
-  switch (reason) {
-    case PS_TLB_FLUSH_ON_TASK_SWITCH: return "switch";
-    case PS_TLB_REMOTE_SHOOTDOWN: return "remote";
-    case PS_TLB_LOCAL_SHOOTDOWN: return "local";
-    case PS_TLB_LOCAL_MM_SHOOTDOWN: return "local-mm";
-    case PS_TLB_REMOTE_SEND_IPI: return "ipi";
-    default: return "other";
-  }
-}
-
 void EventTally::add(const void* data, size_t size) {
   ps_header h;
-  if (!read_as(data, size, h)) return;
+  if (size < sizeof h) return;
+  std::memcpy(&h, data, sizeof h);
   ++records_;
-  switch (h.kind) {
-    case PS_EV_FAULT: {
-      ps_fault f;
-      if (!read_as(data, size, f)) return;
-      PidCounts& c = at(h.pid);
-      if (f.flags & PS_FAULT_MAJOR) ++c.maj_flt;
-      else ++c.min_flt;
-      if (watched_ != 0 && h.pid == uint32_t(watched_)) add_watched_fault(f.address >> kPageShift);
-      return;
-    }
-    case PS_EV_SWAP_ENTS: {
-      ps_swap_ents s;
-      if (!read_as(data, size, s)) return;
-      PidCounts& c = at(h.pid);
-      // The first count seen has no baseline: it only sets one.
-      if (c.swap_ents >= 0) {
-        if (s.swap_pages > c.swap_ents) c.swap_out_pages += uint64_t(s.swap_pages - c.swap_ents);
-        else c.swap_in_pages += uint64_t(c.swap_ents - s.swap_pages);
-      }
-      c.swap_ents = s.swap_pages;
-      return;
-    }
-    case PS_EV_RECLAIM: {
-      ps_reclaim r;
-      if (!read_as(data, size, r)) return;
-      if (r.what == PS_RECLAIM_DIRECT_END || r.what == PS_RECLAIM_MEMCG_END) at(h.pid).stall_ns += r.duration_ns;
-      return;
-    }
-    case PS_EV_TLB_FLUSH: {
-      ps_tlb_flush t;
-      if (!read_as(data, size, t)) return;
-      ++at(h.pid).tlb_flushes;
-      ++tlb_by_reason_[std::min<size_t>(t.reason, tlb_by_reason_.size() - 1)];
-      return;
-    }
-    case PS_EV_EXIT: {
-      ps_exit e;
-      if (!read_as(data, size, e)) return;
-      if (e.flags & PS_EXIT_GROUP_DEAD) exited_.push_back(h.pid);
-      return;
-    }
-    default: return;
-  }
+  if (h.size < sizeof h || h.size > size) return;  // truncated
+  // Records arrive unaligned in the ring buffer: copy before reading.
+  aligned_.resize((h.size + 7) / 8);
+  std::memcpy(aligned_.data(), data, h.size);
+  const auto& record = *reinterpret_cast<const ps_header*>(aligned_.data());
+  fold_.visit(record);
+  if (watched_ != 0 && h.pid == uint32_t(watched_)) visit(record);
 }
+
+void EventTally::on_fault(const ps_fault& f) { add_watched_fault(f.address >> kPageShift); }
 
 void EventTally::forget_exited() {
   // Two rounds late: the snapshot taken right after the exit may still list
   // the process, and its last interval's counts should still show.
-  for (uint32_t pid : exited_older_) {
-    pids_.erase(pid);
-  }
-  exited_older_ = std::move(exited_);
-  exited_.clear();
+  for (uint32_t pid : exited_older_) fold_.forget(pid);
+  exited_older_ = fold_.take_exited();
 }
 
 void EventTally::add_watched_fault(uint64_t page) {
@@ -146,11 +93,6 @@ std::vector<HeatSpan> EventTally::take_fault_spans(double seconds) {
   return merged;
 }
 
-const EventTally::PidCounts* EventTally::find(int32_t pid) const {
-  auto it = pids_.find(uint32_t(pid));
-  return it == pids_.end() ? nullptr : &it->second;
-}
-
 void EventTally::apply(Snapshot& snap, bool faults, int32_t untraced) const {
   static const PidCounts kNone;
   for (ProcessCounters& p : snap.processes) {
@@ -161,15 +103,17 @@ void EventTally::apply(Snapshot& snap, bool faults, int32_t untraced) const {
       p.min_flt = c->min_flt;
       p.maj_flt = c->maj_flt;
     }
+    // The tracer sees every process: what it did not see did not happen.
     p.swap_in_pages = c->swap_in_pages;
     p.swap_out_pages = c->swap_out_pages;
     p.reclaim_stall_ns = c->stall_ns;
     p.tlb_flushes = c->tlb_flushes;
   }
   snap.system.tlb.clear();
-  for (uint32_t r = 0; r < tlb_by_reason_.size(); ++r) {
-    if (tlb_by_reason_[r] == 0) continue;  // room on the header line for the reasons that happen
-    snap.system.tlb.push_back({tlb_reason_name(r), tlb_by_reason_[r]});
+  const auto& by_reason = fold_.tlb_by_reason();
+  for (uint32_t r = 0; r < by_reason.size(); ++r) {
+    if (by_reason[r] == 0) continue;  // room on the header line for the reasons that happen
+    snap.system.tlb.push_back({model::tlb_reason_name(r), by_reason[r]});
   }
 }
 

@@ -1,31 +1,25 @@
-// Per-process counters kept from the tracer's records, for the live BPF
-// source: faults, gross swap traffic, direct-reclaim stall time, TLB flushes,
-// and the fault addresses of one watched process (the detail screen's heat).
+// The live BPF source's records: counted by model::CounterFold (the fold a
+// capture's frames use: faults, gross swap traffic, direct-reclaim stall
+// time, TLB flushes), laid over /proc snapshots; and the fault addresses of
+// one watched process (the detail screen's heat), kept here.
 // Plain C++ over bpf/events.h records, so it is tested without a kernel.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <unordered_map>
 #include <vector>
 
+#include "inspector/model/counter_fold.h"
+#include "inspector/model/record_visitor.h"
 #include "tui/address_scale.h"
-#include "tui/counters.h"
+#include "tui/frame.h"
 
 namespace pagescope::tui {
 
-class EventTally {
+class EventTally : private model::RecordVisitor<EventTally> {
  public:
-  struct PidCounts {
-    uint64_t min_flt = 0;
-    uint64_t maj_flt = 0;
-    uint64_t swap_in_pages = 0;   // swap-entry count went down (swap-ins, and swapped pages freed)
-    uint64_t swap_out_pages = 0;  // swap-entry count went up
-    uint64_t stall_ns = 0;        // direct and memcg reclaim, in the allocating task
-    uint64_t tlb_flushes = 0;
-    int64_t swap_ents = -1;       // last count seen; -1 = none yet
-  };
+  using PidCounts = model::CounterFold::PidCounts;
 
   // One ring-buffer record (any kind; unknown and short ones are ignored).
   void add(const void* data, size_t size);
@@ -43,18 +37,18 @@ class EventTally {
   // `untraced` (the tracer's own process, which it leaves out) keeps its /proc faults.
   void apply(Snapshot& snap, bool faults, int32_t untraced = 0) const;
 
-  const PidCounts* find(int32_t pid) const;
+  const PidCounts* find(int32_t pid) const { return fold_.find(uint32_t(pid)); }
   uint64_t records() const { return records_; }
   // Forget processes that exited at least this many applies ago (bounded memory).
   void forget_exited();
 
  private:
-  PidCounts& at(uint32_t pid) { return pids_[pid]; }
+  friend class model::RecordVisitor<EventTally>;
+  void on_fault(const ps_fault& f);  // the watched process's addresses
 
-  std::unordered_map<uint32_t, PidCounts> pids_;
-  std::vector<uint32_t> exited_;        // exited since the last forget_exited()
-  std::vector<uint32_t> exited_older_;  // exited before that: safe to drop now
-  std::array<uint64_t, 5> tlb_by_reason_{};
+  model::CounterFold fold_;
+  std::vector<uint32_t> exited_older_;  // exited before the last forget_exited(): safe to drop now
+  std::vector<uint64_t> aligned_;       // the record being read, 8-byte aligned
   void add_watched_fault(uint64_t page);
   void flush_run();
 
@@ -71,7 +65,5 @@ class EventTally {
   uint64_t records_ = 0;
 };
 
-// "task switch", "remote shootdown", ... for enum ps_tlb_reason.
-const char* tlb_reason_name(uint32_t reason);
 
 }  // namespace pagescope::tui

@@ -7,9 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "tui/counters.h"
+#include "inspector/model/proc_counters.h"
 
 namespace pagescope::tui {
+
+// The counters are the model's; a frame is the view's rates between two of them.
+using model::ProcessCounters;
+using model::Snapshot;
+using model::SystemCounters;
 
 struct SystemRates {
   uint64_t mem_total_kb = 0;

@@ -11,8 +11,8 @@
 
 #include "common/monotonic_clock.h"
 #include "inspector/model/maps_parser.h"
+#include "inspector/model/proc_counters.h"
 #include "inspector/model/smaps_parser.h"
-#include "tui/proc_parse.h"
 
 namespace pagescope::tui {
 
@@ -44,11 +44,11 @@ Result<Snapshot> ProcSource::sample() {
   if (!read_file(proc_root_ + "/meminfo")) {
     return Error{proc_root_ + "/meminfo: cannot read (" + std::strerror(errno) + ")"};
   }
-  parse_meminfo(buf_, snap.system);
-  if (read_file(proc_root_ + "/vmstat")) parse_vmstat(buf_, snap.system);
-  if (read_file(proc_root_ + "/pressure/memory")) parse_psi_memory(buf_, snap.system);
+  model::parse_meminfo(buf_, snap.system);
+  if (read_file(proc_root_ + "/vmstat")) model::parse_vmstat(buf_, snap.system);
+  if (read_file(proc_root_ + "/pressure/memory")) model::parse_psi_memory(buf_, snap.system);
   if (read_file(proc_root_ + "/interrupts")) {
-    if (auto tlb = parse_interrupts_tlb(buf_)) snap.system.tlb.push_back({"shootdown IPI", *tlb});
+    if (auto tlb = model::parse_interrupts_tlb(buf_)) snap.system.tlb.push_back({"shootdown IPI", *tlb});
   }
 
   const bool swap_in_use = snap.system.swap_total_kb > snap.system.swap_free_kb;
@@ -65,7 +65,7 @@ Result<Snapshot> ProcSource::sample() {
     // A process may exit between the listing and any read: skip it then.
     path_ += "/stat";
     if (!read_file(path_)) continue;
-    auto stat = parse_pid_stat(buf_);
+    auto stat = model::parse_pid_stat(buf_);
     if (!stat) continue;
     ProcessCounters p;
     p.pid = int32_t(pid);
@@ -75,14 +75,14 @@ Result<Snapshot> ProcSource::sample() {
     path_.resize(base);
     path_ += "/statm";
     if (read_file(path_)) {
-      if (auto pages = parse_statm_resident_pages(buf_)) p.rss_kb = *pages * uint64_t(page_kb_);
+      if (auto pages = model::parse_statm_resident_pages(buf_)) p.rss_kb = *pages * uint64_t(page_kb_);
     }
     // Kernel threads have no mm, and with no swap in use every VmSwap is 0:
     // skip the third read per process then (a third of top's cost).
     if (p.rss_kb > 0 && swap_in_use) {
       path_.resize(base);
       path_ += "/status";
-      if (read_file(path_)) p.swap_kb = parse_status_vmswap_kb(buf_).value_or(0);
+      if (read_file(path_)) p.swap_kb = model::parse_status_vmswap_kb(buf_).value_or(0);
     }
     snap.processes.push_back(std::move(p));
   }

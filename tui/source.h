@@ -9,7 +9,7 @@
 
 #include "common/result.h"
 #include "tui/address_scale.h"
-#include "tui/counters.h"
+#include "tui/frame.h"
 #include "tui/vma_row.h"
 
 namespace pagescope::tui {

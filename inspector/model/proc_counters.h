@@ -1,14 +1,17 @@
-// Raw counters at one instant, as a source reads them (from /proc now; BPF or
-// a capture later). Counters are cumulative; rates are derived from two
-// snapshots (rates.h), so a source never has to know the refresh interval.
+// Cumulative counters of the system and of each process at one instant, as
+// /proc shows them, and the parsers of that /proc text. One model for every
+// source: the live /proc reader, the BPF tally and a capture's snapshots
+// (PS_EV_PROC_FILE holds the same text) fill these, and views derive rates
+// from two of them, so a source never has to know the refresh interval.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-namespace pagescope::tui {
+namespace pagescope::model {
 
 struct SystemCounters {
   uint64_t mem_total_kb = 0;
@@ -63,4 +66,28 @@ struct Snapshot {
   std::vector<ProcessCounters> processes;  // sorted by pid
 };
 
-}  // namespace pagescope::tui
+// Parsers: pure functions over the text of one /proc file.
+struct StatFields {
+  std::string comm;
+  uint64_t min_flt = 0;
+  uint64_t maj_flt = 0;
+};
+// /proc/PID/stat. comm may contain spaces and ')' so fields are counted from
+// the LAST ')' (proc(5)).
+std::optional<StatFields> parse_pid_stat(std::string_view text);
+// /proc/PID/statm: the second field, resident pages.
+std::optional<uint64_t> parse_statm_resident_pages(std::string_view text);
+// "VmSwap:     123 kB" in /proc/PID/status; nullopt for kernel threads (no Vm* lines).
+std::optional<uint64_t> parse_status_vmswap_kb(std::string_view text);
+
+void parse_meminfo(std::string_view text, SystemCounters& out);
+void parse_vmstat(std::string_view text, SystemCounters& out);
+void parse_psi_memory(std::string_view text, SystemCounters& out);
+// The "TLB:" row of /proc/interrupts summed over CPUs; nullopt when absent
+// (not x86).
+std::optional<uint64_t> parse_interrupts_tlb(std::string_view text);
+
+// "Key:   123 kB" in /proc/PID/status (VmRSS, VmSwap, ...): the number, in kB.
+std::optional<uint64_t> parse_status_kb(std::string_view text, std::string_view key);
+
+}  // namespace pagescope::model

@@ -1,10 +1,10 @@
-#include "tui/proc_parse.h"
+#include "inspector/model/proc_counters.h"
 
 #include <charconv>
 #include <cstdlib>
 #include <string>
 
-namespace pagescope::tui {
+namespace pagescope::model {
 namespace {
 
 std::string_view trim_left(std::string_view s) {
@@ -84,13 +84,17 @@ std::optional<uint64_t> parse_statm_resident_pages(std::string_view text) {
   return to_u64(next_token(text));
 }
 
-std::optional<uint64_t> parse_status_vmswap_kb(std::string_view text) {
+std::optional<uint64_t> parse_status_kb(std::string_view text, std::string_view key) {
   std::optional<uint64_t> out;
   for_each_line(text, [&](std::string_view line) {
-    if (line.substr(0, 7) == "VmSwap:") out = kb_value(line.substr(7));
+    if (line.size() > key.size() && line.substr(0, key.size()) == key && line[key.size()] == ':') {
+      out = kb_value(line.substr(key.size() + 1));
+    }
   });
   return out;
 }
+
+std::optional<uint64_t> parse_status_vmswap_kb(std::string_view text) { return parse_status_kb(text, "VmSwap"); }
 
 void parse_meminfo(std::string_view text, SystemCounters& out) {
   for_each_line(text, [&](std::string_view line) {
@@ -160,4 +164,4 @@ std::optional<uint64_t> parse_interrupts_tlb(std::string_view text) {
   return out;
 }
 
-}  // namespace pagescope::tui
+}  // namespace pagescope::model

@@ -1,10 +1,11 @@
-#include "tui/proc_parse.h"
+// The /proc counter text every source reads (live, BPF tally, capture snapshots).
+#include "inspector/model/proc_counters.h"
 
 #include <gtest/gtest.h>
 
-using namespace pagescope::tui;
+using namespace pagescope::model;
 
-TEST(ProcParse, StatCountsFieldsAfterTheLastParen) {
+TEST(ProcCounters, StatCountsFieldsAfterTheLastParen) {
   // comm with spaces and a ')' inside, as proc(5) warns.
   auto f = parse_pid_stat("1234 (my (odd) prog) S 1 1234 1234 0 -1 4194560 777 0 33 0 5 6 0 0 20 0 1 0 100");
   ASSERT_TRUE(f);
@@ -15,13 +16,13 @@ TEST(ProcParse, StatCountsFieldsAfterTheLastParen) {
   EXPECT_FALSE(parse_pid_stat("garbage"));
 }
 
-TEST(ProcParse, StatmAndVmSwap) {
+TEST(ProcCounters, StatmAndVmSwap) {
   EXPECT_EQ(parse_statm_resident_pages("5000 1234 300 10 0 400 0\n"), 1234u);
   EXPECT_EQ(parse_status_vmswap_kb("Name:\tx\nVmRSS:\t  100 kB\nVmSwap:\t    4096 kB\nThreads: 1\n"), 4096u);
   EXPECT_FALSE(parse_status_vmswap_kb("Name:\tkthreadd\nThreads: 1\n"));
 }
 
-TEST(ProcParse, MeminfoVmstatPsi) {
+TEST(ProcCounters, MeminfoVmstatPsi) {
   SystemCounters s;
   parse_meminfo("MemTotal:       8000000 kB\nMemFree:  100 kB\nMemAvailable:   6000000 kB\n"
                 "SwapTotal:      2000000 kB\nSwapFree:       1500000 kB\n", s);
@@ -43,7 +44,7 @@ TEST(ProcParse, MeminfoVmstatPsi) {
   EXPECT_DOUBLE_EQ(s.psi_full_avg10, 0.25);
 }
 
-TEST(ProcParse, InterruptsTlbSumsCpus) {
+TEST(ProcCounters, InterruptsTlbSumsCpus) {
   const char* text =
       "           CPU0       CPU1\n"
       "  0:         26          0   IO-APIC   2-edge      timer\n"
@@ -52,7 +53,7 @@ TEST(ProcParse, InterruptsTlbSumsCpus) {
   EXPECT_FALSE(parse_interrupts_tlb("  0:  26  0  timer\n"));
 }
 
-TEST(ProcParse, VmstatTlbFlushReasonsWhenTheKernelCountsThem) {
+TEST(ProcCounters, VmstatTlbFlushReasonsWhenTheKernelCountsThem) {
   SystemCounters s;
   parse_vmstat("pgfault 1\n", s);
   EXPECT_TRUE(s.tlb.empty());  // without CONFIG_DEBUG_TLBFLUSH there are none
@@ -62,4 +63,11 @@ TEST(ProcParse, VmstatTlbFlushReasonsWhenTheKernelCountsThem) {
   EXPECT_EQ(s.tlb[0].reason, "remote");
   EXPECT_EQ(s.tlb[0].count, 8u);
   EXPECT_EQ(s.tlb[2].count, 9u);
+}
+
+TEST(ProcCounters, StatusKbByKeyNotByPrefix) {
+  const char* status = "Name:\tworker\nVmRSSx:\t 1 kB\nVmRSS:\t   2048 kB\nVmSwap:\t      12 kB\n";
+  EXPECT_EQ(parse_status_kb(status, "VmRSS"), 2048u);
+  EXPECT_EQ(parse_status_kb(status, "VmSwap"), 12u);
+  EXPECT_FALSE(parse_status_kb(status, "VmHWM"));
 }

@@ -11,8 +11,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/table.h"
+
 #include "simulator/engine.h"
-#include "simulator/table.h"
 #include "simulator/trace_file.h"
 
 namespace pagescope::app {
@@ -34,9 +35,10 @@ inline void add_trace_options(CLI::App* cmd, sim::TraceFileOptions& o) {
 
 // The table for programs (--json, --csv), or for people: `heading` prints the
 // lines above it, then the aligned table. True when people got it.
-inline bool print_table(const sim::Table& table, bool json, bool csv, const std::function<void()>& heading) {
+inline bool print_table(const Table& table, bool json, bool csv, const std::function<void()>& heading) {
   if (json) {
     table.print_json(stdout);
+    std::printf("\n");
   } else if (csv) {
     table.print_csv(stdout);
   } else {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/command.h"
+#include "common/table.h"
 #include "common/units.h"
 #include "inspector/model/timeline.h"
 #include "inspector/model/capture_replay.h"
@@ -23,7 +24,6 @@
 #include "inspector/model/source_notes.h"
 #include "inspector/model/space_tracker.h"
 #include "inspector/model/system_memory.h"
-#include "inspector/model/text_table.h"
 #include "inspector/model/windowed_working_set.h"
 #include "inspector/model/working_set.h"
 
@@ -82,6 +82,14 @@ uint64_t time_zero(const CaptureRun& run, const CaptureTotals& totals) {
 }
 
 std::string rel(uint64_t ts, uint64_t zero) { return ts >= zero ? format_seconds(ts - zero) : "0.000"; }
+
+// Typed table cells (common/table.h): seconds since time zero, a duration in
+// seconds, a count, text, and "-" (null in JSON) for what is not known.
+Cell rel_cell(uint64_t ts, uint64_t zero) { return Cell::real(ts >= zero ? double(ts - zero) / 1e9 : 0.0, 3); }
+Cell seconds_cell(uint64_t ns) { return Cell::real(double(ns) / 1e9, 3); }
+Cell cnt(uint64_t v) { return Cell::count(v); }
+Cell txt(std::string s) { return Cell::text(std::move(s)); }
+Cell unknown() { return Cell::missing(); }
 
 std::string source_list(const capture::SourceSet& set, capture::SourceState state) {
   std::string names;
@@ -167,13 +175,13 @@ void print_header_json(const InspectOptions& o, const CaptureRun& run, const Cap
   }
 }
 
-void emit(const TextTable& table, Format f, const char* json_key, bool last = true) {
+void emit(const Table& table, Format f, const char* json_key, bool last = true) {
   switch (f) {
     case Format::kTable: table.print_aligned(stdout); break;
     case Format::kCsv: table.print_csv(stdout); break;
     case Format::kJson:
       std::printf(" %s: ", json_escape(json_key).c_str());
-      table.print_json_array(stdout);
+      table.print_json(stdout);
       std::printf("%s\n", last ? "}" : ",");
       break;
   }
@@ -181,13 +189,13 @@ void emit(const TextTable& table, Format f, const char* json_key, bool last = tr
 
 // One row per smaps sample: accessed-bit WSS next to the fault lower bound of
 // the same interval, and where the referenced bytes were (top region kinds).
-TextTable sampled_wss_table(const SmapsSampler& smaps, const FaultSampler& faults, uint64_t zero,
+Table sampled_wss_table(const SmapsSampler& smaps, const FaultSampler& faults, uint64_t zero,
                             uint64_t page_size) {
-  TextTable t({"T", "INTERVAL", "SAMPLED_BYTES", "SOURCE<", "FAULTS_BYTES", "RSS_BYTES", "TOP_KINDS<"});
+  Table t({"T", "INTERVAL", "SAMPLED_BYTES", "SOURCE<", "FAULTS_BYTES", "RSS_BYTES", "TOP_KINDS<"});
   for (const WssSample& s : smaps.samples()) {
     if (s.interval_ns == 0) {
-      t.add_row({rel(s.t_ns, zero), "start", "-", "smaps-referenced", "-", num(s.rss),
-                 "(first sample: only clears)"});
+      t.add_row({rel_cell(s.t_ns, zero), txt("start"), unknown(), txt("smaps-referenced"), unknown(), cnt(s.rss),
+                 txt("(first sample: only clears)")});
       continue;
     }
     const std::vector<WssPoint> lb = working_set(faults, s.interval_ns, s.t_ns - s.interval_ns, s.t_ns);
@@ -202,16 +210,16 @@ TextTable sampled_wss_table(const SmapsSampler& smaps, const FaultSampler& fault
       top += (i ? " " : "") + std::string(vma_kind_name(VmaKind(kinds[i].second))) + "=" +
              format_bytes(kinds[i].first);
     }
-    t.add_row({rel(s.t_ns, zero), format_seconds(s.interval_ns), num(s.referenced),
-               "smaps-referenced", num(fault_pages * page_size), num(s.rss),
-               top.empty() ? "-" : top});
+    t.add_row({rel_cell(s.t_ns, zero), seconds_cell(s.interval_ns), cnt(s.referenced),
+               txt("smaps-referenced"), cnt(fault_pages * page_size), cnt(s.rss),
+               top.empty() ? unknown() : txt(top)});
   }
   return t;
 }
 
 // The columns of fault counts shared by the per-process, per-region and
 // per-VMA tables, marked by the source each needs.
-void mark_fault_columns(TextTable& t, SourceNotes& notes) {
+void mark_fault_columns(Table& t, SourceNotes& notes) {
   for (const char* c : {"FAULTS", "USER", "KERNEL", "PAGES", "FIRST_TOUCH"}) notes.mark(t, c, {Source::kFaults});
   for (const char* c : {"READ", "WRITE", "EXEC", "PROT", "NOTPRES", "COW"}) {
     notes.mark(t, c, {Source::kFaultErrorCodes});
@@ -219,8 +227,8 @@ void mark_fault_columns(TextTable& t, SourceNotes& notes) {
   notes.mark(t, "MAJOR", {Source::kFaultKinds});
 }
 
-TextTable process_table(const ProcessTable& pt, uint32_t pid, uint64_t zero, SourceNotes& notes) {
-  TextTable t({"PID", "PPID", "COMM<", "START", "END", "THR", "FAULTS", "USER", "KERNEL", "READ",
+Table process_table(const ProcessTable& pt, uint32_t pid, uint64_t zero, SourceNotes& notes) {
+  Table t({"PID", "PPID", "COMM<", "START", "END", "THR", "FAULTS", "USER", "KERNEL", "READ",
                "WRITE", "EXEC", "PROT", "NOTPRES", "MAJOR", "MMAP", "MUNMAP", "MPROTECT", "MREMAP",
                "BRK", "MADVISE", "SHM", "SYSFAIL", "EXIT_MINFLT", "EXIT_MAJFLT", "STATE<", "EXE<"});
   for (const ProcessInfo& p : pt.processes()) {
@@ -231,16 +239,16 @@ TextTable process_table(const ProcessTable& pt, uint32_t pid, uint64_t zero, Sou
     if (p.target) state += ",target";
     // Neither its fork nor its exec recorded: it ran before the capture began.
     if (!p.forked_in_capture && p.execs == 0) state += ",pre-existing";
-    t.add_row({num(p.pid), p.ppid ? num(p.ppid) : "-", p.comm.empty() ? "?" : p.comm,
-               rel(p.first_ts_ns, zero), rel(p.last_ts_ns, zero), num(p.threads_seen),
-               num(p.faults.total), num(p.faults.user), num(p.faults.kernel), num(p.faults.read),
-               num(p.faults.write), num(p.faults.exec), num(p.faults.protection),
-               num(p.faults.not_present), num(p.faults.major), num(at(PS_EV_MMAP)),
-               num(at(PS_EV_MUNMAP)), num(at(PS_EV_MPROTECT)), num(at(PS_EV_MREMAP)),
-               num(at(PS_EV_BRK)), num(at(PS_EV_MADVISE)), num(at(PS_EV_SHMAT) + at(PS_EV_SHMDT)),
-               num(p.syscalls.total_failures()),
-               p.threads_exited ? num(p.exit_min_flt) : "-",
-               p.threads_exited ? num(p.exit_maj_flt) : "-", state, p.exe});
+    t.add_row({cnt(p.pid), p.ppid ? cnt(p.ppid) : unknown(), txt(p.comm.empty() ? "?" : p.comm),
+               rel_cell(p.first_ts_ns, zero), rel_cell(p.last_ts_ns, zero), cnt(p.threads_seen),
+               cnt(p.faults.total), cnt(p.faults.user), cnt(p.faults.kernel), cnt(p.faults.read),
+               cnt(p.faults.write), cnt(p.faults.exec), cnt(p.faults.protection),
+               cnt(p.faults.not_present), cnt(p.faults.major), cnt(at(PS_EV_MMAP)),
+               cnt(at(PS_EV_MUNMAP)), cnt(at(PS_EV_MPROTECT)), cnt(at(PS_EV_MREMAP)),
+               cnt(at(PS_EV_BRK)), cnt(at(PS_EV_MADVISE)), cnt(at(PS_EV_SHMAT) + at(PS_EV_SHMDT)),
+               cnt(p.syscalls.total_failures()),
+               p.threads_exited ? cnt(p.exit_min_flt) : unknown(),
+               p.threads_exited ? cnt(p.exit_maj_flt) : unknown(), txt(state), txt(p.exe)});
   }
   mark_fault_columns(t, notes);
   for (const char* c : {"MMAP", "MUNMAP", "MPROTECT", "MREMAP", "BRK", "MADVISE", "SHM", "SYSFAIL"}) {
@@ -251,59 +259,59 @@ TextTable process_table(const ProcessTable& pt, uint32_t pid, uint64_t zero, Sou
   return t;
 }
 
-TextTable region_table(const ProcessSpace& ps, SourceNotes& notes) {
-  TextTable t({"REGION<", "FAULTS", "USER", "KERNEL", "READ", "WRITE", "EXEC", "PROT", "MAJOR"});
+Table region_table(const ProcessSpace& ps, SourceNotes& notes) {
+  Table t({"REGION<", "FAULTS", "USER", "KERNEL", "READ", "WRITE", "EXEC", "PROT", "MAJOR"});
   for (int k = 0; k <= kVmaKindCount; ++k) {
     const FaultCounts& f = ps.faults_by_kind[k];
     if (f.total == 0) continue;
-    t.add_row({k == kVmaKindCount ? "(no vma known)" : vma_kind_name(VmaKind(k)), num(f.total),
-               num(f.user), num(f.kernel), num(f.read), num(f.write), num(f.exec),
-               num(f.protection), num(f.major)});
+    t.add_row({txt(k == kVmaKindCount ? "(no vma known)" : vma_kind_name(VmaKind(k))), cnt(f.total),
+               cnt(f.user), cnt(f.kernel), cnt(f.read), cnt(f.write), cnt(f.exec),
+               cnt(f.protection), cnt(f.major)});
   }
   mark_fault_columns(t, notes);
   return t;
 }
 
 // Pages present at the latest access-bit sample, "-" without samples.
-std::string resident_cell(const ResidentPages& resident, uint64_t start, uint64_t end) {
+Cell resident_cell(const ResidentPages& resident, uint64_t start, uint64_t end) {
   auto pages = resident.present_in(start, end);
-  return pages ? num(*pages) : "-";
+  return pages ? cnt(*pages) : unknown();
 }
 
-TextTable layout_table(const std::vector<VmaUsage>& layout, const ResidentPages& resident,
+Table layout_table(const std::vector<VmaUsage>& layout, const ResidentPages& resident,
                        uint64_t zero, SourceNotes& notes) {
-  TextTable t({"START<", "END<", "SIZE", "PERMS<", "KIND<", "FAULTS", "PAGES", "RESIDENT",
+  Table t({"START<", "END<", "SIZE", "PERMS<", "KIND<", "FAULTS", "PAGES", "RESIDENT",
                "FIRST_TOUCH", "OFFSET", "PATH<", "NOTE<"});
   for (const VmaUsage& u : layout) {
     const Vma& v = u.vma;
-    t.add_row({format_hex(v.start), format_hex(v.end), format_bytes(v.size()), perms_string(v),
-               vma_kind_name(v.kind), num(u.faults), num(u.pages_touched),
+    t.add_row({Cell::hex(v.start), Cell::hex(v.end), Cell::bytes(v.size()), txt(perms_string(v)),
+               txt(vma_kind_name(v.kind)), cnt(u.faults), cnt(u.pages_touched),
                resident_cell(resident, v.start, v.end),
-               u.first_touch_ns ? rel(u.first_touch_ns, zero) : "-",
-               v.file ? format_hex(v.offset) : "-",
-               v.path.empty() && v.file ? "(fd: path unknown until next snapshot)" : v.path,
-               v.uncertain ? "uncertain" : ""});
+               u.first_touch_ns ? rel_cell(u.first_touch_ns, zero) : unknown(),
+               v.file ? Cell::hex(v.offset) : unknown(),
+               txt(v.path.empty() && v.file ? "(fd: path unknown until next snapshot)" : v.path),
+               txt(v.uncertain ? "uncertain" : "")});
   }
   mark_fault_columns(t, notes);
   notes.mark(t, "RESIDENT", {Source::kAccessBits});
   return t;
 }
 
-TextTable vmas_table(const SpaceTracker& tr, const ResidentPages& resident, uint32_t pid,
+Table vmas_table(const SpaceTracker& tr, const ResidentPages& resident, uint32_t pid,
                      uint64_t zero, SourceNotes& notes) {
-  TextTable t({"ID", "ORIGIN<", "CREATED", "ENDED", "START<", "END<", "PERMS<", "KIND<", "FAULTS",
+  Table t({"ID", "ORIGIN<", "CREATED", "ENDED", "START<", "END<", "PERMS<", "KIND<", "FAULTS",
                "READ", "WRITE", "EXEC", "MAJOR", "COW", "PAGES", "RESIDENT", "FIRST_TOUCH",
                "CHANGES", "OFFSET", "PATH<", "HISTORY<"});
   // Resident pages of a mapping: over the pieces it still has at the end.
   const ProcessSpace* ps = tr.find(pid);
-  auto resident_of = [&](const MappingStats& m) -> std::string {
-    if (!resident.sampled()) return "-";
-    if (!ps) return "0";
+  auto resident_of = [&](const MappingStats& m) -> Cell {
+    if (!resident.sampled()) return unknown();
+    if (!ps) return cnt(0);
     uint64_t pages = 0;
     for (const auto& [start, v] : ps->space.pieces()) {
       if (v.mapping == m.id) pages += resident.present_in(v.start, v.end).value_or(0);
     }
-    return num(pages);
+    return cnt(pages);
   };
   for (const MappingStats& m : tr.mappings()) {
     if (m.id == 0 || m.pid != pid) continue;
@@ -317,13 +325,14 @@ TextTable vmas_table(const SpaceTracker& tr, const ResidentPages& resident, uint
         history += " " + format_hex(c.start) + "-" + format_hex(c.end);
       }
     }
-    t.add_row({num(m.id), m.origin, rel(m.created_ns, zero), m.ended_ns ? rel(m.ended_ns, zero) : "-",
-               format_hex(m.first.start), format_hex(m.first.end), perms_string(m.first),
-               vma_kind_name(m.first.kind), num(m.faults.total), num(m.faults.read),
-               num(m.faults.write), num(m.faults.exec), num(m.faults.major), num(m.cow_faults),
-               num(m.pages_touched), resident_of(m), m.first_touch_ns ? rel(m.first_touch_ns, zero) : "-",
-               num(m.changes.size()), m.first.file ? format_hex(m.first.offset) : "-",
-               m.first.path.empty() ? "-" : m.first.path, history});
+    t.add_row({cnt(m.id), txt(m.origin), rel_cell(m.created_ns, zero),
+               m.ended_ns ? rel_cell(m.ended_ns, zero) : unknown(), Cell::hex(m.first.start),
+               Cell::hex(m.first.end), txt(perms_string(m.first)), txt(vma_kind_name(m.first.kind)),
+               cnt(m.faults.total), cnt(m.faults.read), cnt(m.faults.write), cnt(m.faults.exec),
+               cnt(m.faults.major), cnt(m.cow_faults), cnt(m.pages_touched), resident_of(m),
+               m.first_touch_ns ? rel_cell(m.first_touch_ns, zero) : unknown(), cnt(m.changes.size()),
+               m.first.file ? Cell::hex(m.first.offset) : unknown(),
+               m.first.path.empty() ? unknown() : txt(m.first.path), txt(history)});
   }
   mark_fault_columns(t, notes);
   notes.mark(t, "RESIDENT", {Source::kAccessBits});
@@ -332,17 +341,15 @@ TextTable vmas_table(const SpaceTracker& tr, const ResidentPages& resident, uint
   return t;
 }
 
-std::string percent(uint64_t part, uint64_t whole) {
-  if (whole == 0) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", 100.0 * double(part) / double(whole));
-  return buf;
+Cell percent(uint64_t part, uint64_t whole) {
+  if (whole == 0) return unknown();
+  return Cell::real(100.0 * double(part) / double(whole), 1);
 }
 
 // One process's W(t, tau) for every tau: a row per window from its first
 // record to its last (windows with no reference are rows of 0).
 // W(t, tau) is faults ∪ accessed bits: a total is known while one of them was on.
-void mark_wss_columns(TextTable& t, SourceNotes& notes) {
+void mark_wss_columns(Table& t, SourceNotes& notes) {
   notes.mark(t, "FAULT_PAGES", {Source::kFaults});
   notes.mark(t, "BIT_PAGES", {Source::kAccessBits});
   if (!notes.measured(Source::kFaults) && !notes.measured(Source::kAccessBits)) {
@@ -350,9 +357,9 @@ void mark_wss_columns(TextTable& t, SourceNotes& notes) {
   }
 }
 
-TextTable process_wss_table(const WindowedWorkingSet& w, const ProcessInfo& proc,
+Table process_wss_table(const WindowedWorkingSet& w, const ProcessInfo& proc,
                             uint64_t zero, uint64_t page_size, SourceNotes& notes) {
-  TextTable t({"TAU", "T", "PAGES", "BYTES", "FAULT_PAGES", "BIT_PAGES", "SOURCE<"});
+  Table t({"TAU", "T", "PAGES", "BYTES", "FAULT_PAGES", "BIT_PAGES", "SOURCE<"});
   for (size_t ti = 0; ti < w.tau_count(); ++ti) {
     const auto& windows = w.windows(proc.pid, ti);
     const size_t first = w.window_of(ti, std::max(proc.first_ts_ns, w.origin() + 1));
@@ -364,8 +371,8 @@ TextTable process_wss_table(const WindowedWorkingSet& w, const ProcessInfo& proc
       const WssWindow& x = i < windows.size() && windows[i].index == k ? windows[i] : none;
       const uint64_t end = k == last ? std::min(w.window_end(ti, k), std::max(proc.last_ts_ns, zero))
                                      : w.window_end(ti, k);
-      t.add_row({format_seconds(w.tau(ti)), rel(end, zero), num(x.pages), num(x.pages * page_size),
-                 num(x.fault_pages), num(x.bit_pages), wss_source_name(x)});
+      t.add_row({seconds_cell(w.tau(ti)), rel_cell(end, zero), cnt(x.pages), cnt(x.pages * page_size),
+                 cnt(x.fault_pages), cnt(x.bit_pages), txt(wss_source_name(x))});
     }
   }
   mark_wss_columns(t, notes);
@@ -373,9 +380,9 @@ TextTable process_wss_table(const WindowedWorkingSet& w, const ProcessInfo& proc
 }
 
 // Per mapping (the lineages of --vmas): windows where it had references.
-TextTable mapping_wss_table(const WindowedWorkingSet& w, const SpaceTracker& tr,
+Table mapping_wss_table(const WindowedWorkingSet& w, const SpaceTracker& tr,
                             uint32_t pid, uint64_t last_ts, uint64_t zero, SourceNotes& notes) {
-  TextTable t({"TAU", "T", "ID", "START<", "KIND<", "PATH<", "PAGES", "FAULT_PAGES", "BIT_PAGES",
+  Table t({"TAU", "T", "ID", "START<", "KIND<", "PATH<", "PAGES", "FAULT_PAGES", "BIT_PAGES",
                "SOURCE<"});
   for (size_t ti = 0; ti < w.tau_count(); ++ti) {
     std::vector<std::pair<uint64_t, const WssWindow*>> rows;
@@ -395,9 +402,9 @@ TextTable mapping_wss_table(const WindowedWorkingSet& w, const SpaceTracker& tr,
                                  [](const WssWindow& x, size_t key) { return x.index < key; });
       const char* source = pw != proc_windows.end() && pw->index == k ? wss_source_name(*pw) : "faults";
       const uint64_t end = std::min(w.window_end(ti, k), std::max(last_ts, zero));
-      t.add_row({format_seconds(w.tau(ti)), rel(end, zero), num(id), format_hex(m.first.start),
-                 vma_kind_name(m.first.kind), m.first.path.empty() ? "-" : m.first.path,
-                 num(win->pages), num(win->fault_pages), num(win->bit_pages), source});
+      t.add_row({seconds_cell(w.tau(ti)), rel_cell(end, zero), cnt(id), Cell::hex(m.first.start),
+                 txt(vma_kind_name(m.first.kind)), m.first.path.empty() ? unknown() : txt(m.first.path),
+                 cnt(win->pages), cnt(win->fault_pages), cnt(win->bit_pages), txt(source)});
     }
   }
   mark_wss_columns(t, notes);
@@ -405,9 +412,9 @@ TextTable mapping_wss_table(const WindowedWorkingSet& w, const SpaceTracker& tr,
 }
 
 // The system total (sum over processes) next to RAM and the memcg limit.
-TextTable system_wss_table(const WindowedWorkingSet& w, const SystemMemory& mem,
+Table system_wss_table(const WindowedWorkingSet& w, const SystemMemory& mem,
                            uint64_t last_ts, uint64_t zero, uint64_t page_size, SourceNotes& notes) {
-  TextTable t({"TAU", "T", "PROCS", "PAGES", "BYTES", "FAULT_PAGES", "BIT_PAGES", "SOURCE<",
+  Table t({"TAU", "T", "PROCS", "PAGES", "BYTES", "FAULT_PAGES", "BIT_PAGES", "SOURCE<",
                "MEM_TOTAL", "PCT_RAM", "MEMCG_USAGE", "MEMCG_LIMIT", "PCT_LIMIT"});
   for (size_t ti = 0; ti < w.tau_count(); ++ti) {
     const std::vector<SystemWssWindow> sys = w.system(ti);
@@ -424,11 +431,11 @@ TextTable system_wss_table(const WindowedWorkingSet& w, const SystemMemory& mem,
                                      : "mixed(" + num(x.sampled) + "/" + num(x.processes) + " sampled)";
       auto ram = mem.meminfo_at(end);
       auto cg = mem.memcg_at(end);
-      t.add_row({format_seconds(w.tau(ti)), rel(end, zero), num(x.processes), num(x.pages), num(bytes),
-                 num(x.fault_pages), num(x.bit_pages), source, ram ? num(ram->mem_total) : "-",
-                 ram ? percent(bytes, ram->mem_total) : "-", cg ? num(cg->usage) : "-",
-                 cg ? (cg->limit ? num(cg->limit) : "max") : "-",
-                 cg && cg->limit ? percent(bytes, cg->limit) : "-"});
+      t.add_row({seconds_cell(w.tau(ti)), rel_cell(end, zero), cnt(x.processes), cnt(x.pages), cnt(bytes),
+                 cnt(x.fault_pages), cnt(x.bit_pages), txt(source), ram ? cnt(ram->mem_total) : unknown(),
+                 ram ? percent(bytes, ram->mem_total) : unknown(), cg ? cnt(cg->usage) : unknown(),
+                 cg ? (cg->limit ? cnt(cg->limit) : txt("max")) : unknown(),
+                 cg && cg->limit ? percent(bytes, cg->limit) : unknown()});
     }
   }
   mark_wss_columns(t, notes);
@@ -589,7 +596,7 @@ int run_inspect(const InspectOptions& o) {
   }
 
   if (!detail) {
-    TextTable procs = process_table(table, o.pid, t0, notes);
+    Table procs = process_table(table, o.pid, t0, notes);
     if (o.pid && format == Format::kTable) {
       procs.print_aligned(stdout);
       const ProcessSpace* ps = tracker.find(o.pid);
@@ -678,7 +685,7 @@ int run_inspect(const InspectOptions& o) {
                       smaps.last_error().c_str());
         }
       }
-      TextTable sampled = sampled_wss_table(smaps, sampler, t0, page_size);
+      Table sampled = sampled_wss_table(smaps, sampler, t0, page_size);
       notes.mark(sampled, "FAULTS_BYTES", {Source::kFaults});
       emit(sampled, format, "wss_sampled");
     }

@@ -9,12 +9,12 @@
 
 #include "app/command.h"
 #include "app/cli_options.h"
+#include "common/table.h"
+#include "common/units.h"
 #include "simulator/experiment.h"
 #include "simulator/mrc.h"
 #include "simulator/policies/registry.h"
 #include "simulator/svg_plot.h"
-#include "simulator/table.h"
-#include "common/units.h"
 
 namespace pagescope::app {
 
@@ -36,12 +36,6 @@ struct MrcOptions {
 int fail(const std::string& msg) {
   std::fprintf(stderr, "pagescope mrc: %s\n", msg.c_str());
   return kExitUsage;
-}
-
-std::string ratio(double r) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4f", r);
-  return buf;
 }
 
 int run_mrc(const MrcOptions& o) {
@@ -121,13 +115,11 @@ int run_mrc(const MrcOptions& o) {
   }
   progress.done();
 
-  sim::Table table;
-  table.add_column("frames", true);
-  table.add_column("memory", false, true);
-  for (const auto& c : curves) table.add_column(c.label, true);
+  Table table({"frames", "memory"});
+  for (const auto& c : curves) table.add_column(c.label, Table::Align::kRight);
   for (size_t i = 0; i < sizes.size(); ++i) {
-    std::vector<std::string> row = {std::to_string(sizes[i]), format_bytes(sizes[i] * *page_size)};
-    for (const auto& c : curves) row.push_back(ratio(c.points[i].miss_ratio));
+    std::vector<Cell> row = {Cell::count(sizes[i]), Cell::bytes(sizes[i] * *page_size)};
+    for (const auto& c : curves) row.push_back(Cell::real(c.points[i].miss_ratio, 4));
     table.add_row(std::move(row));
   }
   const bool for_people = print_table(table, o.json, o.csv, [&] {

@@ -13,9 +13,9 @@
 
 #include "app/command.h"
 #include "common/event_names.h"
+#include "common/table.h"
 #include "common/units.h"
 #include "events.h"
-#include "inspector/model/text_table.h"
 
 #ifdef PAGESCOPE_WITH_BPF
 #include "inspector/live/recorder.h"
@@ -143,20 +143,22 @@ int run_probe(const RecordArgs& args) {
     return kExitPermission;
   }
   live::SourceProbe probe = live::probe_sources();
-  model::TextTable table({"SOURCE<", "KIND<", "AVAILABLE<", "HOW OR WHY NOT<"});
+  Table table({"SOURCE<", "KIND<", "AVAILABLE<", "HOW OR WHY NOT<"});
+  auto txt = [](std::string s) { return Cell::text(std::move(s)); };
   for (const auto& f : probe.requirements) {
-    table.add_row({f.name, "required", f.available ? "yes" : "no", f.detail});
+    table.add_row({txt(f.name), txt("required"), txt(f.available ? "yes" : "no"), txt(f.detail)});
   }
-  table.add_row({"tracefs", "not needed", "-", probe.tracefs});
+  table.add_row({txt("tracefs"), txt("not needed"), Cell::missing(), txt(probe.tracefs)});
   for (size_t i = 0; i < capture::kSourceCount; ++i) {
     auto s = static_cast<capture::Source>(i);
     const auto& st = probe.sources.status(s);
     bool optional = s == capture::Source::kAccessBits || s == capture::Source::kPageContents;
-    table.add_row({capture::source_name(s), optional ? "optional" : "recorded",
-                   st.state == capture::SourceState::kOn ? "yes" : "no", st.detail});
+    table.add_row({txt(capture::source_name(s)), txt(optional ? "optional" : "recorded"),
+                   txt(st.state == capture::SourceState::kOn ? "yes" : "no"), txt(st.detail)});
   }
   if (args.json) {
-    table.print_json_array(stdout);
+    table.print_json(stdout);
+    std::printf("\n");
   } else if (args.csv) {
     table.print_csv(stdout);
   } else {

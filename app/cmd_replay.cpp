@@ -11,11 +11,11 @@
 
 #include "app/command.h"
 #include "app/cli_options.h"
+#include "common/table.h"
 #include "common/units.h"
 #include "simulator/experiment.h"
 #include "simulator/policies/registry.h"
 #include "simulator/compressors/compressor.h"
-#include "simulator/table.h"
 #include "simulator/tiers/page_sizes.h"
 #include "simulator/tiers/spec.h"
 #include "simulator/tiers/sweep.h"
@@ -51,17 +51,9 @@ Result<double> parse_rate(const std::string& text) {
   return v;
 }
 
-std::string seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6f", s);
-  return buf;
-}
-
-std::string ratio(double r) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4f", r);
-  return buf;
-}
+Cell seconds(double s) { return Cell::real(s, 6); }
+Cell ratio(double r) { return Cell::real(r, 4); }
+Cell cnt(uint64_t v) { return Cell::count(v); }
 
 // Where each compressor's sizes and costs came from, one line each.
 void print_sources(const ReplayOptions& o, const std::map<std::string, sim::SizeSource>& src) {
@@ -103,13 +95,8 @@ void print_sweep(const ReplayOptions& o, const sim::Trace& trace, const sim::Exp
   namespace tiers = sim::tiers;
   const uint64_t page_size = plan.page_size;
   auto& src = res.sources;
-  sim::Table table;
-  for (const char* c : {"policy", "tier", "sizes"}) table.add_column(c, false);
-  table.add_column("memory", false, true);
-  for (const char* c : {"frames", "slow_faults", "slow_fault_rate", "pool_faults", "cold_faults"}) table.add_column(c, true);
-  table.add_column("pool_final", false, true);
-  table.add_column("memory_saved", false, true);
-  table.add_column("replays", true);
+  Table table({"policy<", "tier<", "sizes<", "memory", "frames", "slow_faults", "slow_fault_rate", "pool_faults",
+               "cold_faults", "pool_final", "memory_saved", "replays"});
   uint64_t none_frames = 0;  // the policy's memory without a tier, once its none cell is seen
   bool have_none = false;
   const sim::policies::PolicyInfo* policy = nullptr;
@@ -124,17 +111,17 @@ void print_sweep(const ReplayOptions& o, const sim::Trace& trace, const sim::Exp
       have_none = true;
     }
     const double bytes_per_model_byte = page_size > 1 ? double(page_size) / 4096.0 : 1.0;
-    std::string saved = "-";
+    Cell saved = Cell::missing();
     if (have_none && !none)
-      saved = (none_frames >= cell.frames ? "" : "-") +
-              format_bytes((none_frames >= cell.frames ? none_frames - cell.frames : cell.frames - none_frames) *
-                                page_size);
-    table.add_row({cell.policy->name, t.text, none ? "-" : src[t.compressor].label(),
-                   format_bytes(uint64_t(cell.frames) * page_size), std::to_string(cell.frames),
-                   std::to_string(tiers::slow_faults(r)), ratio(tiers::slow_fault_rate(r)),
-                   std::to_string(r.tier.pool_loads), std::to_string(r.sim.cold_faults),
-                   format_bytes(uint64_t(double(r.final_pool_bytes) * bytes_per_model_byte)), saved,
-                   std::to_string(cell.replays)});
+      saved = Cell::bytes((none_frames >= cell.frames ? none_frames - cell.frames : cell.frames - none_frames) *
+                              page_size,
+                          none_frames < cell.frames);
+    table.add_row({Cell::text(cell.policy->name), Cell::text(t.text),
+                   none ? Cell::missing() : Cell::text(src[t.compressor].label()),
+                   Cell::bytes(uint64_t(cell.frames) * page_size), cnt(cell.frames), cnt(tiers::slow_faults(r)),
+                   ratio(tiers::slow_fault_rate(r)), cnt(r.tier.pool_loads), cnt(r.sim.cold_faults),
+                   Cell::bytes(uint64_t(double(r.final_pool_bytes) * bytes_per_model_byte)), saved,
+                   cnt(cell.replays)});
   }
   print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each); smallest memory with slow faults (swap reads + "
@@ -196,30 +183,24 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, sim::ExperimentP
   }
   auto& src = res->sources;
   const uint64_t page_size = plan.page_size;
-  sim::Table table;
-  for (const char* c : {"policy", "tier", "sizes"}) table.add_column(c, false);
-  table.add_column("memory", false, true);
-  for (const char* c : {"ram_hits", "pool_faults", "swap_faults", "cold_faults", "failed_swapouts", "lost_faults",
-                        "rejects", "writebacks", "swap_outs"})
-    table.add_column(c, true);
-  for (const char* c : {"pool_peak", "pool_final", "saved_peak"}) table.add_column(c, false, true);
-  for (const char* c : {"compress_s", "decompress_s", "stall_s", "stall_saved_s", "swap_reads_avoided"})
-    table.add_column(c, true);
+  Table table({"policy<", "tier<", "sizes<", "memory", "ram_hits", "pool_faults", "swap_faults", "cold_faults",
+               "failed_swapouts", "lost_faults", "rejects", "writebacks", "swap_outs", "pool_peak", "pool_final",
+               "saved_peak", "compress_s", "decompress_s", "stall_s", "stall_saved_s", "swap_reads_avoided"});
   const double bytes_per_model_byte = page_size > 1 ? double(page_size) / 4096.0 : 1.0;
-  auto bytes = [&](uint64_t model_bytes) { return format_bytes(uint64_t(double(model_bytes) * bytes_per_model_byte)); };
+  auto bytes = [&](uint64_t model_bytes) { return Cell::bytes(uint64_t(double(model_bytes) * bytes_per_model_byte)); };
   for (const auto& cell : res->cells) {
     const auto& t = plan.tiers[size_t(cell.tier)];
     const auto& r = *cell.run;
     const auto& s = r.tier;
     const auto& cost = cell.cost;
-    table.add_row({cell.policy->name, t.text, t.kind == tiers::TierKind::kNone ? "-" : src[t.compressor].label(),
-                   format_bytes(cell.frames * page_size), std::to_string(r.sim.references - r.sim.faults),
-                   std::to_string(s.pool_loads), std::to_string(s.swap_loads), std::to_string(r.sim.cold_faults),
-                   std::to_string(s.failed_swapouts), std::to_string(s.lost_loads), std::to_string(s.rejects),
-                   std::to_string(s.writebacks), std::to_string(s.swap_outs), bytes(s.peak_pool_bytes),
+    table.add_row({Cell::text(cell.policy->name), Cell::text(t.text),
+                   t.kind == tiers::TierKind::kNone ? Cell::missing() : Cell::text(src[t.compressor].label()),
+                   Cell::bytes(cell.frames * page_size), cnt(r.sim.references - r.sim.faults), cnt(s.pool_loads),
+                   cnt(s.swap_loads), cnt(r.sim.cold_faults), cnt(s.failed_swapouts), cnt(s.lost_loads),
+                   cnt(s.rejects), cnt(s.writebacks), cnt(s.swap_outs), bytes(s.peak_pool_bytes),
                    bytes(r.final_pool_bytes), bytes(s.peak_saved_bytes), seconds(cost.compress_s),
                    seconds(cost.decompress_s), seconds(cost.stall_s), seconds(cell.stall_saved_s),
-                   std::to_string(cell.swap_reads_avoided)});
+                   cnt(cell.swap_reads_avoided)});
   }
   print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each); swap read %s\n", o.trace.path.c_str(), trace.size(),
@@ -293,20 +274,12 @@ int run_replay(const ReplayOptions& o) {
     return kExitFailure;
   }
 
-  sim::Table table;
-  table.add_column("policy", false);
-  table.add_column("frames", true);
-  table.add_column("memory", false, true);
-  table.add_column("references", true);
-  table.add_column("faults", true);
-  table.add_column("hit_ratio", true);
-  table.add_column("evictions", true);
-  table.add_column("dirty_writebacks", true);
+  Table table({"policy<", "frames", "memory", "references", "faults", "hit_ratio", "evictions", "dirty_writebacks"});
   for (const auto& cell : res->cells) {
     const auto& r = cell.sim;
-    table.add_row({cell.policy->name, std::to_string(cell.frames), format_bytes(cell.frames * *page_size),
-                   std::to_string(r.references), std::to_string(r.faults), ratio(r.hit_ratio()),
-                   std::to_string(r.evictions), std::to_string(r.dirty_writebacks)});
+    table.add_row({Cell::text(cell.policy->name), cnt(cell.frames), Cell::bytes(cell.frames * *page_size),
+                   cnt(r.references), cnt(r.faults), ratio(r.hit_ratio()), cnt(r.evictions),
+                   cnt(r.dirty_writebacks)});
   }
   print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each)%s%s\n", o.trace.path.c_str(), trace->size(),

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "common/table.h"
 #include "common/units.h"
 
 namespace pagescope::lab {
@@ -21,7 +22,7 @@ std::string Fixed(double v, int digits) {
 struct Metric {
   std::string key;     // json/csv name
   std::string metric;  // table label
-  double value;
+  Cell value;          // a count, or a real for seconds and ratios
   std::string shown;   // table text
   std::string source;
 };
@@ -31,7 +32,7 @@ std::vector<Metric> Metrics(const LabReport& r) {
   const WorkloadOutcome& w = r.outcome;
   std::vector<Metric> m;
   auto count = [&](std::string key, std::string label, std::uint64_t v, std::string src) {
-    m.push_back({std::move(key), std::move(label), static_cast<double>(v), Num(v), std::move(src)});
+    m.push_back({std::move(key), std::move(label), Cell::count(v), Num(v), std::move(src)});
   };
   count("workload_accesses", "workload accesses", w.accesses, "ps-pressure");
   count("major_faults", "major faults (workload)", w.majflt, "getrusage ru_majflt");
@@ -55,31 +56,31 @@ std::vector<Metric> Metrics(const LabReport& r) {
   count("direct_reclaim_stalls", "global direct reclaims", d.VmPrefixSum("allocstall_"), "/proc/vmstat allocstall_*");
   count("kswapd_scanned", "kswapd scanned", d.Vm("pgscan_kswapd"), "/proc/vmstat pgscan_kswapd");
   count("kswapd_stolen", "kswapd stolen", d.Vm("pgsteal_kswapd"), "/proc/vmstat pgsteal_kswapd");
-  m.push_back({"kswapd_cpu_ms", "kswapd CPU time", static_cast<double>(d.kswapd_cpu_ms),
+  m.push_back({"kswapd_cpu_ms", "kswapd CPU time", Cell::count(d.kswapd_cpu_ms),
                Fixed(d.kswapd_cpu_ms / 1000.0, 2) + " s", "/proc/<kswapd>/stat"});
   count("tlb_shootdowns", "TLB shootdowns", d.tlb_shootdowns, "/proc/interrupts TLB");
   if (d.psi_available) {
-    m.push_back({"psi_some_us", "memory stall, some (PSI)", static_cast<double>(d.psi_some_us),
+    m.push_back({"psi_some_us", "memory stall, some (PSI)", Cell::count(d.psi_some_us),
                  Fixed(d.psi_some_us / 1e6, 3) + " s", "/proc/pressure/memory"});
-    m.push_back({"psi_full_us", "memory stall, full (PSI)", static_cast<double>(d.psi_full_us),
+    m.push_back({"psi_full_us", "memory stall, full (PSI)", Cell::count(d.psi_full_us),
                  Fixed(d.psi_full_us / 1e6, 3) + " s", "/proc/pressure/memory"});
   }
-  m.push_back({"workload_sys_s", "workload system time", w.stime_us / 1e6, Fixed(w.stime_us / 1e6, 2) + " s",
+  m.push_back({"workload_sys_s", "workload system time", Cell::real(w.stime_us / 1e6, 6), Fixed(w.stime_us / 1e6, 2) + " s",
                "getrusage ru_stime"});
-  m.push_back({"memcg_peak_bytes", "memcg peak usage", static_cast<double>(r.cgroup.peak_bytes),
+  m.push_back({"memcg_peak_bytes", "memcg peak usage", Cell::count(r.cgroup.peak_bytes),
                format_bytes(r.cgroup.peak_bytes),
                r.cgroup_version == CgroupVersion::kV1 ? "memory.max_usage_in_bytes" : "memory.peak"});
   count("oom_kills", "OOM kills", r.cgroup.oom_kills,
         r.cgroup_version == CgroupVersion::kV1 ? "memory.oom_control" : "memory.events oom_kill");
   std::string mm = "/sys/block/zram" + Num(r.zram_device) + "/mm_stat";
-  m.push_back({"zram_orig_bytes", "zram stored at peak", static_cast<double>(r.zram.orig_data_size),
+  m.push_back({"zram_orig_bytes", "zram stored at peak", Cell::count(r.zram.orig_data_size),
                format_bytes(r.zram.orig_data_size), mm});
-  m.push_back({"zram_compr_bytes", "zram compressed at peak", static_cast<double>(r.zram.compr_data_size),
+  m.push_back({"zram_compr_bytes", "zram compressed at peak", Cell::count(r.zram.compr_data_size),
                format_bytes(r.zram.compr_data_size), mm});
-  m.push_back({"zram_mem_used_max_bytes", "zram memory used (peak)", static_cast<double>(r.zram.mem_used_max),
+  m.push_back({"zram_mem_used_max_bytes", "zram memory used (peak)", Cell::count(r.zram.mem_used_max),
                format_bytes(r.zram.mem_used_max), mm});
   count("zram_same_pages", "zram same-filled pages", r.zram.same_pages, mm);
-  m.push_back({"zram_ratio", "zram compression ratio", r.zram.Ratio(),
+  m.push_back({"zram_ratio", "zram compression ratio", Cell::real(r.zram.Ratio(), 6),
                r.zram.compr_data_size ? Fixed(r.zram.Ratio(), 2) + "x" : "-", mm + " orig/compr"});
   return m;
 }
@@ -93,20 +94,7 @@ std::string Describe(const LabReport& r) {
   return buf;
 }
 
-std::string JsonEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
-std::string JsonString(const std::string& s) { return "\"" + JsonEscape(s) + "\""; }
+std::string JsonString(const std::string& s) { return json_escape(s); }
 
 std::string JsonOptional(const std::optional<std::uint64_t>& v) { return v ? Num(*v) : "null"; }
 
@@ -126,37 +114,22 @@ std::string DifferenceText(const CheckRow& r) {
 }  // namespace
 
 std::string FormatCheck(const CaptureCheck& check) {
-  struct Line {
-    std::string cells[7];
-  };
-  std::vector<Line> lines;
-  lines.push_back({{"figure", "capture", "kernel", "difference", "allowed", "result", "capture vs kernel"}});
+  Table table({"figure<", "capture", "kernel", "difference", "allowed", "result<", "capture vs kernel<"});
+  auto count = [](const std::optional<std::uint64_t>& v) { return v ? Cell::count(*v) : Cell::missing(); };
   for (const CheckRow& r : check.rows) {
     bool compared = r.result == CheckResult::kAgrees || r.result == CheckResult::kDiffers;
-    lines.push_back({{r.figure, r.capture ? Num(*r.capture) : "-", r.kernel ? Num(*r.kernel) : "-", DifferenceText(r),
-                      compared ? Num(r.allowed) : "-", CheckResultName(r.result),
-                      r.capture_source + " vs " + r.kernel_source}});
+    std::string difference = DifferenceText(r);
+    table.add_row({Cell::text(r.figure), count(r.capture), count(r.kernel),
+                   difference == "-" ? Cell::missing() : Cell::text(difference),
+                   compared ? Cell::count(r.allowed) : Cell::missing(), Cell::text(CheckResultName(r.result)),
+                   Cell::text(r.capture_source + " vs " + r.kernel_source)});
   }
-  std::size_t width[7] = {};
-  for (const Line& l : lines)
-    for (int i = 0; i < 7; ++i) width[i] = std::max(width[i], l.cells[i].size());
   char pct[16];
   std::snprintf(pct, sizeof pct, "%g%%", kAllowedFraction * 100);
   std::string out = std::string("capture check: ") + (check.Passed() ? "agrees" : "DISAGREES") +
                     " with the kernel's own counters (allowed: " + pct + " of the kernel's figure, at least " +
                     Num(kFaultSlack) + " for faults; docs/lab.md)\n";
-  for (const Line& l : lines) {
-    std::string row;
-    for (int i = 0; i < 7; ++i) {
-      const std::string& c = l.cells[i];
-      std::string pad(width[i] - c.size(), ' ');
-      // Text columns left-aligned, numbers right-aligned; the last is not padded.
-      if (i == 6) row += c;
-      else if (i == 0 || i == 5) row += c + pad + "  ";
-      else row += pad + c + "  ";
-    }
-    out += row + "\n";
-  }
+  out += table.aligned();
   for (const CheckRow& r : check.rows)
     if (!r.why.empty()) out += "  " + r.figure + ": " + r.why + "\n";
   for (const std::string& n : check.notes) out += "note: " + n + "\n";
@@ -170,25 +143,14 @@ std::vector<SummaryRow> SummaryRows(const LabReport& report) {
 }
 
 std::string FormatTable(const LabReport& report) {
-  std::vector<SummaryRow> rows = SummaryRows(report);
-  SummaryRow header{"metric", "value", "source"};
-  std::size_t w0 = header.metric.size(), w1 = header.value.size();
-  for (const auto& r : rows) {
-    w0 = std::max(w0, r.metric.size());
-    w1 = std::max(w1, r.value.size());
-  }
+  Table table({"metric<", "value", "source<"});
+  for (const SummaryRow& r : SummaryRows(report))
+    table.add_row({Cell::text(r.metric), Cell::text(r.value), Cell::text(r.source)});
   std::string out = "lab: " + Describe(report) + "\n";
   out += "capture: " + (report.recorded ? report.capture_path : "none (" + report.capture_note + ")") + "\n";
   // What the capture could not see, said once here rather than shown as 0.
   for (const std::string& n : report.capture_notes) out += "capture lacks: " + n + "\n";
-  auto line = [&](const SummaryRow& r) {
-    char buf[512];
-    std::snprintf(buf, sizeof buf, "%-*s  %*s  %s\n", static_cast<int>(w0), r.metric.c_str(), static_cast<int>(w1),
-                  r.value.c_str(), r.source.c_str());
-    out += buf;
-  };
-  line(header);
-  for (const auto& r : rows) line(r);
+  out += table.aligned();
   if (!report.other_swaps.empty())
     out += "note: other swap devices were active; system-wide swap counters include them\n";
   if (report.check) out += "\n" + FormatCheck(*report.check);
@@ -196,23 +158,19 @@ std::string FormatTable(const LabReport& report) {
 }
 
 std::string FormatCsv(const LabReport& report) {
-  std::string out = "metric,value,source\n";
-  for (const Metric& m : Metrics(report)) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", m.value);
-    out += m.key + "," + buf + "," + m.source + "\n";
-  }
-  return out;
+  Table t({"metric", "value", "source"});
+  for (const Metric& m : Metrics(report)) t.add_row({Cell::text(m.key), m.value, Cell::text(m.source)});
+  return t.csv();
 }
 
 std::string FormatJson(const LabReport& r) {
   std::string out = "{";
-  out += "\"workload\":\"" + JsonEscape(r.workload) + "\"";
+  out += "\"workload\":" + JsonString(r.workload);
   out += ",\"size_bytes\":" + Num(r.size_bytes) + ",\"limit_bytes\":" + Num(r.limit_bytes);
-  out += ",\"swap\":{\"kind\":\"zram\",\"algorithm\":\"" + JsonEscape(r.swap.algorithm) +
-         "\",\"size_bytes\":" + Num(r.swap.size) + ",\"device\":\"/dev/zram" + Num(r.zram_device) + "\"}";
+  out += ",\"swap\":{\"kind\":\"zram\",\"algorithm\":" + JsonString(r.swap.algorithm) +
+         ",\"size_bytes\":" + Num(r.swap.size) + ",\"device\":\"/dev/zram" + Num(r.zram_device) + "\"}";
   out += std::string(",\"cgroup_version\":") + (r.cgroup_version == CgroupVersion::kV1 ? "1" : "2");
-  out += ",\"capture\":" + (r.recorded ? "\"" + JsonEscape(r.capture_path) + "\"" : std::string("null"));
+  out += ",\"capture\":" + (r.recorded ? JsonString(r.capture_path) : std::string("null"));
   out += ",\"elapsed_s\":" + Fixed(r.outcome.elapsed_s, 3);
   out += ",\"workload_exit_code\":" + std::to_string(r.outcome.exit_code);
   out += ",\"workload_signal\":" + std::to_string(r.outcome.signal);
@@ -220,9 +178,7 @@ std::string FormatJson(const LabReport& r) {
   out += ",\"metrics\":{";
   bool first = true;
   for (const Metric& m : Metrics(r)) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", m.value);
-    out += (first ? "\"" : ",\"") + m.key + "\":" + buf;
+    out += (first ? "" : ",") + JsonString(m.key) + ":" + m.value.json();
     first = false;
   }
   out += "}";

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "simulator/table.h"
 #include "common/units.h"
 
 namespace pagescope::sim {

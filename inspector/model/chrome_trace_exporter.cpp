@@ -18,7 +18,7 @@
 #include "inspector/model/process_table.h"
 #include "inspector/model/record_view.h"
 #include "inspector/model/record_visitor.h"
-#include "inspector/model/text_table.h"
+#include "common/table.h"
 #include "inspector/model/windowed_working_set.h"
 
 namespace pagescope::model {

@@ -13,7 +13,7 @@
 #include "inspector/model/process_table.h"
 #include "inspector/model/record_view.h"
 #include "inspector/model/record_visitor.h"
-#include "inspector/model/text_table.h"
+#include "common/table.h"
 
 namespace pagescope::model {
 

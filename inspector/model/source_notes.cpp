@@ -41,7 +41,7 @@ void SourceNotes::shown(Source s) {
   if (auto base = qualifies(s)) shown_[static_cast<size_t>(*base)] = true;
 }
 
-void SourceNotes::mark(TextTable& table, std::string_view column, std::initializer_list<Source> sources) {
+void SourceNotes::mark(Table& table, std::string_view column, std::initializer_list<Source> sources) {
   if (!table.has_column(column)) return;
   for (Source s : sources) shown(s);
   if (!measured(sources)) table.set_not_measured(column);
@@ -79,12 +79,12 @@ void SourceNotes::print(std::FILE* out, std::string_view command) const {
   }
 }
 
-TextTable SourceNotes::table() const {
-  TextTable t({"SOURCE<", "STATE<", "DETAIL<"});
+Table SourceNotes::table() const {
+  Table t({"SOURCE<", "STATE<", "DETAIL<"});
   for (size_t i = 0; i < capture::kSourceCount; ++i) {
     const Source s = static_cast<Source>(i);
     const auto& st = set_.status(s);
-    t.add_row({capture::source_name(s), capture::state_name(st.state), st.detail});
+    t.add_row({Cell::text(capture::source_name(s)), Cell::text(capture::state_name(st.state)), Cell::text(st.detail)});
   }
   return t;
 }

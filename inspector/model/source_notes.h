@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "inspector/capture/sources.h"
-#include "inspector/model/text_table.h"
+#include "common/table.h"
 
 namespace pagescope::model {
 
@@ -37,7 +37,7 @@ class SourceNotes {
   // Marks `column` of `table` as not measured unless every one of `sources`
   // was, and remembers that the output showed them, so that a source that was
   // not requested gets its note (an unavailable one always gets it).
-  void mark(TextTable& table, std::string_view column, std::initializer_list<capture::Source> sources);
+  void mark(Table& table, std::string_view column, std::initializer_list<capture::Source> sources);
   // The output showed numbers of `s` outside a table (a summary line).
   void shown(capture::Source s);
 
@@ -52,7 +52,7 @@ class SourceNotes {
 
   // The capture's source table: SOURCE, STATE, DETAIL (what it was off for,
   // or how it was recorded), one row per source in display order.
-  TextTable table() const;
+  Table table() const;
 
  private:
   capture::SourceSet set_;

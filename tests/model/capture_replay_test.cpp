@@ -336,11 +336,11 @@ TEST(InspectCommand, WorkingSetSourcesSystemTotalResidentAndFileOffsets) {
   bool anon = false, file = false;
   std::istringstream lines(out);
   for (std::string line; std::getline(lines, line);) {
-    if (line.find(",100000,anon,") != std::string::npos && line.rfind("1.000,1.000,", 0) == 0) {
+    if (line.find(",0x100000,anon,") != std::string::npos && line.rfind("1.000,1.000,", 0) == 0) {
       anon = true;
       EXPECT_NE(line.find(",10,2,10,faults+access-bits"), std::string::npos) << line;
     }
-    if (line.find(",200000,") != std::string::npos && line.find(",/data/f,") != std::string::npos && line.rfind("1.000,1.000,", 0) == 0) {
+    if (line.find(",0x200000,") != std::string::npos && line.find(",/data/f,") != std::string::npos && line.rfind("1.000,1.000,", 0) == 0) {
       file = true;
       EXPECT_NE(line.find(",1,1,1,faults+access-bits"), std::string::npos) << line;
     }
@@ -372,16 +372,16 @@ TEST(InspectCommand, WorkingSetSourcesSystemTotalResidentAndFileOffsets) {
   bool seen_anon = false, seen_file = false;
   for (const auto& r : csv_rows(out, "")) {
     if (r.size() < 20) continue;
-    if (r[4] == "100000") {
+    if (r[4] == "0x100000") {
       seen_anon = true;
       EXPECT_EQ(r[15], "16");
-      EXPECT_EQ(r[18], "-");
+      EXPECT_EQ(r[18], "");  // no file offset: empty in CSV, null in JSON
     }
-    if (r[4] == "200000") {
+    if (r[4] == "0x200000") {
       seen_file = true;
       EXPECT_EQ(r[8], "1");
       EXPECT_EQ(r[15], "2");
-      EXPECT_EQ(r[18], "3000");
+      EXPECT_EQ(r[18], "0x3000");  // addresses and offsets say they are hex (docs/json.md)
       EXPECT_EQ(r[19], "/data/f");
     }
   }
@@ -390,11 +390,11 @@ TEST(InspectCommand, WorkingSetSourcesSystemTotalResidentAndFileOffsets) {
   ASSERT_EQ(status, 0) << out;
   out = run_command(pagescope_binary() + " inspect " + path + " --pid 500 --layout --csv", status);
   ASSERT_EQ(status, 0) << out;
-  auto layout = csv_rows(out, "200000,");
+  auto layout = csv_rows(out, "0x200000,");
   ASSERT_EQ(layout.size(), 1u) << out;
   // START,END,SIZE,PERMS,KIND,FAULTS,PAGES,RESIDENT,FIRST_TOUCH,OFFSET,PATH
   EXPECT_EQ(layout[0][7], "2");
-  EXPECT_EQ(layout[0][9], "3000");
+  EXPECT_EQ(layout[0][9], "0x3000");
 
   // chrome-json: the working set W(t, 100 ms) as a counter track per process:
   // the fault at 0.2 s closes (0.1, 0.2], the two 1 and 2 ns later open

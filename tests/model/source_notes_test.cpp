@@ -1,6 +1,6 @@
 // SourceNotes: which columns are measurements, which notes a capture with
 // missing event sources gets, and how a not-measured column prints in each
-// output form (TextTable), including the timeline's columns.
+// output form (Table), including the timeline's columns.
 #include "inspector/model/source_notes.h"
 
 #include <algorithm>
@@ -81,7 +81,7 @@ TEST(SourceNotes, UnavailableSourcesAlwaysGetANoteNotRequestedOnlyWhenShown) {
                       "tracefs not mounted");
 
   // A table that shows an access-bit column brings the not-requested note in.
-  TextTable t({"T", "BIT_PAGES"});
+  Table t({"T", "BIT_PAGES"});
   notes.mark(t, "NO_SUCH_COLUMN", {Source::kPageContents});  // absent columns show nothing
   EXPECT_EQ(notes.notes().size(), 2u);
   notes.mark(t, "BIT_PAGES", {Source::kAccessBits});
@@ -105,7 +105,7 @@ TEST(SourceNotes, NotesAboutOnlyTheSourcesAsked) {
 }
 
 TEST(SourceNotes, NotMeasuredColumnIsDashNullAndEmpty) {
-  TextTable t({"PID", "FAULTS", "MMAP", "COMM<"});
+  Table t({"PID", "FAULTS", "MMAP", "COMM<"});
   t.add_row({"300", "23", "0", "demo"});
   t.add_row({"301", "5", "0", "demo"});
   SourceNotes notes(fresh_machine());
@@ -117,13 +117,13 @@ TEST(SourceNotes, NotMeasuredColumnIsDashNullAndEmpty) {
   EXPECT_EQ(aligned.find("     0  "), std::string::npos) << aligned;
   const std::string csv = printed([&](std::FILE* f) { t.print_csv(f); });
   EXPECT_NE(csv.find("PID,FAULTS,MMAP,COMM\n300,23,,demo\n301,5,,demo\n"), std::string::npos) << csv;
-  const std::string json = printed([&](std::FILE* f) { t.print_json_array(f); });
+  const std::string json = printed([&](std::FILE* f) { t.print_json(f); });
   EXPECT_NE(json.find("{\"PID\": 300, \"FAULTS\": 23, \"MMAP\": null, \"COMM\": \"demo\"}"), std::string::npos)
       << json;
 }
 
 TEST(SourceNotes, TableListsEverySourceWithStateAndDetail) {
-  const TextTable t = SourceNotes(fresh_machine()).table();
+  const Table t = SourceNotes(fresh_machine()).table();
   EXPECT_EQ(t.rows(), capture::kSourceCount);
   const std::string csv = printed([&](std::FILE* f) { t.print_csv(f); });
   EXPECT_NE(csv.find("SOURCE,STATE,DETAIL\nfaults,on,\n"), std::string::npos) << csv;
@@ -145,7 +145,7 @@ TEST(SourceNotes, TimelineColumnsOfMissingSourcesAreNotMeasured) {
   SourceSet set = fresh_machine();
   set.set(Source::kTlbFlushes, SourceState::kUnavailable, "tlb:tlb_flush: not found");
   SourceNotes notes(set);
-  const TextTable t = all.table(notes);
+  const Table t = all.table(notes);
   EXPECT_TRUE(t.measured("MINFLT"));
   EXPECT_FALSE(t.measured("SWAPOUT"));  // system-wide: reclaim's anon writes
   EXPECT_FALSE(t.measured("FILEWB"));

@@ -61,9 +61,10 @@ std::vector<std::vector<std::string>> csv(const std::string& text) {
   return rows;
 }
 
+// As inspect's CSV prints addresses and offsets (docs/json.md).
 std::string hex(uint64_t v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%llx", (unsigned long long)v);
+  std::snprintf(buf, sizeof buf, "0x%llx", (unsigned long long)v);
   return buf;
 }
 
@@ -215,7 +216,7 @@ TEST(RecordAttribution, AccessBitsMakeWorkingSetsPageExact) {
                   dir + "/vmas.csv"));
   std::map<std::string, uint64_t> resident;
   for (const auto& r : csv(slurp(dir + "/vmas.csv"))) {
-    if (r.size() >= 20 && r[1] == "mmap" && r[15] != "-") resident[r[4]] = std::stoull(r[15]);
+    if (r.size() >= 20 && r[1] == "mmap" && !r[15].empty()) resident[r[4]] = std::stoull(r[15]);
   }
   ASSERT_TRUE(resident.count(r1) && resident.count(r2)) << slurp(dir + "/vmas.csv");
   EXPECT_NEAR(double(resident[r1]), double(k1), 0.01 * double(k1));

@@ -169,7 +169,7 @@ TEST_P(RecordGroundTruth, CaptureMatchesTheWorkloadsOwnCounts) {
   // The last mapping created at that address (the loader may have used it before).
   auto row_for = [&](uintptr_t start) -> std::vector<std::string> {
     char hex[32];
-    snprintf(hex, sizeof(hex), "%lx", static_cast<unsigned long>(start));
+    snprintf(hex, sizeof(hex), "0x%lx", static_cast<unsigned long>(start));  // CSV addresses say they are hex
     std::istringstream lines(vmas.output);
     std::string line;
     std::vector<std::string> found;

@@ -13,9 +13,9 @@
 #include "app/cli_options.h"
 #include "common/table.h"
 #include "common/units.h"
+#include "compressors/compressor.h"
 #include "simulator/experiment.h"
 #include "simulator/policies/registry.h"
-#include "simulator/compressors/compressor.h"
 #include "simulator/tiers/page_sizes.h"
 #include "simulator/tiers/spec.h"
 #include "simulator/tiers/sweep.h"
@@ -306,7 +306,7 @@ void add_replay_command(CLI::App& root, CommandRun& run) {
                 "give every process its own pool of the given size (traces with pids)");
   cmd->add_option("--tier", o->tiers,
                   "comma-separated compressed tiers to compare: none, zswap[:COMPRESSOR[:PCT%]], "
-                  "zram[:COMPRESSOR[:SIZE[:uncharged]]]; COMPRESSOR: " + sim::compressors::compressor_names());
+                  "zram[:COMPRESSOR[:SIZE[:uncharged]]]; COMPRESSOR: " + compressors::compressor_names());
   cmd->add_option("--compress-ratio", o->model.ratio,
                   "--tier: mean compression ratio of a page (default: the compressor's ratio on a text-like page)")
       ->each([o](const std::string&) { o->ratio_given = true; });

@@ -10,8 +10,8 @@
 
 #include <vector>
 
-#include "simulator/compressors/calibration.h"
-#include "simulator/compressors/compressor.h"
+#include "compressors/calibration.h"
+#include "compressors/compressor.h"
 #include "simulator/policies/registry.h"
 #include "simulator/tiers/page_sizes.h"
 #include "simulator/tiers/spec.h"
@@ -21,6 +21,7 @@
 namespace {
 
 using namespace pagescope::sim;
+namespace compressors = pagescope::compressors;
 
 using pagescope::bench::kFrames;
 using pagescope::bench::zipf_trace;

@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <exception>
 #include <optional>
 
-#include "simulator/compressors/compressor.h"
-#include "simulator/tiers/sweep.h"
 #include "common/units.h"
+#include "compressors/compressor.h"
+#include "simulator/tiers/sweep.h"
 
 namespace pagescope::sim {
 
@@ -27,18 +26,6 @@ bool one_pass_curve(const policies::PolicyInfo& policy) {
 }
 
 namespace {
-
-// calibrate() measures with real compressors and may throw (allocation, a
-// library failure); on the TUI's replay thread that would end the program.
-Result<compressors::Calibration> calibrate_here(const compressors::Compressor& c) {
-  try {
-    return compressors::calibrate(c);
-  } catch (const std::exception& e) {
-    return Error{std::string("calibrating ") + c.name() + ": " + e.what()};
-  } catch (...) {
-    return Error{std::string("calibrating ") + c.name() + " failed"};
-  }
-}
 
 class Units {
  public:
@@ -95,8 +82,8 @@ Result<std::map<std::string, SizeSource>> size_sources(const Trace& trace, const
       s.cal_from_capture = true;
       s.calibration_pages = contents->calibration[size_t(slot)].pages;
     } else {
-      auto cal = calibrate_here(**c);
-      if (!cal) return cal.error();
+      auto cal = compressors::calibrate(**c);
+      if (!cal) return Error{"calibrating " + cal.error().message};
       s.cal = *cal;
     }
     tiers::CompressibilityModel m = plan.model;

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "simulator/compressors/calibration.h"
+#include "compressors/calibration.h"
 #include "simulator/engine.h"
 #include "simulator/mrc.h"
 #include "simulator/policies/registry.h"

@@ -1,6 +1,8 @@
 #include "tui/replay_job.h"
 
 #include <algorithm>
+#include <exception>
+#include <new>
 
 #include "simulator/experiment.h"
 #include "simulator/mrc.h"
@@ -89,19 +91,34 @@ Result<ReplayResults> ReplayJob::take_results() {
 }
 
 void ReplayJob::run() {
-  auto finish = [this](Result<ReplayResults> r) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      result_ = std::move(r);
-    }
-    done_.store(true);
-  };
+  // Nothing may escape this thread: an exception here would end the whole
+  // program (std::terminate) with the terminal still in curses mode. What
+  // run_experiment cannot return as an Error (allocation failing on a huge
+  // capture) becomes one here, and the screen shows it.
+  Result<ReplayResults> r = Error{"the replay stopped"};
+  try {
+    r = compute();
+  } catch (const std::bad_alloc&) {
+    r = Error{request_.capture_path + ": out of memory while replaying"};
+  } catch (const std::exception& e) {
+    r = Error{request_.capture_path + ": replay failed: " + e.what()};
+  } catch (...) {
+    r = Error{request_.capture_path + ": replay failed"};
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    result_ = std::move(r);
+  }
+  done_.store(true);
+}
+
+Result<ReplayResults> ReplayJob::compute() {
   sim::TraceFileOptions topt;
   topt.path = request_.capture_path;
   auto trace = sim::load_trace_file(topt);
-  if (!trace) return finish(trace.error());
-  if (trace->size() == 0) return finish(Error{request_.capture_path + ": no page references to replay (no faults recorded)"});
-  if (cancel_) return finish(Error{"cancelled"});
+  if (!trace) return trace.error();
+  if (trace->size() == 0) return Error{request_.capture_path + ": no page references to replay (no faults recorded)"};
+  if (cancel_) return Error{"cancelled"};
 
   ReplayResults res;
   res.references = trace->size();
@@ -145,8 +162,8 @@ void ReplayJob::run() {
   };
   hooks.cancel = &cancel_;
   auto ran = sim::run_experiment(*trace, plan, hooks);
-  if (!ran && ran.error().kind == ErrorKind::kUsage) return finish(Error{"tiers: " + ran.error().message, ErrorKind::kUsage});
-  if (!ran) return finish(ran.error());
+  if (!ran && ran.error().kind == ErrorKind::kUsage) return Error{"tiers: " + ran.error().message, ErrorKind::kUsage};
+  if (!ran) return ran.error();
   for (const auto& w : ran->warnings) res.caveats.push_back(w);
   for (const auto& cell : ran->cells) {
     ReplayRow row;
@@ -173,7 +190,7 @@ void ReplayJob::run() {
     res.real = real;
   }
   set_what("done");
-  finish(std::move(res));
+  return res;
 }
 
 }  // namespace pagescope::tui

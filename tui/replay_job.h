@@ -51,7 +51,8 @@ class ReplayJob {
 
  private:
   ReplayJob() = default;
-  void run();
+  void run();  // the thread: compute(), with every exception turned into an Error
+  Result<ReplayResults> compute();
   void set_what(std::string w);
 
   struct Parsed;

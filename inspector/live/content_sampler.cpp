@@ -13,13 +13,13 @@
 #include <vector>
 
 #include "events.h"
+#include "compressors/compressor.h"
 #include "inspector/live/proc_reader.h"
-#include "simulator/compressors/compressor.h"
 
 namespace pagescope::live {
 namespace {
 
-namespace comp = pagescope::sim::compressors;
+namespace comp = pagescope::compressors;
 
 constexpr uint64_t kPage = 4096;
 constexpr uint64_t kPresent = 1ull << 63;  // pagemap: page present in RAM (Documentation/admin-guide/mm/pagemap.rst)

@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "simulator/compressors/calibration.h"
+#include "compressors/calibration.h"
 #include "simulator/tiers/tier.h"
 
 namespace pagescope::sim::tiers {

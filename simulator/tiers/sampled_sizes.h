@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "common/result.h"
+#include "compressors/calibration.h"
 #include "events.h"
-#include "simulator/compressors/calibration.h"
 #include "simulator/trace.h"
 
 namespace pagescope::sim::tiers {

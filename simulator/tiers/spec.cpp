@@ -3,8 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "simulator/compressors/compressor.h"
 #include "common/units.h"
+#include "compressors/compressor.h"
 
 namespace pagescope::sim::tiers {
 

@@ -21,13 +21,13 @@
 #include <vector>
 
 #include "events.h"
+#include "compressors/calibration.h"
 #include "inspector/live/content_sampler.h"
-#include "simulator/compressors/calibration.h"
 
 namespace pagescope::live {
 namespace {
 
-namespace comp = pagescope::sim::compressors;
+namespace comp = pagescope::compressors;
 
 constexpr size_t kPage = 4096;
 constexpr size_t kRegionPages = 512;  // 2 MiB each: most of the child's mapped memory

@@ -5,7 +5,7 @@
 #include <random>
 
 #include "sim_test_util.h"
-#include "simulator/compressors/calibration.h"
+#include "compressors/calibration.h"
 #include "simulator/tiers/cost_model.h"
 #include "simulator/tiers/page_sizes.h"
 #include "simulator/tiers/spec.h"

@@ -7,9 +7,9 @@
 #include <mutex>
 #include <vector>
 
-#include "simulator/compressors/compressor.h"
+#include "compressors/compressor.h"
 
-namespace pagescope::sim::compressors {
+namespace pagescope::compressors {
 
 namespace {
 
@@ -42,4 +42,4 @@ class Lzo final : public Compressor {
 
 std::unique_ptr<Compressor> make_lzo() { return std::make_unique<Lzo>(); }
 
-}  // namespace pagescope::sim::compressors
+}  // namespace pagescope::compressors

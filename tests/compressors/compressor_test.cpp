@@ -8,13 +8,14 @@
 #include <lzo/lzo1x.h>
 #endif
 
+#include <algorithm>
 #include <vector>
 
+#include "compressors/calibration.h"
+#include "compressors/compressor.h"
 #include "events.h"
-#include "simulator/compressors/calibration.h"
-#include "simulator/compressors/compressor.h"
 
-namespace pagescope::sim::compressors {
+namespace pagescope::compressors {
 namespace {
 
 size_t direct_lz4(const std::vector<uint8_t>& page) {
@@ -103,7 +104,9 @@ TEST(Calibration, MeasuresEverySampleAndRecordsTheLibrarySizes) {
   for (const char* name : {"lz4", "zstd"}) {
     auto c = make_compressor(name);
     ASSERT_TRUE(c.ok());
-    Calibration cal = calibrate(**c, std::chrono::milliseconds(2));
+    auto calibrated = calibrate(**c, std::chrono::milliseconds(2));
+    ASSERT_TRUE(calibrated.ok()) << calibrated.error().message;
+    const Calibration& cal = *calibrated;
     EXPECT_EQ(cal.text.compressed_bytes, ours(**c, sample_page(SampleKind::kText)));
     for (const SampleCost* s : {&cal.zeros, &cal.random, &cal.text}) {
       EXPECT_GT(s->compress_ns, 0);
@@ -113,5 +116,35 @@ TEST(Calibration, MeasuresEverySampleAndRecordsTheLibrarySizes) {
   }
 }
 
+// A library that fails is an Error naming it, never an exception: the TUI
+// calibrates on its replay thread.
+class Broken final : public Compressor {
+ public:
+  explicit Broken(bool corrupt) : corrupt_(corrupt) {}
+  const char* name() const override { return "broken"; }
+  size_t bound(size_t n) const override { return n; }
+  size_t compress(const uint8_t*, size_t n, uint8_t* dst, size_t) const override {
+    if (!corrupt_) return 0;
+    std::fill(dst, dst + n, uint8_t{1});
+    return n;
+  }
+  bool decompress(const uint8_t* src, size_t n, uint8_t* out, size_t) const override {
+    std::copy(src, src + n, out);
+    return true;
+  }
+
+ private:
+  bool corrupt_;
+};
+
+TEST(Calibration, ALibraryFailureIsAnErrorNamingIt) {
+  auto failed = calibrate(Broken(false), std::chrono::microseconds(10));
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().message, "broken: compressing a sample page failed");
+  auto corrupt = calibrate(Broken(true), std::chrono::microseconds(10));
+  ASSERT_FALSE(corrupt.ok());
+  EXPECT_EQ(corrupt.error().message, "broken: a sample page did not round-trip");
+}
+
 }  // namespace
-}  // namespace pagescope::sim::compressors
+}  // namespace pagescope::compressors

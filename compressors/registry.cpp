@@ -1,8 +1,8 @@
-#include "simulator/compressors/compressor.h"
+#include "compressors/compressor.h"
 
 #include "events.h"
 
-namespace pagescope::sim::compressors {
+namespace pagescope::compressors {
 
 namespace {
 
@@ -46,4 +46,4 @@ std::string compressor_names() {
   return s;
 }
 
-}  // namespace pagescope::sim::compressors
+}  // namespace pagescope::compressors

@@ -3,9 +3,9 @@
 // not allocation, as the kernel does with its per-CPU contexts.
 #include <zstd.h>
 
-#include "simulator/compressors/compressor.h"
+#include "compressors/compressor.h"
 
-namespace pagescope::sim::compressors {
+namespace pagescope::compressors {
 
 namespace {
 
@@ -41,4 +41,4 @@ class Zstd final : public Compressor {
 
 std::unique_ptr<Compressor> make_zstd() { return std::make_unique<Zstd>(); }
 
-}  // namespace pagescope::sim::compressors
+}  // namespace pagescope::compressors

@@ -9,9 +9,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "simulator/compressors/compressor.h"
+#include "common/result.h"
+#include "compressors/compressor.h"
 
-namespace pagescope::sim::compressors {
+namespace pagescope::compressors {
 
 inline constexpr size_t kSamplePageSize = 4096;
 
@@ -34,6 +35,10 @@ struct Calibration {
 };
 
 // Runs each operation for about `per_measure` (at least a few iterations).
-Calibration calibrate(const Compressor& c, std::chrono::nanoseconds per_measure = std::chrono::milliseconds(20));
+// A library that fails to compress a sample page or to give it back intact is
+// an Error naming the compressor, not an exception: the TUI calibrates on its
+// replay thread, where an exception would end the program.
+Result<Calibration> calibrate(const Compressor& c,
+                              std::chrono::nanoseconds per_measure = std::chrono::milliseconds(20));
 
-}  // namespace pagescope::sim::compressors
+}  // namespace pagescope::compressors

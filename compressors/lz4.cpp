@@ -1,9 +1,9 @@
 // LZ4 in its default (fast) mode: what zswap and zram use with "lz4".
 #include <lz4.h>
 
-#include "simulator/compressors/compressor.h"
+#include "compressors/compressor.h"
 
-namespace pagescope::sim::compressors {
+namespace pagescope::compressors {
 
 namespace {
 
@@ -25,4 +25,4 @@ class Lz4 final : public Compressor {
 
 std::unique_ptr<Compressor> make_lz4() { return std::make_unique<Lz4>(); }
 
-}  // namespace pagescope::sim::compressors
+}  // namespace pagescope::compressors

@@ -11,7 +11,7 @@
 
 #include "common/result.h"
 
-namespace pagescope::sim::compressors {
+namespace pagescope::compressors {
 
 class Compressor {
  public:
@@ -39,4 +39,4 @@ std::vector<std::string> compressor_list();
 // The compressor's slot in ps_page_content.compressed (PS_COMP_*), -1 if unknown.
 int compressor_slot(const std::string& name);
 
-}  // namespace pagescope::sim::compressors
+}  // namespace pagescope::compressors

@@ -1,10 +1,9 @@
-#include "simulator/compressors/calibration.h"
+#include "compressors/calibration.h"
 
 #include <cstring>
-#include <stdexcept>
 #include <string>
 
-namespace pagescope::sim::compressors {
+namespace pagescope::compressors {
 
 namespace {
 
@@ -70,29 +69,36 @@ double ns_per_call(F&& f, std::chrono::nanoseconds budget) {
   }
 }
 
-SampleCost measure(const Compressor& c, const std::vector<uint8_t>& page, std::chrono::nanoseconds budget) {
+Result<SampleCost> measure(const Compressor& c, const std::vector<uint8_t>& page, std::chrono::nanoseconds budget) {
   std::vector<uint8_t> out(c.bound(page.size())), back(page.size());
   SampleCost cost;
   cost.compressed_bytes = c.compress(page.data(), page.size(), out.data(), out.size());
-  if (cost.compressed_bytes == 0) throw std::runtime_error(std::string(c.name()) + ": compressing a sample page failed");
+  if (cost.compressed_bytes == 0) return Error{std::string(c.name()) + ": compressing a sample page failed"};
   volatile size_t sink = 0;
   cost.compress_ns = ns_per_call([&] { sink = sink + c.compress(page.data(), page.size(), out.data(), out.size()); }, budget);
   size_t n = cost.compressed_bytes;
   // Compressing again above left the same bytes in `out` (deterministic).
   cost.decompress_ns = ns_per_call([&] { sink = sink + c.decompress(out.data(), n, back.data(), back.size()); }, budget);
-  if (back != page) throw std::runtime_error(std::string(c.name()) + ": a sample page did not round-trip");
+  if (back != page) return Error{std::string(c.name()) + ": a sample page did not round-trip"};
   return cost;
 }
 
 }  // namespace
 
-Calibration calibrate(const Compressor& c, std::chrono::nanoseconds per_measure) {
+Result<Calibration> calibrate(const Compressor& c, std::chrono::nanoseconds per_measure) {
   Calibration cal;
   cal.compressor = c.name();
-  cal.zeros = measure(c, sample_page(SampleKind::kZeros), per_measure);
-  cal.random = measure(c, sample_page(SampleKind::kRandom), per_measure);
-  cal.text = measure(c, sample_page(SampleKind::kText), per_measure);
+  struct Sample {
+    SampleKind kind;
+    SampleCost* cost;
+  };
+  for (Sample s : {Sample{SampleKind::kZeros, &cal.zeros}, Sample{SampleKind::kRandom, &cal.random},
+                   Sample{SampleKind::kText, &cal.text}}) {
+    auto cost = measure(c, sample_page(s.kind), per_measure);
+    if (!cost) return cost.error();
+    *s.cost = *cost;
+  }
   return cal;
 }
 
-}  // namespace pagescope::sim::compressors
+}  // namespace pagescope::compressors

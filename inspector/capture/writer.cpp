@@ -19,15 +19,17 @@
 namespace pagescope::capture {
 
 struct CaptureWriter::Impl {
-  Impl(std::string p, int f, const WriterOptions& o)
-      : path(std::move(p)),
-        fd(f),
+  Impl(OutputFile f, const WriterOptions& o)
+      : file(std::move(f)),
+        path(file.path()),
+        fd(file.fd()),
         chunk_bytes(std::clamp<size_t>(o.chunk_bytes, 4096, 64u << 20)),
         encoder(o.codec, o.level, o.columnar) {
     pending.resize(chunk_bytes + (64 << 10));
   }
 
-  std::string path;
+  OutputFile file;
+  std::string path;  // the final name, for messages
   int fd;
   size_t chunk_bytes;
   ChunkEncoder encoder;
@@ -91,19 +93,21 @@ struct CaptureWriter::Impl {
 Result<CaptureWriter> CaptureWriter::create(const std::string& path, const HostInfo& host,
                                             const WriterOptions& options) {
   if (options.codec > Codec::kLz4) return Error{"unknown capture codec"};
-  // 0600: captures hold addresses and /proc text of traced processes.
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Error{path + ": cannot create: " + std::strerror(errno)};
-  if (fchmod(fd, 0600) != 0) {  // an existing file keeps its mode through O_TRUNC
-    Error e{path + ": cannot set mode 0600: " + std::strerror(errno)};
-    ::close(fd);
-    return e;
-  }
-  auto* impl = new Impl(path, fd, options);
+  auto file = OutputFile::create(path);
+  if (!file) return file.error();
+  return create(std::move(*file), host, options);
+}
+
+Result<CaptureWriter> CaptureWriter::create(OutputFile file, const HostInfo& host,
+                                            const WriterOptions& options) {
+  if (options.codec > Codec::kLz4) return Error{"unknown capture codec"};
+  auto* impl = new Impl(std::move(file), options);
   CaptureWriter writer(impl);
   std::vector<uint8_t> header = encode_file_header(host);
-  if (auto st = impl->write_bytes(header.data(), header.size(), "cannot write the header"); !st)
+  if (auto st = impl->write_bytes(header.data(), header.size(), "cannot write the header"); !st) {
+    writer.discard();
     return Error{st.message()};
+  }
   return writer;
 }
 
@@ -166,11 +170,19 @@ Status CaptureWriter::close() {
   Status st;
   if (w.failure.empty()) st = w.seal();
   if (st && w.failure.empty()) st = w.write_footer();
-  if (st && fsync(w.fd) != 0) st = w.fail("fsync");
-  if (::close(w.fd) != 0 && st) st = w.fail("close");
+  // fsync, close, rename: also after a write error, whose prefix is readable.
+  Status renamed = w.file.commit();
+  if (!renamed && w.failure.empty()) w.failure = renamed.message();
   w.closed = true;
   if (!w.failure.empty()) return Error{w.failure};
   return st;
+}
+
+void CaptureWriter::discard() {
+  Impl& w = *impl_;
+  if (w.closed) return;
+  w.file.discard();
+  w.closed = true;
 }
 
 const WriterStats& CaptureWriter::stats() const { return impl_->stats; }

@@ -2,9 +2,14 @@
 // compressed chunks, each framed with its length and a CRC32C, then on close
 // a footer indexing the chunks by time. See docs/capture-format.md.
 //
+// The file is written under a temporary name beside its path and renamed over
+// it by close() (output_file.h says why: symlinks, device nodes and the
+// previous capture are never written through or lost).
+//
 // Durability: every chunk is written with one write() as soon as it is sealed,
-// so a recorder killed with SIGKILL leaves every sealed chunk readable; close()
-// adds the footer and fsyncs.
+// so a recorder killed with SIGKILL leaves every sealed chunk readable under
+// the temporary name (".NAME.XXXXXX"); close() adds the footer, fsyncs and
+// renames.
 //
 // Not thread-safe: append, flush and close belong to one thread (the
 // recorder's drain loop).
@@ -18,6 +23,7 @@
 
 #include "common/result.h"
 #include "inspector/capture/host_info.h"
+#include "inspector/capture/output_file.h"
 
 namespace pagescope::capture {
 
@@ -42,8 +48,14 @@ struct WriterStats {
 
 class CaptureWriter {
  public:
-  // Creates (or truncates) `path` with mode 0600 and writes the file header.
+  // Creates the temporary file for `path` (OutputFile::create: mode 0600,
+  // never through a symlink, never over anything but a regular file) and
+  // writes the file header. `path` itself is untouched until close().
   static Result<CaptureWriter> create(const std::string& path, const HostInfo& host,
+                                      const WriterOptions& options = {});
+  // The same into a file the caller created earlier (record creates its
+  // output before any work starts, and learns the host facts only later).
+  static Result<CaptureWriter> create(OutputFile file, const HostInfo& host,
                                       const WriterOptions& options = {});
   CaptureWriter(CaptureWriter&&) noexcept;
   CaptureWriter& operator=(CaptureWriter&&) noexcept;
@@ -57,8 +69,14 @@ class CaptureWriter {
   // Seals and writes the current chunk now (the recorder calls this periodically
   // so a hard kill loses at most one interval).
   Status flush();
-  // Flushes, writes the footer, fsyncs and closes. Idempotent.
+  // Flushes, writes the footer, fsyncs, closes and renames the file to its
+  // path. After a write error (disk full) what was written is still renamed
+  // into place: a prefix is a readable capture. Idempotent.
   Status close();
+  // Closes and removes the temporary file without renaming it: nothing was
+  // recorded worth keeping, and the previous file at the path stays as it
+  // was. No-op after close().
+  void discard();
 
   const WriterStats& stats() const;
 

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -349,8 +350,25 @@ TEST_F(Recovery, RandomMutations) {
   EXPECT_GT(with_problems, 50);
 }
 
+// The one file whose name starts like OutputFile::temp_pattern(path) without
+// its XXXXXX, or "" if there is not exactly one.
+std::string temporary_of(const std::string& path) {
+  std::string pattern = OutputFile::temp_pattern(path);
+  std::filesystem::path prefix(pattern.substr(0, pattern.size() - 6));
+  std::string found;
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(prefix.parent_path())) {
+    if (e.path().filename().string().rfind(prefix.filename().string(), 0) == 0) {
+      found = e.path().string();
+      ++n;
+    }
+  }
+  return n == 1 ? found : "";
+}
+
 // The recorder's crash story: a writer that flushed and was then SIGKILLed
-// leaves every flushed record readable.
+// leaves every flushed record readable, under the temporary name it writes
+// before close() renames it (".NAME.XXXXXX" beside NAME; output_file.h).
 TEST(RecoveryKill, SigkilledWriterKeepsEveryFlushedRecord) {
   std::string path = temp_path("killed.psc");
   constexpr int kBatch = 500;
@@ -384,7 +402,10 @@ TEST(RecoveryKill, SigkilledWriterKeepsEveryFlushedRecord) {
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
   ::close(acks[0]);
 
-  auto reader = CaptureReader::open(path);
+  EXPECT_NE(access(path.c_str(), F_OK), 0) << "only close() gives the capture its name";
+  const std::string prefix = temporary_of(path);
+  ASSERT_FALSE(prefix.empty()) << "no single " << OutputFile::temp_pattern(path);
+  auto reader = CaptureReader::open(prefix);
   ASSERT_TRUE(reader.ok()) << reader.error().message;
   uint64_t n = 0;
   bool in_order = true;
@@ -403,6 +424,7 @@ TEST(RecoveryKill, SigkilledWriterKeepsEveryFlushedRecord) {
   EXPECT_FALSE(reader->report().complete);
   EXPECT_EQ(reader->report().chunks_corrupt, 0u);
   EXPECT_EQ(reader->report().records, n);
+  std::remove(prefix.c_str());
 }
 
 }  // namespace

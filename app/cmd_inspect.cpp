@@ -357,6 +357,26 @@ void mark_wss_columns(Table& t, SourceNotes& notes) {
   }
 }
 
+// The windows first..last a table prints: every one while there are at most
+// kMaxDenseWindows (empty ones print as 0), else only those in `present`
+// (indices, ascending) and `last`: one record stamped far in the future must
+// not make 2^40 rows (issue 17.12).
+constexpr size_t kMaxDenseWindows = 100'000;
+// --interval and --tau below this are a typo (1ns for 1s), not a question:
+// events are stamped to the nanosecond but no view means anything per microsecond.
+constexpr uint64_t kMinInterval = 1'000'000;
+template <typename Fn>
+void for_each_window(size_t first, size_t last, const std::vector<size_t>& present, Fn&& fn) {
+  if (last < first) return;
+  if (last - first < kMaxDenseWindows) {
+    for (size_t k = first; k <= last; ++k) fn(k);
+    return;
+  }
+  for (size_t k : present)
+    if (k >= first && k < last) fn(k);
+  fn(last);
+}
+
 Table process_wss_table(const WindowedWorkingSet& w, const ProcessInfo& proc,
                             uint64_t zero, uint64_t page_size, SourceNotes& notes) {
   Table t({"TAU", "T", "PAGES", "BYTES", "FAULT_PAGES", "BIT_PAGES", "SOURCE<"});
@@ -364,8 +384,10 @@ Table process_wss_table(const WindowedWorkingSet& w, const ProcessInfo& proc,
     const auto& windows = w.windows(proc.pid, ti);
     const size_t first = w.window_of(ti, std::max(proc.first_ts_ns, w.origin() + 1));
     const size_t last = w.window_of(ti, proc.last_ts_ns);
+    std::vector<size_t> present;
+    for (const WssWindow& x : windows) present.push_back(x.index);
     size_t i = 0;
-    for (size_t k = first; k <= last; ++k) {
+    for_each_window(first, last, present, [&](size_t k) {
       while (i < windows.size() && windows[i].index < k) ++i;
       WssWindow none;
       const WssWindow& x = i < windows.size() && windows[i].index == k ? windows[i] : none;
@@ -373,7 +395,7 @@ Table process_wss_table(const WindowedWorkingSet& w, const ProcessInfo& proc,
                                      : w.window_end(ti, k);
       t.add_row({seconds_cell(w.tau(ti)), rel_cell(end, zero), cnt(x.pages), cnt(x.pages * page_size),
                  cnt(x.fault_pages), cnt(x.bit_pages), txt(wss_source_name(x))});
-    }
+    });
   }
   mark_wss_columns(t, notes);
   return t;
@@ -419,9 +441,13 @@ Table system_wss_table(const WindowedWorkingSet& w, const SystemMemory& mem,
   for (size_t ti = 0; ti < w.tau_count(); ++ti) {
     const std::vector<SystemWssWindow> sys = w.system(ti);
     const size_t last = w.window_of(ti, last_ts);
-    for (size_t k = 0; k <= last && k < std::max<size_t>(sys.size(), last + 1); ++k) {
+    std::vector<size_t> present;
+    for (const SystemWssWindow& x : sys) present.push_back(x.index);
+    size_t i = 0;
+    for_each_window(0, last, present, [&](size_t k) {
+      while (i < sys.size() && sys[i].index < k) ++i;
       SystemWssWindow none;
-      const SystemWssWindow& x = k < sys.size() ? sys[k] : none;
+      const SystemWssWindow& x = i < sys.size() && sys[i].index == k ? sys[i] : none;
       const uint64_t end = k == last ? std::min(w.window_end(ti, k), std::max(last_ts, zero))
                                      : w.window_end(ti, k);
       const uint64_t bytes = x.pages * page_size;
@@ -436,7 +462,7 @@ Table system_wss_table(const WindowedWorkingSet& w, const SystemMemory& mem,
                  ram ? percent(bytes, ram->mem_total) : unknown(), cg ? cnt(cg->usage) : unknown(),
                  cg ? (cg->limit ? cnt(cg->limit) : txt("max")) : unknown(),
                  cg && cg->limit ? percent(bytes, cg->limit) : unknown()});
-    }
+    });
   }
   mark_wss_columns(t, notes);
   for (const char* c : {"MEM_TOTAL", "PCT_RAM", "MEMCG_USAGE", "MEMCG_LIMIT", "PCT_LIMIT"}) {
@@ -454,6 +480,8 @@ int run_inspect(const InspectOptions& o) {
     auto iv = parse_duration_ns(o.interval);
     if (!iv) return fail("--interval: " + iv.error().message, kExitUsage);
     if (iv.value() == 0) return fail("--interval: give a duration such as 1s or 250ms", kExitUsage);
+    if (iv.value() < kMinInterval)
+      return fail("--interval " + o.interval + ": shorter than the shortest row, 1ms", kExitUsage);
     interval_ns = iv.value();
   }
   if ((o.layout || o.vmas) && o.pid == 0) return fail("--layout and --vmas need --pid P", kExitUsage);
@@ -470,6 +498,8 @@ int run_inspect(const InspectOptions& o) {
     taus = t.value();
     for (uint64_t tau : taus) {
       if (tau == 0) return fail("--tau: a window must be longer than 0", kExitUsage);
+      if (tau < kMinInterval)
+        return fail("--tau " + o.tau + ": shorter than the shortest window, 1ms", kExitUsage);
     }
     if (taus.size() > WindowedWorkingSet::kMaxTaus) {
       return fail("--tau: at most " + std::to_string(WindowedWorkingSet::kMaxTaus) + " windows", kExitUsage);

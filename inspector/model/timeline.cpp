@@ -29,13 +29,42 @@ TimelineBuilder::TimelineBuilder(uint64_t zero_ns, uint64_t interval_ns, std::op
     : grid_(zero_ns, interval_ns), pid_(pid) {}
 
 TimelineRow& TimelineBuilder::row_at(uint64_t ts_ns) {
-  const size_t index = static_cast<size_t>(grid_.index_of(ts_ns));
-  while (rows_.size() <= index) {
-    TimelineRow row;
-    row.start_ns = grid_.offset_of(rows_.size());
-    rows_.push_back(row);
+  const uint64_t index = grid_.index_of(ts_ns);
+  rows_stale_ = true;
+  if (last_row_ && index == last_index_) return *last_row_;
+  auto [it, inserted] = sparse_.try_emplace(index);
+  if (inserted) it->second.start_ns = grid_.offset_of(index);
+  last_index_ = index;
+  last_row_ = &it->second;  // map nodes stay put
+  return it->second;
+}
+
+const std::vector<TimelineRow>& TimelineBuilder::rows() const {
+  if (!rows_stale_) return rows_;
+  rows_.clear();
+  rows_stale_ = false;
+  if (sparse_.empty()) return rows_;
+  const uint64_t first = sparse_.begin()->first, last = sparse_.rbegin()->first;
+  // The first row is interval 0 when the records start there (as before sparse rows).
+  const uint64_t from = first < kMaxDenseRows ? 0 : first;
+  if (last - from < kMaxDenseRows) {
+    rows_.reserve(static_cast<size_t>(last - from + 1));
+    auto it = sparse_.begin();
+    for (uint64_t k = from; k <= last; ++k) {
+      if (it != sparse_.end() && it->first == k) {
+        rows_.push_back(it->second);
+        ++it;
+      } else {
+        TimelineRow empty;
+        empty.start_ns = grid_.offset_of(k);
+        rows_.push_back(empty);
+      }
+    }
+  } else {
+    rows_.reserve(sparse_.size());
+    for (const auto& [k, row] : sparse_) rows_.push_back(row);
   }
-  return rows_[index];
+  return rows_;
 }
 
 void TimelineBuilder::on_proc_file(const ps_proc_file& f, std::string_view text) {
@@ -43,7 +72,8 @@ void TimelineBuilder::on_proc_file(const ps_proc_file& f, std::string_view text)
   auto some = psi_total(text, "some");
   auto full = psi_total(text, "full");
   if (!some || !full) return;
-  if (last_psi_us_) {
+  // Totals only grow; a smaller one (a corrupt record, another boot) restarts the deltas.
+  if (last_psi_us_ && *some >= last_psi_us_->first && *full >= last_psi_us_->second) {
     TimelineRow& row = row_at(f.hdr.ts_ns);
     row.psi_some_ms += static_cast<double>(*some - last_psi_us_->first) / 1000.0;
     row.psi_full_ms += static_cast<double>(*full - last_psi_us_->second) / 1000.0;
@@ -99,7 +129,7 @@ TextTable TimelineBuilder::table() const {
   TextTable t({"TIME", "MINFLT", "MAJFLT", "SWAPOUT", "FILEWB", "SCANNED", "RECLAIMED",
                "DIRECT_STALL_MS", "MEMCG_STALL_MS", "KSWAPD_WAKES", "TLB_SWITCH", "TLB_REMOTE",
                "TLB_LOCAL", "TLB_LOCAL_MM", "TLB_IPI", "PSI_SOME_MS", "PSI_FULL_MS", "OOM"});
-  for (const auto& r : rows_) {
+  for (const auto& r : rows()) {
     t.add_row({format_seconds(r.start_ns), std::to_string(r.minor_faults),
                std::to_string(r.major_faults), std::to_string(r.swap_outs),
                std::to_string(r.file_writebacks), std::to_string(r.reclaim_scanned),

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -43,7 +44,14 @@ class TimelineBuilder : public RecordVisitor<TimelineBuilder> {
   // other view of the capture cuts them (capture_time_zero gives zero_ns).
   TimelineBuilder(uint64_t zero_ns, uint64_t interval_ns, std::optional<uint32_t> pid);
   void add(const ps_header& record) { visit(record); }
-  const std::vector<TimelineRow>& rows() const { return rows_; }
+  // The rows in time order. Memory follows the records, not the clock: only
+  // intervals that saw a record are stored, so one record stamped far in the
+  // future (a corrupt capture) costs one row, not 2^40 of them (issue 17.12).
+  // Empty intervals between them are filled in as zero rows while the whole
+  // span is at most kMaxDenseRows intervals; beyond that only the intervals
+  // with records are rows, and TIME shows the jumps.
+  const std::vector<TimelineRow>& rows() const;
+  static constexpr uint64_t kMaxDenseRows = 100'000;
   // One row per interval, in the three output forms.
   TextTable table() const;
   // The same, with "-" (null, empty) for every column whose event source the
@@ -65,7 +73,11 @@ class TimelineBuilder : public RecordVisitor<TimelineBuilder> {
 
   IntervalGrid grid_;
   std::optional<uint32_t> pid_;
-  std::vector<TimelineRow> rows_;
+  std::map<uint64_t, TimelineRow> sparse_;  // interval index -> row, intervals with records only
+  uint64_t last_index_ = 0;                 // the row the previous record went to (records come in time order)
+  TimelineRow* last_row_ = nullptr;
+  mutable std::vector<TimelineRow> rows_;   // rows(), built from sparse_ when asked
+  mutable bool rows_stale_ = true;
   std::optional<std::pair<uint64_t, uint64_t>> last_psi_us_;  // some, full totals
   int64_t last_swap_pages_ = -1;
 };

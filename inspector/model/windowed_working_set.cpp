@@ -1,6 +1,7 @@
 #include "inspector/model/windowed_working_set.h"
 
 #include <algorithm>
+#include <map>
 
 #include "inspector/model/access_bits.h"
 #include "inspector/model/record_view.h"
@@ -190,11 +191,10 @@ std::vector<uint32_t> WindowedWorkingSet::pids() const {
 std::vector<SystemWssWindow> WindowedWorkingSet::system(size_t t) const {
   std::vector<SystemWssWindow> out;
   if (t >= taus_.size()) return out;
+  std::map<size_t, SystemWssWindow> by_index;
   for (const auto& [pid, p] : processes_) {
-    const auto& ws = p->windows[t];
-    if (!ws.empty() && ws.back().index >= out.size()) out.resize(ws.back().index + 1);
-    for (const WssWindow& w : ws) {
-      SystemWssWindow& s = out[w.index];
+    for (const WssWindow& w : p->windows[t]) {
+      SystemWssWindow& s = by_index[w.index];
       if (w.pages) ++s.processes;
       if (w.access_intervals) ++s.sampled;
       s.pages += w.pages;
@@ -202,7 +202,12 @@ std::vector<SystemWssWindow> WindowedWorkingSet::system(size_t t) const {
       s.bit_pages += w.bit_pages;
     }
   }
-  for (size_t k = 0; k < out.size(); ++k) out[k].end_ns = window_end(t, k);
+  out.reserve(by_index.size());
+  for (auto& [k, s] : by_index) {
+    s.index = k;
+    s.end_ns = window_end(t, k);
+    out.push_back(s);
+  }
   return out;
 }
 

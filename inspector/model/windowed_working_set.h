@@ -47,6 +47,7 @@ struct WssWindow {
 const char* wss_source_name(const WssWindow& w);
 
 struct SystemWssWindow {
+  size_t index = 0;          // k, as in WssWindow
   uint64_t end_ns = 0;
   uint32_t processes = 0;    // processes with a reference in the window
   uint32_t sampled = 0;      // of those, with an access-bit interval in the window
@@ -88,7 +89,9 @@ class WindowedWorkingSet : private RecordVisitor<WindowedWorkingSet> {
     return by_mapping_[t];
   }
   static uint64_t mapping_key(uint32_t mapping, size_t k) { return (uint64_t(mapping) << 32) | k; }
-  // Sum over processes, window by window, for tau t.
+  // Sum over processes for tau t: the windows where some process had a
+  // reference or an access interval, by index (sparse: a record stamped far in
+  // the future costs one window, issue 17.12).
   std::vector<SystemWssWindow> system(size_t t = 0) const;
   std::vector<uint32_t> pids() const;
   // Longest access interval seen (a tau shorter than it cannot be page-exact).

@@ -86,5 +86,53 @@ TEST(Timeline, RecordsLandInTheirIntervalAndPidFilterApplies) {
   EXPECT_EQ(all.table().rows(), 3u);
 }
 
+// Issue 17.12: one record stamped near 2^63 in an otherwise small capture
+// costs one row, not 2^33 one-second rows (2.3 GB, then std::bad_alloc).
+TEST(Timeline, FarFutureRecordCostsOneRow) {
+  const uint64_t t0 = 100 * kSec;
+  TimelineBuilder all(t0, kSec, std::nullopt);
+  auto early = record<ps_fault>(PS_EV_FAULT, t0 + kSec / 2, 7);
+  auto late = record<ps_fault>(PS_EV_FAULT, (uint64_t{1} << 63) - 1, 7);
+  all.add(early.hdr);
+  all.add(late.hdr);
+  ASSERT_EQ(all.rows().size(), 2u);
+  EXPECT_EQ(all.rows()[0].start_ns, 0u);
+  EXPECT_EQ(all.rows()[0].minor_faults, 1u);
+  EXPECT_EQ(all.rows()[1].minor_faults, 1u);
+  EXPECT_EQ(all.rows()[1].start_ns, ((uint64_t{1} << 63) - 1 - t0) / kSec * kSec);
+  EXPECT_EQ(all.table().rows(), 2u);
+}
+
+// Short gaps still read as zero rows, as before rows were stored sparsely.
+TEST(Timeline, EmptyIntervalsBetweenRecordsAreZeroRows) {
+  TimelineBuilder all(0, kSec, std::nullopt);
+  auto a = record<ps_fault>(PS_EV_FAULT, 2 * kSec + 1, 7);
+  auto b = record<ps_fault>(PS_EV_FAULT, 5 * kSec + 1, 7);
+  all.add(b.hdr);  // out of order is fine too
+  all.add(a.hdr);
+  ASSERT_EQ(all.rows().size(), 6u);
+  EXPECT_EQ(all.rows()[2].minor_faults, 1u);
+  EXPECT_EQ(all.rows()[3].minor_faults, 0u);
+  EXPECT_EQ(all.rows()[3].start_ns, 3 * kSec);
+  EXPECT_EQ(all.rows()[5].minor_faults, 1u);
+}
+
+// Issue 17.11: a PSI snapshot whose `length` claims more text than the record
+// holds is read only up to the record's end; a total that goes down (corrupt
+// or another boot) adds no negative stall.
+TEST(Timeline, PsiTextIsClampedAndTotalsNeverGoBack) {
+  TimelineBuilder all(0, kSec, std::nullopt);
+  auto first = psi(kSec, 5000, 2000);
+  all.add(*reinterpret_cast<const ps_header*>(first.data()));
+  auto lying = psi(2 * kSec, 9000, 3000);
+  reinterpret_cast<ps_proc_file*>(lying.data())->length = 0xffffffffu;
+  all.add(*reinterpret_cast<const ps_header*>(lying.data()));
+  auto smaller = psi(3 * kSec, 1000, 1000);
+  all.add(*reinterpret_cast<const ps_header*>(smaller.data()));
+  ASSERT_EQ(all.rows().size(), 3u);
+  EXPECT_DOUBLE_EQ(all.rows()[2].psi_some_ms, 4.0);
+  EXPECT_DOUBLE_EQ(all.rows()[2].psi_full_ms, 1.0);
+}
+
 }  // namespace
 }  // namespace pagescope::model

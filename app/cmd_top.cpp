@@ -10,7 +10,7 @@
 #include "app/command.h"
 #include "tui/proc_source.h"
 #include "tui/run.h"
-#ifdef PAGESCOPE_TUI_BPF
+#ifdef PAGESCOPE_WITH_BPF
 #include "tui/bpf_source.h"
 #endif
 
@@ -80,7 +80,7 @@ void add_top_command(CLI::App& root, CommandRun& run) {
       }
       std::unique_ptr<tui::Source> source;
       if (args->source != "proc") {
-#ifdef PAGESCOPE_TUI_BPF
+#ifdef PAGESCOPE_WITH_BPF
         if (geteuid() != 0 && args->source == "auto") {
           opts.note = "source /proc: run as root for per-process TLB, stalls, swap and fault heat (BPF)";
         } else if (auto bpf = tui::BpfSource::start(args->wss); bpf) {

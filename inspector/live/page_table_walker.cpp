@@ -26,10 +26,10 @@ int run_syscall_prog(bpf_program* prog, void* args, size_t size) {
 
 Result<std::unique_ptr<PageTableWalker>> PageTableWalker::open() {
   std::unique_ptr<PageTableWalker> w(new PageTableWalker());
-  w->la57_ = five_level_paging();
+  const bool la57 = five_level_paging();
   w->skel_ = access_walk_bpf__open();
   if (!w->skel_) return Error{std::string("cannot open the page-table walker: ") + strerror(errno)};
-  w->skel_->rodata->la57 = w->la57_;
+  w->skel_->rodata->la57 = la57;
   if (access_walk_bpf__load(w->skel_) != 0) {
     int err = errno;
     return Error{std::string("cannot load the page-table walker (BPF syscall programs, bpf_loop, "
@@ -50,9 +50,8 @@ Result<std::unique_ptr<PageTableWalker>> PageTableWalker::open() {
     }
     return static_cast<uint64_t>(args.base);
   };
-  auto base = find_direct_map_base(probe, w->la57_);
+  auto base = find_direct_map_base(probe, la57);
   if (!base) return base.error();
-  w->direct_map_base_ = *base;
   w->skel_->bss->direct_map_base = *base;
   return w;
 }

@@ -37,14 +37,9 @@ class PageTableWalker {
   Result<WalkBatch> walk(uint32_t pid, uint64_t start, uint64_t end,
                          uint32_t max_chunks = PS_WALK_MAX_CHUNKS);
 
-  uint64_t direct_map_base() const { return direct_map_base_; }
-  bool five_levels() const { return la57_; }
-
  private:
   PageTableWalker() = default;
   access_walk_bpf* skel_ = nullptr;
-  uint64_t direct_map_base_ = 0;
-  bool la57_ = false;
 };
 
 }  // namespace pagescope::live

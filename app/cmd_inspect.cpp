@@ -515,9 +515,18 @@ int run_inspect(const InspectOptions& o) {
   if (!info) return fail(info.error().message, kExitUsage);
   // Which columns are measurements; the notes go to stderr once the output is written.
   SourceNotes notes(info->host.sources);
+  // Set once the records are read: a capture with corrupt chunks is shown as
+  // far as it reads, then each problem goes to stderr as one line naming the
+  // file and offset, and the exit code is 2 (issue 17.7). A tail cut short by
+  // a killed recorder is recovery working as designed, not corruption.
+  const capture::ReadReport* damage = nullptr;
   auto done = [&] {
     std::fflush(stdout);
     notes.print(stderr, "inspect");
+    if (damage && damage->chunks_corrupt > 0) {
+      for (const auto& p : damage->problems) std::fprintf(stderr, "inspect: %s: %s\n", o.file.c_str(), p.c_str());
+      return kExitUsage;
+    }
     return kExitOk;
   };
   if (o.sources) {
@@ -588,6 +597,7 @@ int run_inspect(const InspectOptions& o) {
     }
   });
   if (!run) return fail(run.error().message, kExitUsage);
+  damage = &run->report;
   const CaptureTotals& totals = table.totals();
   const uint64_t t0 = time_zero(run.value(), totals);
   if (o.layout && at_ns != UINT64_MAX && zero_known && t0 != zero) {

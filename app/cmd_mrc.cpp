@@ -45,7 +45,9 @@ int run_mrc(const MrcOptions& o) {
   if (!page_size || *page_size == 0) return fail("--page-size: not a positive size: '" + o.trace.page_size + "'");
   if (!o.memory.empty() && !o.frames.empty()) return fail("give at most one of --frames or --memory");
   if (o.points < 2) return fail("--points must be at least 2");
-  if (o.shards_rate < 0 || o.shards_rate > 1) return fail("--shards: rate must be in (0, 1]");
+  // Written so NaN fails too (every comparison with it is false; issue 17.16).
+  if (!(o.shards_rate >= 0 && o.shards_rate <= 1))
+    return fail("--shards: rate must be a number in (0, 1], got " + std::to_string(o.shards_rate));
   std::optional<sim::PlotMarker> marker;
   if (!o.mark.empty()) {
     // SIZE:RATIO[:label], SIZE in bytes (with suffix) like --memory.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "inspector/capture/chunk.h"
 #include "inspector/capture/crc32c.h"
@@ -194,12 +195,31 @@ struct CaptureReader::Impl {
   void rebuild_index() {
     data_end = file_size;
     reset_report();
-    scan(header.data_start, data_end, [&](uint64_t, uint64_t offset, const format::ChunkFrame& f) {
+    std::optional<uint32_t> last_seq;
+    scan(header.data_start, data_end, [&](uint64_t ordinal, uint64_t offset, const format::ChunkFrame& f) {
+      if (!fresh_seq(last_seq, ordinal, offset, f)) return true;
       chunks.push_back({offset, f.first_ts_ns, f.last_ts_ns, f.records});
       ++report.chunks_ok;
       report.records += f.records;
       return true;
     });
+  }
+
+  // Sequence numbers run 0, 1, 2... in write order (format.h); a frame whose
+  // number is not above the last one read is a copy of an earlier chunk (a
+  // splice, a tool that appended twice) and would count its records twice
+  // (issue 17.18). Reports it and returns false.
+  bool fresh_seq(std::optional<uint32_t>& last, uint64_t ordinal, uint64_t offset, const format::ChunkFrame& f) {
+    if (last && f.seq <= *last) {
+      ++report.chunks_corrupt;
+      report.bytes_unreadable += kFrameBytes + f.payload_len;
+      report.problems.push_back(at_offset(ordinal, offset) + ": sequence number " + std::to_string(f.seq) +
+                                " again after " + std::to_string(*last) +
+                                " (a repeated or misplaced chunk); skipped");
+      return false;
+    }
+    last = f.seq;
+    return true;
   }
 
   // Decodes the frame just read; on failure reports it and returns false.
@@ -218,11 +238,16 @@ struct CaptureReader::Impl {
 Result<CaptureReader> CaptureReader::open(const std::string& path) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
-  impl->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever
+  // (issue 17.14); only a regular file gets past the check below.
+  impl->fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (impl->fd < 0) return Error{path + ": cannot open: " + std::strerror(errno)};
   struct stat st {};
   if (fstat(impl->fd, &st) != 0) return Error{path + ": cannot stat: " + std::strerror(errno)};
-  if (!S_ISREG(st.st_mode)) return Error{path + ": not a regular file"};
+  if (!S_ISREG(st.st_mode))
+    return Error{path + (S_ISFIFO(st.st_mode)  ? ": is a FIFO, not a capture file"
+                         : S_ISDIR(st.st_mode) ? ": is a directory, not a capture file"
+                                               : ": not a regular file")};
   impl->file_size = static_cast<uint64_t>(st.st_size);
   auto header = read_file_header(impl->fd, impl->file_size, path);
   if (!header) return header.error();
@@ -245,7 +270,9 @@ const std::vector<ChunkInfo>& CaptureReader::chunks() const { return impl_->chun
 Status CaptureReader::for_each(const std::function<bool(const ps_header&)>& fn) {
   Impl& r = *impl_;
   r.reset_report();
+  std::optional<uint32_t> last_seq;
   r.scan(r.header.data_start, r.data_end, [&](uint64_t ordinal, uint64_t offset, const format::ChunkFrame& f) {
+    if (!r.fresh_seq(last_seq, ordinal, offset, f)) return true;
     if (!r.decode(ordinal, offset, f)) return true;
     return r.records.for_each([&](const ps_header& h) {
       ++r.report.records;
@@ -259,6 +286,7 @@ Status CaptureReader::for_each_between(uint64_t from_ns, uint64_t to_ns,
                                        const std::function<bool(const ps_header&)>& fn) {
   Impl& r = *impl_;
   r.reset_report();
+  std::optional<uint32_t> last_seq;
   for (size_t i = 0; i < r.chunks.size(); ++i) {
     const ChunkInfo& c = r.chunks[i];
     if (c.last_ts_ns < from_ns || c.first_ts_ns >= to_ns) continue;
@@ -269,6 +297,7 @@ Status CaptureReader::for_each_between(uint64_t from_ns, uint64_t to_ns,
       r.report.problems.push_back(at_offset(i, c.offset) + ": " + (why.empty() ? "outside the file" : why));
       continue;
     }
+    if (!r.fresh_seq(last_seq, i, c.offset, f)) continue;
     if (!r.decode(i, c.offset, f)) continue;
     bool go = r.records.for_each([&](const ps_header& h) {
       if (h.ts_ns < from_ns || h.ts_ns >= to_ns) return true;

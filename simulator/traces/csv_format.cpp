@@ -26,8 +26,8 @@ Result<ColumnMap> parse_columns(const std::string& spec) {
     s = comma == std::string_view::npos ? std::string_view{} : s.substr(comma + 1);
     size_t eq = item.find('=');
     uint64_t col = 0;
-    if (eq == std::string_view::npos || !parse_u64(item.substr(eq + 1), &col))
-      return Error{"--csv-columns: expected name=column, got '" + std::string(item) + "'"};
+    if (eq == std::string_view::npos || !parse_u64(item.substr(eq + 1), &col) || col >= 64)
+      return Error{"--csv-columns: expected name=column with column 0..63, got '" + std::string(item) + "'"};
     std::string_view name = item.substr(0, eq);
     if (name == "addr" || name == "address") m.key = int(col), m.key_is_address = true;
     else if (name == "page") m.key = int(col), m.key_is_address = false;
@@ -110,6 +110,7 @@ Result<std::unique_ptr<ReferenceSource>> open_csv(const std::string& path, const
 // Written as addresses so --page-size on reading gives back the same pages:
 // "address,op" with header, matching --csv-columns addr=0,op=1 --csv-header.
 Status write_csv(const Trace& trace, const std::string& path) {
+  if (auto st = check_addresses_fit(trace, "csv"); !st) return st;
   FILE* f = std::fopen(path.c_str(), "w");
   if (!f) return Error{path + ": cannot create"};
   std::fprintf(f, "address,op\n");

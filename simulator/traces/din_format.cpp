@@ -50,6 +50,7 @@ Result<std::unique_ptr<ReferenceSource>> open_din(const std::string& path, const
 }
 
 Status write_din(const Trace& trace, const std::string& path) {
+  if (auto st = check_addresses_fit(trace, "din"); !st) return st;
   FILE* f = std::fopen(path.c_str(), "w");
   if (!f) return Error{path + ": cannot create"};
   for (size_t i = 0; i < trace.size(); ++i)

@@ -1,5 +1,7 @@
 #include "simulator/traces/formats.h"
 
+#include <string>
+
 namespace pagescope::sim::traces {
 
 // One line per format: X(name, function-suffix, description, writable).
@@ -31,6 +33,17 @@ std::vector<FormatInfo> build() {
   return v;
 }
 }  // namespace
+
+Status check_addresses_fit(const Trace& trace, const char* format) {
+  if (trace.page_size <= 1) return {};
+  const uint64_t max_page = UINT64_MAX / trace.page_size;
+  for (uint64_t page : trace.page_of) {
+    if (page > max_page)
+      return Error{"page " + std::to_string(page) + " times the page size " + std::to_string(trace.page_size) +
+                   " does not fit a 64-bit " + format + " address; write text or oracle-general, which keep page numbers"};
+  }
+  return {};
+}
 
 const std::vector<FormatInfo>& all_formats() {
   static const std::vector<FormatInfo> formats = build();

@@ -38,6 +38,11 @@ struct FormatInfo {
   TraceWriter write;  // nullptr: read-only format
 };
 
+// For writers of byte-address formats: an Error when some page's address
+// (page * trace.page_size) does not fit 64 bits, instead of a silently
+// wrapped address that would merge distinct pages (issue 17.16).
+Status check_addresses_fit(const Trace& trace, const char* format);
+
 const std::vector<FormatInfo>& all_formats();
 const FormatInfo* find_format(const std::string& name);
 // "text, csv, din, ..." for messages.

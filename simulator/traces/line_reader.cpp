@@ -1,5 +1,8 @@
 #include "simulator/traces/line_reader.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <cerrno>
@@ -8,9 +11,31 @@
 
 namespace pagescope::sim::traces {
 
+Result<int> open_regular_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return Error{path + ": cannot open: " + std::strerror(errno)};
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const char* what = S_ISFIFO(st.st_mode)  ? "a FIFO"
+                       : S_ISDIR(st.st_mode) ? "a directory"
+                       : S_ISCHR(st.st_mode) ? "a device"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "not a regular file";
+    ::close(fd);
+    return Error{path + ": cannot read a trace from " + std::string(what) + "; give a file"};
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
 Result<LineReader> LineReader::open(const std::string& path) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) return Error{path + ": cannot open: " + std::strerror(errno ? errno : ENOENT)};
+  auto fd = open_regular_file(path);
+  if (!fd) return fd.error();
+  gzFile f = gzdopen(*fd, "rb");
+  if (!f) {
+    ::close(*fd);
+    return Error{path + ": cannot open: " + std::strerror(errno ? errno : ENOMEM)};
+  }
   gzbuffer(f, 1 << 17);
   return LineReader(path, f);
 }
@@ -19,8 +44,8 @@ LineReader::LineReader(std::string path, void* file)
     : path_(std::move(path)), file_(file), buf_(1 << 16) {}
 
 LineReader::LineReader(LineReader&& o) noexcept
-    : path_(std::move(o.path_)), file_(o.file_), buf_(std::move(o.buf_)),
-      long_line_(std::move(o.long_line_)), line_(o.line_) {
+    : path_(std::move(o.path_)), file_(o.file_), buf_(std::move(o.buf_)), pos_(o.pos_), end_(o.end_),
+      eof_(o.eof_), long_line_(std::move(o.long_line_)), line_(o.line_) {
   o.file_ = nullptr;
 }
 
@@ -28,28 +53,49 @@ LineReader::~LineReader() {
   if (file_) gzclose(static_cast<gzFile>(file_));
 }
 
-bool LineReader::next(std::string_view* line) {
+bool LineReader::fill() {
+  if (eof_ || !read_error_.empty()) return false;
   gzFile f = static_cast<gzFile>(file_);
+  int n = gzread(f, buf_.data(), static_cast<unsigned>(buf_.size()));
+  if (n < 0) {
+    int err = 0;
+    read_error_ = path_ + ": read error: " + gzerror(f, &err);
+    return false;
+  }
+  pos_ = 0;
+  end_ = static_cast<size_t>(n);
+  if (n == 0) eof_ = true;
+  return n > 0;
+}
+
+bool LineReader::next(std::string_view* line) {
   long_line_.clear();
+  bool any = false;
   for (;;) {
-    if (!gzgets(f, buf_.data(), static_cast<int>(buf_.size()))) {
-      int err = 0;
-      const char* msg = gzerror(f, &err);
-      if (err != Z_OK && err != Z_STREAM_END) {
-        read_error_ = path_ + ": read error: " + msg;
-        return false;
-      }
-      if (long_line_.empty()) return false;
+    if (pos_ == end_ && !fill()) {
+      if (!read_error_.empty() || !any) return false;
       break;  // last line without a newline
     }
-    size_t n = std::strlen(buf_.data());
-    bool complete = n > 0 && buf_[n - 1] == '\n';
-    long_line_.append(buf_.data(), n);
-    if (complete || gzeof(f)) break;
+    any = true;
+    const char* b = buf_.data() + pos_;
+    const void* nl = std::memchr(b, '\n', end_ - pos_);
+    const size_t n = nl ? static_cast<size_t>(static_cast<const char*>(nl) - b) : end_ - pos_;
+    long_line_.append(b, n);
+    pos_ += n;
+    if (nl) {
+      ++pos_;
+      break;
+    }
   }
   ++line_;
+  if (const void* nul = std::memchr(long_line_.data(), '\0', long_line_.size())) {
+    read_error_ = path_ + ":" + std::to_string(line_) + ": NUL byte at column " +
+                  std::to_string(static_cast<const char*>(nul) - long_line_.data() + 1) +
+                  " (binary data, not a text trace)";
+    return false;
+  }
   std::string_view s = long_line_;
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && s.back() == '\r') s.remove_suffix(1);
   *line = s;
   return true;
 }

@@ -11,14 +11,21 @@
 
 namespace pagescope::sim::traces {
 
+// Opens `path` for reading if it is a regular file, without blocking: a FIFO
+// with no writer would hang open() forever (issue 17.14). Returns the fd.
+Result<int> open_regular_file(const std::string& path);
+
 class LineReader {
  public:
+  // A regular file only (see open_regular_file).
   static Result<LineReader> open(const std::string& path);
   LineReader(LineReader&& other) noexcept;
   LineReader& operator=(LineReader&&) = delete;
   ~LineReader();
 
-  // Next line without its newline; false at end of file.
+  // Next line without its newline; false at end of file, or at a read error
+  // or a NUL byte (binary data is not a text trace: issue 17.16), which
+  // read_error() then names.
   bool next(std::string_view* line);
   uint64_t line_number() const { return line_; }
   const std::string& path() const { return path_; }
@@ -30,8 +37,11 @@ class LineReader {
  private:
   LineReader(std::string path, void* file);
   std::string path_;
+  bool fill();
   void* file_ = nullptr;  // gzFile
   std::vector<char> buf_;
+  size_t pos_ = 0, end_ = 0;  // unread bytes of buf_
+  bool eof_ = false;
   std::string long_line_;
   uint64_t line_ = 0;
   std::string read_error_;

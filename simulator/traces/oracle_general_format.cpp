@@ -6,12 +6,15 @@
 // what the published cloudPhysics sample holds). Each record is one reference
 // to obj_id, taken as the page number (object-level, as libCacheSim counts it;
 // obj_size is not split into pages); there are no writes in this format.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cerrno>
 #include <cstring>
 #include <vector>
 
 #include "simulator/traces/formats.h"
+#include "simulator/traces/line_reader.h"
 
 namespace pagescope::sim::traces {
 
@@ -63,8 +66,13 @@ class OracleGeneralSource final : public ReferenceSource {
 
 Result<std::unique_ptr<ReferenceSource>> open_oracle_general(const std::string& path,
                                                              const SourceOptions&) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return Error{path + ": cannot open: " + std::strerror(errno)};
+  auto fd = open_regular_file(path);  // never blocks on a FIFO
+  if (!fd) return fd.error();
+  FILE* f = fdopen(*fd, "rb");
+  if (!f) {
+    ::close(*fd);
+    return Error{path + ": cannot open: " + std::strerror(errno)};
+  }
   return std::unique_ptr<ReferenceSource>(new OracleGeneralSource(path, f));
 }
 

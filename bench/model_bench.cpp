@@ -26,9 +26,9 @@
 #include "inspector/capture/writer.h"
 #include "inspector/model/capture_replay.h"
 #include "inspector/model/process_table.h"
-#include "inspector/model/record_buffer.h"
 #include "inspector/model/space_tracker.h"
 #include "inspector/model/windowed_working_set.h"
+#include "tests/support/record_buffer.h"
 
 using namespace pagescope;
 using namespace pagescope::model;

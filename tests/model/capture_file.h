@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "inspector/capture/writer.h"
-#include "inspector/model/record_buffer.h"
+#include "tests/support/record_buffer.h"
 
 namespace pagescope::model::testing {
 

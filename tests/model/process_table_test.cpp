@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "inspector/model/process_table.h"
-#include "inspector/model/record_buffer.h"
+#include "tests/support/record_buffer.h"
 
 using namespace pagescope::model;
 

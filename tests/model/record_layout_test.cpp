@@ -17,8 +17,8 @@
 #include "inspector/model/capture_replay.h"
 #include "inspector/model/maps_parser.h"
 #include "inspector/model/process_table.h"
-#include "inspector/model/record_buffer.h"
 #include "inspector/model/space_tracker.h"
+#include "tests/support/record_buffer.h"
 
 using namespace pagescope;
 using namespace pagescope::model;

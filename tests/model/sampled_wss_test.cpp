@@ -1,8 +1,8 @@
 // SmapsSampler on a hand-made record stream: intervals, totals, kinds.
 #include <gtest/gtest.h>
 
-#include "inspector/model/record_buffer.h"
 #include "inspector/model/sampled_working_set.h"
+#include "tests/support/record_buffer.h"
 
 using namespace pagescope::model;
 

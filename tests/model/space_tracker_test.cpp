@@ -2,7 +2,7 @@
 // exit, and attributes every fault to the VMA it hit.
 #include <gtest/gtest.h>
 
-#include "inspector/model/record_buffer.h"
+#include "tests/support/record_buffer.h"
 #include "inspector/model/space_tracker.h"
 
 using namespace pagescope::model;

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "inspector/model/record_buffer.h"
 #include "inspector/model/time_order.h"
+#include "tests/support/record_buffer.h"
 
 using namespace pagescope::model;
 

@@ -16,8 +16,8 @@
 #include <gtest/gtest.h>
 
 #include "inspector/model/maps_parser.h"
-#include "inspector/model/record_buffer.h"
 #include "inspector/model/space_tracker.h"
+#include "tests/support/record_buffer.h"
 
 using namespace pagescope::model;
 

@@ -8,8 +8,8 @@
 #include <random>
 #include <set>
 
-#include "inspector/model/record_buffer.h"
 #include "inspector/model/space_tracker.h"
+#include "tests/support/record_buffer.h"
 
 namespace pagescope::model {
 namespace {

@@ -1,8 +1,8 @@
 // W(t, tau) from faults: distinct pages per disjoint window, counted by hand.
 #include <gtest/gtest.h>
 
-#include "inspector/model/record_buffer.h"
 #include "inspector/model/working_set.h"
+#include "tests/support/record_buffer.h"
 
 using namespace pagescope::model;
 

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "inspector/model/record_buffer.h"
+#include "tests/support/record_buffer.h"
 
 using pagescope::model::RecordBuffer;
 using pagescope::tui::AccessWss;

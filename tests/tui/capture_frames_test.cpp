@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "capture_records.h"
-#include "inspector/model/record_buffer.h"
+#include "tests/support/record_buffer.h"
 
 using namespace pagescope::tui;
 using pagescope::tui::testing::worker_story;

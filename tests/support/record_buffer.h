@@ -1,6 +1,10 @@
 // An in-memory record stream, laid out exactly as records sit in a capture
 // chunk (back to back, 8-byte aligned). Tests and benchmarks build streams
 // with it; the model consumes them through the same `const ps_header&`.
+// A test builder, so it lives with the tests, not in the model library; it
+// keeps the model's namespace because every stream it builds is model input
+// (and a `pagescope::testing` would hide GoogleTest's `::testing` inside
+// `namespace pagescope`).
 #pragma once
 
 #include <cstdint>

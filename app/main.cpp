@@ -5,12 +5,17 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 
 #include <ext/stdio_sync_filebuf.h>
 
+#include "app/cli_docs/command_doc.h"
+#include "app/cli_docs/completion.h"
+#include "app/cli_docs/man_page.h"
+#include "app/cli_docs/readme.h"
 #include "app/command.h"
 #include "bpf/events.h"  // PS_FORMAT_MAJOR/MINOR: the capture version written, and the major read
 #include "pagescope_revision.h"  // PAGESCOPE_GIT_REVISION, written at build time (cmake/GitRevision.cmake)
@@ -85,6 +90,72 @@ class StdoutErrors {
   int first_errno_ = 0;
 };
 
+// Hidden (group ""): the build writes the man pages and shell completions with
+// these, from this same App, so they list what --help lists (app/cli_docs,
+// cmake/Install.cmake).
+pagescope::cli_docs::CommandDoc describe_program(const CLI::App& root) {
+  auto doc = pagescope::cli_docs::describe(root);
+  doc.name = "pagescope";  // CLI11 names the root after argv[0], which may be a path
+  return doc;
+}
+
+void add_docs_commands(CLI::App& root, CommandRun& run) {
+  struct Args {
+    std::string dir, readme, shell, output;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* man = root.add_subcommand("__man", "write pagescope.1 and pagescope-SUB.1 into DIR")->group("");
+  man->add_option("dir", args->dir, "output directory")->required();
+  man->add_option("--readme", args->readme, "README.md: its examples and exit codes go into the pages");
+  man->callback([&root, &run, args] {
+    run = [&root, args] {
+      pagescope::cli_docs::ManInfo info;
+      info.version = "pagescope " PAGESCOPE_VERSION;
+      const auto doc = describe_program(root);
+      if (!args->readme.empty()) {
+        std::ifstream in(args->readme);
+        if (!in) {
+          std::fprintf(stderr, "pagescope __man: %s: cannot read\n", args->readme.c_str());
+          return int(kExitUsage);
+        }
+        std::vector<std::string> subs;
+        for (const auto& s : doc.subcommands) subs.push_back(s.name);
+        info.examples = pagescope::cli_docs::readme_examples(in, doc.name, subs);
+        in.clear();
+        in.seekg(0);
+        info.exit_status = pagescope::cli_docs::readme_exit_codes(in);
+      }
+      if (auto st = pagescope::cli_docs::write_man_pages(doc, info, args->dir); !st) {
+        std::fprintf(stderr, "pagescope __man: %s\n", st.message().c_str());
+        return int(kExitFailure);
+      }
+      return int(kExitOk);
+    };
+  });
+  CLI::App* completion = root.add_subcommand("__completion", "print the bash or zsh completion script")->group("");
+  completion->add_option("shell", args->shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
+  completion->add_option("-o,--output", args->output, "write it to this file instead of stdout");
+  completion->callback([&root, &run, args] {
+    run = [&root, args] {
+      const auto doc = describe_program(root);
+      const std::string text = args->shell == "bash" ? pagescope::cli_docs::bash_completion(doc)
+                                                     : pagescope::cli_docs::zsh_completion(doc);
+      if (args->output.empty()) {
+        std::fputs(text.c_str(), stdout);
+        return int(kExitOk);
+      }
+      std::ofstream out(args->output, std::ios::trunc);
+      out << text;
+      out.close();
+      if (!out) {
+        std::fprintf(stderr, "pagescope __completion: %s: cannot write\n", args->output.c_str());
+        return int(kExitFailure);
+      }
+      return int(kExitOk);
+    };
+  });
+}
+
 int run_main(int argc, char** argv) {
   CLI::App root{"pagescope: record page faults, memory syscalls and reclaim with eBPF; "
                 "inspect captures; replay them under other policies and memory sizes"};
@@ -101,6 +172,7 @@ int run_main(int argc, char** argv) {
   add_replay_command(root, run);
   add_mrc_command(root, run);
   add_convert_command(root, run);
+  add_docs_commands(root, run);
 
   try {
     root.parse(argc, argv);

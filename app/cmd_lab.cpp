@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/command.h"
+#include "inspector/capture/output_file.h"
 #include "lab/interrupt_flag.h"
 #include "lab/lab_runner.h"
 #include "lab/leftovers.h"
@@ -73,6 +74,18 @@ int RunLab(LabFlags& f) {
     f.options.record_args.insert(f.options.record_args.end(), {"--access-interval", f.access_interval});
   }
   if (f.sample_contents) f.options.record_args.push_back("--sample-contents");
+  // -o is written by `pagescope record` once the cgroup, zram and workload
+  // are up: check it first, by the recorder's own rules (a new file can be
+  // made beside it; not a symlink, not a device), so a bad path is exit 2
+  // before any setup instead of an error after the run.
+  if (!f.options.capture_path.empty()) {
+    auto out = capture::OutputFile::create(f.options.capture_path);
+    if (!out) {
+      std::fprintf(stderr, "pagescope lab: error: -o: %s\n", out.error().message.c_str());
+      return kExitUsage;
+    }
+    out->discard();
+  }
   lab::InterruptFlag interrupt;
   lab::LabRunner::ProgressFn progress;
   bool tty = ::isatty(STDERR_FILENO);

@@ -45,6 +45,9 @@ struct RecordArgs {
   std::string invocation;
 };
 
+// The largest ring buffer the kernel accepts: max_entries is a u32 power of two.
+constexpr size_t kMaxRingMib = 2048;
+
 #ifdef PAGESCOPE_WITH_BPF
 // The one piece of process-wide state: a signal handler can only set a flag.
 std::atomic<bool> g_stop_requested{false};
@@ -148,7 +151,12 @@ int run_probe(const RecordArgs& args) {
   for (const auto& f : probe.requirements) {
     table.add_row({txt(f.name), txt("required"), txt(f.available ? "yes" : "no"), txt(f.detail)});
   }
-  table.add_row({txt("tracefs"), txt("not needed"), Cell::missing(), txt(probe.tracefs)});
+  // Optional since the memory syscalls come from the syscalls:* events when
+  // tracefs can be mounted (privately if the host has not), and from the raw
+  // sys_enter/sys_exit otherwise: AVAILABLE says which path is in use.
+  const auto& mm = probe.sources.status(capture::Source::kMmSyscalls);
+  bool by_tracefs = mm.state == capture::SourceState::kOn && mm.detail.rfind("syscalls:", 0) == 0;
+  table.add_row({txt("tracefs"), txt("optional"), txt(by_tracefs ? "yes" : "no"), txt(probe.tracefs)});
   for (size_t i = 0; i < capture::kSourceCount; ++i) {
     auto s = static_cast<capture::Source>(i);
     const auto& st = probe.sources.status(s);
@@ -183,9 +191,13 @@ int run_record(const RecordArgs& args) {
   opts.cgroup = args.cgroup;
   opts.command_line = args.invocation;
   opts.verbose = args.verbose;
-  if (args.ring_mib == 0 || (args.ring_mib & (args.ring_mib - 1)) != 0) {
-    std::fprintf(stderr, "pagescope record: --ring-size must be a power of two (MiB), got %zu\n",
-                 args.ring_mib);
+  // The kernel takes a ring buffer whose size is a power of two and a
+  // multiple of the page size, in a 32-bit max_entries (kernel/bpf/ringbuf.c,
+  // ringbuf_map_alloc): 1 MiB to 2 GiB. Anything else would only fail once
+  // the programs load, with the kernel's bare EINVAL.
+  if (args.ring_mib == 0 || (args.ring_mib & (args.ring_mib - 1)) != 0 || args.ring_mib > kMaxRingMib) {
+    std::fprintf(stderr, "pagescope record: bad --ring-size %zu: the ring buffer is a power of two "
+                 "of MiB from 1 to %zu (the kernel's limit)\n", args.ring_mib, kMaxRingMib);
     return kExitUsage;
   }
   opts.ring_bytes = args.ring_mib << 20;
@@ -243,6 +255,10 @@ int run_record(const RecordArgs& args) {
   sa.sa_handler = on_stop_signal;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // A closed terminal stops the recording like Ctrl-C: the capture is closed
+  // and renamed into place, and the command ended and reaped, instead of the
+  // default death that leaves the capture under its temporary name.
+  sigaction(SIGHUP, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
   auto result = live::record(opts, g_stop_requested);
@@ -276,8 +292,10 @@ void add_record_command(CLI::App& root, CommandRun& run) {
       "  sudo pagescope record -o run.psc -p 1234 -d 10s         attach to a process and its future children\n"
       "  sudo pagescope record -o run.psc --all -d 5s            whole system\n"
       "  sudo pagescope record --probe                           what this host lets pagescope see\n"
-      "Ctrl-C stops the recording; the capture is closed completely.");
-  sub->add_option("-o,--output", args->output, "Capture file to write (created 0600)")
+      "Ctrl-C (or SIGTERM, SIGHUP) stops the recording; the capture is closed completely.");
+  sub->add_option("-o,--output", args->output,
+                  "Capture file to write (0600; written as .NAME.XXXXXX beside it and renamed at the "
+                  "end; never a symlink or a device)")
       ->capture_default_str();
   sub->add_option("-p,--pid", args->pids,
                   "Trace these processes (all their threads) and their future children")
@@ -289,7 +307,7 @@ void add_record_command(CLI::App& root, CommandRun& run) {
   sub->add_option("--cgroup", args->cgroup,
                   "Run the command inside this cgroup directory (v1 or v2), and sample its "
                   "memory statistics");
-  sub->add_option("--ring-size", args->ring_mib, "Ring buffer size in MiB (a power of two)")
+  sub->add_option("--ring-size", args->ring_mib, "Ring buffer size in MiB (a power of two, at most 2048)")
       ->capture_default_str();
   sub->add_option("--maps-interval", args->maps_interval,
                   "Also snapshot every traced process's /proc/PID/maps this often (e.g. 1s), "

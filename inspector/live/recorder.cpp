@@ -1,11 +1,8 @@
 #include "inspector/live/recorder.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <optional>
 
@@ -44,15 +41,6 @@ Status check_options(const RecordOptions& options) {
   return {};
 }
 
-// The output is created before anything runs: "cannot write" must come
-// before a workload is started. The writer opens it again with the header.
-Status create_output(const std::string& path) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Error{"cannot write " + path + ": " + strerror(errno), ErrorKind::kUsage};
-  close(fd);
-  return {};
-}
-
 capture::HostInfo host_info(const RecordOptions& options, const Features& features,
                             const Tracer& tracer, const capture::SourceSet& sources) {
   capture::HostInfo host = capture::read_host_info();
@@ -79,11 +67,12 @@ void announce_missing_sources(const capture::SourceSet& sources) {
 class Recording {
  public:
   Recording(const RecordOptions& options, Tracer& tracer, capture::CaptureWriter& writer,
-            std::vector<std::unique_ptr<IntervalSampler>> samplers,
+            std::string temp_path, std::vector<std::unique_ptr<IntervalSampler>> samplers,
             std::optional<CommandLauncher>& command, RecordSummary& summary)
       : options_(options),
         tracer_(tracer),
         writer_(writer),
+        temp_path_(std::move(temp_path)),
         samplers_(std::move(samplers)),
         command_(command),
         summary_(summary),
@@ -113,6 +102,7 @@ class Recording {
   const RecordOptions& options_;
   Tracer& tracer_;
   capture::CaptureWriter& writer_;
+  const std::string temp_path_;  // where the capture is until finish() renames it
   std::vector<std::unique_ptr<IntervalSampler>> samplers_;
   std::optional<CommandLauncher>& command_;
   RecordSummary& summary_;
@@ -184,9 +174,12 @@ Status Recording::begin() {
     write_target(pid, PS_TARGET_ATTACH);
     snapshots_.take(pid, true);
   }
-  std::fprintf(stderr, "pagescope record: tracing %s; Ctrl-C to stop\n",
+  // The temporary name is said once: a SIGKILLed recorder leaves its prefix there.
+  std::fprintf(stderr, "pagescope record: tracing %s into %s (written as %s until the end); "
+               "Ctrl-C to stop\n",
                options_.all ? "every process" : command_ ? options_.command[0].c_str()
-                                                         : "the given processes");
+                                                         : "the given processes",
+               options_.output.c_str(), temp_path_.c_str());
   if (command_) {
     auto pid = static_cast<uint32_t>(command_->pid());
     snapshots_.follow(pid);
@@ -195,8 +188,9 @@ Status Recording::begin() {
     summary_.fault_check.pre_exec_minor = command_->pre_exec().minor;
     summary_.fault_check.pre_exec_major = command_->pre_exec().major;
     if (!stopped) {
-      writer_.close();
-      unlink(options_.output.c_str());
+      // Nothing of the command was recorded: remove only our temporary file;
+      // a capture already at the output name stays (issue 17 item 10).
+      writer_.discard();
       return Error{stopped.error().message};
     }
     if (*stopped) {
@@ -309,12 +303,19 @@ Result<RecordSummary> Recording::finish() {
 
 Result<RecordSummary> record(const RecordOptions& options, const std::atomic<bool>& stop) {
   if (Status ok = check_options(options); !ok) return Error{ok.message(), ErrorKind::kUsage};
+  // The output first, before the probe loads anything: an unwritable,
+  // symlinked or non-regular output is a usage error (exit 2) before any
+  // work. It is a new temporary file beside the name, renamed over it by the
+  // writer's close(); every return before that removes it (OutputFile's
+  // destructor, or discard()) and leaves a file already at the name alone.
+  auto output = capture::OutputFile::create(options.output);
+  if (!output) return output.error();
+  const std::string temp_path = output->temp_path();
   Features features = Features::probe();
   if (!features.bpf_allowed()) {
     return Error{"pagescope record needs root (or CAP_BPF and CAP_PERFMON): bpf() was refused",
                  ErrorKind::kPermission};
   }
-  if (Status ok = create_output(options.output); !ok) return Error{ok.message(), ErrorKind::kUsage};
 
   std::optional<CommandLauncher> command;
   if (!options.command.empty()) {
@@ -343,11 +344,11 @@ Result<RecordSummary> record(const RecordOptions& options, const std::atomic<boo
   auto samplers = make_samplers(options, summary.sources);
   announce_missing_sources(summary.sources);
 
-  auto writer = capture::CaptureWriter::create(options.output,
+  auto writer = capture::CaptureWriter::create(std::move(*output),
                                                host_info(options, features, tracer, summary.sources));
   if (!writer) return give_up(writer.error());
 
-  Recording recording(options, tracer, *writer, std::move(samplers), command, summary);
+  Recording recording(options, tracer, *writer, temp_path, std::move(samplers), command, summary);
   if (Status ok = recording.begin(); !ok) return Error{ok.message()};
   recording.drain(stop);
   return recording.finish();

@@ -306,7 +306,14 @@ TEST(RecordInterrupt, KillDashNineKeepsAReadablePrefix) {
   kill(rec, SIGKILL);
   waitpid(rec, nullptr, 0);
   kill(-rec, SIGKILL);  // the traced shell loop
-  Capture c = read_capture(dir + "/kill.psc");
+  // Killed before it could rename: the prefix is under the temporary name
+  // it announced (".kill.psc.XXXXXX", README "The output file").
+  EXPECT_NE(access((dir + "/kill.psc").c_str(), F_OK), 0);
+  std::string log = slurp(dir + "/log"), prefix;
+  size_t at = log.find("(written as ");
+  if (at != std::string::npos) prefix = log.substr(at + 12, log.find(' ', at + 12) - at - 12);
+  ASSERT_EQ(prefix.rfind(dir + "/.kill.psc.", 0), 0u) << log;
+  Capture c = read_capture(prefix);
   EXPECT_FALSE(c.report.complete) << "no footer after SIGKILL";
   EXPECT_GE(c.report.chunks_ok, 2u);
   EXPECT_GT(c.of_kind<ps_fault>(PS_EV_FAULT).size(), 100u);

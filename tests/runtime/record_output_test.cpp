@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <sstream>
 #include <thread>
 
 #include "tests/runtime/runtime_support.h"
@@ -285,6 +286,28 @@ TEST(RecordOutput, DiskFullStopEndsTheCommandAndKeepsThePrefix) {
   EXPECT_TRUE(reader.ok()) << (reader.ok() ? "" : reader.error().message);
   umount2(full.c_str(), MNT_DETACH);
   prctl(PR_SET_CHILD_SUBREAPER, 0);
+}
+
+// --probe's tracefs row: optional since the memory syscalls come from the
+// syscalls:* events when tracefs can be had (mounted privately if need be)
+// and from raw sys_enter/sys_exit otherwise (4fab6f8); AVAILABLE says which
+// path the mm_syscalls row reports. It used to say "not needed", "-".
+TEST(RecordOutput, ProbeSaysTracefsIsOptionalAndWhetherItIsUsed) {
+  SKIP_WITHOUT_KERNEL();
+  SplitRun r = run_split(record_cmd("--probe --csv"));
+  ASSERT_EQ(r.exit_code(), 0) << r.err;
+  std::string tracefs, mm;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("tracefs,", 0) == 0) tracefs = line;
+    if (line.rfind("mm_syscalls,", 0) == 0) mm = line;
+  }
+  ASSERT_FALSE(mm.empty()) << r.out;
+  // CSV quotes a detail with commas in it.
+  const bool by_tracefs = mm.rfind("mm_syscalls,recorded,yes,syscalls:", 0) == 0 ||
+                          mm.rfind("mm_syscalls,recorded,yes,\"syscalls:", 0) == 0;
+  EXPECT_EQ(tracefs.rfind(std::string("tracefs,optional,") + (by_tracefs ? "yes," : "no,"), 0), 0u)
+      << tracefs << "\n" << mm;
 }
 
 }  // namespace

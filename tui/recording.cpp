@@ -11,6 +11,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "inspector/capture/output_file.h"
+
 namespace pagescope::tui {
 
 std::vector<std::string> record_arguments(const std::string& output, const std::vector<int32_t>& pids) {
@@ -37,7 +39,14 @@ std::string recording_path(const std::string& dir, int64_t unix_seconds) {
 
 Result<std::unique_ptr<Recording>> Recording::start(const std::string& exe, const std::vector<std::string>& args,
                                                     std::string output, std::string log_path) {
-  int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  // top runs as root, often in a directory others can write: the log is a
+  // new file of ours, never one a planted symlink or hard link points to
+  // (the name is removed first, not what it points to; O_EXCL then fails on
+  // anything planted again meanwhile). The capture itself is the recorder's
+  // to create safely (inspector/capture/output_file.h).
+  if (unlink(log_path.c_str()) != 0 && errno != ENOENT)
+    return Error{log_path + ": cannot replace (" + std::strerror(errno) + ")"};
+  int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (log < 0) return Error{log_path + ": cannot create (" + std::strerror(errno) + ")"};
   std::vector<std::string> argv_s{exe};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
@@ -114,7 +123,8 @@ Status Recording::stop(int timeout_ms) {
         waitpid(pid_, &status, 0);
         reap(status);
         return Error{"the recorder did not stop within " + std::to_string(timeout_ms) + " ms and was killed; " +
-                     output_ + " may be truncated"};
+                     "what it recorded is in " + capture::OutputFile::temp_pattern(output_) + " (not renamed to " +
+                     output_ + ")"};
       }
       timespec ts{0, 20 * 1000 * 1000};
       nanosleep(&ts, nullptr);

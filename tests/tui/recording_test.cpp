@@ -2,9 +2,12 @@
 // (started, stopped with SIGINT, or ending on its own with a reason).
 #include "tui/recording.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -68,6 +71,42 @@ TEST(Recording, AnUnwritableLogIsAnError) {
   auto r = Recording::start("/bin/true", {}, "out.psc", "/nonexistent/dir/x.log");
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("/nonexistent/dir/x.log"), std::string::npos);
+}
+
+// top runs as root: a symlink planted at the log's name (in a directory
+// others can write) is replaced by a new file, its target never truncated.
+TEST(Recording, APlantedSymlinkAtTheLogIsReplacedNotFollowed) {
+  const std::string base = ::testing::TempDir() + "/rec_link_" + std::to_string(getpid());
+  const std::string victim = base + ".victim", log = base + ".log";
+  { std::ofstream(victim) << "precious"; }
+  ASSERT_EQ(symlink(victim.c_str(), log.c_str()), 0);
+  auto r = Recording::start("/bin/sh", {"-c", "echo logged >&2"}, "out.psc", log);
+  ASSERT_TRUE(r) << r.error().message;
+  for (int i = 0; i < 100 && (*r)->running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::ifstream in(victim);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(text, "precious");
+  struct stat st {};
+  ASSERT_EQ(lstat(log.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ((*r)->failure(), "logged");
+  unlink(victim.c_str());
+  unlink(log.c_str());
+}
+
+// A recorder that had to be SIGKILLed never renamed its capture: the error
+// says where the readable prefix is (record writes .NAME.XXXXXX beside NAME).
+TEST(Recording, AKilledRecorderSaysWhereItsPrefixIs) {
+  const std::string log = ::testing::TempDir() + "/rec_kill_" + std::to_string(getpid()) + ".log";
+  auto r = Recording::start("/bin/sh", {"-c", "trap '' INT; while :; do sleep 0.05; done"}, "/d/out.psc", log);
+  ASSERT_TRUE(r) << r.error().message;
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  Status st = (*r)->stop(200);
+  EXPECT_FALSE(st);
+  EXPECT_NE(st.message().find("what it recorded is in /d/.out.psc.XXXXXX (not renamed to /d/out.psc)"),
+            std::string::npos)
+      << st.message();
+  unlink(log.c_str());
 }
 
 }  // namespace

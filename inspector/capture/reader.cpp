@@ -245,9 +245,8 @@ Result<CaptureReader> CaptureReader::open(const std::string& path) {
   struct stat st {};
   if (fstat(impl->fd, &st) != 0) return Error{path + ": cannot stat: " + std::strerror(errno)};
   if (!S_ISREG(st.st_mode))
-    return Error{path + (S_ISFIFO(st.st_mode)  ? ": is a FIFO, not a capture file"
-                         : S_ISDIR(st.st_mode) ? ": is a directory, not a capture file"
-                                               : ": not a regular file")};
+    return Error{path + ": not a regular file" +
+                 (S_ISFIFO(st.st_mode) ? " (a FIFO)" : S_ISDIR(st.st_mode) ? " (a directory)" : "")};
   impl->file_size = static_cast<uint64_t>(st.st_size);
   auto header = read_file_header(impl->fd, impl->file_size, path);
   if (!header) return header.error();

@@ -2,6 +2,7 @@
 # Runs the libFuzzer targets of tests/fuzz (issue 17.5).
 #   scripts/fuzz.sh TARGET [SECONDS]   fuzz TARGET for SECONDS (default 600), one job
 #   scripts/fuzz.sh --replay TARGET    run every input in tests/fuzz/regressions/TARGET once
+#   scripts/fuzz.sh --seeds            (re)make the seed inputs in the build dir
 #   scripts/fuzz.sh --list             the targets
 # The targets live in the clang build dir (BUILD_DIR, default build-fuzz), made
 # by scripts/test.sh or by hand:
@@ -17,11 +18,28 @@ build=${BUILD_DIR:-build-fuzz}
 case $build in /*) ;; *) build=$root/$build ;; esac
 targets="capture_reader record_visitor trace_readers proc_parsers"
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [ $# -ge 1 ] || usage
+
+# Seeds made once per build dir from the demo capture, /proc and ../shared/data/traces.
+seeds=$build/tests/fuzz/seeds
+make_seeds() {
+  [ -x "$build/tests/fuzz/fuzz_seeds" ] || { echo "fuzz.sh: $build/tests/fuzz/fuzz_seeds not built" >&2; exit 2; }
+  rm -rf "$seeds"
+  mkdir -p "$seeds"
+  shared=$root/../shared/data/traces
+  if [ -d "$shared" ]; then
+    "$build/tests/fuzz/fuzz_seeds" "$seeds" "$root/scripts/data/demo.psc" "$shared"
+  else
+    "$build/tests/fuzz/fuzz_seeds" "$seeds" "$root/scripts/data/demo.psc"
+  fi
+  touch "$seeds/.done"
+}
+
 replay=0
 case $1 in
   --list) echo "$targets"; exit 0 ;;
+  --seeds) make_seeds; exit 0 ;;
   --replay) replay=1; shift; [ $# -ge 1 ] || usage ;;
   -h|--help) usage ;;
 esac
@@ -47,14 +65,7 @@ if [ $replay -eq 1 ]; then
   exec "$bin" "${flags[@]}" "${inputs[@]}"
 fi
 
-# Seeds made once per build dir from the demo capture, /proc and ../shared/data/traces.
-seeds=$build/tests/fuzz/seeds
-if [ ! -e "$seeds/.done" ]; then
-  mkdir -p "$seeds"
-  shared=$root/../shared/data/traces
-  "$build/tests/fuzz/fuzz_seeds" "$seeds" "$root/scripts/data/demo.psc" \
-    $( [ -d "$shared" ] && echo "$shared" ) && touch "$seeds/.done"
-fi
+[ -e "$seeds/.done" ] || make_seeds
 corpus=$build/tests/fuzz/corpus/$target
 artifacts=$build/tests/fuzz/artifacts/$target
 mkdir -p "$corpus" "$artifacts"

@@ -13,7 +13,9 @@
 namespace pagescope::live {
 
 struct RecordOptions {
-  std::string output;                // capture file
+  std::string output;                // capture file: written as .NAME.XXXXXX beside it, renamed over it
+                                     // at the end; a symlink or non-regular file is refused
+                                     // (capture/output_file.h)
   std::vector<std::string> command;  // `-- cmd args`: run and trace it (and its children)
   std::vector<uint32_t> pids;        // -p: attach (and follow future children)
   bool all = false;                  // --all: whole system
@@ -59,8 +61,11 @@ struct RecordSummary {
 };
 
 // Records until the command exits, the duration elapses, every -p process is
-// gone, or `stop` becomes true (SIGINT/SIGTERM). What was captured is always
-// closed properly; errors before recording starts are returned.
+// gone, or `stop` becomes true (SIGINT/SIGTERM/SIGHUP). What was captured is
+// always closed properly and renamed to `output`, after a write error too;
+// errors before recording starts are returned, with the temporary file
+// removed and whatever was at `output` untouched. The command is ended
+// (SIGTERM, then SIGKILL) and reaped if it outlives the recording by a second.
 Result<RecordSummary> record(const RecordOptions& options, const std::atomic<bool>& stop);
 
 }  // namespace pagescope::live

@@ -166,5 +166,22 @@ TEST(WindowedWorkingSet, MatchesBruteForceOnARandomStream) {
   EXPECT_GT(expected_windows, 60u);
 }
 
+// Issue 17.12: one fault stamped near 2^63 asked system() for 0x1ad7f0d4a48
+// bytes of windows; now it costs one window.
+TEST(WindowedWorkingSet, FarFutureRecordCostsOneSystemWindow) {
+  RecordBuffer b;
+  b.fault(kT + 1 * kMs, 7, 7, kAnon, kWrite);
+  b.fault((uint64_t{1} << 63) - 1, 7, 7, kAnon + 0x1000, kWrite);
+  WindowedWorkingSet wss({10 * kMs}, kT);
+  b.for_each([&](const ps_header& h) { wss.apply(h); });
+  auto sys = wss.system();
+  ASSERT_EQ(sys.size(), 2u);
+  EXPECT_EQ(sys[0].index, 0u);
+  EXPECT_EQ(sys[0].pages, 1u);
+  EXPECT_EQ(sys[1].index, ((uint64_t{1} << 63) - 2 - kT) / (10 * kMs));
+  EXPECT_EQ(sys[1].pages, 1u);
+  EXPECT_EQ(sys[1].end_ns, wss.window_end(0, sys[1].index));
+}
+
 }  // namespace
 }  // namespace pagescope::model

@@ -14,7 +14,8 @@ namespace pagescope::app {
 // Exit codes (documented in README.md, "Exit codes").
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailure = 1,     // the work failed (I/O error, kernel refused, workload failed)
+  kExitFailure = 1,     // the work failed (I/O error, kernel refused, workload failed; also stdout
+                        // that could not be written, e.g. a full disk: main.cpp's StdoutErrors)
   kExitUsage = 2,       // bad command line or bad input file
   kExitPermission = 3,  // needs root (or CAP_BPF + CAP_PERFMON)
   kExitUnsupported = 4, // the kernel lacks something required (BTF, ring buffer)

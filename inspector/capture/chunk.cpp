@@ -3,6 +3,8 @@
 #include <cstring>
 #include <string>
 
+#include <zstd.h>
+
 #include "events.h"
 #include "inspector/capture/crc32c.h"
 
@@ -52,6 +54,18 @@ Status ChunkDecoder::check_header(const format::ChunkFrame& f, uint64_t room) {
       f.raw_len > format::kMaxChunkBytes)
     return Error{"implausible chunk length"};
   if (uint64_t{f.records} * sizeof(ps_header) > f.raw_len) return Error{"implausible record count"};
+  // Never allocate more than the payload could hold (issue 17.7): each length
+  // is bounded by what the one before it can expand to, not only by the format's
+  // 256 MiB limit, so a 100-byte file cannot ask for 512 MiB of buffers.
+  if (f.codec == static_cast<uint8_t>(Codec::kNone) && f.encoded_len != f.payload_len)
+    return Error{"stored chunk whose lengths differ"};
+  if (f.codec == static_cast<uint8_t>(Codec::kLz4) && f.encoded_len > uint64_t{f.payload_len} * 255 + 64)
+    return Error{"implausible chunk length (more than lz4 can expand to)"};
+  if (f.transform == format::kTransformRows && f.raw_len != f.encoded_len)
+    return Error{"row chunk whose lengths differ"};
+  // Columns hold at least one byte per record per header field, and bodies verbatim.
+  if (f.transform == format::kTransformColumns && f.raw_len > uint64_t{f.encoded_len} * 64 + 4096)
+    return Error{"implausible chunk length (more than the columns can hold)"};
   if (f.payload_len > room)
     return Error{"truncated (" + std::to_string(room) + " of " + std::to_string(f.payload_len) +
                  " payload bytes present)"};
@@ -67,6 +81,14 @@ Status ChunkDecoder::decode(const format::ChunkFrame& f, std::span<const uint8_t
   auto& codec = codecs_[f.codec];
   if (!codec) codec = make_block_codec(static_cast<Codec>(f.codec), 0);
   if (!codec) return Error{"unknown codec"};
+  if (f.codec == static_cast<uint8_t>(Codec::kZstd)) {
+    // The zstd frame states its size (the writer always records it): it must
+    // agree before encoded_len bytes are allocated.
+    const unsigned long long n = ZSTD_getFrameContentSize(payload.data(), payload.size());
+    if (n == ZSTD_CONTENTSIZE_ERROR) return Error{"zstd: not a zstd frame"};
+    if (n != ZSTD_CONTENTSIZE_UNKNOWN && n != f.encoded_len)
+      return Error{"zstd frame holds " + std::to_string(n) + " bytes, the chunk says " + std::to_string(f.encoded_len)};
+  }
   encoded_.resize(f.encoded_len);
   if (auto st = codec->decompress(payload, encoded_.data(), f.encoded_len); !st) return st;
   Status st = f.transform == format::kTransformColumns ? decode_columns(encoded_, f.records, f.raw_len, out)

@@ -22,6 +22,7 @@
 #include <gtest/gtest.h>
 
 #include "events.h"
+#include "inspector/capture/chunk.h"
 #include "inspector/capture/format.h"
 #include "inspector/capture/reader.h"
 #include "inspector/capture/writer.h"
@@ -247,6 +248,30 @@ TEST(InputRobustness, InspectOfACorruptCaptureShowsWhatReadsAndExits2) {
   EXPECT_NE(shown.str().find("\"records\": 10"), std::string::npos) << shown.str().substr(0, 600);
   unlink(out.c_str());
   unlink(path.c_str());
+}
+
+// Issue 17.7: a chunk frame's lengths are held to what its payload can expand
+// to, so a tiny file cannot make the reader allocate 2 x 256 MiB.
+TEST(InputRobustness, ChunkLengthsAreBoundedByThePayload) {
+  capture::format::ChunkFrame f{};
+  f.magic = capture::format::kChunkMagic;
+  f.transform = capture::format::kTransformColumns;
+  f.payload_len = 100;
+  f.encoded_len = 100;
+  f.raw_len = 1000;
+  f.records = 10;
+  f.codec = 0;  // stored
+  EXPECT_TRUE(capture::ChunkDecoder::check_header(f, 100).ok());
+  f.encoded_len = capture::format::kMaxChunkBytes;
+  EXPECT_FALSE(capture::ChunkDecoder::check_header(f, 100).ok());
+  f.codec = 2;  // lz4: at most ~255 times the payload
+  EXPECT_FALSE(capture::ChunkDecoder::check_header(f, 100).ok());
+  f.encoded_len = 100;
+  f.raw_len = capture::format::kMaxChunkBytes;  // columns cannot hold 2.6 MB per byte
+  EXPECT_FALSE(capture::ChunkDecoder::check_header(f, 100).ok());
+  f.transform = capture::format::kTransformRows;
+  f.raw_len = 1000;  // rows are stored as they are
+  EXPECT_FALSE(capture::ChunkDecoder::check_header(f, 100).ok());
 }
 
 }  // namespace

@@ -274,5 +274,43 @@ TEST(InputRobustness, ChunkLengthsAreBoundedByThePayload) {
   EXPECT_FALSE(capture::ChunkDecoder::check_header(f, 100).ok());
 }
 
+// Issue 17.12 end to end: one fault stamped near 2^63 in an otherwise small
+// capture; --timeline, --wss and --pid --wss answer at once, and absurd
+// intervals are refused with exit 2.
+TEST(InputRobustness, FarFutureTimestampDoesNotBlowUpInspect) {
+  struct stat st;
+  if (stat((std::string(PAGESCOPE_BINARY_DIR) + "/app/pagescope").c_str(), &st) != 0) GTEST_SKIP() << "no binary";
+  const std::string path = temp_path("future.psc");
+  {
+    capture::HostInfo host;
+    host.start_ns = 1000;
+    auto w = capture::CaptureWriter::create(path, host);
+    ASSERT_TRUE(w) << w.error().message;
+    for (uint64_t ts : {uint64_t{2000}, uint64_t{3000}, (uint64_t{1} << 63) - 5}) {
+      ps_fault f{};
+      f.hdr.kind = PS_EV_FAULT;
+      f.hdr.size = sizeof f;
+      f.hdr.ts_ns = ts;
+      f.hdr.pid = f.hdr.tid = 7;
+      f.address = 0x1000 + ts % 4096 * 4096;
+      ASSERT_TRUE(w->append(&f, sizeof f).ok());
+    }
+    ASSERT_TRUE(w->close().ok());
+  }
+  for (const char* args : {"--timeline", "--wss", "--pid 7 --wss", "--timeline --interval 1ms"}) {
+    const auto start = std::chrono::steady_clock::now();
+    CliRun r = pagescope("inspect " + path + " " + args);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.code, 0) << args << ": " << r.err;
+    EXPECT_LT(seconds, 20.0) << args;
+  }
+  for (const char* args : {"--timeline --interval 1ns", "--wss --tau 1ns"}) {
+    CliRun r = pagescope("inspect " + path + " " + args);
+    EXPECT_EQ(r.code, 2) << args;
+    EXPECT_NE(r.err.find("1ms"), std::string::npos) << r.err;
+  }
+  unlink(path.c_str());
+}
+
 }  // namespace
 }  // namespace pagescope::sim

@@ -19,8 +19,9 @@
 #endif
 
 #define PS_FORMAT_MAJOR 1
-#define PS_FORMAT_MINOR 3 /* 1.1: reclaim, swap, TLB and OOM records; 1.2: access and content samples;
-                            1.3: the header says which sources were on (kTagSources) */
+#define PS_FORMAT_MINOR 4 /* 1.1: reclaim, swap, TLB and OOM records; 1.2: access and content samples;
+                            1.3: the header says which sources were on (kTagSources);
+                            1.4: ps_mmap_file, the file of an mmap named when it is made */
 
 #define PS_COMM_LEN 16
 #define PS_PATH_LEN 256
@@ -47,6 +48,7 @@ enum ps_event_kind {
 	PS_EV_SWAP_ENTS = 16,  /* struct ps_swap_ents: a process's swap-entry count changed */
 	PS_EV_TLB_FLUSH = 17,  /* struct ps_tlb_flush */
 	PS_EV_OOM_VICTIM = 18, /* struct ps_oom_victim */
+	PS_EV_MMAP_FILE = 19,  /* struct ps_mmap_file: the file a successful mmap of an fd mapped */
 	/* Written by the recorder itself. */
 	PS_EV_PROC_FILE = 64, /* struct ps_proc_file + text */
 	PS_EV_LOST = 65,      /* struct ps_lost */
@@ -106,6 +108,31 @@ struct ps_mm_syscall {
 	__u64 args[6];
 	__s64 ret;
 	__u64 duration_ns;
+};
+
+/*
+ * The file behind a successful mmap of an fd, read from the fd's struct file
+ * when the call returns and written right after its ps_mm_syscall (same
+ * ts_ns), so a reader knows the file before the mapping's first fault, even
+ * for a process gone before any /proc snapshot. `names` holds the path's
+ * components leaf first, each NUL-terminated (lib, libc.so.6 → "libc.so.6\0
+ * lib\0usr\0" for /usr/lib/libc.so.6), crossing mount points up to the
+ * mount namespace's root; PS_MMAP_FILE_TRUNCATED when they did not fit or the
+ * walk stopped early (the components present are the innermost ones).
+ */
+#define PS_MMAP_FILE_TRUNCATED (1u << 0)
+#define PS_MMAP_FILE_NAMES 512
+
+struct ps_mmap_file {
+	struct ps_header hdr;
+	__u64 start;            /* the mmap's result */
+	__u64 len;              /* its length argument */
+	__u64 offset;           /* the mmap's offset in the file, bytes */
+	__u64 ino;              /* the file's inode number */
+	__u32 dev;              /* its superblock's s_dev (kernel encoding: major << 20 | minor) */
+	__u16 depth;            /* components in names */
+	__u16 flags;            /* PS_MMAP_FILE_* */
+	char names[PS_MMAP_FILE_NAMES];
 };
 
 #define PS_FORK_THREAD    (1u << 0) /* a new thread of the same process */
@@ -354,6 +381,7 @@ struct ps_compress_calibration {
 PS_STATIC_ASSERT(sizeof(struct ps_header) == 24, "ps_header layout");
 PS_STATIC_ASSERT(sizeof(struct ps_fault) == 48, "ps_fault layout");
 PS_STATIC_ASSERT(sizeof(struct ps_mm_syscall) == 88, "ps_mm_syscall layout");
+PS_STATIC_ASSERT(sizeof(struct ps_mmap_file) == 576, "ps_mmap_file layout");
 PS_STATIC_ASSERT(sizeof(struct ps_fork) == 56, "ps_fork layout");
 PS_STATIC_ASSERT(sizeof(struct ps_exec) == 304, "ps_exec layout");
 PS_STATIC_ASSERT(sizeof(struct ps_exit) == 64, "ps_exit layout");

@@ -94,6 +94,120 @@ static __always_inline void stash_mm_args(__u32 kind, __u64 a0, __u64 a1, __u64 
 	s->start_ns = bpf_ktime_get_ns();
 }
 
+#define PS_MAP_ANONYMOUS 0x20
+#define PS_PATH_WALK_MAX 48 /* steps: components and mount points */
+
+/* The walk's state, per CPU: bpf_loop's callback sees it through the map, so
+ * the verifier checks one step instead of every unrolled iteration. */
+struct path_walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	__u32 off;
+	__u16 depth;
+	__u16 whole;
+	char names[PS_MMAP_FILE_NAMES];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct path_walk);
+} path_walks SEC(".maps");
+
+static __always_inline struct vfsmount *vfsmount_of(struct mount *m)
+{
+	return (struct vfsmount *)((void *)m + bpf_core_field_offset(struct mount, mnt));
+}
+
+/* One step up, as d_path does: a component, or from a mount's root to where it
+ * is mounted. Each name is read at an offset below half the buffer with at
+ * most half the buffer's bytes, which keeps the read in bounds. */
+static long path_step(__u32 i, void *unused)
+{
+	__u32 zero = 0;
+	struct path_walk *w = bpf_map_lookup_elem(&path_walks, &zero);
+	if (!w)
+		return 1;
+	/* Locals, not w->...: inside BPF_CORE_READ a member of our own struct
+	 * would become a CO-RE relocation against the kernel's BTF. */
+	struct dentry *dentry = w->dentry;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct mount *mnt = w->mnt;
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	struct dentry *root = BPF_CORE_READ(vfsmnt, mnt_root);
+	if (dentry == root || dentry == parent) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+		if (dentry != root || up == mnt) {
+			w->whole = 1; /* the namespace's root: the path is whole */
+			return 1;
+		}
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->vfsmnt = vfsmount_of(up);
+		return 0;
+	}
+	__u32 off = w->off;
+	if (off >= PS_MMAP_FILE_NAMES / 2)
+		return 1;
+	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+	long n = bpf_probe_read_kernel_str(&w->names[off & (PS_MMAP_FILE_NAMES / 2 - 1)],
+					   PS_MMAP_FILE_NAMES / 2, name);
+	if (n <= 0)
+		return 1;
+	w->off = off + n;
+	w->depth++;
+	w->dentry = parent;
+	return 0;
+}
+
+/*
+ * Names the file of a successful mmap of `fd` (ps_mmap_file) from the fd's
+ * struct file, walking its dentries and mounts (bpf_d_path is refused to these
+ * program types). The fd is read at the call's return, in the calling thread;
+ * another thread closing and reusing it in between, or a rename racing the
+ * walk, can give another or a stale name, as /proc/PID/maps can.
+ */
+static __always_inline void write_mmap_file(__u64 start, __u64 len, __u64 fd, __u64 offset)
+{
+	__u32 zero = 0;
+	struct path_walk *w = bpf_map_lookup_elem(&path_walks, &zero);
+	if (!w)
+		return;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = NULL;
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return;
+	struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
+	w->dentry = BPF_CORE_READ(file, f_path.dentry);
+	w->vfsmnt = vfsmnt;
+	w->mnt = (struct mount *)((void *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
+	w->off = 0;
+	w->depth = 0;
+	w->whole = 0;
+	bpf_loop(PS_PATH_WALK_MAX, path_step, NULL, 0);
+
+	struct ps_mmap_file *r = reserve_record(sizeof(*r));
+	if (!r)
+		return;
+	fill_header(&r->hdr, PS_EV_MMAP_FILE, sizeof(*r));
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	r->start = start;
+	r->len = len;
+	r->offset = offset;
+	r->ino = BPF_CORE_READ(inode, i_ino);
+	r->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	r->depth = w->depth;
+	r->flags = w->whole ? 0 : PS_MMAP_FILE_TRUNCATED;
+	__builtin_memcpy(r->names, w->names, sizeof(r->names));
+	submit_record(r);
+}
+
 static __always_inline void write_mm_record(__u32 kind, long ret)
 {
 	struct syscall_stash *s = bpf_task_storage_get(&syscall_stash_map, bpf_get_current_task_btf(), 0, 0);
@@ -108,6 +222,11 @@ static __always_inline void write_mm_record(__u32 kind, long ret)
 		r->duration_ns = r->hdr.ts_ns - s->start_ns;
 		submit_record(r);
 	}
+	/* mmap(addr, len, prot, flags, fd, offset): a file unless MAP_ANONYMOUS
+	 * (the fd is then ignored); a result in [-4095, -1] is an error. */
+	if (kind == PS_EV_MMAP && (unsigned long)ret < (unsigned long)-4095 && !(s->args[3] & PS_MAP_ANONYMOUS) &&
+	    (int)s->args[4] >= 0)
+		write_mmap_file(ret, s->args[1], (int)s->args[4], s->args[5]);
 	s->kind = PS_EV_NONE;
 }
 

@@ -61,7 +61,8 @@ std::optional<Source> source_of_kind(int kind) {
     case PS_EV_BRK:
     case PS_EV_MADVISE:
     case PS_EV_SHMAT:
-    case PS_EV_SHMDT: return Source::kMmSyscalls;
+    case PS_EV_SHMDT:
+    case PS_EV_MMAP_FILE: return Source::kMmSyscalls;
     case PS_EV_FORK:
     case PS_EV_EXEC:
     case PS_EV_EXIT: return Source::kProcessLifecycle;

@@ -286,12 +286,16 @@ Result<std::unique_ptr<Tracer>> Tracer::start(const TracerOptions& options,
     libbpf_set_print(nullptr);
     if (err == 0) break;
 
+    // The names live in the object: read them before it is destroyed.
+    std::vector<std::string> names;
+    for (const auto& p : programs) names.emplace_back(bpf_program__name(p.prog));
     pagescope_bpf__destroy(skel);
     t->skel_ = nullptr;
     int refused = 0;
     for (const auto& [name, why] : refused_programs(load_log)) {
-      for (auto& p : programs) {
-        if (p.wanted && name == bpf_program__name(p.prog)) {
+      for (size_t i = 0; i < programs.size(); ++i) {
+        Program& p = programs[i];
+        if (p.wanted && name == names[i]) {
           p.wanted = false;
           p.off_reason = "the kernel refused the program: " + why;
           ++refused;

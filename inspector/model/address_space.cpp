@@ -150,6 +150,31 @@ void AddressSpace::erase_range(uint64_t start, uint64_t end) {
   while (it != pieces_.end() && it->first < end) it = pieces_.erase(it);
 }
 
+std::vector<Vma> AddressSpace::name_file(uint64_t start, uint64_t end, uint64_t offset, const Vma& file) {
+  std::vector<uint64_t> starts;
+  for (auto it = pieces_.lower_bound(start); it != pieces_.end() && it->first < end; ++it) {
+    Vma& v = it->second;
+    if (v.start < start || !v.file || !v.path.empty()) continue;
+    if (v.offset != offset + (v.start - start)) continue;
+    v.path = file.path;
+    v.inode = file.inode;
+    v.dev_major = file.dev_major;
+    v.dev_minor = file.dev_minor;
+    starts.push_back(v.start);
+  }
+  if (starts.empty()) return {};
+  reclassify(start, end);
+  // One piece per lineage, with the kind it has now.
+  std::vector<Vma> named;
+  for (uint64_t s : starts) {
+    const Vma& v = pieces_.at(s);
+    bool seen = false;
+    for (const Vma& n : named) seen = seen || n.mapping == v.mapping;
+    if (!seen) named.push_back(v);
+  }
+  return named;
+}
+
 void AddressSpace::reclassify(uint64_t start, uint64_t end) {
   auto it = pieces_.lower_bound(start);
   if (it != pieces_.begin()) --it;

@@ -45,6 +45,13 @@ class AddressSpace {
     for (auto& [start, v] : pieces_) v.mapping = to(v.mapping);
   }
 
+  // Names the file of the pieces in [start, end) that are file mappings with
+  // no path yet and whose offsets agree with `file` mapped at `start` from
+  // `offset` (so a mapping replaced since is left alone): they take its path,
+  // inode and device. Returns one named piece per lineage, with its kind
+  // classified again ("file" becomes "shlib"...).
+  std::vector<Vma> name_file(uint64_t start, uint64_t end, uint64_t offset, const Vma& file);
+
   // A write fault at `address`: a private VMA gets its anon_vma now.
   void note_write_fault(uint64_t address);
 

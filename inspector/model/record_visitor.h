@@ -48,6 +48,7 @@ class RecordVisitor {
   // Default handlers: a kind the consumer does not name falls to on_other.
   void on_fault(const ps_fault& r) { self().on_other(r.hdr); }
   void on_mm_syscall(const ps_mm_syscall& r) { self().on_other(r.hdr); }  // PS_EV_MMAP..PS_EV_SHMDT
+  void on_mmap_file(const ps_mmap_file& r) { self().on_other(r.hdr); }
   void on_fork(const ps_fork& r) { self().on_other(r.hdr); }
   void on_exec(const ps_exec& r) { self().on_other(r.hdr); }
   void on_exit(const ps_exit& r) { self().on_other(r.hdr); }
@@ -123,6 +124,9 @@ inline void RecordVisitor<Derived>::visit(const ps_header& h) {
       return;
     case PS_EV_TLB_FLUSH:
       if (const auto* r = fits<ps_tlb_flush>(h)) d.on_tlb_flush(*r);
+      return;
+    case PS_EV_MMAP_FILE:
+      if (const auto* r = fits<ps_mmap_file>(h)) d.on_mmap_file(*r);
       return;
     case PS_EV_OOM_VICTIM:
       if (const auto* r = fits<ps_oom_victim>(h)) d.on_oom_victim(*r);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "inspector/model/maps_parser.h"
+#include "inspector/model/mmap_file_path.h"
 #include "inspector/model/record_view.h"
 
 namespace pagescope::model {
@@ -354,18 +355,8 @@ void SpaceTracker::on_maps(ProcessSpace& ps, uint64_t ts, std::string_view text)
     if (m.created_ns == ts && m.first.start == v.start) {
       m.first = v;
     } else if (m.first.path.empty() && !v.path.empty()) {
-      // An mmap of an fd: the snapshot names the file, and with it the kind
-      // ("file" becomes "shlib", "text"...): its faults move there too.
-      if (m.pid == ps.pid && m.first.kind != v.kind) {
-        FaultCounts& from = ps.faults_by_kind[int(m.first.kind)];
-        if (from.total >= m.faults.total) {
-          from = subtract(from, m.faults);
-          ps.faults_by_kind[int(v.kind)] += m.faults;
-        }
-      }
-      m.first.path = v.path;
-      m.first.inode = v.inode;
-      m.first.kind = v.kind;
+      // An mmap of an fd: the snapshot names the file.
+      name_mapping(ps, v.mapping, v);
     }
   }
   for (uint32_t id : before) {
@@ -410,7 +401,7 @@ inline void SpaceTracker::on_fork(const ps_fork& f) {
   std::vector<std::pair<uint32_t, uint32_t>> renamed;  // parent lineage -> child lineage
   for (const auto& [start, v] : par.space.pieces()) {
     auto r = std::find_if(renamed.begin(), renamed.end(),
-                          [&](auto& p) { return p.first == v.mapping; });
+                          [m = v.mapping](auto& p) { return p.first == m; });
     if (r != renamed.end()) continue;
     Vma c = v;
     renamed.emplace_back(v.mapping, new_mapping(f.child_pid, "fork", h.ts_ns, c));
@@ -440,6 +431,38 @@ inline void SpaceTracker::on_exit(const ps_exit& e) {
   dead_[e.hdr.pid] = std::move(it->second);
   live_.erase(it);
   last_space_ = nullptr;
+}
+
+void SpaceTracker::name_mapping(ProcessSpace& ps, uint32_t id, const Vma& named) {
+  MappingStats& m = mappings_[id];
+  // The kind comes with the file ("file" becomes "shlib", "text"...): the
+  // lineage's faults move there too.
+  if (m.pid == ps.pid && m.first.kind != named.kind) {
+    FaultCounts& from = ps.faults_by_kind[int(m.first.kind)];
+    if (from.total >= m.faults.total) {
+      from = subtract(from, m.faults);
+      ps.faults_by_kind[int(named.kind)] += m.faults;
+    }
+  }
+  m.first.path = named.path;
+  m.first.inode = named.inode;
+  m.first.kind = named.kind;
+}
+
+inline void SpaceTracker::on_mmap_file(const ps_mmap_file& r) {
+  if (r.hdr.pid == 0) return;
+  Vma file;
+  file.path = mmap_file_path(r);
+  if (file.path.empty()) return;
+  file.inode = r.ino;
+  file.dev_major = r.dev >> 20;  // the kernel's s_dev: MAJOR << 20 | MINOR
+  file.dev_minor = r.dev & 0xfffff;
+  ProcessSpace& ps = space_for(r.hdr.pid);
+  const uint64_t end = r.start + page_up(r.len);
+  for (const Vma& piece : ps.space.name_file(r.start, end, r.offset, file)) {
+    if (piece.mapping == 0 || !mappings_[piece.mapping].first.path.empty()) continue;
+    name_mapping(ps, piece.mapping, piece);
+  }
 }
 
 inline void SpaceTracker::on_proc_file(const ps_proc_file& f, std::string_view text) {

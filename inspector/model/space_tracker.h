@@ -110,8 +110,12 @@ class SpaceTracker : private RecordVisitor<SpaceTracker> {
   void on_exec(const ps_exec& e);
   void on_exit(const ps_exit& e);
   void on_proc_file(const ps_proc_file& f, std::string_view text);
+  void on_mmap_file(const ps_mmap_file& r);
   void on_lost(const ps_lost& l);
   void on_maps(ProcessSpace& ps, uint64_t ts, std::string_view text);
+  // A lineage learns its file: its first piece takes the path and kind, and
+  // its faults move from the old kind to the new one.
+  void name_mapping(ProcessSpace& ps, uint32_t id, const Vma& named);
 
   std::unordered_map<uint32_t, std::unique_ptr<ProcessSpace>> live_;
   std::unordered_map<uint32_t, std::unique_ptr<ProcessSpace>> dead_;

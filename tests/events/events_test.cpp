@@ -48,7 +48,7 @@ TEST(EventsHeader, RecordSizesAreEightByteMultiples) {
   for (size_t s : {sizeof(ps_fault), sizeof(ps_mm_syscall), sizeof(ps_fork), sizeof(ps_exec),
                    sizeof(ps_exit), sizeof(ps_proc_file), sizeof(ps_lost), sizeof(ps_target),
                    sizeof(ps_reclaim), sizeof(ps_lru_shrink), sizeof(ps_write_folio),
-                   sizeof(ps_swap_ents), sizeof(ps_tlb_flush), sizeof(ps_oom_victim),
+                   sizeof(ps_swap_ents), sizeof(ps_tlb_flush), sizeof(ps_oom_victim), sizeof(ps_mmap_file),
                    sizeof(ps_access_bits), sizeof(ps_access_interval), sizeof(ps_page_content),
                    sizeof(ps_compress_calibration)}) {
     EXPECT_EQ(s % 8, 0u) << s;
@@ -60,7 +60,7 @@ TEST(EventsHeader, KindsAreDistinctAndBelowMax) {
                        PS_EV_BRK,   PS_EV_MADVISE, PS_EV_SHMAT, PS_EV_SHMDT,  PS_EV_FORK,
                        PS_EV_EXEC,  PS_EV_EXIT,  PS_EV_PROC_FILE, PS_EV_LOST, PS_EV_TARGET,
                        PS_EV_RECLAIM, PS_EV_LRU_SHRINK, PS_EV_WRITE_FOLIO, PS_EV_SWAP_ENTS,
-                       PS_EV_TLB_FLUSH, PS_EV_OOM_VICTIM, PS_EV_ACCESS_BITS,
+                       PS_EV_TLB_FLUSH, PS_EV_OOM_VICTIM, PS_EV_MMAP_FILE, PS_EV_ACCESS_BITS,
                        PS_EV_ACCESS_INTERVAL, PS_EV_PAGE_CONTENT, PS_EV_COMPRESS_CALIBRATION};
   for (size_t i = 0; i < std::size(kinds); ++i) {
     EXPECT_GT(kinds[i], PS_EV_NONE);

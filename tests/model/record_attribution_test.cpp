@@ -84,13 +84,13 @@ std::map<std::string, std::pair<uint64_t, uint64_t>> report(const std::string& p
 
 }  // namespace
 
-TEST(RecordAttribution, FaultsInAFileMappingCarryFileAndOffset) {
-  const std::string why = why_no_recorder();
-  if (!why.empty()) GTEST_SKIP() << why;
+// With `record_flags` "" the file is named by the record that follows the
+// mmap (format 1.4); with --maps-interval also by the next snapshot.
+void CheckFaultsInAFileMappingCarryFileAndOffset(const std::string& record_flags) {
   const std::string dir = temp_dir();
   ASSERT_FALSE(dir.empty());
   const std::string cap = dir + "/file.psc", data = dir + "/data.bin";
-  ASSERT_TRUE(run(kBin + " record --maps-interval 100ms -o " + cap + " -- " + MAP_FILE_PAGES + " " +
+  ASSERT_TRUE(run(kBin + " record " + record_flags + " -o " + cap + " -- " + MAP_FILE_PAGES + " " +
                       data + " " + dir + "/report.txt", dir + "/record.log"))
       << slurp(dir + "/record.log");
   auto rep = report(dir + "/report.txt");
@@ -134,6 +134,51 @@ TEST(RecordAttribution, FaultsInAFileMappingCarryFileAndOffset) {
     EXPECT_EQ(r[19], data);
   }
   EXPECT_TRUE(found) << slurp(dir + "/vmas.csv");
+  std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(RecordAttribution, FaultsInAFileMappingCarryFileAndOffset) {
+  const std::string why = why_no_recorder();
+  if (!why.empty()) GTEST_SKIP() << why;
+  CheckFaultsInAFileMappingCarryFileAndOffset("--maps-interval 100ms");
+}
+
+TEST(RecordAttribution, FaultsInAFileMappingCarryFileAndOffsetWithoutSnapshots) {
+  const std::string why = why_no_recorder();
+  if (!why.empty()) GTEST_SKIP() << why;
+  CheckFaultsInAFileMappingCarryFileAndOffset("");
+}
+
+// A short dynamic program maps libc and friends after its exec snapshot and is
+// gone before any other could be taken: every fault in a file mapping still
+// names its file (before format 1.4, 33 of 70 of a small program's did not).
+TEST(RecordAttribution, EveryFileFaultOfAShortDynamicProgramNamesItsFile) {
+  const std::string why = why_no_recorder();
+  if (!why.empty()) GTEST_SKIP() << why;
+  const std::string dir = temp_dir();
+  ASSERT_FALSE(dir.empty());
+  const std::string cap = dir + "/ls.psc";
+  ASSERT_TRUE(run(kBin + " record -o " + cap + " -- /bin/ls -l /usr/lib", dir + "/record.log"))
+      << slurp(dir + "/record.log");
+  ASSERT_TRUE(run(kBin + " export " + cap + " --format csv -o " + dir + "/csv", dir + "/export.log"))
+      << slurp(dir + "/export.log");
+  // t_ns,pid,tid,address,ip,access,mode,protection,major,region,vma_start,file,file_offset
+  int file_faults = 0, unnamed = 0;
+  std::set<std::string> files;
+  for (const auto& r : csv(slurp(dir + "/csv/faults.csv"))) {
+    if (r.size() < 13 || r[0] == "t_ns" || r[12].empty()) continue;  // not in a file mapping
+    ++file_faults;
+    if (r[11].empty()) {
+      ++unnamed;
+    } else {
+      files.insert(r[11]);
+    }
+  }
+  EXPECT_GT(file_faults, 20) << "ls faults in ld.so, libc and its own text";
+  EXPECT_EQ(unnamed, 0) << "of " << file_faults << " faults in file mappings";
+  bool libc = false;
+  for (const auto& f : files) libc = libc || (f.find("/libc.so") != std::string::npos && f[0] == '/');
+  EXPECT_TRUE(libc) << "libc is mapped after exec, by ld.so";
   std::system(("rm -rf " + dir).c_str());
 }
 

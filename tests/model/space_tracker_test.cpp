@@ -4,6 +4,10 @@
 
 #include "tests/support/record_buffer.h"
 #include "inspector/model/space_tracker.h"
+#include "inspector/model/mmap_file_path.h"
+
+#include <cstring>
+#include <initializer_list>
 
 using namespace pagescope::model;
 
@@ -208,4 +212,89 @@ TEST(SpaceTracker, AFileMappedByFdTakesItsKindFromTheNextSnapshot) {
   EXPECT_EQ(t.mappings()[v->mapping].first.path, "/usr/lib/libz.so.1");
   EXPECT_EQ(t.mappings()[v->mapping].origin, std::string("mmap"));
   EXPECT_EQ(t.find(1)->snapshot_mismatches, 0u);
+}
+
+// Format 1.4: the BPF side follows a successful mmap of an fd with the file's
+// path (ps_mmap_file, components leaf first), so the mapping is named before
+// its first fault, even for a process gone before any snapshot.
+static ps_mmap_file mmap_file(uint64_t ts, uint32_t pid, uint64_t start, uint64_t len, uint64_t offset,
+                       std::initializer_list<const char*> leaf_first, uint16_t flags = 0) {
+  ps_mmap_file r{};
+  r.hdr.kind = PS_EV_MMAP_FILE;
+  r.hdr.size = sizeof r;
+  r.hdr.ts_ns = ts;
+  r.hdr.pid = r.hdr.tid = pid;
+  r.start = start;
+  r.len = len;
+  r.offset = offset;
+  r.ino = 5;
+  r.dev = (8u << 20) | 1u;
+  r.flags = flags;
+  size_t at = 0;
+  for (const char* name : leaf_first) {
+    std::strcpy(r.names + at, name);
+    at += std::strlen(name) + 1;
+    ++r.depth;
+  }
+  return r;
+}
+
+TEST(MmapFilePath, ComponentsReadBackToFrontAndATruncatedWalkSaysSo) {
+  EXPECT_EQ(mmap_file_path(mmap_file(0, 1, 0, 0, 0, {"libc.so.6", "lib", "usr"})), "/usr/lib/libc.so.6");
+  EXPECT_EQ(mmap_file_path(mmap_file(0, 1, 0, 0, 0, {"libc.so.6", "lib"}, PS_MMAP_FILE_TRUNCATED)),
+            ".../lib/libc.so.6");
+  EXPECT_EQ(mmap_file_path(mmap_file(0, 1, 0, 0, 0, {})), "");
+  ps_mmap_file unterminated = mmap_file(0, 1, 0, 0, 0, {});
+  std::memset(unterminated.names, 'a', sizeof unterminated.names);
+  unterminated.depth = 3;  // a hostile count: one component, the whole buffer
+  EXPECT_EQ(mmap_file_path(unterminated), "/" + std::string(sizeof unterminated.names, 'a'));
+}
+
+TEST(SpaceTracker, AFileMappedByFdIsNamedByTheRecordThatFollowsItsMmap) {
+  RecordBuffer b;
+  b.proc_file(1, 1, PS_PROC_MAPS, kMaps);
+  // ld.so's pattern: reserve the whole object from the fd, then map the text
+  // over part of it at its file offset (MAP_FIXED).
+  b.syscall(PS_EV_MMAP, 2, 1, 1, {0, 8 * P, 1, 0x02, 3, 0}, 0x7f3000000000);
+  auto head_file = mmap_file(2, 1, 0x7f3000000000, 8 * P, 0, {"libz.so.1", "lib", "usr"});
+  b.append(&head_file, sizeof head_file);
+  b.syscall(PS_EV_MMAP, 3, 1, 1, {0x7f3000002000, 4 * P, 5, 0x12, 3, 2 * P}, 0x7f3000002000);
+  auto text_file = mmap_file(3, 1, 0x7f3000002000, 4 * P, 2 * P, {"libz.so.1", "lib", "usr"});
+  b.append(&text_file, sizeof text_file);
+  for (int i = 0; i < 3; ++i) b.fault(4 + i, 1, 1, 0x7f3000002000 + i * P, PS_PF_USER | PS_PF_INSTR);
+  b.fault(7, 1, 1, 0x7f3000000000, PS_PF_USER);
+  // A record whose offset disagrees with the mapping there (replaced since)
+  // names nothing.
+  b.syscall(PS_EV_MMAP, 8, 1, 1, {0, 2 * P, 1, 0x02, 4, 0}, 0x7f4000000000);
+  auto other = mmap_file(8, 1, 0x7f4000000000, 2 * P, 16 * P, {"other", "lib", "usr"});
+  b.append(&other, sizeof other);
+  b.fault(9, 1, 1, 0x7f4000000000, PS_PF_USER);
+  SpaceTracker t = run(b);
+  const ProcessSpace* ps = t.find(1);
+  ASSERT_NE(ps, nullptr);
+  const Vma* text = ps->space.find(0x7f3000002000);
+  const Vma* head = ps->space.find(0x7f3000000000);
+  const Vma* unnamed = ps->space.find(0x7f4000000000);
+  ASSERT_TRUE(text && head && unnamed);
+  EXPECT_EQ(text->path, "/usr/lib/libz.so.1");
+  EXPECT_EQ(head->path, "/usr/lib/libz.so.1");
+  EXPECT_EQ(text->inode, 5u);
+  EXPECT_EQ(text->dev_major, 8u);
+  EXPECT_EQ(text->dev_minor, 1u);
+  EXPECT_EQ(t.mappings()[text->mapping].first.path, "/usr/lib/libz.so.1");
+  EXPECT_EQ(t.mappings()[head->mapping].first.path, "/usr/lib/libz.so.1");
+  EXPECT_EQ(ps->faults_by_kind[int(VmaKind::kSharedLib)].exec, 3u);
+  EXPECT_EQ(ps->faults_by_kind[int(VmaKind::kSharedLib)].total, 4u);
+  EXPECT_TRUE(unnamed->path.empty());
+  EXPECT_EQ(ps->faults_by_kind[int(VmaKind::kFile)].total, 1u);
+  // Not a snapshot: the rest of the layout is untouched and nothing is drift.
+  EXPECT_NE(ps->space.find(0x555500010000), nullptr);
+  EXPECT_EQ(ps->snapshot_mismatches, 0u);
+  // A later snapshot agrees with what the records named.
+  b.proc_file(20, 1, PS_PROC_MAPS,
+              std::string(kMaps) + "7f3000000000-7f3000002000 r--p 00000000 08:01 5 /usr/lib/libz.so.1\n"
+                                   "7f3000002000-7f3000006000 r-xp 00002000 08:01 5 /usr/lib/libz.so.1\n"
+                                   "7f3000006000-7f3000008000 r--p 00006000 08:01 5 /usr/lib/libz.so.1\n"
+                                   "7f4000000000-7f4000002000 r--p 00000000 08:01 9 /usr/lib/other2\n");
+  EXPECT_EQ(run(b).find(1)->snapshot_mismatches, 0u);
 }

@@ -35,40 +35,6 @@ std::vector<std::string> names_in(const std::string& dir) {
 
 size_t lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
 
-// Kills a background recorder's whole process group when the test ends, on
-// every path (a failed wait must not leave a recorder tracing).
-struct GroupReaper {
-  pid_t pgid;
-  ~GroupReaper() {
-    if (pgid > 0) {
-      kill(-pgid, SIGKILL);
-      waitpid(pgid, nullptr, WNOHANG);
-    }
-  }
-};
-
-// `pagescope record ARGS` in its own process group, output to `log`.
-pid_t start_recorder(const std::string& args, const std::string& log) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    setpgid(0, 0);
-    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    execl("/bin/sh", "sh", "-c", ("exec " + record_cmd(args)).c_str(), nullptr);
-    _exit(127);
-  }
-  return pid;
-}
-
-bool wait_for_text(const std::string& file, const std::string& text, int timeout_ms) {
-  for (int i = 0; i < timeout_ms / 20; ++i) {
-    if (slurp(file).find(text) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
-
 // The first child of `parent` (from every /proc/PID/stat), or -1.
 pid_t child_of(pid_t parent) {
   for (const auto& e : std::filesystem::directory_iterator("/proc")) {

@@ -241,42 +241,6 @@ TEST(RecordErrors, BadInputGivesOneLineErrorsAndNoCapture) {
   EXPECT_NE(access((dir + "/w.psc").c_str(), F_OK), 0) << "refused flags leave no capture";
 }
 
-// Kills a background recorder's whole process group when the test ends, on
-// every path: a failed wait must not leave a recorder tracing forever.
-struct GroupReaper {
-  pid_t pgid;
-  ~GroupReaper() {
-    if (pgid > 0) {
-      kill(-pgid, SIGKILL);
-      waitpid(pgid, nullptr, WNOHANG);
-    }
-  }
-};
-
-// Starts `pagescope record ARGS` in its own process group, stderr to a file.
-pid_t start_recorder(const std::string& args, const std::string& log) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    setpgid(0, 0);
-    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    execl("/bin/sh", "sh", "-c", ("exec " + pagescope_bin() + " record " + args).c_str(), nullptr);
-    _exit(127);
-  }
-  return pid;
-}
-
-bool wait_for_text(const std::string& file, const std::string& text, int timeout_ms) {
-  for (int i = 0; i < timeout_ms / 20; ++i) {
-    std::ifstream in(file);
-    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (all.find(text) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
-
 TEST(RecordInterrupt, CtrlCGivesACompleteCapture) {
   SKIP_WITHOUT_KERNEL();
   const std::string dir = temp_dir();

@@ -1,6 +1,8 @@
 // Helpers for tests that run the real pagescope binary against the kernel.
 #pragma once
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +13,8 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <chrono>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -156,6 +160,41 @@ inline std::string temp_dir() {
   if (!d) return "/tmp";
   made.add(d);
   return d;
+}
+
+// Kills a background recorder's whole process group when the test ends, on
+// every path: a failed wait must not leave a recorder tracing.
+struct GroupReaper {
+  pid_t pgid;
+  ~GroupReaper() {
+    if (pgid > 0) {
+      kill(-pgid, SIGKILL);
+      waitpid(pgid, nullptr, WNOHANG);
+    }
+  }
+};
+
+// Starts `pagescope record ARGS` in its own process group, stdout and stderr to `log`.
+inline pid_t start_recorder(const std::string& args, const std::string& log) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    setpgid(0, 0);
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    execl("/bin/sh", "sh", "-c", ("exec " + pagescope_bin() + " record " + args).c_str(), nullptr);
+    _exit(127);
+  }
+  return pid;
+}
+
+// Polls `file` every 20 ms until it holds `text`; false after `timeout_ms`.
+inline bool wait_for_text(const std::string& file, const std::string& text, int timeout_ms) {
+  for (int i = 0; i < timeout_ms / 20; ++i) {
+    if (slurp(file).find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
 }
 
 }  // namespace pagescope::testing

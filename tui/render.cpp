@@ -154,11 +154,16 @@ void draw_table(Explorer& ex, Canvas& c, const Frame& f, int top, int bottom) {
     const ColumnInfo& info = column_info(col);
     bool sorted = col == table.sort_column();
     bool picked = picking && col == ex.sort_pick();
-    std::string head(info.header);
-    if (sorted) head += table.descending() ? "v" : "^";
+    const std::string marker = sorted ? (table.descending() ? "v" : "^") : "";
     Style st = picked ? Style::Selected : sorted ? Style::SortedHead : Style::ColumnHead;
-    if (col == Column::Comm) c.put(top, l.x[i], head, st);
-    else c.put(top, l.x[i], pad_left(head, info.width + (sorted ? 1 : 0)).substr(sorted ? 1 : 0), st);
+    if (col == Column::Comm) {
+      c.put(top, l.x[i], std::string(info.header) + marker, st);
+    } else {
+      // The marker goes in the gap after the column, so a heading as wide as
+      // its column keeps every letter (MAJFLT once showed as "AJFLTv").
+      c.put(top, l.x[i], pad_left(std::string(info.header), info.width), st);
+      if (sorted) c.put(top, l.x[i] + info.width, marker, st);
+    }
   }
   auto order = table.arrange(f);
   const int rows = bottom - top - 1;

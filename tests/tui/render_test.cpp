@@ -42,6 +42,12 @@ TEST(Render, TableAt80x24ShowsHeaderColumnsAndRows) {
   EXPECT_NE(text.find("shootdown IPI 12"), std::string::npos) << text;
   EXPECT_NE(c.line(5).find("PID"), std::string::npos);
   EXPECT_NE(c.line(5).find("MINFLTv"), std::string::npos) << c.line(5);
+  // A heading as wide as its column keeps every letter when sorted by it.
+  ex.table().set_sort(Column::MajFlt);
+  Canvas sorted(24, 80);
+  render(ex, sorted);
+  EXPECT_NE(sorted.line(5).find(" MAJFLTv "), std::string::npos) << sorted.line(5);
+  EXPECT_NE(sorted.line(5).find(" MINFLT "), std::string::npos) << sorted.line(5);
   EXPECT_NE(c.line(5).find("COMMAND"), std::string::npos);
   EXPECT_NE(c.line(6).find("4242"), std::string::npos);
   EXPECT_NE(c.line(6).find("1000"), std::string::npos);

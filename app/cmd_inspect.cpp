@@ -117,10 +117,12 @@ void print_sources_line(const capture::SourceSet& set) {
 void print_header(const InspectOptions& o, const CaptureRun& run, const CaptureTotals& t,
                   uint64_t zero) {
   const auto& r = run.report;
-  std::printf("capture   %s (format %u.%u)\n", o.file.c_str(), run.format_major, run.format_minor);
-  std::printf("host      %s, kernel %s, %u CPUs, page %u B\n", run.host.hostname.c_str(),
-              run.host.kernel_release.c_str(), run.host.cpu_count, run.host.page_size);
-  if (!run.host.command_line.empty()) std::printf("command   %s\n", run.host.command_line.c_str());
+  // Host facts come from the file: printable() keeps escape sequences in them
+  // (or in a traced program's name) off the reader's terminal.
+  std::printf("capture   %s (format %u.%u)\n", printable(o.file).c_str(), run.format_major, run.format_minor);
+  std::printf("host      %s, kernel %s, %u CPUs, page %u B\n", printable(run.host.hostname).c_str(),
+              printable(run.host.kernel_release).c_str(), run.host.cpu_count, run.host.page_size);
+  if (!run.host.command_line.empty()) std::printf("command   %s\n", printable(run.host.command_line).c_str());
   const uint64_t end = std::max(t.last_ts_ns, zero);
   std::printf("duration  %s s, %" PRIu64 " records\n", format_seconds(end - zero).c_str(), t.records);
   if (t.lost_events) {
@@ -665,7 +667,7 @@ int run_inspect(const InspectOptions& o) {
           at_ns != UINT64_MAX ? format_seconds(at_ns) + " s"
           : proc->exited      ? "exit (" + rel(proc->last_ts_ns, t0) + " s)"
                               : "the end of the capture (" + rel(totals.last_ts_ns, t0) + " s)";
-      std::printf("layout of pid %u (%s) at %s%s\n", o.pid, proc->comm.c_str(), when.c_str(),
+      std::printf("layout of pid %u (%s) at %s%s\n", o.pid, printable(proc->comm).c_str(), when.c_str(),
                   !at_ps ? ": process not seen yet"
                   : at_ps->exited ? ": process had exited (last known layout is empty)"
                   : !at_ps->space.seeded() ? ": no maps snapshot yet, layout from syscalls only (uncertain)"

@@ -9,8 +9,26 @@
 namespace pagescope {
 
 Cell Cell::text(std::string s) {
-  std::string m = s;
-  return Cell(Kind::kText, std::move(s), std::move(m));
+  std::string shown = printable(s);
+  return Cell(Kind::kText, std::move(shown), std::move(s));
+}
+
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const bool c1 = c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(s[i + 1]) <= 0x9f;
+    if (c < 0x20 || c == 0x7f || c1) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c1 ? static_cast<unsigned char>(s[++i]) : c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 Cell Cell::integer(int64_t v) { return Cell(Kind::kInteger, std::to_string(v), std::to_string(v)); }

@@ -86,6 +86,10 @@ class Table {
 };
 
 std::string json_escape(std::string_view s);  // with the quotes
+// For a terminal: control bytes (C0, DEL, and C1 as UTF-8) become \xNN, so a
+// traced program's name or command line cannot send escape sequences to the
+// reader's terminal. Other UTF-8 is kept. Aligned tables apply it to text.
+std::string printable(std::string_view s);
 std::string csv_escape(std::string_view s);
 std::string format_hex(uint64_t v);           // "559937759000", no 0x: the aligned table's form
 

@@ -82,5 +82,17 @@ TEST(Table, StrictParserRejectsWhatLooseOutputUsedToHave) {
     EXPECT_THROW(JsonParser::parse(bad), std::runtime_error) << bad;
 }
 
+// A traced program named with escape sequences cannot drive the reader's
+// terminal through an aligned table; machine output keeps the bytes.
+TEST(Table, TextCellsAreMadePrintableForTerminalsOnly) {
+  EXPECT_EQ(printable("ab\x1b[2Jc\x07\x7f"), "ab\\x1b[2Jc\\x07\\x7f");
+  EXPECT_EQ(printable("caf\xc3\xa9 \xc2\x9b" "1m"), "caf\xc3\xa9 \\x9b1m") << "UTF-8 kept, C1 CSI escaped";
+  Table t({"COMM"});
+  t.add_row({Cell::text("evil\x1b]0;owned\x07")});
+  EXPECT_EQ(t.aligned().find('\x1b'), std::string::npos) << t.aligned();
+  EXPECT_NE(t.aligned().find("evil\\x1b]0;owned\\x07"), std::string::npos) << t.aligned();
+  EXPECT_NE(t.json().find("\\u001b"), std::string::npos) << t.json();
+}
+
 }  // namespace
 }  // namespace pagescope

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/command.h"
+#include "app/output_check.h"
 #include "app/cli_options.h"
 #include "simulator/traces/formats.h"
 
@@ -22,6 +23,10 @@ int run_convert(const ConvertOptions& o) {
   if (!out || !out->write) {
     std::fprintf(stderr, "pagescope convert: cannot write format '%s' (writable: %s)\n", o.to.c_str(),
                  sim::traces::format_names(true).c_str());
+    return kExitUsage;
+  }
+  if (std::string bad = output_problem(o.output); !bad.empty()) {
+    std::fprintf(stderr, "pagescope convert: %s\n", bad.c_str());
     return kExitUsage;
   }
   auto trace = sim::load_trace_file(o.trace);

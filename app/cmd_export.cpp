@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/command.h"
+#include "app/output_check.h"
 #include "inspector/capture/reader.h"
 #include "inspector/model/exporter.h"
 #include "inspector/model/interval_grid.h"
@@ -75,6 +76,7 @@ int run_export(const ExportOptions& o) {
     for (const auto& n : exporter_names()) names += (names.empty() ? "" : ", ") + n;
     return fail("unknown format \"" + o.format + "\" (known: " + names + ")", kExitUsage);
   }
+  if (std::string bad = output_problem(o.output); !bad.empty()) return fail(bad, kExitUsage);
   auto reader = capture::CaptureReader::open(o.file);
   if (!reader) {
     const std::string& m = reader.error().message;
@@ -91,7 +93,7 @@ int run_export(const ExportOptions& o) {
   const uint64_t zero = capture_time_zero(reader->host().start_ns, first_ts);
   const SourceNotes notes(reader->host().sources);
   Status opened = exporter->open(o.output, zero, notes);
-  if (!opened) return fail(opened.message(), kExitFailure);
+  if (!opened) return fail(opened.message(), kExitUsage);  // an output that cannot be created
 
   SpaceTracker tracker;
   // Changes are handed on after the record that made them is applied, so

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/command.h"
+#include "app/output_check.h"
 #include "app/cli_options.h"
 #include "common/table.h"
 #include "common/units.h"
@@ -48,6 +49,9 @@ int run_mrc(const MrcOptions& o) {
   // Written so NaN fails too (every comparison with it is false; issue 17.16).
   if (!(o.shards_rate >= 0 && o.shards_rate <= 1))
     return fail("--shards: rate must be a number in (0, 1], got " + std::to_string(o.shards_rate));
+  if (!o.svg.empty()) {
+    if (std::string bad = output_problem(o.svg); !bad.empty()) return fail(bad);
+  }
   std::optional<sim::PlotMarker> marker;
   if (!o.mark.empty()) {
     // SIZE:RATIO[:label], SIZE in bytes (with suffix) like --memory.

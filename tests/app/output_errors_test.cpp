@@ -61,3 +61,27 @@ TEST(OutputErrorsCode, CommandFailureKeepsItsCode) {
 }
 
 }  // namespace
+
+// An output that can never be created is a bad command line: exit 2 with one
+// line naming it, before any work (issue 17.15: these exited 1, mrc after
+// replaying and printing its table).
+class UnwritableOutputs : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(UnwritableOutputs, ExitTwoBeforeAnyWork) {
+  const Outcome r = run(GetParam(), "/tmp/pagescope-unwritable-stdout.txt");
+  EXPECT_EQ(r.code, 2) << GetParam() << ": " << r.err;
+  EXPECT_NE(r.err.find("/nonexistent-dir/"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("cannot create"), std::string::npos) << r.err;
+  FILE* out = std::fopen("/tmp/pagescope-unwritable-stdout.txt", "r");
+  ASSERT_NE(out, nullptr);
+  EXPECT_EQ(std::fgetc(out), EOF) << "nothing was computed or printed";
+  std::fclose(out);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Commands, UnwritableOutputs,
+    ::testing::Values("export " + kDemo + " --format csv -o /nonexistent-dir/x",
+                      "export " + kDemo + " --format chrome-json -o /nonexistent-dir/x.json",
+                      "mrc " + kDemo + " -p lru --points 4 --svg /nonexistent-dir/x.svg",
+                      "convert " + kDemo + " --to din -o /nonexistent-dir/x.din"),
+    [](const ::testing::TestParamInfo<std::string>& info) { return "case" + std::to_string(info.index); });

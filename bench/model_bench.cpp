@@ -12,6 +12,9 @@
 //   BM_OfflineFromFile the same from a 10 M-record capture file (decode,
 //                      CRC, time ordering included)
 //   BM_ReadFile        reading that file alone (no model)
+//   BM_ManyMappings/N  a process with N mappings: two maps snapshots of N
+//                      lines, then a fork (JVMs and databases hold 100k+;
+//                      issue 17.13). Time per mapping should stay flat in N.
 // Counters: touched_pages, bytes_per_touched_page (page tables of the
 // tracker and of each working-set window, after the run), mappings (lineages
 // ever created, kept with their history).
@@ -114,6 +117,29 @@ void BM_SpaceTracker(benchmark::State& state) {
   state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(b.size()));
 }
 BENCHMARK(BM_SpaceTracker)->Arg(1 << 20)->Unit(benchmark::kMillisecond);
+
+void BM_ManyMappings(benchmark::State& state) {
+  const int n = int(state.range(0));
+  std::string maps;
+  char line[128];
+  for (int i = 0; i < n; ++i) {  // apart, alternating permissions: nothing merges
+    const unsigned long start = 0x7f0000000000ul + (unsigned long)i * 0x2000;
+    std::snprintf(line, sizeof line, "%lx-%lx %s 00000000 00:00 0\n", start, start + 0x1000,
+                  (i & 1) ? "rw-p" : "r--p");
+    maps += line;
+  }
+  RecordBuffer b;
+  b.proc_file(1, kPid, PS_PROC_MAPS, maps);
+  b.proc_file(2, kPid, PS_PROC_MAPS, maps);
+  b.fork(3, kPid, kPid, kPid + 1, kPid + 1, 0);
+  for (auto _ : state) {
+    SpaceTracker t;
+    b.for_each([&](const ps_header& h) { t.apply(h); });
+    benchmark::DoNotOptimize(t.find(kPid + 1));
+  }
+  state.SetItemsProcessed(int64_t(state.iterations()) * n);
+}
+BENCHMARK(BM_ManyMappings)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond);
 
 void BM_Offline(benchmark::State& state) {
   const RecordBuffer& b = stream(size_t(state.range(0)));

@@ -1,6 +1,8 @@
 #include "inspector/model/space_tracker.h"
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "inspector/model/maps_parser.h"
 #include "inspector/model/mmap_file_path.h"
@@ -95,15 +97,14 @@ void SpaceTracker::note(uint32_t mapping, uint64_t ts, VmaOp op, uint64_t start,
 
 std::vector<uint32_t> SpaceTracker::mappings_in(const ProcessSpace& ps, uint64_t start,
                                                 uint64_t end) const {
-  std::vector<uint32_t> ids;
+  std::vector<uint32_t> ids;  // in layout order, each lineage once
+  std::unordered_set<uint32_t> seen;
   const auto& pieces = ps.space.pieces();
   auto it = pieces.upper_bound(start);
   if (it != pieces.begin()) --it;
   for (; it != pieces.end() && it->first < end; ++it) {
     if (it->second.end <= start) continue;
-    if (std::find(ids.begin(), ids.end(), it->second.mapping) == ids.end()) {
-      ids.push_back(it->second.mapping);
-    }
+    if (seen.insert(it->second.mapping).second) ids.push_back(it->second.mapping);
   }
   return ids;
 }
@@ -125,9 +126,10 @@ void SpaceTracker::end_orphans(const ProcessSpace& ps, const std::vector<uint32_
 }
 
 void SpaceTracker::end_all(ProcessSpace& ps, uint64_t ts) {
-  std::vector<uint32_t> ids;
+  std::vector<uint32_t> ids;  // in layout order, each lineage once
+  std::unordered_set<uint32_t> seen;
   for (const auto& [start, v] : ps.space.pieces()) {
-    if (std::find(ids.begin(), ids.end(), v.mapping) == ids.end()) ids.push_back(v.mapping);
+    if (seen.insert(v.mapping).second) ids.push_back(v.mapping);
   }
   for (uint32_t id : ids) {
     if (id != 0 && mappings_[id].ended_ns == 0) note(id, ts, VmaOp::kEnded, 0, 0, 0);
@@ -328,19 +330,19 @@ void SpaceTracker::on_maps(ProcessSpace& ps, uint64_t ts, std::string_view text)
     }
   }
   // Keep the lineage of pieces the snapshot confirms; the rest ends here.
-  std::vector<uint32_t> before;
+  // Sets, not lists: a process can hold 100k+ mappings (JVMs, databases),
+  // and a search per piece made snapshots and forks quadratic (issue 17.13).
+  std::vector<uint32_t> before;  // in layout order, each lineage once
+  std::unordered_set<uint32_t> seen_before;
   for (const auto& [start, v] : ps.space.pieces()) {
-    if (std::find(before.begin(), before.end(), v.mapping) == before.end()) {
-      before.push_back(v.mapping);
-    }
+    if (seen_before.insert(v.mapping).second) before.push_back(v.mapping);
   }
-  std::vector<uint32_t> kept;
+  std::unordered_set<uint32_t> kept;
   for (Vma& v : vmas) {
     const Vma* old = ps.space.find(v.start);
     if (old && old->mapping != 0 && old->file == v.file && old->shared == v.shared) {
       v.mapping = old->mapping;
-      const bool first_piece = std::find(kept.begin(), kept.end(), old->mapping) == kept.end();
-      kept.push_back(old->mapping);
+      const bool first_piece = kept.insert(old->mapping).second;
       if (first_piece && (old->uncertain || !ps.space.seeded())) {
         note(v.mapping, ts, VmaOp::kResynced, v.start, v.end, v.perms);
       }
@@ -360,7 +362,7 @@ void SpaceTracker::on_maps(ProcessSpace& ps, uint64_t ts, std::string_view text)
     }
   }
   for (uint32_t id : before) {
-    if (id != 0 && std::find(kept.begin(), kept.end(), id) == kept.end() &&
+    if (id != 0 && !kept.count(id) &&
         mappings_[id].ended_ns == 0) {
       note(id, ts, VmaOp::kEnded, 0, 0, 0);
     }
@@ -398,17 +400,15 @@ inline void SpaceTracker::on_fork(const ps_fork& f) {
   ProcessSpace& par = *live_[h.pid];  // space_for may have rehashed; pointers stay valid
   child.forked = true;
   child.space = par.space;
-  std::vector<std::pair<uint32_t, uint32_t>> renamed;  // parent lineage -> child lineage
+  std::unordered_map<uint32_t, uint32_t> renamed;  // parent lineage -> child lineage
   for (const auto& [start, v] : par.space.pieces()) {
-    auto r = std::find_if(renamed.begin(), renamed.end(),
-                          [m = v.mapping](auto& p) { return p.first == m; });
-    if (r != renamed.end()) continue;
+    if (renamed.count(v.mapping)) continue;
     Vma c = v;
-    renamed.emplace_back(v.mapping, new_mapping(f.child_pid, "fork", h.ts_ns, c));
+    renamed.emplace(v.mapping, new_mapping(f.child_pid, "fork", h.ts_ns, c));
   }
   child.space.relabel([&](uint32_t id) {
-    for (auto& [from, to] : renamed) if (from == id) return to;
-    return 0u;
+    auto it = renamed.find(id);
+    return it == renamed.end() ? 0u : it->second;
   });
 }
 

@@ -144,8 +144,8 @@ void add_lab_command(CLI::App& root, CommandRun& run) {
   cmd->add_flag("--sample-contents", flags->sample_contents,
                 "record how well sampled resident pages compress (see record)");
   cmd->add_option("--zram-device", flags->zram_device, "use /dev/zramN (must be unused) instead of a free one");
-  cmd->add_flag("--json", flags->json, "print the summary as JSON");
-  cmd->add_flag("--csv", flags->csv, "print the summary as CSV");
+  auto* json = cmd->add_flag("--json", flags->json, "print the summary as JSON");
+  cmd->add_flag("--csv", flags->csv, "print the summary as CSV")->excludes(json);
   cmd->add_flag("--cleanup", flags->cleanup, "only remove what a killed lab run left behind");
   cmd->callback([flags, &run]() { run = [flags]() { return RunLab(*flags); }; });
 }

@@ -169,8 +169,8 @@ void add_mrc_command(CLI::App& root, CommandRun& run) {
   cmd->add_option("--mark", o->mark, "mark a measured point on the SVG: SIZE:MISS_RATIO[:label], e.g. 64M:0.12:real");
   cmd->add_option("--threads", o->threads, "threads for sweeps (default: all cores)");
   cmd->add_option("--seed", o->seed, "seed for randomized policies and the SHARDS hash");
-  cmd->add_flag("--json", o->json, "JSON output");
-  cmd->add_flag("--csv", o->csv, "CSV output");
+  auto* json = cmd->add_flag("--json", o->json, "JSON output");
+  cmd->add_flag("--csv", o->csv, "CSV output")->excludes(json);
   cmd->callback([o, &run] { run = [o] { return run_mrc(*o); }; });
 }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -36,7 +37,7 @@ struct RecordArgs {
   std::string wss_interval;
   std::string access_interval;
   bool sample_contents = false;
-  int contents_rate = 0;
+  std::optional<int> contents_rate;  // unset: the sampler's own bound
   bool verbose = false;
   bool probe = false;
   bool json = false;
@@ -232,12 +233,12 @@ int run_record(const RecordArgs& args) {
     return kExitUsage;
   }
   opts.sample_contents = args.sample_contents;
-  if (args.contents_rate < 0) {
+  if (args.contents_rate && *args.contents_rate <= 0) {
     std::fprintf(stderr, "pagescope record: --contents-rate must be a positive number of pages "
-                 "per second, got %d\n", args.contents_rate);
+                 "per second, got %d\n", *args.contents_rate);
     return kExitUsage;
   }
-  opts.contents_pages_per_s = args.contents_rate;
+  opts.contents_pages_per_s = args.contents_rate.value_or(0);
   if (args.all && (opts.maps_interval_ms || opts.wss_interval_ms || opts.access_interval_ms ||
                    opts.sample_contents)) {
     std::fprintf(stderr, "pagescope record: --maps-interval, --wss-interval, --access-interval "

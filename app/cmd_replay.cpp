@@ -318,8 +318,8 @@ void add_replay_command(CLI::App& root, CommandRun& run) {
   cmd->add_option("--incompressible-fraction", o->model.incompressible_fraction,
                   "--tier: fraction of pages that do not compress");
   cmd->add_option("--swap-latency", o->swap_latency, "--tier: time to read one page from swap (default 100us)");
-  cmd->add_flag("--json", o->json, "JSON output");
-  cmd->add_flag("--csv", o->csv, "CSV output");
+  auto* json = cmd->add_flag("--json", o->json, "JSON output");
+  cmd->add_flag("--csv", o->csv, "CSV output")->excludes(json);
   cmd->callback([o, &run] { run = [o] { return run_replay(*o); }; });
 }
 

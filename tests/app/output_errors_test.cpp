@@ -85,3 +85,34 @@ INSTANTIATE_TEST_SUITE_P(
                       "mrc " + kDemo + " -p lru --points 4 --svg /nonexistent-dir/x.svg",
                       "convert " + kDemo + " --to din -o /nonexistent-dir/x.din"),
     [](const ::testing::TestParamInfo<std::string>& info) { return "case" + std::to_string(info.index); });
+
+// Options that contradict each other or a count that means nothing are a bad
+// command line too (issue 17.16: `--json --csv` printed JSON only, and
+// `--contents-rate 0` was accepted): exit 2 with one line naming the option,
+// nothing on stdout.
+class ContradictoryOptions : public ::testing::TestWithParam<std::pair<std::string, std::string>> {};
+
+TEST_P(ContradictoryOptions, ExitTwoNamingTheOption) {
+  const auto& [args, named] = GetParam();
+  const Outcome r = run(args, "/tmp/pagescope-contradictory-stdout.txt");
+  EXPECT_EQ(r.code, 2) << args << ": " << r.err;
+  EXPECT_NE(r.err.find(named), std::string::npos) << args << ": " << r.err;
+  FILE* out = std::fopen("/tmp/pagescope-contradictory-stdout.txt", "r");
+  ASSERT_NE(out, nullptr);
+  EXPECT_EQ(std::fgetc(out), EOF) << args << ": nothing printed";
+  std::fclose(out);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Commands, ContradictoryOptions,
+    ::testing::Values(std::pair<std::string, std::string>{"inspect " + kDemo + " --json --csv", "--csv"},
+                      std::pair<std::string, std::string>{"replay " + kDemo + " -p lru --frames 100 --json --csv", "--csv"},
+                      std::pair<std::string, std::string>{"mrc " + kDemo + " -p lru --points 4 --json --csv", "--csv"},
+                      std::pair<std::string, std::string>{"lab --json --csv", "--csv"},
+                      std::pair<std::string, std::string>{"record --sample-contents --contents-rate 0 -- true",
+                                                          "--contents-rate"},
+                      std::pair<std::string, std::string>{"record --sample-contents --contents-rate -5 -- true",
+                                                          "--contents-rate"}),
+    [](const ::testing::TestParamInfo<std::pair<std::string, std::string>>& info) {
+      return "case" + std::to_string(info.index);
+    });

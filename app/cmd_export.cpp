@@ -1,7 +1,9 @@
-// `pagescope export FILE --format chrome-json|csv -o OUT`: a capture in a
-// form other tools open (Perfetto / chrome://tracing, spreadsheets, pandas).
-// Each event source the capture lacked gets a note on stderr; the formats
-// carry the source table (chrome-json metadata, csv sources.csv).
+// `pagescope export FILE --format chrome-json|perfetto|csv -o OUT`: a capture
+// in a form other tools open (chrome://tracing, ui.perfetto.dev and
+// trace_processor, spreadsheets, pandas). Each event source the capture
+// lacked gets a note on stderr; the formats carry the source table
+// (chrome-json metadata, csv sources.csv) or mark the gap (perfetto: an
+// instant at time zero on the "pagescope" track).
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -48,6 +50,8 @@ class ExportPick : public RecordVisitor<ExportPick> {
     visit(h);
   }
   void on_fork(const ps_fork& f) { wanted = wanted || f.child_pid == pid_; }
+  // The OOM killer runs in another task; its victim is the process's business.
+  void on_oom_victim(const ps_oom_victim& o) { wanted = wanted || o.victim_pid == pid_; }
   void on_fault(const ps_fault& f) {
     if (!wanted) return;
     if (const ProcessSpace* ps = tracker_.find(f.hdr.pid)) fc.vma = ps->space.find(f.address);
@@ -151,11 +155,14 @@ int run_export(const ExportOptions& o) {
 void add_export_command(CLI::App& app, CommandRun& run) {
   auto opts = std::make_shared<ExportOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "export", "Write a capture as a Perfetto/chrome://tracing JSON trace or as CSV files");
+      "export",
+      "Write a capture as a chrome://tracing JSON trace, a Perfetto protobuf trace or CSV files");
   cmd->add_option("file", opts->file, "capture file written by `pagescope record`")->required();
-  cmd->add_option("--format", opts->format, "chrome-json (one .json file) or csv (a directory)")
+  cmd->add_option("--format", opts->format,
+                  "chrome-json (one .json file), perfetto (one .pftrace file) or csv (a directory)")
       ->required();
-  cmd->add_option("-o,--output", opts->output, "output file (chrome-json; - for stdout) or directory (csv)")
+  cmd->add_option("-o,--output", opts->output,
+                  "output file (chrome-json, perfetto; - for stdout) or directory (csv)")
       ->required();
   cmd->add_option("--pid", opts->pid, "only this process");
   cmd->callback([opts, &run] { run = [opts] { return run_export(*opts); }; });

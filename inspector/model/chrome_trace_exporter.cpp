@@ -25,8 +25,8 @@ namespace pagescope::model {
 
 namespace {
 
-constexpr uint64_t kCounterBucketNs = 10'000'000;
-constexpr uint64_t kWssTauNs = 100'000'000;
+constexpr uint64_t kCounterBucketNs = kExportFaultBucketNs;
+constexpr uint64_t kWssTauNs = kExportWssTauNs;
 
 class ChromeTraceExporter : public Exporter, public RecordVisitor<ChromeTraceExporter> {
  public:

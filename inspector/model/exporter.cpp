@@ -4,6 +4,7 @@ namespace pagescope::model {
 
 std::unique_ptr<Exporter> make_chrome_trace_exporter();
 std::unique_ptr<Exporter> make_csv_exporter();
+std::unique_ptr<Exporter> make_perfetto_exporter();
 
 namespace {
 struct Registered {
@@ -14,6 +15,7 @@ struct Registered {
 const Registered kFormats[] = {
     {"chrome-json", make_chrome_trace_exporter},
     {"csv", make_csv_exporter},
+    {"perfetto", make_perfetto_exporter},
 };
 }  // namespace
 

@@ -14,6 +14,11 @@
 
 namespace pagescope::model {
 
+// The counter resolutions every trace format shares: faults per 10 ms and the
+// working set W(t, 100 ms).
+inline constexpr uint64_t kExportFaultBucketNs = 10'000'000;
+inline constexpr uint64_t kExportWssTauNs = 100'000'000;
+
 // What the model knew about a fault when it happened.
 struct FaultContext {
   const Vma* vma = nullptr;  // nullptr: no VMA known at that address
@@ -33,7 +38,8 @@ class Exporter {
   virtual Status finish() = 0;
 };
 
-// "chrome-json" (Perfetto / chrome://tracing) or "csv"; nullptr if unknown.
+// "chrome-json" (Perfetto / chrome://tracing), "perfetto" (Perfetto's protobuf
+// trace) or "csv"; nullptr if unknown.
 std::unique_ptr<Exporter> make_exporter(const std::string& format);
 std::vector<std::string> exporter_names();
 

@@ -111,14 +111,14 @@ void ProcessTable::apply(const ps_header& h) {
 inline void ProcessTable::on_fault(const ps_fault& f) {
   const ps_header& h = f.hdr;
   ProcessInfo& p = process_for(h.pid, h.ts_ns);
-  note_thread(p, current_[h.pid], h.tid);
+  note_thread(p, last_index_, h.tid);
   p.faults.add(f);
 }
 
 inline void ProcessTable::on_mm_syscall(const ps_mm_syscall& s) {
   const ps_header& h = s.hdr;
   ProcessInfo& p = process_for(h.pid, h.ts_ns);
-  note_thread(p, current_[h.pid], h.tid);
+  note_thread(p, last_index_, h.tid);
   const int i = h.kind - PS_EV_MMAP;
   ++p.syscalls.calls[i];
   // brk reports failure by returning the old break, not an errno.
@@ -128,9 +128,9 @@ inline void ProcessTable::on_mm_syscall(const ps_mm_syscall& s) {
 inline void ProcessTable::on_fork(const ps_fork& f) {
   const ps_header& h = f.hdr;
   ProcessInfo& parent = process_for(h.pid, h.ts_ns);
-  note_thread(parent, current_[h.pid], h.tid);
+  note_thread(parent, last_index_, h.tid);
   if (f.flags & PS_FORK_THREAD) {
-    note_thread(parent, current_[h.pid], f.child_tid);
+    note_thread(parent, last_index_, f.child_tid);
     return;
   }
   const std::string parent_comm = parent.comm;
@@ -139,13 +139,13 @@ inline void ProcessTable::on_fork(const ps_fork& f) {
   child.forked_in_capture = true;
   auto comm = fixed_string(f.comm);
   child.comm = comm.empty() ? parent_comm : std::string(comm);
-  note_thread(child, current_[f.child_pid], f.child_tid ? f.child_tid : f.child_pid);
+  note_thread(child, last_index_, f.child_tid ? f.child_tid : f.child_pid);
 }
 
 inline void ProcessTable::on_exec(const ps_exec& e) {
   const ps_header& h = e.hdr;
   ProcessInfo& p = process_for(h.pid, h.ts_ns);
-  note_thread(p, current_[h.pid], h.tid);
+  note_thread(p, last_index_, h.tid);
   ++p.execs;
   p.comm = std::string(fixed_string(e.comm));
   p.exe = std::string(fixed_string(e.filename));
@@ -154,7 +154,7 @@ inline void ProcessTable::on_exec(const ps_exec& e) {
 inline void ProcessTable::on_exit(const ps_exit& e) {
   const ps_header& h = e.hdr;
   ProcessInfo& p = process_for(h.pid, h.ts_ns);
-  note_thread(p, current_[h.pid], h.tid);
+  note_thread(p, last_index_, h.tid);
   ++p.threads_exited;
   p.exit_min_flt += e.min_flt;
   p.exit_maj_flt += e.maj_flt;

@@ -28,31 +28,17 @@ struct LabFlags {
   bool sample_contents = false;
 };
 
-int ExitFor(lab::LabFailure failure) {
-  switch (failure) {
-    case lab::LabFailure::kNone: return kExitOk;
-    case lab::LabFailure::kUsage: return kExitUsage;
-    case lab::LabFailure::kPermission: return kExitPermission;
-    case lab::LabFailure::kUnsupported: return kExitUnsupported;
-    case lab::LabFailure::kInterrupted: return kExitInterrupted;
-    case lab::LabFailure::kCaptureDisagrees: return kExitCaptureDisagrees;
-    case lab::LabFailure::kBusy:
-    case lab::LabFailure::kFailed: return kExitFailure;
-  }
-  return kExitFailure;
-}
-
-int RunCleanup(const LabFlags& f) {
+int run_cleanup(const LabFlags& f) {
   if (::geteuid() != 0) {
     std::fprintf(stderr, "pagescope lab: error: --cleanup needs root\n");
     return kExitPermission;
   }
-  auto lock = lab::SessionLock::Acquire(f.options.state_dir);
+  auto lock = lab::SessionLock::acquire(f.options.state_dir);
   if (!lock) {
     std::fprintf(stderr, "pagescope lab: error: %s\n", lock.error().message.c_str());
     return kExitFailure;
   }
-  auto removed = lab::CleanLeftovers(f.options.state_dir);
+  auto removed = lab::clean_leftovers(f.options.state_dir);
   if (!removed) {
     std::fprintf(stderr, "pagescope lab: error: %s\n", removed.error().message.c_str());
     return kExitFailure;
@@ -62,8 +48,8 @@ int RunCleanup(const LabFlags& f) {
   return kExitOk;
 }
 
-int RunLab(LabFlags& f) {
-  if (f.cleanup) return RunCleanup(f);
+int run_lab(LabFlags& f) {
+  if (f.cleanup) return run_cleanup(f);
   if (f.zram_device >= 0) f.options.zram_device = f.zram_device;
   if ((!f.access_interval.empty() || f.sample_contents) && f.options.capture_path.empty()) {
     std::fprintf(stderr, "pagescope lab: error: --access-interval and --sample-contents need -o "
@@ -97,28 +83,30 @@ int RunLab(LabFlags& f) {
     };
   }
   lab::LabRunner runner(f.options, &interrupt, progress);
-  lab::LabResult result = runner.Run();
+  lab::LabRun result = runner.run();
   if (tty) std::fputs("\r\033[K", stderr);  // the progress line goes away
   for (const auto& note : result.notes) std::fprintf(stderr, "pagescope lab: %s\n", note.c_str());
   if (result.report) {
-    std::string out = f.json  ? lab::FormatJson(*result.report)
-                      : f.csv ? lab::FormatCsv(*result.report)
-                              : lab::FormatTable(*result.report);
+    std::string out = f.json  ? lab::format_json(*result.report)
+                      : f.csv ? lab::format_csv(*result.report)
+                              : lab::format_table(*result.report);
     std::fputs(out.c_str(), stdout);
     std::fflush(stdout);
     const lab::LabReport& report = *result.report;
     if (f.csv) {
       // CSV has one metric per line and no room for them: they go to stderr.
       for (const auto& n : report.capture_notes) std::fprintf(stderr, "pagescope lab: capture lacks: %s\n", n.c_str());
-      if (report.check) std::fputs(lab::FormatCheck(*report.check).c_str(), stderr);
+      if (report.check) std::fputs(lab::format_check(*report.check).c_str(), stderr);
     }
     // Loud, one line each, whatever the output format.
     if (report.check)
-      for (const auto& w : report.check->Warnings()) std::fprintf(stderr, "pagescope lab: WARNING: %s\n", w.c_str());
+      for (const auto& w : report.check->warnings()) std::fprintf(stderr, "pagescope lab: WARNING: %s\n", w.c_str());
   }
-  if (result.failure != lab::LabFailure::kNone)
-    std::fprintf(stderr, "pagescope lab: error: %s\n", result.error.c_str());
-  return ExitFor(result.failure);
+  if (!result.status) {
+    std::fprintf(stderr, "pagescope lab: error: %s\n", result.status.message().c_str());
+    return exit_code(result.status.kind());
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -147,7 +135,7 @@ void add_lab_command(CLI::App& root, CommandRun& run) {
   auto* json = cmd->add_flag("--json", flags->json, "print the summary as JSON");
   cmd->add_flag("--csv", flags->csv, "print the summary as CSV")->excludes(json);
   cmd->add_flag("--cleanup", flags->cleanup, "only remove what a killed lab run left behind");
-  cmd->callback([flags, &run]() { run = [flags]() { return RunLab(*flags); }; });
+  cmd->callback([flags, &run]() { run = [flags]() { return run_lab(*flags); }; });
 }
 
 }  // namespace pagescope::app

@@ -29,6 +29,8 @@ inline int exit_code(ErrorKind kind) {
     case ErrorKind::kUsage: return kExitUsage;
     case ErrorKind::kPermission: return kExitPermission;
     case ErrorKind::kUnsupported: return kExitUnsupported;
+    case ErrorKind::kInterrupted: return kExitInterrupted;
+    case ErrorKind::kCaptureDisagrees: return kExitCaptureDisagrees;
     case ErrorKind::kFailure: break;
   }
   return kExitFailure;

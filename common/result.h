@@ -8,8 +8,16 @@
 
 namespace pagescope {
 
-// What kind of failure, for callers that map it to an exit code.
-enum class ErrorKind { kFailure, kUsage, kPermission, kUnsupported };
+// What kind of failure, for callers that map it to an exit code
+// (app/command.h's exit_code).
+enum class ErrorKind {
+  kFailure,
+  kUsage,
+  kPermission,
+  kUnsupported,
+  kInterrupted,       // stopped by SIGINT/SIGTERM/SIGHUP; what was begun was undone
+  kCaptureDisagrees,  // the work ran, but its capture fails the check against the kernel's own counters
+};
 
 struct Error {
   std::string message;  // one line, names the problem: "run.psc: not a pagescope capture (bad magic)"
@@ -41,14 +49,16 @@ class Result {
 class Status {
  public:
   Status() = default;
-  Status(Error error) : error_(std::move(error.message)), failed_(true) {}
+  Status(Error error) : error_(std::move(error.message)), kind_(error.kind), failed_(true) {}
   static Status Ok() { return {}; }
   bool ok() const { return !failed_; }
   explicit operator bool() const { return ok(); }
-  const std::string& message() const { return error_; }
+  const std::string& message() const { return error_; }  // empty when ok()
+  ErrorKind kind() const { return kind_; }              // meaningful only when !ok()
 
  private:
   std::string error_;
+  ErrorKind kind_ = ErrorKind::kFailure;
   bool failed_ = false;
 };
 

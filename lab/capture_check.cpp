@@ -13,12 +13,12 @@ namespace {
 
 using capture::Source;
 
-std::string Num(std::uint64_t v) { return std::to_string(v); }
+std::string num(std::uint64_t v) { return std::to_string(v); }
 
-std::string Signed(std::int64_t v) { return (v > 0 ? "+" : "") + std::to_string(v); }
+std::string with_sign(std::int64_t v) { return (v > 0 ? "+" : "") + std::to_string(v); }
 
 // The notes of the sources a figure needs that were not on; empty when all were.
-std::string MissingNotes(const capture::SourceSet& sources, std::initializer_list<Source> needed) {
+std::string missing_notes(const capture::SourceSet& sources, std::initializer_list<Source> needed) {
   std::string out;
   for (Source s : needed) {
     if (sources.maybe_on(s)) continue;
@@ -29,7 +29,7 @@ std::string MissingNotes(const capture::SourceSet& sources, std::initializer_lis
 }
 
 // Fills result/allowed/why from what is known on each side.
-void Judge(CheckRow& row, const std::string& missing, std::uint64_t slack) {
+void judge(CheckRow& row, const std::string& missing, std::uint64_t slack) {
   if (!missing.empty()) {
     row.capture.reset();  // never compared as if it were 0
     row.result = CheckResult::kSourceMissing;
@@ -40,14 +40,14 @@ void Judge(CheckRow& row, const std::string& missing, std::uint64_t slack) {
     row.result = CheckResult::kNotChecked;
     return;
   }
-  row.allowed = AllowedDifference(*row.kernel, slack);
+  row.allowed = allowed_difference(*row.kernel, slack);
   std::uint64_t diff = *row.capture > *row.kernel ? *row.capture - *row.kernel : *row.kernel - *row.capture;
   row.result = diff <= row.allowed ? CheckResult::kAgrees : CheckResult::kDiffers;
 }
 
 }  // namespace
 
-const char* CheckResultName(CheckResult r) {
+const char* check_result_name(CheckResult r) {
   switch (r) {
     case CheckResult::kAgrees: return "ok";
     case CheckResult::kDiffers: return "DIFFERS";
@@ -57,46 +57,46 @@ const char* CheckResultName(CheckResult r) {
   return "?";
 }
 
-std::int64_t CheckRow::Difference() const {
+std::int64_t CheckRow::difference() const {
   if (!capture || !kernel) return 0;
   return static_cast<std::int64_t>(*capture) - static_cast<std::int64_t>(*kernel);
 }
 
-std::optional<double> CheckRow::DifferencePercent() const {
+std::optional<double> CheckRow::difference_percent() const {
   if (!capture || !kernel || *kernel == 0) return std::nullopt;
-  return 100.0 * static_cast<double>(Difference()) / static_cast<double>(*kernel);
+  return 100.0 * static_cast<double>(difference()) / static_cast<double>(*kernel);
 }
 
-std::uint64_t AllowedDifference(std::uint64_t kernel, std::uint64_t slack) {
+std::uint64_t allowed_difference(std::uint64_t kernel, std::uint64_t slack) {
   // Exact for the counts a lab produces (well below 2^53).
   auto share = static_cast<std::uint64_t>(std::floor(static_cast<double>(kernel) * kAllowedFraction));
   return std::max(share, slack);
 }
 
-bool CaptureCheck::Passed() const {
+bool CaptureCheck::passed() const {
   return std::none_of(rows.begin(), rows.end(), [](const CheckRow& r) {
     return r.result == CheckResult::kDiffers || r.result == CheckResult::kSourceMissing;
   });
 }
 
-std::vector<std::string> CaptureCheck::Warnings() const {
+std::vector<std::string> CaptureCheck::warnings() const {
   std::vector<std::string> out;
   for (const CheckRow& r : rows) {
     if (r.result == CheckResult::kDiffers) {
       char pct[32] = "n/a";
-      if (auto p = r.DifferencePercent()) std::snprintf(pct, sizeof pct, "%+.2f%%", *p);
-      out.push_back(r.figure + " differ: capture " + Num(*r.capture) + ", kernel " + Num(*r.kernel) + " (" +
-                    r.kernel_source + "), difference " + Signed(r.Difference()) + " (" + pct + "), allowed " +
-                    Num(r.allowed));
+      if (auto p = r.difference_percent()) std::snprintf(pct, sizeof pct, "%+.2f%%", *p);
+      out.push_back(r.figure + " differ: capture " + num(*r.capture) + ", kernel " + num(*r.kernel) + " (" +
+                    r.kernel_source + "), difference " + with_sign(r.difference()) + " (" + pct + "), allowed " +
+                    num(r.allowed));
     } else if (r.result == CheckResult::kSourceMissing) {
       out.push_back(r.figure + " cannot be checked: " + r.why +
-                    (r.kernel ? "; the kernel counted " + Num(*r.kernel) + " (" + r.kernel_source + ")" : ""));
+                    (r.kernel ? "; the kernel counted " + num(*r.kernel) + " (" + r.kernel_source + ")" : ""));
     }
   }
   return out;
 }
 
-Result<CaptureCounts> CountCapture(const std::string& path) {
+Result<CaptureCounts> count_capture(const std::string& path) {
   auto reader = capture::CaptureReader::open(path);
   if (!reader) return reader.error();
   CaptureCounts c;
@@ -160,7 +160,7 @@ Result<CaptureCounts> CountCapture(const std::string& path) {
   return c;
 }
 
-CaptureCheck CheckCapture(const CaptureCounts& cap, const KernelFigures& k) {
+CaptureCheck check_capture(const CaptureCounts& cap, const KernelFigures& k) {
   CaptureCheck check;
   const capture::SourceSet& src = cap.sources;
 
@@ -174,12 +174,12 @@ CaptureCheck CheckCapture(const CaptureCounts& cap, const KernelFigures& k) {
   swap.kernel_source = k.swpout_zero ? "/proc/vmstat pswpout + swpout_zero" : "/proc/vmstat pswpout";
   swap.capture = cap.anon_writes;
   swap.kernel = k.pswpout + k.swpout_zero;
-  Judge(swap, MissingNotes(src, {Source::kReclaimWrites}), 0);
+  judge(swap, missing_notes(src, {Source::kReclaimWrites}), 0);
   check.rows.push_back(swap);
 
   // The workload's faults: the records the kernel's fault accounting raised
   // (perf page-fault events) for the target process, against its getrusage.
-  std::string fault_missing = MissingNotes(src, {Source::kFaults, Source::kFaultKinds});
+  std::string fault_missing = missing_notes(src, {Source::kFaults, Source::kFaultKinds});
   if (fault_missing.empty() && cap.workload_pid == 0)
     fault_missing = "the capture names no workload process (no target record)";
   auto fault_row = [&](std::string key, std::string figure, std::uint64_t captured, std::uint64_t rusage,
@@ -187,12 +187,12 @@ CaptureCheck CheckCapture(const CaptureCounts& cap, const KernelFigures& k) {
     CheckRow r;
     r.key = std::move(key);
     r.figure = std::move(figure);
-    r.capture_source = "fault records of pid " + Num(cap.workload_pid);
+    r.capture_source = "fault records of pid " + num(cap.workload_pid);
     r.kernel_source = std::move(kernel_source);
     r.capture = captured;
     if (k.rusage) r.kernel = rusage;
     else r.why = "the workload wrote no getrusage report";
-    Judge(r, fault_missing, kFaultSlack);
+    judge(r, fault_missing, kFaultSlack);
     check.rows.push_back(r);
   };
   fault_row("major_faults", "major faults (workload)", cap.workload_major, k.majflt, "getrusage ru_majflt");
@@ -200,26 +200,26 @@ CaptureCheck CheckCapture(const CaptureCounts& cap, const KernelFigures& k) {
 
   // What explains a difference, measured where the capture can tell.
   if (cap.lost_events)
-    check.notes.push_back("the ring buffer lost " + Num(cap.lost_events) +
+    check.notes.push_back("the ring buffer lost " + num(cap.lost_events) +
                           " events: the capture may be short by up to that many records of any kind");
   if (!cap.complete)
     check.notes.push_back("the capture has no footer (the recorder did not finish it): its last records may be "
                           "missing");
   const CheckRow& swapped = check.rows.front();
-  if (swapped.result == CheckResult::kDiffers && swapped.Difference() < 0)
+  if (swapped.result == CheckResult::kDiffers && swapped.difference() < 0)
     check.notes.push_back(
-        "of the capture's " + Num(cap.anon_writes) + " swap-outs the workload's own reclaim wrote " +
-        Num(cap.workload_anon_writes) + " and kswapd " + Num(cap.anon_writes - cap.workload_anon_writes) +
+        "of the capture's " + num(cap.anon_writes) + " swap-outs the workload's own reclaim wrote " +
+        num(cap.workload_anon_writes) + " and kswapd " + num(cap.anon_writes - cap.workload_anon_writes) +
         "; pswpout counts every task, and swap-outs that untraced tasks do in their own reclaim (another memory "
-        "cgroup at its limit, or global direct reclaim: " + Num(k.allocstall) +
+        "cgroup at its limit, or global direct reclaim: " + num(k.allocstall) +
         " allocstalls) are not recorded: was something else swapping?");
   if (k.thp_swpout)
-    check.notes.push_back(Num(k.thp_swpout) +
+    check.notes.push_back(num(k.thp_swpout) +
                           " huge pages were swapped out whole (/proc/vmstat thp_swpout): one reclaim write each in "
                           "the capture, 512 pages each in pswpout; not the workload's (it maps MADV_NOHUGEPAGE)");
   if (cap.workload_exit_seen && fault_missing.empty())
-    check.notes.push_back("at its exit the kernel counted " + Num(cap.exit_maj_flt) + " major and " +
-                          Num(cap.exit_min_flt) + " minor faults for the workload (ps_exit); getrusage is read "
+    check.notes.push_back("at its exit the kernel counted " + num(cap.exit_maj_flt) + " major and " +
+                          num(cap.exit_min_flt) + " minor faults for the workload (ps_exit); getrusage is read "
                           "before the report is written, and faults before tracing starts or in execve never "
                           "reach the capture");
   return check;

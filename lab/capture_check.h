@@ -3,7 +3,7 @@
 // silently lacks a kind of event (issue 12: no reclaim records while
 // /proc/vmstat counted 218,498 swap-outs) fails here instead of being shown
 // as zeros. Counting the capture is one pass over its records; the
-// comparison itself is pure (CheckCapture), so its rules are unit-tested.
+// comparison itself is pure (check_capture), so its rules are unit-tested.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +34,7 @@ struct CaptureCounts {
 };
 
 // Reads `path` once. Errors: not readable, not a capture.
-Result<CaptureCounts> CountCapture(const std::string& path);
+Result<CaptureCounts> count_capture(const std::string& path);
 
 // The kernel's side, as the lab read it around the run.
 struct KernelFigures {
@@ -62,7 +62,7 @@ enum class CheckResult {
   kSourceMissing,  // the capture lacks the source that makes this figure: a failure, never a 0
   kNotChecked,     // the lab has no kernel figure (the workload wrote no report)
 };
-const char* CheckResultName(CheckResult r);  // "ok", "DIFFERS", "NO SOURCE", "not checked"
+const char* check_result_name(CheckResult r);  // "ok", "DIFFERS", "NO SOURCE", "not checked"
 
 struct CheckRow {
   std::string key;             // for --json: "swap_outs", "major_faults", "minor_faults"
@@ -76,26 +76,26 @@ struct CheckRow {
   std::string why;             // the missing-source note, or why it was not checked
 
   // capture - kernel; 0 unless both are known.
-  std::int64_t Difference() const;
-  // Difference as a share of the kernel's figure, in percent; nullopt when
+  std::int64_t difference() const;
+  // difference() as a share of the kernel's figure, in percent; nullopt when
   // either is unknown or the kernel's figure is 0.
-  std::optional<double> DifferencePercent() const;
+  std::optional<double> difference_percent() const;
 };
 
 struct CaptureCheck {
   std::vector<CheckRow> rows;
   std::vector<std::string> notes;  // what explains a difference (lost events, exit counters, ...)
   // True when no row differs and no source was missing.
-  bool Passed() const;
+  bool passed() const;
   // One line per failing row, naming the figure, both numbers and the difference.
-  std::vector<std::string> Warnings() const;
+  std::vector<std::string> warnings() const;
 };
 
 // Allowed difference for a kernel figure: kAllowedFraction of it, at least `slack`.
-std::uint64_t AllowedDifference(std::uint64_t kernel, std::uint64_t slack);
+std::uint64_t allowed_difference(std::uint64_t kernel, std::uint64_t slack);
 
 // The comparison: swap-outs (anon reclaim writes vs pswpout + swpout_zero),
 // and the workload's major and minor faults vs its getrusage.
-CaptureCheck CheckCapture(const CaptureCounts& capture, const KernelFigures& kernel);
+CaptureCheck check_capture(const CaptureCounts& capture, const KernelFigures& kernel);
 
 }  // namespace pagescope::lab

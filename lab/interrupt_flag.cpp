@@ -7,14 +7,14 @@ namespace {
 // nothing else.
 volatile std::sig_atomic_t g_caught_signal = 0;
 
-extern "C" void RecordSignal(int sig) { g_caught_signal = sig; }
+extern "C" void record_signal(int sig) { g_caught_signal = sig; }
 
 }  // namespace
 
 InterruptFlag::InterruptFlag() {
   g_caught_signal = 0;
   struct sigaction sa {};
-  sa.sa_handler = RecordSignal;
+  sa.sa_handler = record_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0;
   sigaction(SIGINT, &sa, &old_int_);

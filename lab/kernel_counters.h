@@ -18,17 +18,17 @@ struct KernelCounters {
   std::uint64_t tlb_shootdowns = 0;             // /proc/interrupts "TLB", summed over CPUs
   std::uint64_t kswapd_cpu_ms = 0;              // utime+stime of every kswapdN thread
 
-  std::uint64_t Vm(const std::string& key) const {
+  std::uint64_t vm(const std::string& key) const {
     auto it = vmstat.find(key);
     return it == vmstat.end() ? 0 : it->second;
   }
   // Sum of every vmstat key starting with `prefix` (allocstall_dma, _normal, ...).
-  std::uint64_t VmPrefixSum(const std::string& prefix) const;
+  std::uint64_t vm_prefix_sum(const std::string& prefix) const;
 };
 
-KernelCounters ReadKernelCounters();
+KernelCounters read_kernel_counters();
 
 // after - before for every field (0 where a counter went backwards).
-KernelCounters CounterDelta(const KernelCounters& before, const KernelCounters& after);
+KernelCounters counter_delta(const KernelCounters& before, const KernelCounters& after);
 
 }  // namespace pagescope::lab

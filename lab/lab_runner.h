@@ -56,7 +56,7 @@ struct SwapSpec {
 };
 
 // "zram:lz4:1G" -> {lz4, 1 GiB}.
-Result<SwapSpec> ParseSwapSpec(const std::string& text);
+Result<SwapSpec> parse_swap_spec(const std::string& text);
 
 // What ps-pressure reported about itself (its JSON line), and how it ended.
 struct WorkloadOutcome {
@@ -90,20 +90,13 @@ struct LabReport {
   std::optional<CaptureCheck> check;
 };
 
-enum class LabFailure {
-  kNone,
-  kUsage,
-  kPermission,
-  kUnsupported,
-  kBusy,
-  kFailed,
-  kInterrupted,
-  kCaptureDisagrees,  // the run worked, but its capture fails the check against the kernel's counters
-};
-
-struct LabResult {
-  LabFailure failure = LabFailure::kNone;
-  std::string error;                 // one line, set when failure != kNone
+// One lab run, failed or not. `status` is the run's error (its kind gives the
+// exit code: usage, permission, unsupported, interrupted, capture disagrees;
+// "lab busy" is a plain failure). A failed run keeps its report when the
+// workload got to run (OOM-killed, killed, a capture that disagrees): what the
+// kernel counted is what explains the failure.
+struct LabRun {
+  Status status;
   std::optional<LabReport> report;   // also set for a failed workload (OOM, killed)
   std::vector<std::string> notes;    // leftovers cleaned, capture notes
 };
@@ -123,17 +116,17 @@ class LabRunner {
   // called about ten times a second while the workload runs.
   LabRunner(LabOptions options, const InterruptFlag* interrupt, ProgressFn progress = nullptr)
       : o_(std::move(options)), interrupt_(interrupt), progress_(std::move(progress)) {}
-  LabResult Run();
+  LabRun run();
 
  private:
   struct Waited {
     int status = 0;      // waitpid status of the launched process
     ZramStats fullest;   // the zram sample holding the most data
   };
-  bool Interrupted() const;
+  bool interrupted() const;
   // Waits for the launched process, sampling zram, stopping it on an
   // interrupt or when it overruns --seconds by far.
-  Waited WaitForWorkload(pid_t pid, bool recording, const ZramSwap& zram) const;
+  Waited wait_for_workload(pid_t pid, bool recording, const ZramSwap& zram) const;
 
   LabOptions o_;
   const InterruptFlag* interrupt_;

@@ -12,7 +12,7 @@
 namespace pagescope::lab {
 namespace {
 
-std::vector<std::string> DirEntries(const std::string& dir) {
+std::vector<std::string> dir_entries(const std::string& dir) {
   std::vector<std::string> names;
   DIR* d = ::opendir(dir.c_str());
   if (!d) return names;
@@ -27,39 +27,39 @@ struct ZramMarker {
   bool hot_added;
 };
 
-std::vector<ZramMarker> ZramMarkers(const std::string& state_dir) {
+std::vector<ZramMarker> zram_markers(const std::string& state_dir) {
   std::vector<ZramMarker> out;
-  for (const std::string& name : DirEntries(state_dir)) {
+  for (const std::string& name : dir_entries(state_dir)) {
     if (name.rfind("zram", 0) != 0 || name.size() == 4) continue;
     std::string path = state_dir + "/" + name;
-    auto text = ReadSysFile(path);
+    auto text = read_sys_file(path);
     if (!text) continue;
-    auto kv = ParseKeyValues(*text);
+    auto kv = parse_key_values(*text);
     out.push_back({path, std::atoi(name.c_str() + 4), kv["hot_added"] == 1});
   }
   return out;
 }
 
-std::vector<std::string> LabCgroups() {
+std::vector<std::string> lab_cgroups() {
   std::vector<std::string> out;
   for (const char* root : {"/sys/fs/cgroup/memory", "/sys/fs/cgroup", "/sys/fs/cgroup/unified"})
-    for (const std::string& name : DirEntries(root))
+    for (const std::string& name : dir_entries(root))
       if (name.rfind(kLabCgroupPrefix, 0) == 0) out.push_back(std::string(root) + "/" + name);
   return out;
 }
 
 }  // namespace
 
-Result<std::vector<Leftover>> CleanLeftovers(const std::string& state_dir) {
+Result<std::vector<Leftover>> clean_leftovers(const std::string& state_dir) {
   std::vector<Leftover> removed;
   // Cgroups first: their processes may hold pages in the zram swap.
-  for (const std::string& cg : LabCgroups()) {
-    if (Status s = RemoveCgroupDir(cg); !s) return Error{s.message()};
+  for (const std::string& cg : lab_cgroups()) {
+    if (Status s = remove_cgroup_dir(cg); !s) return Error{s.message()};
     removed.push_back({cg});
   }
-  for (const ZramMarker& m : ZramMarkers(state_dir)) {
-    if (PathExists("/sys/block/zram" + std::to_string(m.device))) {
-      if (Status s = ReleaseZramDevice(m.device, m.hot_added); !s) return Error{s.message()};
+  for (const ZramMarker& m : zram_markers(state_dir)) {
+    if (path_exists("/sys/block/zram" + std::to_string(m.device))) {
+      if (Status s = release_zram_device(m.device, m.hot_added); !s) return Error{s.message()};
     }
     ::unlink(m.path.c_str());
     removed.push_back({"/dev/zram" + std::to_string(m.device)});

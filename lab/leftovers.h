@@ -18,6 +18,6 @@ struct Leftover {
 
 // Removes every leftover; the caller must hold the SessionLock (or know no lab
 // runs). Returns what was removed, or the first thing that could not be.
-Result<std::vector<Leftover>> CleanLeftovers(const std::string& state_dir);
+Result<std::vector<Leftover>> clean_leftovers(const std::string& state_dir);
 
 }  // namespace pagescope::lab

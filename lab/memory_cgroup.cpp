@@ -15,7 +15,7 @@
 namespace pagescope::lab {
 namespace {
 
-bool HasWord(const std::string& text, const std::string& word) {
+bool has_word(const std::string& text, const std::string& word) {
   std::istringstream in(text);
   std::string w;
   while (in >> w)
@@ -23,9 +23,9 @@ bool HasWord(const std::string& text, const std::string& word) {
   return false;
 }
 
-std::vector<pid_t> Members(const std::string& path) {
+std::vector<pid_t> members(const std::string& path) {
   std::vector<pid_t> pids;
-  auto text = ReadSysFile(path + "/cgroup.procs");
+  auto text = read_sys_file(path + "/cgroup.procs");
   if (!text) return pids;
   std::istringstream in(*text);
   long pid;
@@ -35,22 +35,22 @@ std::vector<pid_t> Members(const std::string& path) {
 
 }  // namespace
 
-Result<MemoryHierarchy> FindMemoryHierarchy() {
+Result<MemoryHierarchy> find_memory_hierarchy() {
   // v2 first: the pure-v2 mount, then the hybrid "unified" mount. The memory
   // controller must be enabled for children of the root (subtree_control);
   // on a hybrid system it is usually bound to v1 and absent here.
   for (const char* root : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"}) {
-    auto subtree = ReadSysFile(std::string(root) + "/cgroup.subtree_control");
-    if (subtree && HasWord(*subtree, "memory")) return MemoryHierarchy{CgroupVersion::kV2, root};
+    auto subtree = read_sys_file(std::string(root) + "/cgroup.subtree_control");
+    if (subtree && has_word(*subtree, "memory")) return MemoryHierarchy{CgroupVersion::kV2, root};
   }
-  if (PathExists("/sys/fs/cgroup/memory/memory.limit_in_bytes"))
+  if (path_exists("/sys/fs/cgroup/memory/memory.limit_in_bytes"))
     return MemoryHierarchy{CgroupVersion::kV1, "/sys/fs/cgroup/memory"};
   return Error{
       "memory cgroups are unavailable: no v2 hierarchy with the memory controller enabled and no v1 "
       "memory hierarchy at /sys/fs/cgroup/memory"};
 }
 
-Result<std::unique_ptr<MemoryCgroup>> MemoryCgroup::Create(const MemoryHierarchy& hierarchy, const std::string& name,
+Result<std::unique_ptr<MemoryCgroup>> MemoryCgroup::create(const MemoryHierarchy& hierarchy, const std::string& name,
                                                            std::uint64_t limit_bytes) {
   std::string path = hierarchy.root + "/" + name;
   if (::mkdir(path.c_str(), 0755) != 0) {
@@ -61,20 +61,20 @@ Result<std::unique_ptr<MemoryCgroup>> MemoryCgroup::Create(const MemoryHierarchy
   // From here on the destructor removes the directory on any failure.
   Status s;
   if (hierarchy.version == CgroupVersion::kV1) {
-    s = WriteSysFile(path + "/memory.limit_in_bytes", std::to_string(limit_bytes));
+    s = write_sys_file(path + "/memory.limit_in_bytes", std::to_string(limit_bytes));
   } else {
-    s = WriteSysFile(path + "/memory.max", std::to_string(limit_bytes));
+    s = write_sys_file(path + "/memory.max", std::to_string(limit_bytes));
     // Swap must be allowed, or the limit means OOM instead of swapping.
-    if (s && PathExists(path + "/memory.swap.max")) s = WriteSysFile(path + "/memory.swap.max", "max");
+    if (s && path_exists(path + "/memory.swap.max")) s = write_sys_file(path + "/memory.swap.max", "max");
   }
   if (!s) return Error{s.message()};
   return cg;
 }
 
-Status RemoveCgroupDir(const std::string& path) {
+Status remove_cgroup_dir(const std::string& path) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   for (;;) {
-    std::vector<pid_t> pids = Members(path);
+    std::vector<pid_t> pids = members(path);
     if (pids.empty() && ::rmdir(path.c_str()) == 0) return Status::Ok();
     if (pids.empty() && errno == ENOENT) return Status::Ok();
     for (pid_t pid : pids) ::kill(pid, SIGKILL);
@@ -87,36 +87,36 @@ Status RemoveCgroupDir(const std::string& path) {
   }
 }
 
-Status MemoryCgroup::Teardown() {
+Status MemoryCgroup::teardown() {
   if (torn_down_) return Status::Ok();
-  Status s = RemoveCgroupDir(path_);
+  Status s = remove_cgroup_dir(path_);
   if (s) torn_down_ = true;
   return s;
 }
 
-MemoryCgroup::~MemoryCgroup() { Teardown(); }
+MemoryCgroup::~MemoryCgroup() { teardown(); }
 
-Result<CgroupStats> MemoryCgroup::ReadStats() const {
+Result<CgroupStats> MemoryCgroup::read_stats() const {
   CgroupStats st;
-  auto stat = ReadSysFile(path_ + "/memory.stat");
+  auto stat = read_sys_file(path_ + "/memory.stat");
   if (!stat) return stat.error();
-  st.stat = ParseKeyValues(*stat);
+  st.stat = parse_key_values(*stat);
   if (auto it = st.stat.find("swap"); it != st.stat.end()) st.swap_bytes = it->second;
   if (version_ == CgroupVersion::kV1) {
-    if (auto v = ReadSysNumber(path_ + "/memory.failcnt")) st.limit_hits = *v;
-    if (auto v = ReadSysNumber(path_ + "/memory.max_usage_in_bytes")) st.peak_bytes = *v;
-    if (auto oom = ReadSysFile(path_ + "/memory.oom_control")) {
-      auto kv = ParseKeyValues(*oom);
+    if (auto v = read_sys_number(path_ + "/memory.failcnt")) st.limit_hits = *v;
+    if (auto v = read_sys_number(path_ + "/memory.max_usage_in_bytes")) st.peak_bytes = *v;
+    if (auto oom = read_sys_file(path_ + "/memory.oom_control")) {
+      auto kv = parse_key_values(*oom);
       if (auto it = kv.find("oom_kill"); it != kv.end()) st.oom_kills = it->second;
     }
   } else {
-    if (auto events = ReadSysFile(path_ + "/memory.events")) {
-      auto kv = ParseKeyValues(*events);
+    if (auto events = read_sys_file(path_ + "/memory.events")) {
+      auto kv = parse_key_values(*events);
       st.limit_hits = kv["max"];
       st.oom_kills = kv["oom_kill"];
     }
-    if (auto v = ReadSysNumber(path_ + "/memory.peak")) st.peak_bytes = *v;
-    if (auto v = ReadSysNumber(path_ + "/memory.swap.current")) st.swap_bytes = *v;
+    if (auto v = read_sys_number(path_ + "/memory.peak")) st.peak_bytes = *v;
+    if (auto v = read_sys_number(path_ + "/memory.swap.current")) st.swap_bytes = *v;
   }
   return st;
 }

@@ -1,7 +1,7 @@
 // A memory cgroup with a hard limit for the length of one lab run, on cgroup
 // v2 when its memory controller is enabled, otherwise on the v1 memory
 // hierarchy. The name starts with kLabCgroupPrefix so leftovers of a run that
-// was SIGKILLed can be found. Destruction (or Teardown()) kills whatever is
+// was SIGKILLed can be found. Destruction (or teardown()) kills whatever is
 // still inside and removes the directory.
 #pragma once
 
@@ -26,7 +26,7 @@ struct MemoryHierarchy {
 };
 
 // The usable memory hierarchy, v2 preferred; an error names what is missing.
-Result<MemoryHierarchy> FindMemoryHierarchy();
+Result<MemoryHierarchy> find_memory_hierarchy();
 
 // What the cgroup itself counted, read before it is removed.
 struct CgroupStats {
@@ -39,15 +39,15 @@ struct CgroupStats {
 
 class MemoryCgroup {
  public:
-  static Result<std::unique_ptr<MemoryCgroup>> Create(const MemoryHierarchy& hierarchy, const std::string& name,
+  static Result<std::unique_ptr<MemoryCgroup>> create(const MemoryHierarchy& hierarchy, const std::string& name,
                                                       std::uint64_t limit_bytes);
   ~MemoryCgroup();
   MemoryCgroup(const MemoryCgroup&) = delete;
   MemoryCgroup& operator=(const MemoryCgroup&) = delete;
 
   // Kills what is left inside, removes the directory; safe to call twice.
-  Status Teardown();
-  Result<CgroupStats> ReadStats() const;
+  Status teardown();
+  Result<CgroupStats> read_stats() const;
 
   const std::string& path() const { return path_; }
   // A process joins by writing its pid here (before exec, in the child).
@@ -63,7 +63,7 @@ class MemoryCgroup {
 };
 
 // SIGKILLs every process in the cgroup directory, waits for it to empty, and
-// removes it. Shared by MemoryCgroup::Teardown and leftover cleanup.
-Status RemoveCgroupDir(const std::string& path);
+// removes it. Shared by MemoryCgroup::teardown and leftover cleanup.
+Status remove_cgroup_dir(const std::string& path);
 
 }  // namespace pagescope::lab

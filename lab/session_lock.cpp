@@ -10,7 +10,7 @@
 
 namespace pagescope::lab {
 
-Result<std::unique_ptr<SessionLock>> SessionLock::Acquire(const std::string& state_dir) {
+Result<std::unique_ptr<SessionLock>> SessionLock::acquire(const std::string& state_dir) {
   if (::mkdir(state_dir.c_str(), 0700) != 0 && errno != EEXIST)
     return Error{"cannot create " + state_dir + ": " + std::strerror(errno)};
   std::string path = state_dir + "/lock";

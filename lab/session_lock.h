@@ -16,7 +16,7 @@ inline constexpr const char* kDefaultStateDir = "/run/pagescope-lab";
 class SessionLock {
  public:
   // Creates `state_dir` if needed; fails with "lab busy" if another holder exists.
-  static Result<std::unique_ptr<SessionLock>> Acquire(const std::string& state_dir);
+  static Result<std::unique_ptr<SessionLock>> acquire(const std::string& state_dir);
   ~SessionLock();
   SessionLock(const SessionLock&) = delete;
   SessionLock& operator=(const SessionLock&) = delete;

@@ -16,17 +16,17 @@ struct SummaryRow {
   std::string source;
 };
 
-std::vector<SummaryRow> SummaryRows(const LabReport& report);
+std::vector<SummaryRow> summary_rows(const LabReport& report);
 
 // One header line describing the run, then an aligned table.
-std::string FormatTable(const LabReport& report);
-std::string FormatCsv(const LabReport& report);
+std::string format_table(const LabReport& report);
+std::string format_csv(const LabReport& report);
 // One JSON object: run description plus {metric: value} with raw numbers,
 // the capture's missing-source notes and its check ("capture_check", null
 // when the run was not recorded or not checked).
-std::string FormatJson(const LabReport& report);
+std::string format_json(const LabReport& report);
 // The capture check as a heading line, an aligned table, and its notes;
-// FormatTable appends it when the report has one.
-std::string FormatCheck(const CaptureCheck& check);
+// format_table appends it when the report has one.
+std::string format_check(const CaptureCheck& check);
 
 }  // namespace pagescope::lab

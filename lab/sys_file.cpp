@@ -10,7 +10,7 @@
 
 namespace pagescope::lab {
 
-Result<std::string> ReadSysFile(const std::string& path) {
+Result<std::string> read_sys_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Error{path + ": " + std::strerror(errno)};
   std::string out;
@@ -30,7 +30,7 @@ Result<std::string> ReadSysFile(const std::string& path) {
   return out;
 }
 
-Status WriteSysFile(const std::string& path, const std::string& value) {
+Status write_sys_file(const std::string& path, const std::string& value) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return Error{path + ": " + std::strerror(errno)};
   ssize_t n;
@@ -43,7 +43,7 @@ Status WriteSysFile(const std::string& path, const std::string& value) {
   return Status::Ok();
 }
 
-Status WriteRegularFile(const std::string& path, const std::string& content) {
+Status write_regular_file(const std::string& path, const std::string& content) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Error{"cannot write " + path + ": " + std::strerror(errno)};
   bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
@@ -53,8 +53,8 @@ Status WriteRegularFile(const std::string& path, const std::string& content) {
   return Status::Ok();
 }
 
-Result<std::uint64_t> ReadSysNumber(const std::string& path) {
-  auto text = ReadSysFile(path);
+Result<std::uint64_t> read_sys_number(const std::string& path) {
+  auto text = read_sys_file(path);
   if (!text) return text.error();
   const char* p = text->c_str();
   while (*p == ' ' || *p == '\t' || *p == '\n') ++p;
@@ -62,7 +62,7 @@ Result<std::uint64_t> ReadSysNumber(const std::string& path) {
   return static_cast<std::uint64_t>(std::strtoull(p, nullptr, 10));
 }
 
-std::map<std::string, std::uint64_t> ParseKeyValues(const std::string& text) {
+std::map<std::string, std::uint64_t> parse_key_values(const std::string& text) {
   std::map<std::string, std::uint64_t> out;
   std::istringstream in(text);
   std::string line;
@@ -76,7 +76,7 @@ std::map<std::string, std::uint64_t> ParseKeyValues(const std::string& text) {
   return out;
 }
 
-bool PathExists(const std::string& path) {
+bool path_exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
 }

@@ -10,15 +10,15 @@
 
 namespace pagescope::lab {
 
-Result<std::string> ReadSysFile(const std::string& path);
+Result<std::string> read_sys_file(const std::string& path);
 // Writes `value` with a single write(2): sysfs/cgroupfs act on that one call.
-Status WriteSysFile(const std::string& path, const std::string& value);
+Status write_sys_file(const std::string& path, const std::string& value);
 // Creates or replaces a regular file (the lab's marker and report files).
-Status WriteRegularFile(const std::string& path, const std::string& content);
+Status write_regular_file(const std::string& path, const std::string& content);
 // The first number in the file ("253:1" -> 253, "[lz4] lzo" is not a number).
-Result<std::uint64_t> ReadSysNumber(const std::string& path);
+Result<std::uint64_t> read_sys_number(const std::string& path);
 // "key value" lines (memory.stat, /proc/vmstat) into a map; other lines skipped.
-std::map<std::string, std::uint64_t> ParseKeyValues(const std::string& text);
-bool PathExists(const std::string& path);
+std::map<std::string, std::uint64_t> parse_key_values(const std::string& text);
+bool path_exists(const std::string& path);
 
 }  // namespace pagescope::lab

@@ -13,7 +13,7 @@
 namespace pagescope::lab {
 namespace {
 
-std::vector<char*> CArgv(std::vector<std::string>& args) {
+std::vector<char*> c_argv(std::vector<std::string>& args) {
   std::vector<char*> out;
   for (auto& a : args) out.push_back(a.data());
   out.push_back(nullptr);
@@ -22,11 +22,11 @@ std::vector<char*> CArgv(std::vector<std::string>& args) {
 
 }  // namespace
 
-bool RecordSupportsCgroup(const std::string& self_exe) {
+bool record_supports_cgroup(const std::string& self_exe) {
   int pipefd[2];
   if (::pipe2(pipefd, O_CLOEXEC) != 0) return false;
   std::vector<std::string> args = {self_exe, "record", "--help"};
-  std::vector<char*> argv = CArgv(args);
+  std::vector<char*> argv = c_argv(args);
   pid_t pid = ::fork();
   if (pid < 0) {
     ::close(pipefd[0]);
@@ -65,18 +65,18 @@ bool RecordSupportsCgroup(const std::string& self_exe) {
 }
 
 // /proc/self/exe resolved, so the capture's command line names the binary.
-std::string ResolvedSelf(const std::string& self_exe) {
+std::string resolved_self(const std::string& self_exe) {
   char buf[4096];
   ssize_t n = ::readlink(self_exe.c_str(), buf, sizeof buf - 1);
   return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : self_exe;
 }
 
-Result<LaunchedWorkload> LaunchWorkload(const LaunchRequest& request) {
+Result<LaunchedWorkload> launch_workload(const LaunchRequest& request) {
   LaunchedWorkload out;
   if (!request.capture_path.empty()) {
-    if (RecordSupportsCgroup(request.self_exe)) {
+    if (record_supports_cgroup(request.self_exe)) {
       out.recording = true;
-      out.argv = {ResolvedSelf(request.self_exe), "record", "--cgroup", request.cgroup_dir,
+      out.argv = {resolved_self(request.self_exe), "record", "--cgroup", request.cgroup_dir,
                   "-o",                           request.capture_path};
       out.argv.insert(out.argv.end(), request.record_args.begin(), request.record_args.end());
       out.argv.push_back("--");
@@ -90,7 +90,7 @@ Result<LaunchedWorkload> LaunchWorkload(const LaunchRequest& request) {
 
   // Everything the child needs is prepared before fork.
   std::vector<std::string> args = out.argv;
-  std::vector<char*> argv = CArgv(args);
+  std::vector<char*> argv = c_argv(args);
   std::string procs = request.cgroup_dir + "/cgroup.procs";
   bool join_cgroup = !out.recording;
   int errpipe[2];

@@ -31,8 +31,8 @@ struct LaunchedWorkload {
 };
 
 // Runs `self_exe record --help` and looks for --cgroup; false on any failure.
-bool RecordSupportsCgroup(const std::string& self_exe);
+bool record_supports_cgroup(const std::string& self_exe);
 
-Result<LaunchedWorkload> LaunchWorkload(const LaunchRequest& request);
+Result<LaunchedWorkload> launch_workload(const LaunchRequest& request);
 
 }  // namespace pagescope::lab

@@ -17,11 +17,11 @@ namespace {
 
 constexpr std::size_t kPageSize = 4096;
 
-std::string BlockDir(int device) { return "/sys/block/zram" + std::to_string(device); }
+std::string block_dir(int device) { return "/sys/block/zram" + std::to_string(device); }
 
 // include/linux/swap.h `union swap_header`, version 1: what mkswap(8) writes,
 // minus the UUID and label the kernel does not need.
-Status WriteSwapHeader(const std::string& dev_path, std::uint64_t disksize) {
+Status write_swap_header(const std::string& dev_path, std::uint64_t disksize) {
   unsigned char page[kPageSize] = {};
   std::uint32_t version = 1;
   std::uint32_t last_page = static_cast<std::uint32_t>(disksize / kPageSize - 1);
@@ -39,24 +39,24 @@ Status WriteSwapHeader(const std::string& dev_path, std::uint64_t disksize) {
   return Status::Ok();
 }
 
-bool DeviceUnused(int device) {
-  auto init = ReadSysNumber(BlockDir(device) + "/initstate");
-  return init.ok() && *init == 0 && !SwapActive("/dev/zram" + std::to_string(device));
+bool device_unused(int device) {
+  auto init = read_sys_number(block_dir(device) + "/initstate");
+  return init.ok() && *init == 0 && !swap_active("/dev/zram" + std::to_string(device));
 }
 
 }  // namespace
 
-Status ZramAvailable() {
-  if (!PathExists("/sys/class/zram-control") && !PathExists("/sys/block/zram0"))
+Status zram_available() {
+  if (!path_exists("/sys/class/zram-control") && !path_exists("/sys/block/zram0"))
     return Error{"zram is unavailable: no /sys/class/zram-control (load it with: modprobe zram)"};
   return Status::Ok();
 }
 
-Result<std::string> ZramAlgorithms() {
+Result<std::string> zram_algorithms() {
   // Every device offers the same list; zram0 exists whenever the module is loaded
   // with its default of one device, otherwise hot-add answers the same way.
   for (int d = 0; d < 16; ++d) {
-    auto text = ReadSysFile(BlockDir(d) + "/comp_algorithm");
+    auto text = read_sys_file(block_dir(d) + "/comp_algorithm");
     if (!text) continue;
     std::string out;
     for (char c : *text)
@@ -67,8 +67,8 @@ Result<std::string> ZramAlgorithms() {
   return Error{"zram: no device to read the compressor list from"};
 }
 
-bool SwapActive(const std::string& dev_path) {
-  std::istringstream in(ActiveSwaps());
+bool swap_active(const std::string& dev_path) {
+  std::istringstream in(active_swaps());
   std::string name;
   std::string rest;
   while (in >> name) {
@@ -78,16 +78,16 @@ bool SwapActive(const std::string& dev_path) {
   return false;
 }
 
-std::string ActiveSwaps() {
-  auto text = ReadSysFile("/proc/swaps");
+std::string active_swaps() {
+  auto text = read_sys_file("/proc/swaps");
   if (!text) return {};
   auto eol = text->find('\n');
   return eol == std::string::npos ? std::string() : text->substr(eol + 1);
 }
 
-Status ReleaseZramDevice(int device, bool hot_remove) {
+Status release_zram_device(int device, bool hot_remove) {
   std::string dev = "/dev/zram" + std::to_string(device);
-  if (SwapActive(dev)) {
+  if (swap_active(dev)) {
     // swapoff is interruptible (try_to_unuse checks signal_pending), and our
     // SIGINT handler does not restart syscalls: retry, Ctrl-C must not leave
     // the swap active.
@@ -101,22 +101,22 @@ Status ReleaseZramDevice(int device, bool hot_remove) {
   // reset fails with EBUSY while something still holds the device open.
   Status reset;
   for (int i = 0; i < 50; ++i) {
-    reset = WriteSysFile(BlockDir(device) + "/reset", "1");
+    reset = write_sys_file(block_dir(device) + "/reset", "1");
     if (reset) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   if (!reset) return reset;
   if (hot_remove) {
-    Status removed = WriteSysFile("/sys/class/zram-control/hot_remove", std::to_string(device));
+    Status removed = write_sys_file("/sys/class/zram-control/hot_remove", std::to_string(device));
     if (!removed) return removed;
   }
   return Status::Ok();
 }
 
-Result<std::unique_ptr<ZramSwap>> ZramSwap::Create(const ZramConfig& config) {
-  if (Status s = ZramAvailable(); !s) return Error{s.message()};
-  if (config.disksize < 16 * kPageSize) return Error{"--swap: zram size must be at least 64K"};
-  auto algorithms = ZramAlgorithms();
+Result<std::unique_ptr<ZramSwap>> ZramSwap::create(const ZramConfig& config) {
+  if (Status s = zram_available(); !s) return Error{s.message()};
+  if (config.disksize < 16 * kPageSize) return Error{"--swap: zram size must be at least 64K", ErrorKind::kUsage};
+  auto algorithms = zram_algorithms();
   if (!algorithms) return algorithms.error();
   {
     std::istringstream in(*algorithms);
@@ -125,24 +125,25 @@ Result<std::unique_ptr<ZramSwap>> ZramSwap::Create(const ZramConfig& config) {
     while (in >> a) found = found || a == config.algorithm;
     if (!found)
       return Error{"--swap: zram compressor '" + config.algorithm + "' is not available (this kernel offers: " +
-                   *algorithms + ")"};
+                   *algorithms + ")",
+                   ErrorKind::kUsage};
   }
 
   int device = -1;
   bool hot_added = false;
   if (config.device) {
     device = *config.device;
-    if (!PathExists(BlockDir(device)))
-      return Error{"--zram-device: /dev/zram" + std::to_string(device) + " does not exist"};
-    if (!DeviceUnused(device))
+    if (!path_exists(block_dir(device)))
+      return Error{"--zram-device: /dev/zram" + std::to_string(device) + " does not exist", ErrorKind::kUsage};
+    if (!device_unused(device))
       return Error{"zram busy: /dev/zram" + std::to_string(device) +
                    " is already initialized or used as swap by someone else"};
   } else {
     for (int d = 0; d < 64 && device < 0; ++d)
-      if (PathExists(BlockDir(d)) && DeviceUnused(d)) device = d;
+      if (path_exists(block_dir(d)) && device_unused(d)) device = d;
     if (device < 0) {
       // Reading hot_add creates a device and returns its number.
-      auto added = ReadSysNumber("/sys/class/zram-control/hot_add");
+      auto added = read_sys_number("/sys/class/zram-control/hot_add");
       if (!added)
         return Error{"zram busy: every zram device is in use and a new one cannot be added (" +
                      added.error().message + ")"};
@@ -153,46 +154,46 @@ Result<std::unique_ptr<ZramSwap>> ZramSwap::Create(const ZramConfig& config) {
 
   std::string marker = config.state_dir + "/zram" + std::to_string(device);
   std::string content = "pid " + std::to_string(::getpid()) + "\nhot_added " + (hot_added ? "1" : "0") + "\n";
-  if (Status s = WriteRegularFile(marker, content); !s) {
-    if (hot_added) ReleaseZramDevice(device, true);
+  if (Status s = write_regular_file(marker, content); !s) {
+    if (hot_added) release_zram_device(device, true);
     return Error{s.message()};
   }
   std::unique_ptr<ZramSwap> swap(new ZramSwap(device, hot_added, marker));
-  // From here on the destructor undoes whatever part of Configure succeeded.
-  if (Status s = swap->Configure(config); !s) return Error{s.message()};
+  // From here on the destructor undoes whatever part of configure() succeeded.
+  if (Status s = swap->configure(config); !s) return Error{s.message()};
   return swap;
 }
 
-Status ZramSwap::Configure(const ZramConfig& config) {
-  std::string dir = BlockDir(device_);
-  if (Status s = WriteSysFile(dir + "/comp_algorithm", config.algorithm); !s) return s;
-  if (Status s = WriteSysFile(dir + "/disksize", std::to_string(config.disksize)); !s) return s;
-  if (!PathExists(dev_path())) return Error{dev_path() + ": no device node (is devtmpfs mounted on /dev?)"};
-  if (Status s = WriteSwapHeader(dev_path(), config.disksize); !s) return s;
+Status ZramSwap::configure(const ZramConfig& config) {
+  std::string dir = block_dir(device_);
+  if (Status s = write_sys_file(dir + "/comp_algorithm", config.algorithm); !s) return s;
+  if (Status s = write_sys_file(dir + "/disksize", std::to_string(config.disksize)); !s) return s;
+  if (!path_exists(dev_path())) return Error{dev_path() + ": no device node (is devtmpfs mounted on /dev?)"};
+  if (Status s = write_swap_header(dev_path(), config.disksize); !s) return s;
   // Highest priority: the lab's swap-outs go here before any other swap.
   int flags = SWAP_FLAG_PREFER | ((32767 << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
   if (::swapon(dev_path().c_str(), flags) != 0)
     return Error{"swapon " + dev_path() + ": " + std::strerror(errno)};
-  if (auto st = ReadStats()) {
+  if (auto st = read_stats()) {
     base_reads_ = st->read_ios;
     base_writes_ = st->write_ios;
   }
   return Status::Ok();
 }
 
-Status ZramSwap::Teardown() {
+Status ZramSwap::teardown() {
   if (torn_down_) return Status::Ok();
-  Status s = ReleaseZramDevice(device_, hot_added_);
+  Status s = release_zram_device(device_, hot_added_);
   if (!s) return s;
   torn_down_ = true;
   ::unlink(marker_.c_str());
   return Status::Ok();
 }
 
-ZramSwap::~ZramSwap() { Teardown(); }
+ZramSwap::~ZramSwap() { teardown(); }
 
-Result<ZramStats> ZramSwap::ReadStats() const {
-  auto mm = ReadSysFile(BlockDir(device_) + "/mm_stat");
+Result<ZramStats> ZramSwap::read_stats() const {
+  auto mm = read_sys_file(block_dir(device_) + "/mm_stat");
   if (!mm) return mm.error();
   ZramStats st;
   std::istringstream in(*mm);
@@ -202,7 +203,7 @@ Result<ZramStats> ZramSwap::ReadStats() const {
   std::uint64_t compacted = 0;
   in >> compacted >> st.huge_pages;
   // Documentation/block/stat.rst: read I/Os is field 1, write I/Os field 5.
-  if (auto stat = ReadSysFile(BlockDir(device_) + "/stat")) {
+  if (auto stat = read_sys_file(block_dir(device_) + "/stat")) {
     std::istringstream fields(*stat);
     std::uint64_t f[5] = {};
     for (auto& v : f) fields >> v;

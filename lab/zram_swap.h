@@ -1,8 +1,8 @@
-// A zram device used as swap for the length of one lab run. Create() claims a
+// A zram device used as swap for the length of one lab run. create() claims a
 // free device (or hot-adds one), sets its compressor and size, writes a swap
 // header and swapon()s it at the highest priority so it takes the lab's
 // swap-outs before any swap the machine already had. Destruction (or
-// Teardown()) swapoff()s, resets and, if hot-added, removes the device again.
+// teardown()) swapoff()s, resets and, if hot-added, removes the device again.
 // A marker file in the state directory names the device while it is ours, so
 // a run killed with SIGKILL can be cleaned up later (see leftovers.h).
 #pragma once
@@ -34,30 +34,29 @@ struct ZramStats {
   std::uint64_t huge_pages = 0;       // pages that did not compress
   std::uint64_t write_ios = 0;        // one per page swapped out to this device since swapon
   std::uint64_t read_ios = 0;         // one per page swapped in from it since swapon
-  double Ratio() const {
+  double ratio() const {
     return compr_data_size ? static_cast<double>(orig_data_size) / static_cast<double>(compr_data_size) : 0;
   }
 };
 
 class ZramSwap {
  public:
-  static Result<std::unique_ptr<ZramSwap>> Create(const ZramConfig& config);
+  static Result<std::unique_ptr<ZramSwap>> create(const ZramConfig& config);
   ~ZramSwap();
   ZramSwap(const ZramSwap&) = delete;
   ZramSwap& operator=(const ZramSwap&) = delete;
 
   // swapoff, reset, hot_remove; safe to call twice. The destructor calls it.
-  Status Teardown();
-  Result<ZramStats> ReadStats() const;
+  Status teardown();
+  Result<ZramStats> read_stats() const;
 
   int device() const { return device_; }
   std::string dev_path() const { return "/dev/zram" + std::to_string(device_); }
-  bool hot_added() const { return hot_added_; }
 
  private:
   ZramSwap(int device, bool hot_added, std::string marker)
       : device_(device), hot_added_(hot_added), marker_(std::move(marker)) {}
-  Status Configure(const ZramConfig& config);
+  Status configure(const ZramConfig& config);
 
   int device_;
   bool hot_added_;
@@ -69,15 +68,15 @@ class ZramSwap {
 };
 
 // Is zram usable here at all (module loaded, control files present)?
-Status ZramAvailable();
+Status zram_available();
 // The compressors the kernel offers ("lzo-rle lzo lz4 ..."), without brackets.
-Result<std::string> ZramAlgorithms();
+Result<std::string> zram_algorithms();
 // Undoes one zram device as swap: swapoff (if active), reset, hot_remove if
-// asked. Shared by ZramSwap::Teardown and leftover cleanup.
-Status ReleaseZramDevice(int device, bool hot_remove);
+// asked. Shared by ZramSwap::teardown and leftover cleanup.
+Status release_zram_device(int device, bool hot_remove);
 // Whether a device node path appears in /proc/swaps.
-bool SwapActive(const std::string& dev_path);
+bool swap_active(const std::string& dev_path);
 // The lines of /proc/swaps after the header, for "restored?" checks.
-std::string ActiveSwaps();
+std::string active_swaps();
 
 }  // namespace pagescope::lab

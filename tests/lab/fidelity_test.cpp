@@ -36,7 +36,7 @@
 //   FIDELITY_INTERVAL         --access-interval for the L1 recording (default 50ms)
 //   FIDELITY_ORDER            --access-order for the replay (default spread)
 //   FIDELITY_SCALE            multiplies every workload's access budget (default 1)
-//   FIDELITY_RECORD_CPU       CPU quota of the recorded run, percent (default 25; see SlowCpuCgroup)
+//   FIDELITY_RECORD_CPU       CPU quota of the recorded run, percent (default 25; see slow_cpu_cgroup)
 //   FIDELITY_NO_ASSERT        print the table only
 //   FIDELITY_CAPTURE_DIR      keep the L1 captures there (fidelity-MODE.psc)
 #include <fcntl.h>
@@ -78,7 +78,7 @@ namespace {
 // string (within 3% on zipf and loop); and what sampling loses (a page
 // touched many times in an interval is one reference), which grows with the
 // interval: at 500 ms zipf is 25-40% low, so the test records at 50 ms with
-// the recorded run slowed down (SlowCpuCgroup).
+// the recorded run slowed down (slow_cpu_cgroup).
 constexpr double kTolerance = 0.15;
 // phases misses the target: over nine runs its real count at 20M ranged
 // 37.4k-42.6k (±6% around the mean), and the linux model itself predicts
@@ -96,21 +96,21 @@ constexpr double kSamplingRoom = 0.05;
 
 constexpr uint64_t kMiB = 1ull << 20;
 
-std::string Env(const char* name, const std::string& fallback) {
+std::string env(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
   return v && *v ? v : fallback;
 }
 
-std::string PagescopeBinary() { return Env("PAGESCOPE_BIN", PAGESCOPE_BINARY_DIR "/app/pagescope"); }
+std::string pagescope_binary() { return env("PAGESCOPE_BIN", PAGESCOPE_BINARY_DIR "/app/pagescope"); }
 
-std::string Slurp(const std::string& path) {
+std::string slurp(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
-long long JsonInt(const std::string& json, const std::string& key) {
+long long json_int(const std::string& json, const std::string& key) {
   auto at = json.find("\"" + key + "\":");
   if (at == std::string::npos) return -1;
   return std::atoll(json.c_str() + at + key.size() + 3);
@@ -127,8 +127,8 @@ struct Workload {
 // Sizes keep each run to a few seconds on a 2-CPU VM and clear of the memcg
 // OOM killer that fires with swap to spare on this 6.18/cgroup v1 kernel when
 // limits are tight (docs/lab.md).
-std::vector<Workload> Workloads() {
-  double scale = std::atof(Env("FIDELITY_SCALE", "1").c_str());
+std::vector<Workload> workloads() {
+  double scale = std::atof(env("FIDELITY_SCALE", "1").c_str());
   if (!(scale > 0)) scale = 1;
   auto n = [&](uint64_t a) { return uint64_t(double(a) * scale); };
   return {
@@ -144,10 +144,10 @@ struct RunResult {
   std::string error;
   long long majflt = -1, minflt = -1;
   double elapsed_s = 0;
-  uint64_t anon_pages = 0;  // the cgroup's anon pages while under pressure (see RunOnce)
+  uint64_t anon_pages = 0;  // the cgroup's anon pages while under pressure (see run_once)
 };
 
-std::vector<std::string> WorkloadArgv(const Workload& w, const std::string& report) {
+std::vector<std::string> workload_argv(const Workload& w, const std::string& report) {
   std::vector<std::string> a = {PS_PRESSURE_BIN, "--mode",     w.mode,  "--size",       std::to_string(w.size),
                                 "--seed",        "1",          "--accesses", std::to_string(w.accesses),
                                 "--report-file", report};
@@ -155,10 +155,10 @@ std::vector<std::string> WorkloadArgv(const Workload& w, const std::string& repo
   return a;
 }
 
-uint64_t CgroupAnonBytes(const MemoryCgroup& cg) {
-  auto text = ReadSysFile(cg.path() + "/memory.stat");
+uint64_t cgroup_anon_bytes(const MemoryCgroup& cg) {
+  auto text = read_sys_file(cg.path() + "/memory.stat");
   if (!text) return 0;
-  auto kv = ParseKeyValues(*text);
+  auto kv = parse_key_values(*text);
   for (const char* key : {"anon", "total_rss", "rss"})
     if (auto it = kv.find(key); it != kv.end()) return it->second;
   return 0;
@@ -172,14 +172,14 @@ uint64_t CgroupAnonBytes(const MemoryCgroup& cg) {
 // reference sequence does not depend on speed. Only the recorded run is
 // slowed; the real runs at every limit run at full speed. cgroup v1 "cpu"
 // hierarchy only; elsewhere (or with 100) the recorded run is not slowed.
-std::string SlowCpuCgroup() {
-  const int pct = std::atoi(Env("FIDELITY_RECORD_CPU", "25").c_str());
+std::string slow_cpu_cgroup() {
+  const int pct = std::atoi(env("FIDELITY_RECORD_CPU", "25").c_str());
   const std::string root = "/sys/fs/cgroup/cpu";
-  if (pct <= 0 || pct >= 100 || !PathExists(root + "/cpu.cfs_quota_us")) return "";
+  if (pct <= 0 || pct >= 100 || !path_exists(root + "/cpu.cfs_quota_us")) return "";
   std::string dir = root + "/pagescope-fidelity-" + std::to_string(::getpid());
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return "";
-  if (!WriteSysFile(dir + "/cpu.cfs_period_us", "10000").ok() ||
-      !WriteSysFile(dir + "/cpu.cfs_quota_us", std::to_string(pct * 100)).ok()) {
+  if (!write_sys_file(dir + "/cpu.cfs_period_us", "10000").ok() ||
+      !write_sys_file(dir + "/cpu.cfs_quota_us", std::to_string(pct * 100)).ok()) {
     ::rmdir(dir.c_str());
     return "";
   }
@@ -188,11 +188,11 @@ std::string SlowCpuCgroup() {
 
 // One run in a fresh cgroup with `limit`; recorded (with access sampling) to
 // `capture` when it is not empty.
-RunResult RunOnce(const MemoryHierarchy& h, const Workload& w, uint64_t limit, const std::string& capture,
+RunResult run_once(const MemoryHierarchy& h, const Workload& w, uint64_t limit, const std::string& capture,
                   const std::string& interval) {
   RunResult r;
   static int serial = 0;
-  auto cg = MemoryCgroup::Create(h, std::string(kLabCgroupPrefix) + std::to_string(::getpid()) + "-fid" +
+  auto cg = MemoryCgroup::create(h, std::string(kLabCgroupPrefix) + std::to_string(::getpid()) + "-fid" +
                                         std::to_string(serial++), limit);
   if (!cg) {
     r.error = cg.error().message;
@@ -203,14 +203,14 @@ RunResult RunOnce(const MemoryHierarchy& h, const Workload& w, uint64_t limit, c
   std::vector<std::string> args;
   std::string cpu_dir;
   if (!capture.empty()) {
-    args = {PagescopeBinary(), "record", "--cgroup", (*cg)->path(), "--access-interval", interval, "-o", capture, "--"};
-    cpu_dir = SlowCpuCgroup();
+    args = {pagescope_binary(), "record", "--cgroup", (*cg)->path(), "--access-interval", interval, "-o", capture, "--"};
+    cpu_dir = slow_cpu_cgroup();
     // The workload joins the CPU cgroup itself (the shell, then exec: same pid).
     if (!cpu_dir.empty())
       for (const char* a : {"/bin/sh", "-c", "echo 0 > \"$0\" && exec \"$@\""}) args.push_back(a);
     if (!cpu_dir.empty()) args.push_back(cpu_dir + "/cgroup.procs");
   }
-  for (auto& a : WorkloadArgv(w, report)) args.push_back(a);
+  for (auto& a : workload_argv(w, report)) args.push_back(a);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -245,17 +245,17 @@ RunResult RunOnce(const MemoryHierarchy& h, const Workload& w, uint64_t limit, c
       r.error = "run took longer than 90 s";
       return r;
     }
-    anon.push_back(CgroupAnonBytes(**cg) / 4096);
+    anon.push_back(cgroup_anon_bytes(**cg) / 4096);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   r.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (auto st = (*cg)->ReadStats(); st) r.oom = st->oom_kills > 0;
-  (void)(*cg)->Teardown();
+  if (auto st = (*cg)->read_stats(); st) r.oom = st->oom_kills > 0;
+  (void)(*cg)->teardown();
   if (!cpu_dir.empty()) ::rmdir(cpu_dir.c_str());
-  std::string json = Slurp(report);
+  std::string json = slurp(report);
   ::unlink(report.c_str());
-  r.majflt = JsonInt(json, "majflt");
-  r.minflt = JsonInt(json, "minflt");
+  r.majflt = json_int(json, "majflt");
+  r.minflt = json_int(json, "minflt");
   // Under pressure the anon count sits just below what the limit leaves;
   // samples from the start (filling) and the end (exit, the recorder's
   // flush) are lower. The 75th percentile of the non-zero samples is the
@@ -278,11 +278,11 @@ RunResult RunOnce(const MemoryHierarchy& h, const Workload& w, uint64_t limit, c
 
 // The memcg OOM killer that fires with swap to spare (docs/lab.md) is not
 // what this test measures: such a run is repeated, up to three tries.
-RunResult RunRetryingOom(const MemoryHierarchy& h, const Workload& w, uint64_t limit, const std::string& capture = "",
+RunResult run_retrying_oom(const MemoryHierarchy& h, const Workload& w, uint64_t limit, const std::string& capture = "",
               const std::string& interval = "") {
   RunResult r;
   for (int i = 0; i < 3; ++i) {
-    r = RunOnce(h, w, limit, capture, interval);
+    r = run_once(h, w, limit, capture, interval);
     if (r.ok || !r.oom) break;
   }
   return r;
@@ -299,7 +299,7 @@ struct Coverage {
   double late_s = 0;   // from the workload's first fault to the first interval's begin
 };
 
-Coverage AccessCoverage(const std::string& capture) {
+Coverage access_coverage(const std::string& capture) {
   Coverage c;
   auto reader = capture::CaptureReader::open(capture);
   if (!reader) return c;
@@ -326,7 +326,7 @@ Coverage AccessCoverage(const std::string& capture) {
 // The workload's whole reference string, exactly: the fill (every page
 // written once, in order) and then the accesses ps-pressure --print-pages
 // lists. Replaying it shows the policy's own error, without sampling.
-sim::Trace ExactTrace(const Workload& w) {
+sim::Trace exact_trace(const Workload& w) {
   sim::TraceBuilder b(4096);
   const uint64_t pages = w.size / 4096;
   for (uint64_t p = 0; p < pages; ++p) b.add(p, true);
@@ -348,7 +348,7 @@ sim::Trace ExactTrace(const Workload& w) {
 // them first, and faulting them back is a minor fault, so they are neither
 // in the limit nor in the real major-fault count. (This is also the linux
 // model's own anon/file guess, simulator/policies/linux.cpp.)
-sim::Trace WrittenPagesOnly(const sim::Trace& t) {
+sim::Trace written_pages_only(const sim::Trace& t) {
   std::vector<uint8_t> written(t.distinct_pages(), 0);
   for (size_t i = 0; i < t.size(); ++i)
     if (t.writes[i]) written[t.refs[i]] = 1;
@@ -358,14 +358,14 @@ sim::Trace WrittenPagesOnly(const sim::Trace& t) {
   return b.finish();
 }
 
-uint64_t PredictedMajor(const sim::Trace& t, const char* policy, int64_t frames) {
+uint64_t predicted_major(const sim::Trace& t, const char* policy, int64_t frames) {
   const auto* p = sim::policies::find_policy(policy);
   if (!p || frames <= 0) return 0;
   sim::SimResult s = sim::simulate(t, *p, uint32_t(frames), 1);
   return s.faults - s.cold_faults;
 }
 
-std::string Pct(double predicted, double real) {
+std::string percent_off(double predicted, double real) {
   char b[32];
   if (real <= 0) return "n/a";
   std::snprintf(b, sizeof b, "%+.1f%%", 100.0 * (predicted - real) / real);
@@ -377,25 +377,25 @@ class FidelityTest : public LabKernelTest {
   void SetUp() override {
     LabKernelTest::SetUp();
     if (IsSkipped()) return;
-    if (::access(PagescopeBinary().c_str(), X_OK) != 0) GTEST_SKIP() << PagescopeBinary() << " not built";
-    auto lock = SessionLock::Acquire(kDefaultStateDir);
+    if (::access(pagescope_binary().c_str(), X_OK) != 0) GTEST_SKIP() << pagescope_binary() << " not built";
+    auto lock = SessionLock::acquire(kDefaultStateDir);
     if (!lock) GTEST_SKIP() << lock.error().message;
     lock_ = std::move(lock).value();
-    auto h = FindMemoryHierarchy();
+    auto h = find_memory_hierarchy();
     ASSERT_TRUE(h.ok());
     hierarchy_ = *h;
     ZramConfig zc;
     zc.algorithm = "lz4";
     zc.disksize = 512 * kMiB;
     zc.state_dir = kDefaultStateDir;
-    auto z = ZramSwap::Create(zc);
+    auto z = ZramSwap::create(zc);
     ASSERT_TRUE(z.ok()) << z.error().message;
     zram_ = std::move(z).value();
     capture_ = "/tmp/fidelity-test-" + std::to_string(::getpid()) + ".psc";
   }
   void TearDown() override {
-    if (!capture_.empty() && Env("FIDELITY_CAPTURE_DIR", "").empty()) ::unlink(capture_.c_str());
-    if (zram_) (void)zram_->Teardown();
+    if (!capture_.empty() && env("FIDELITY_CAPTURE_DIR", "").empty()) ::unlink(capture_.c_str());
+    if (zram_) (void)zram_->teardown();
     zram_.reset();
     lock_.reset();
     LabKernelTest::TearDown();
@@ -408,9 +408,9 @@ class FidelityTest : public LabKernelTest {
 };
 
 TEST_F(FidelityTest, ReplayOfOneLimitPredictsMajorFaultsAtOthers) {
-  const std::string interval = Env("FIDELITY_INTERVAL", "50ms");
-  const std::string order = Env("FIDELITY_ORDER", "spread");
-  const bool assert_tolerance = Env("FIDELITY_NO_ASSERT", "").empty();
+  const std::string interval = env("FIDELITY_INTERVAL", "50ms");
+  const std::string order = env("FIDELITY_ORDER", "spread");
+  const bool assert_tolerance = env("FIDELITY_NO_ASSERT", "").empty();
   std::printf("fidelity| workload | limit | frames | real majflt | linux | err | lru | err | clock | err | "
               "linux, faults only | err | linux, exact string | err\n");
   std::printf("fidelity| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---:\n");
@@ -420,12 +420,12 @@ TEST_F(FidelityTest, ReplayOfOneLimitPredictsMajorFaultsAtOthers) {
     struct utsname u {};
     if (::uname(&u) == 0) std::printf("fidelity| kernel %s %s\n", u.release, u.version);
   }
-  for (const Workload& w : Workloads()) {
+  for (const Workload& w : workloads()) {
     SCOPED_TRACE(w.mode);
     // FIDELITY_CAPTURE_DIR keeps each workload's capture for replays by hand.
-    const std::string keep_dir = Env("FIDELITY_CAPTURE_DIR", "");
+    const std::string keep_dir = env("FIDELITY_CAPTURE_DIR", "");
     if (!keep_dir.empty()) capture_ = keep_dir + "/fidelity-" + w.mode + ".psc";
-    RunResult rec = RunRetryingOom(hierarchy_, w, w.l1, capture_, interval);
+    RunResult rec = run_retrying_oom(hierarchy_, w, w.l1, capture_, interval);
     if (!rec.ok && rec.oom) {
       std::printf("fidelity| %s: the recorded run at %lluM was OOM-killed on every try (cgroup v1, swap to "
                   "spare): not compared\n", w.mode.c_str(), (unsigned long long)(w.l1 / kMiB));
@@ -435,7 +435,7 @@ TEST_F(FidelityTest, ReplayOfOneLimitPredictsMajorFaultsAtOthers) {
       ADD_FAILURE() << w.mode << " recorded at " << w.l1 / kMiB << "M: " << rec.error;
       continue;
     }
-    const Coverage cov = AccessCoverage(capture_);
+    const Coverage cov = access_coverage(capture_);
     const uint64_t intervals = cov.intervals;
     if (intervals == 0 && assert_tolerance)
       GTEST_SKIP() << "the capture has no access samples: `record --access-interval` wrote none";
@@ -446,14 +446,14 @@ TEST_F(FidelityTest, ReplayOfOneLimitPredictsMajorFaultsAtOthers) {
     auto loaded = sim::load_trace_file(to);
     ASSERT_TRUE(loaded.ok()) << loaded.error().message;
     const sim::Trace all_pages = std::move(loaded).value();
-    const sim::Trace trace_anon = WrittenPagesOnly(all_pages);
+    const sim::Trace trace_anon = written_pages_only(all_pages);
     const sim::Trace* trace = &trace_anon;
     to.source.access_order = "none";
     auto faults_loaded = sim::load_trace_file(to);
     ASSERT_TRUE(faults_loaded.ok()) << faults_loaded.error().message;
-    const sim::Trace faults_anon = WrittenPagesOnly(*faults_loaded);
+    const sim::Trace faults_anon = written_pages_only(*faults_loaded);
     const sim::Trace* faults_only = &faults_anon;
-    const sim::Trace exact = ExactTrace(w);
+    const sim::Trace exact = exact_trace(w);
     std::printf("fidelity| %s: %zu references to %u written pages (of %zu to %u pages) from %llu access intervals "
                 "of %s (mean %.0f ms, covering %.0f%% of the sampled time, the first %.1f s after the first fault), order %s; recorded run at %lluM: %.1f s, %lld "
                 "majflt, anon resident %llu pages\n",
@@ -462,7 +462,7 @@ TEST_F(FidelityTest, ReplayOfOneLimitPredictsMajorFaultsAtOthers) {
                 (unsigned long long)(w.l1 / kMiB),
                 rec.elapsed_s, rec.majflt, (unsigned long long)rec.anon_pages);
     for (uint64_t limit : {w.l2, w.l1, w.l3}) {
-      RunResult real = RunRetryingOom(hierarchy_, w, limit);
+      RunResult real = run_retrying_oom(hierarchy_, w, limit);
       if (!real.ok && real.oom) {
         // cgroup v1's OOM killer with swap to spare (docs/lab.md), every try:
         // the kernel gave no count to compare with. Said, not failed.
@@ -480,15 +480,15 @@ TEST_F(FidelityTest, ReplayOfOneLimitPredictsMajorFaultsAtOthers) {
       std::string row = "fidelity| " + w.mode + " | " + std::to_string(limit / kMiB) + "M" +
                         (limit == w.l1 ? " (L1)" : "") + " | " + std::to_string(frames) + " | " +
                         std::to_string(real.majflt);
-      auto cell = [&](uint64_t predicted) { row += " | " + std::to_string(predicted) + " | " + Pct(double(predicted), r); };
+      auto cell = [&](uint64_t predicted) { row += " | " + std::to_string(predicted) + " | " + percent_off(double(predicted), r); };
       uint64_t sampled_linux = 0;
       for (const char* name : {"linux", "lru", "clock"}) {
-        uint64_t predicted = PredictedMajor(*trace, name, frames);
+        uint64_t predicted = predicted_major(*trace, name, frames);
         if (std::string(name) == "linux") sampled_linux = predicted;
         cell(predicted);
       }
-      cell(PredictedMajor(*faults_only, "linux", frames));
-      const uint64_t exact_linux = PredictedMajor(exact, "linux", frames);
+      cell(predicted_major(*faults_only, "linux", frames));
+      const uint64_t exact_linux = predicted_major(exact, "linux", frames);
       cell(exact_linux);
       std::printf("%s\n", row.c_str());
       std::fflush(stdout);
@@ -511,7 +511,7 @@ TEST_F(FidelityTest, ReplayOfOneLimitPredictsMajorFaultsAtOthers) {
         std::printf("fidelity| %s: not held against the kernel: the exact reference string's replay is %s off the "
                     "real count too, more than %.0f%% (the kernel's reclaim on this host departs from the model, or "
                     "leaves sampling no room)\n",
-                    where.c_str(), Pct(double(exact_linux), r).c_str(), 100 * (tolerance - kSamplingRoom));
+                    where.c_str(), percent_off(double(exact_linux), r).c_str(), 100 * (tolerance - kSamplingRoom));
         ++departed;
         continue;
       }
@@ -519,9 +519,9 @@ TEST_F(FidelityTest, ReplayOfOneLimitPredictsMajorFaultsAtOthers) {
       EXPECT_NEAR(double(sampled_linux), r, tolerance * r) << where;
     }
   }
-  ASSERT_TRUE(zram_->Teardown().ok());
+  ASSERT_TRUE(zram_->teardown().ok());
   zram_.reset();
-  ExpectNothingLeftBehind();
+  expect_nothing_left_behind();
   if (assert_tolerance && compared == 0 && departed == 0)
     GTEST_SKIP() << "every real run at L2/L3 was OOM-killed: nothing compared";
   if (departed) std::printf("fidelity| %d of %d real counts at L2/L3 not held against the kernel (see above)\n", departed, departed + compared);

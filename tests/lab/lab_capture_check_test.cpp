@@ -24,7 +24,7 @@
 namespace pagescope::lab::testing {
 namespace {
 
-std::string PagescopeBinary() {
+std::string pagescope_binary() {
   if (const char* env = std::getenv("PAGESCOPE_BIN")) return env;
   return PAGESCOPE_BINARY_DIR "/app/pagescope";
 }
@@ -35,7 +35,7 @@ struct PrintedRow {
 };
 
 // The rows after "capture check:" in the lab's table output.
-std::map<std::string, PrintedRow> CheckRows(const std::string& out) {
+std::map<std::string, PrintedRow> check_rows(const std::string& out) {
   std::map<std::string, PrintedRow> rows;
   auto at = out.find("capture check:");
   if (at == std::string::npos) return rows;
@@ -50,7 +50,7 @@ std::map<std::string, PrintedRow> CheckRows(const std::string& out) {
 }
 
 // The value column of the lab's main table (the first table, before the check).
-std::string MainValue(const std::string& out, const std::string& metric) {
+std::string main_value(const std::string& out, const std::string& metric) {
   std::istringstream in(out.substr(0, out.find("capture check:")));
   std::string line;
   while (std::getline(in, line)) {
@@ -69,7 +69,7 @@ struct Counted {
   std::uint32_t target = 0;
 };
 
-Counted CountHere(const std::string& path) {
+Counted count_here(const std::string& path) {
   Counted c;
   auto reader = capture::CaptureReader::open(path);
   EXPECT_TRUE(reader.ok()) << reader.error().message;
@@ -108,47 +108,47 @@ class LabCaptureCheckTest : public LabKernelTest {
 };
 
 TEST_F(LabCaptureCheckTest, ARecordedRunAgreesAndItsTablePrintsTheCapturesAndTheKernelsNumbers) {
-  if (::access(PagescopeBinary().c_str(), X_OK) != 0) GTEST_SKIP() << PagescopeBinary() << " not built";
-  if (!RecordSupportsCgroup(PagescopeBinary())) GTEST_SKIP() << "`pagescope record` has no --cgroup";
+  if (::access(pagescope_binary().c_str(), X_OK) != 0) GTEST_SKIP() << pagescope_binary() << " not built";
+  if (!record_supports_cgroup(pagescope_binary())) GTEST_SKIP() << "`pagescope record` has no --cgroup";
   const std::string capture = base_ + ".psc";
   // The demo's run, shorter. cgroup v1 sometimes OOM-kills it with swap to
   // spare (docs/lab.md): not what this test is about, so such a run is repeated.
   ChildResult r;
   std::uint64_t window_pswpout = 0;
   for (int attempt = 0; attempt < 3; ++attempt) {
-    KernelCounters before = ReadKernelCounters();
-    r = WaitLab(StartProgram({PagescopeBinary(), "lab", "--limit", "64M", "--swap", "zram:lz4:512M", "--workload",
+    KernelCounters before = read_kernel_counters();
+    r = wait_lab(start_program({pagescope_binary(), "lab", "--limit", "64M", "--swap", "zram:lz4:512M", "--workload",
                               "zipf", "--size", "192M", "--seconds", "3", "--content", "text", "-o", capture,
                               "--workload-bin", PS_PRESSURE_BIN}),
                 80);
-    window_pswpout = CounterDelta(before, ReadKernelCounters()).Vm("pswpout");
+    window_pswpout = counter_delta(before, read_kernel_counters()).vm("pswpout");
     if (!(r.exit_code == 1 && r.err.find("OOM killer") != std::string::npos)) break;
   }
   if (r.exit_code == 1 && r.err.find("OOM killer") != std::string::npos)
     GTEST_SKIP() << "every try ended in the memcg OOM killer: " << r.err;
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  ExpectNothingLeftBehind();
+  expect_nothing_left_behind();
   EXPECT_EQ(r.err.find("WARNING"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("capture check: agrees with the kernel's own counters"), std::string::npos) << r.out;
 
-  auto rows = CheckRows(r.out);
+  auto rows = check_rows(r.out);
   ASSERT_EQ(rows.size(), 3u) << r.out;
   for (const auto& [figure, row] : rows) EXPECT_EQ(row.result, "ok") << figure << "\n" << r.out;
 
   // The capture column: what the capture holds.
-  Counted here = CountHere(capture);
+  Counted here = count_here(capture);
   ASSERT_GT(here.anon_writes, 1000u) << "the run made no swap pressure";
   EXPECT_EQ(rows["swap-outs (pages)"].capture, std::to_string(here.anon_writes));
   EXPECT_EQ(rows["major faults (workload)"].capture, std::to_string(here.major));
   EXPECT_EQ(rows["minor faults (workload)"].capture, std::to_string(here.minor));
 
   // The kernel column: the lab's own figures, as its main table prints them.
-  std::uint64_t pswpout = std::stoull(MainValue(r.out, "swap-outs (pages)"));
-  std::string zero = MainValue(r.out, "zero pages swapped out");
+  std::uint64_t pswpout = std::stoull(main_value(r.out, "swap-outs (pages)"));
+  std::string zero = main_value(r.out, "zero pages swapped out");
   std::uint64_t kernel_swap = pswpout + (zero.empty() ? 0 : std::stoull(zero));
   EXPECT_EQ(rows["swap-outs (pages)"].kernel, std::to_string(kernel_swap));
-  EXPECT_EQ(rows["major faults (workload)"].kernel, MainValue(r.out, "major faults (workload)"));
-  EXPECT_EQ(rows["minor faults (workload)"].kernel, MainValue(r.out, "minor faults (workload)"));
+  EXPECT_EQ(rows["major faults (workload)"].kernel, main_value(r.out, "major faults (workload)"));
+  EXPECT_EQ(rows["minor faults (workload)"].kernel, main_value(r.out, "minor faults (workload)"));
   // The lab's window lies inside the one read here around the whole run.
   EXPECT_LE(pswpout, window_pswpout);
 
@@ -182,17 +182,17 @@ TEST_F(LabCaptureCheckTest, ACaptureMissingASourceExitsFiveNamingItInsteadOfShow
   ::setenv("PS_LAB_STANDIN_CAPTURE", standin.c_str(), 1);
   ChildResult r;
   for (int attempt = 0; attempt < 3; ++attempt) {
-    r = RunLab({"--limit", "32M", "--swap", "zram:lz4:256M", "--workload", "loop", "--seconds", "1", "-o",
+    r = run_lab({"--limit", "32M", "--swap", "zram:lz4:256M", "--workload", "loop", "--seconds", "1", "-o",
                 base_ + ".psc"});
     if (!(r.exit_code == 1 && r.err.find("OOM killer") != std::string::npos)) break;
   }
   if (r.exit_code == 1 && r.err.find("OOM killer") != std::string::npos)
     GTEST_SKIP() << "every try ended in the memcg OOM killer: " << r.err;
-  ExpectNothingLeftBehind();
+  expect_nothing_left_behind();
   EXPECT_EQ(r.exit_code, 5) << r.out << r.err;
 
   // One loud line per figure, naming the source and why it was off.
-  std::string pswpout = MainValue(r.out, "swap-outs (pages)");
+  std::string pswpout = main_value(r.out, "swap-outs (pages)");
   ASSERT_FALSE(pswpout.empty()) << r.out;
   EXPECT_GT(std::stoull(pswpout), 100u) << "the workload did not swap";
   EXPECT_NE(r.err.find("pagescope lab: WARNING: swap-outs (pages) cannot be checked: no reclaim writes (swap-outs "
@@ -214,7 +214,7 @@ TEST_F(LabCaptureCheckTest, ACaptureMissingASourceExitsFiveNamingItInsteadOfShow
                        "tp_btf/mm_vmscan_write_folio: stand-in for a kernel without it\n"),
             std::string::npos)
       << r.out;
-  auto rows = CheckRows(r.out);
+  auto rows = check_rows(r.out);
   ASSERT_EQ(rows.size(), 3u) << r.out;
   for (const auto& [figure, row] : rows) {
     EXPECT_EQ(row.result, "NO SOURCE") << figure;

@@ -20,7 +20,7 @@
 
 namespace {
 
-int StandInRecord(const char* capture, int argc, char** argv) {
+int stand_in_record(const char* capture, int argc, char** argv) {
   // argv: driver record (--help | --cgroup DIR -o OUT [flags...] -- CMD...)
   if (argc >= 3 && std::strcmp(argv[2], "--help") == 0) {
     std::puts("  -o FILE\n  --cgroup DIR  run the command in this cgroup");
@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   using namespace pagescope::app;
   if (const char* capture = std::getenv("PS_LAB_STANDIN_CAPTURE"); capture && argc >= 2 &&
       std::strcmp(argv[1], "record") == 0)
-    return StandInRecord(capture, argc, argv);
+    return stand_in_record(capture, argc, argv);
   CLI::App root{"pagescope lab test driver"};
   CommandRun run;
   add_lab_command(root, run);

@@ -32,7 +32,7 @@ namespace {
 using LabGroundTruthTest = LabKernelTest;
 
 // |a - b| <= rel * max(a, b) + abs_slack
-void ExpectClose(std::uint64_t a, std::uint64_t b, double rel, std::uint64_t abs_slack, const char* what) {
+void expect_close(std::uint64_t a, std::uint64_t b, double rel, std::uint64_t abs_slack, const char* what) {
   double diff = std::fabs(static_cast<double>(a) - static_cast<double>(b));
   EXPECT_LE(diff, rel * static_cast<double>(std::max(a, b)) + static_cast<double>(abs_slack))
       << what << ": " << a << " vs " << b;
@@ -49,28 +49,28 @@ TEST_F(LabGroundTruthTest, TotalsAgreeWithKernelCounters) {
   o.workload_bin = PS_PRESSURE_BIN;
 
   KernelCounters outer;  // around the try whose report is checked
-  LabResult result = RunRetryingMemcgOom(o, 3, &outer);
-  if (EndedInMemcgOom(result)) GTEST_SKIP() << "every try ended in the memcg OOM killer: " << result.error;
-  ASSERT_EQ(result.failure, LabFailure::kNone) << result.error;
+  LabRun result = run_retrying_memcg_oom(o, 3, &outer);
+  if (ended_in_memcg_oom(result)) GTEST_SKIP() << "every try ended in the memcg OOM killer: " << result.status.message();
+  ASSERT_TRUE(result.status.ok()) << result.status.message();
   ASSERT_TRUE(result.report.has_value());
   const LabReport& r = *result.report;
   ASSERT_TRUE(r.outcome.reported) << "ps-pressure wrote no report";
-  ExpectNothingLeftBehind();
+  expect_nothing_left_behind();
 
-  const std::uint64_t pswpout = r.delta.Vm("pswpout");
-  const std::uint64_t pswpin = r.delta.Vm("pswpin");
+  const std::uint64_t pswpout = r.delta.vm("pswpout");
+  const std::uint64_t pswpin = r.delta.vm("pswpin");
   ASSERT_GT(pswpout, 10000u) << "the run did not swap enough to compare anything";
   ASSERT_GT(pswpin, 10000u);
 
   // The lab's window lies inside the test's.
-  EXPECT_LE(pswpout, outer.Vm("pswpout"));
-  ExpectClose(pswpout, outer.Vm("pswpout"), 0.01, 64, "pswpout: lab vs enclosing window");
-  EXPECT_LE(r.delta.Vm("pgmajfault"), outer.Vm("pgmajfault"));
+  EXPECT_LE(pswpout, outer.vm("pswpout"));
+  expect_close(pswpout, outer.vm("pswpout"), 0.01, 64, "pswpout: lab vs enclosing window");
+  EXPECT_LE(r.delta.vm("pgmajfault"), outer.vm("pgmajfault"));
 
   // Swap traffic vs the lab's own zram device.
   if (r.other_swaps.empty()) {
-    ExpectClose(pswpout, r.zram.write_ios, 0.001, 64, "pswpout vs zram write I/Os");
-    ExpectClose(pswpin, r.zram.read_ios, 0.001, 64, "pswpin vs zram read I/Os");
+    expect_close(pswpout, r.zram.write_ios, 0.001, 64, "pswpout vs zram write I/Os");
+    expect_close(pswpin, r.zram.read_ios, 0.001, 64, "pswpin vs zram read I/Os");
   } else {
     EXPECT_GE(pswpout + 64, r.zram.write_ios);
   }
@@ -79,13 +79,13 @@ TEST_F(LabGroundTruthTest, TotalsAgreeWithKernelCounters) {
   ASSERT_TRUE(r.cgroup.stat.count("pgmajfault"));
   const std::uint64_t memcg_majflt = r.cgroup.stat.at("pgmajfault");
   EXPECT_GE(memcg_majflt, r.outcome.majflt);
-  ExpectClose(memcg_majflt, r.outcome.majflt, 0.01, 64, "memory.stat pgmajfault vs ru_majflt");
-  EXPECT_GE(r.delta.Vm("pgmajfault"), memcg_majflt);
-  ExpectClose(r.delta.Vm("pgmajfault"), memcg_majflt, 0.01, 500, "vmstat pgmajfault vs memory.stat pgmajfault");
-  ExpectClose(r.outcome.majflt, pswpin, 0.05, 64, "ru_majflt vs pswpin");
+  expect_close(memcg_majflt, r.outcome.majflt, 0.01, 64, "memory.stat pgmajfault vs ru_majflt");
+  EXPECT_GE(r.delta.vm("pgmajfault"), memcg_majflt);
+  expect_close(r.delta.vm("pgmajfault"), memcg_majflt, 0.01, 500, "vmstat pgmajfault vs memory.stat pgmajfault");
+  expect_close(r.outcome.majflt, pswpin, 0.05, 64, "ru_majflt vs pswpin");
 
   // The cgroup's limit accounting.
-  if (r.delta.VmPrefixSum("allocstall_") == 0 && r.delta.Vm("pgscan_kswapd") == 0) {
+  if (r.delta.vm_prefix_sum("allocstall_") == 0 && r.delta.vm("pgscan_kswapd") == 0) {
     EXPECT_GT(r.cgroup.limit_hits, 0u) << "pages were swapped but the limit was never hit";
   }
   EXPECT_LE(r.cgroup.peak_bytes, r.limit_bytes);
@@ -93,11 +93,11 @@ TEST_F(LabGroundTruthTest, TotalsAgreeWithKernelCounters) {
   EXPECT_EQ(r.cgroup.oom_kills, 0u);
   // Every refault of an anonymous page is a swap-in (workingset_refault_anon
   // is counted when a swapped page is read back).
-  EXPECT_LE(r.delta.Vm("workingset_refault_anon"), pswpin + 64);
+  EXPECT_LE(r.delta.vm("workingset_refault_anon"), pswpin + 64);
 
   // Random page content does not compress: zram stores it near 1:1.
   ASSERT_GT(r.zram.compr_data_size, 0u);
-  EXPECT_LT(r.zram.Ratio(), 1.2);
+  EXPECT_LT(r.zram.ratio(), 1.2);
 }
 
 TEST_F(LabGroundTruthTest, CompressibilityFollowsPageContent) {
@@ -112,10 +112,10 @@ TEST_F(LabGroundTruthTest, CompressibilityFollowsPageContent) {
     o.write_pct = 0;
     o.content = content;
     o.workload_bin = PS_PRESSURE_BIN;
-    LabResult result = may_oom ? LabRunner(o, nullptr).Run() : RunRetryingMemcgOom(o);
-    bool oom = EndedInMemcgOom(result);
+    LabRun result = may_oom ? LabRunner(o, nullptr).run() : run_retrying_memcg_oom(o);
+    bool oom = ended_in_memcg_oom(result);
     if (!(may_oom && oom)) {
-      EXPECT_EQ(result.failure, LabFailure::kNone) << result.error;
+      EXPECT_TRUE(result.status.ok()) << result.status.message();
     }
     return result.report.value_or(LabReport{});
   };
@@ -126,12 +126,12 @@ TEST_F(LabGroundTruthTest, CompressibilityFollowsPageContent) {
   // point must show the zero-page property below, and the lab must still
   // clean up after an OOM kill.
   LabReport zero = run("zero", "48M", true);
-  ExpectNothingLeftBehind();
-  EXPECT_GT(text.zram.Ratio(), 1.5) << "text-like pages should compress";
+  expect_nothing_left_behind();
+  EXPECT_GT(text.zram.ratio(), 1.5) << "text-like pages should compress";
   // Zero pages cost zram (almost) nothing: before Linux 6.12 zram keeps them
   // as "same-filled" pages; since 6.12 the swap layer records them in its
   // zeromap and never writes them to the device at all.
-  std::uint64_t stolen = zero.delta.Vm("pgsteal_anon");
+  std::uint64_t stolen = zero.delta.vm("pgsteal_anon");
   ASSERT_GT(stolen, 1000u) << "the zero-page run was not under pressure";
   EXPECT_TRUE(zero.zram.same_pages > 0 || zero.zram.write_ios * 10 < stolen)
       << "same-filled " << zero.zram.same_pages << ", zram writes " << zero.zram.write_ios << ", pages reclaimed "

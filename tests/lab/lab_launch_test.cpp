@@ -32,7 +32,7 @@ class LabLaunchTest : public LabKernelTest {
   }
   // `record --help` lists --cgroup; `record --cgroup DIR -o OUT -- cmd...`
   // writes OUT, and the child joins DIR before exec; the recorder stays out.
-  std::string WriteFakeRecorder(bool with_cgroup_flag) {
+  std::string write_fake_recorder(bool with_cgroup_flag) {
     std::string path = dir_ + "/recorder";
     std::ofstream f(path);
     f << "#!/bin/sh\n"
@@ -49,7 +49,7 @@ class LabLaunchTest : public LabKernelTest {
     ::chmod(path.c_str(), 0755);
     return path;
   }
-  LabOptions ShortRun() {
+  LabOptions short_run() {
     LabOptions o;
     o.limit = "32M";
     o.swap = "zram:lz4:256M";
@@ -63,50 +63,51 @@ class LabLaunchTest : public LabKernelTest {
 };
 
 TEST_F(LabLaunchTest, DetectsRecordCgroupFlag) {
-  EXPECT_TRUE(RecordSupportsCgroup(WriteFakeRecorder(true)));
-  EXPECT_FALSE(RecordSupportsCgroup(WriteFakeRecorder(false)));
-  EXPECT_FALSE(RecordSupportsCgroup("/nonexistent/pagescope"));
+  EXPECT_TRUE(record_supports_cgroup(write_fake_recorder(true)));
+  EXPECT_FALSE(record_supports_cgroup(write_fake_recorder(false)));
+  EXPECT_FALSE(record_supports_cgroup("/nonexistent/pagescope"));
 }
 
 TEST_F(LabLaunchTest, RecordsThroughRecordCgroupWhenAvailable) {
-  LabOptions o = ShortRun();
-  o.self_exe = WriteFakeRecorder(true);
+  LabOptions o = short_run();
+  o.self_exe = write_fake_recorder(true);
   o.check_capture = false;  // the stand-in writes no real capture
-  LabResult r = LabRunner(o, nullptr).Run();
-  ASSERT_EQ(r.failure, LabFailure::kNone) << r.error;
+  LabRun r = LabRunner(o, nullptr).run();
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
   EXPECT_TRUE(r.report->recorded);
-  EXPECT_TRUE(PathExists(o.capture_path)) << "the recorder was not given -o";
+  EXPECT_TRUE(path_exists(o.capture_path)) << "the recorder was not given -o";
   // The workload ran inside the limit: the cgroup saw its swap-ins as major faults.
   EXPECT_GT(r.report->cgroup.stat["pgmajfault"], 100u);
   EXPECT_GE(r.report->cgroup.stat["pgmajfault"], r.report->outcome.majflt);
-  ExpectNothingLeftBehind();
+  expect_nothing_left_behind();
 }
 
 TEST_F(LabLaunchTest, ACaptureThatCannotBeReadFailsTheRun) {
   // The lab reads back what the recorder wrote (capture_check.h): a file
   // that is not a capture is a failed run, not an unchecked one.
-  LabOptions o = ShortRun();
-  o.self_exe = WriteFakeRecorder(true);
-  LabResult r = LabRunner(o, nullptr).Run();
-  EXPECT_EQ(r.failure, LabFailure::kFailed);
-  EXPECT_NE(r.error.find("cannot check the capture"), std::string::npos) << r.error;
-  EXPECT_NE(r.error.find("not a pagescope capture"), std::string::npos) << r.error;
+  LabOptions o = short_run();
+  o.self_exe = write_fake_recorder(true);
+  LabRun r = LabRunner(o, nullptr).run();
+  EXPECT_FALSE(r.status.ok());
+  EXPECT_EQ(r.status.kind(), ErrorKind::kFailure);
+  EXPECT_NE(r.status.message().find("cannot check the capture"), std::string::npos) << r.status.message();
+  EXPECT_NE(r.status.message().find("not a pagescope capture"), std::string::npos) << r.status.message();
   ASSERT_TRUE(r.report);
   EXPECT_FALSE(r.report->check);
-  ExpectNothingLeftBehind();
+  expect_nothing_left_behind();
 }
 
 TEST_F(LabLaunchTest, RunsBareAndSaysSoWithoutRecordCgroup) {
-  LabOptions o = ShortRun();
-  o.self_exe = WriteFakeRecorder(false);
-  LabResult r = LabRunner(o, nullptr).Run();
-  ASSERT_EQ(r.failure, LabFailure::kNone) << r.error;
+  LabOptions o = short_run();
+  o.self_exe = write_fake_recorder(false);
+  LabRun r = LabRunner(o, nullptr).run();
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
   EXPECT_FALSE(r.report->recorded);
-  EXPECT_FALSE(PathExists(o.capture_path));
+  EXPECT_FALSE(path_exists(o.capture_path));
   ASSERT_EQ(r.notes.size(), 1u);
   EXPECT_NE(r.notes[0].find("no capture is written"), std::string::npos) << r.notes[0];
   EXPECT_GT(r.report->cgroup.stat["pgmajfault"], 100u) << "the bare workload did not run in the cgroup";
-  ExpectNothingLeftBehind();
+  expect_nothing_left_behind();
 }
 
 }  // namespace

@@ -17,13 +17,13 @@
 namespace pagescope::lab::testing {
 namespace {
 
-std::string PagescopeBinary() {
+std::string pagescope_binary() {
   if (const char* env = std::getenv("PAGESCOPE_BIN")) return env;
   return PAGESCOPE_BINARY_DIR "/app/pagescope";
 }
 
 // The number after "key": at or after `from` in inspect's JSON.
-long long JsonInt(const std::string& json, const std::string& key, std::size_t from = 0) {
+long long json_int(const std::string& json, const std::string& key, std::size_t from = 0) {
   auto at = json.find("\"" + key + "\": ", from);
   if (at == std::string::npos) return -1;
   return std::atoll(json.c_str() + at + key.size() + 4);
@@ -34,8 +34,8 @@ class LabRecordedTest : public LabKernelTest {
   void SetUp() override {
     LabKernelTest::SetUp();
     if (IsSkipped()) return;
-    if (::access(PagescopeBinary().c_str(), X_OK) != 0) GTEST_SKIP() << PagescopeBinary() << " not built";
-    if (!RecordSupportsCgroup(PagescopeBinary())) GTEST_SKIP() << "`pagescope record` has no --cgroup";
+    if (::access(pagescope_binary().c_str(), X_OK) != 0) GTEST_SKIP() << pagescope_binary() << " not built";
+    if (!record_supports_cgroup(pagescope_binary())) GTEST_SKIP() << "`pagescope record` has no --cgroup";
     capture_ = "/tmp/lab-recorded-test-" + std::to_string(::getpid()) + ".psc";
   }
   void TearDown() override {
@@ -56,25 +56,25 @@ TEST_F(LabRecordedTest, CaptureMajorFaultsMatchTheCgroupsCount) {
   o.size = "192M";
   o.seconds = 3;
   o.workload_bin = PS_PRESSURE_BIN;
-  o.self_exe = PagescopeBinary();
+  o.self_exe = pagescope_binary();
   o.capture_path = capture_;
-  LabResult r = RunRetryingMemcgOom(o);
-  if (EndedInMemcgOom(r)) GTEST_SKIP() << "every try ended in the memcg OOM killer: " << r.error;
-  ASSERT_EQ(r.failure, LabFailure::kNone) << r.error;
+  LabRun r = run_retrying_memcg_oom(o);
+  if (ended_in_memcg_oom(r)) GTEST_SKIP() << "every try ended in the memcg OOM killer: " << r.status.message();
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
   ASSERT_TRUE(r.report->recorded);
-  ExpectNothingLeftBehind();
+  expect_nothing_left_behind();
 
   std::string json;
-  FILE* p = ::popen((PagescopeBinary() + " inspect " + capture_ + " --json 2>/dev/null").c_str(), "r");
+  FILE* p = ::popen((pagescope_binary() + " inspect " + capture_ + " --json 2>/dev/null").c_str(), "r");
   ASSERT_NE(p, nullptr);
   char buf[4096];
   std::size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) json.append(buf, n);
   ::pclose(p);
-  long long lost = JsonInt(json, "lost_events");
+  long long lost = json_int(json, "lost_events");
   auto proc = json.find("\"COMM\": \"ps-pressure\"");
   ASSERT_NE(proc, std::string::npos) << json.substr(0, 2000);
-  long long recorded_major = JsonInt(json, "MAJOR", proc);
+  long long recorded_major = json_int(json, "MAJOR", proc);
   ASSERT_GE(lost, 0);
   ASSERT_GE(recorded_major, 0);
 

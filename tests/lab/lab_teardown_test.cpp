@@ -21,47 +21,47 @@ namespace {
 const std::vector<std::string> kPressureRun = {"--limit", "32M", "--swap", "zram:lz4:256M", "--workload", "zipf",
                                                "--size",  "96M", "--seconds", "15"};
 
-bool ZramDeviceFree(int device) {
+bool zram_device_free(int device) {
   std::string dir = "/sys/block/zram" + std::to_string(device);
-  if (!PathExists(dir)) return true;  // hot-removed
-  auto init = ReadSysNumber(dir + "/initstate");
+  if (!path_exists(dir)) return true;  // hot-removed
+  auto init = read_sys_number(dir + "/initstate");
   return init.ok() && *init == 0;
 }
 
 using LabTeardownTest = LabKernelTest;
 
 TEST_F(LabTeardownTest, WorkloadKilledMidRunLeavesNothingBehind) {
-  pid_t lab = StartLab(kPressureRun);
-  pid_t workload = WaitForWorkloadUnderPressure(lab, 15);
+  pid_t lab = start_lab(kPressureRun);
+  pid_t workload = wait_for_workload_under_pressure(lab, 15);
   ASSERT_GT(workload, 0) << "the workload never came under swap pressure";
-  int device = MarkedZramDevice();
+  int device = marked_zram_device();
   ASSERT_GE(device, 0);
   ASSERT_EQ(::kill(workload, SIGKILL), 0);
-  ChildResult r = WaitLab(lab, 30);
+  ChildResult r = wait_lab(lab, 30);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("killed by signal 9"), std::string::npos) << r.err;
-  ExpectNothingLeftBehind();
-  EXPECT_TRUE(ZramDeviceFree(device)) << "/dev/zram" << device << " was not reset";
+  expect_nothing_left_behind();
+  EXPECT_TRUE(zram_device_free(device)) << "/dev/zram" << device << " was not reset";
 }
 
 class LabInterruptTest : public LabKernelTest, public ::testing::WithParamInterface<int> {};
 
 TEST_P(LabInterruptTest, InterruptedLabStopsWorkloadAndTearsDown) {
   int sig = GetParam();
-  pid_t lab = StartLab(kPressureRun);
-  pid_t workload = WaitForWorkloadUnderPressure(lab, 15);
+  pid_t lab = start_lab(kPressureRun);
+  pid_t workload = wait_for_workload_under_pressure(lab, 15);
   ASSERT_GT(workload, 0) << "the workload never came under swap pressure";
-  int device = MarkedZramDevice();
+  int device = marked_zram_device();
   ASSERT_EQ(::kill(lab, sig), 0);
-  ChildResult r = WaitLab(lab, 30);
+  ChildResult r = wait_lab(lab, 30);
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_NE(r.err.find(std::string("interrupted by SIG") + sigabbrev_np(sig)), std::string::npos) << r.err;
   // The lab reaped it: the pid is gone (or reused by an unrelated process).
-  EXPECT_FALSE(PathExists("/proc/" + std::to_string(workload) + "/cmdline") &&
-               ReadSysFile("/proc/" + std::to_string(workload) + "/cmdline")->find("ps-pressure") !=
+  EXPECT_FALSE(path_exists("/proc/" + std::to_string(workload) + "/cmdline") &&
+               read_sys_file("/proc/" + std::to_string(workload) + "/cmdline")->find("ps-pressure") !=
                    std::string::npos);
-  ExpectNothingLeftBehind();
-  EXPECT_TRUE(ZramDeviceFree(device));
+  expect_nothing_left_behind();
+  EXPECT_TRUE(zram_device_free(device));
 }
 
 INSTANTIATE_TEST_SUITE_P(Signals, LabInterruptTest, ::testing::Values(SIGINT, SIGTERM, SIGHUP),
@@ -70,8 +70,8 @@ INSTANTIATE_TEST_SUITE_P(Signals, LabInterruptTest, ::testing::Values(SIGINT, SI
                          });
 
 // Whether /proc/PID is still a process named `comm`, running or a zombie.
-bool ProcessNamed(pid_t pid, const std::string& comm) {
-  auto stat = ReadSysFile("/proc/" + std::to_string(pid) + "/stat");
+bool process_named(pid_t pid, const std::string& comm) {
+  auto stat = read_sys_file("/proc/" + std::to_string(pid) + "/stat");
   return stat.ok() && stat->find("(" + comm + ")") != std::string::npos;
 }
 
@@ -90,14 +90,14 @@ TEST_F(LabTeardownTest, InterruptedRecordingLabLeavesNoWorkloadBehind) {
   std::vector<std::string> argv = {pagescope, "lab"};
   argv.insert(argv.end(), kPressureRun.begin(), kPressureRun.end());
   argv.insert(argv.end(), {"-o", capture, "--workload-bin", PS_PRESSURE_BIN});
-  pid_t lab = StartProgram(argv);
-  pid_t workload = WaitForWorkloadUnderPressure(lab, 15);
+  pid_t lab = start_program(argv);
+  pid_t workload = wait_for_workload_under_pressure(lab, 15);
   if (workload > 0) {
-    EXPECT_TRUE(ProcessNamed(workload, "ps-pressure")) << "the cgroup's first process is the workload";
+    EXPECT_TRUE(process_named(workload, "ps-pressure")) << "the cgroup's first process is the workload";
     ASSERT_EQ(::kill(lab, SIGINT), 0);
-    ChildResult r = WaitLab(lab, 30);
+    ChildResult r = wait_lab(lab, 30);
     EXPECT_EQ(r.exit_code, 130) << r.err;
-    EXPECT_FALSE(ProcessNamed(workload, "ps-pressure"))
+    EXPECT_FALSE(process_named(workload, "ps-pressure"))
         << "the workload outlived the lab (running or a zombie): " << workload;
   }
   // Reap whatever was re-parented here, then stop being a subreaper.
@@ -107,23 +107,23 @@ TEST_F(LabTeardownTest, InterruptedRecordingLabLeavesNoWorkloadBehind) {
   prctl(PR_SET_CHILD_SUBREAPER, 0);
   ::unlink(capture.c_str());
   ASSERT_GT(workload, 0) << "the workload never came under swap pressure";
-  ExpectNothingLeftBehind();
+  expect_nothing_left_behind();
 }
 
 TEST_F(LabTeardownTest, CtrlCReachingLabAndWorkloadTearsDown) {
   // A terminal's Ctrl-C signals the whole foreground process group: the
   // workload dies of SIGINT at the same moment the lab is told to stop.
-  pid_t lab = StartLab(kPressureRun);
-  ASSERT_GT(WaitForWorkloadUnderPressure(lab, 15), 0);
+  pid_t lab = start_lab(kPressureRun);
+  ASSERT_GT(wait_for_workload_under_pressure(lab, 15), 0);
   ASSERT_EQ(::kill(-lab, SIGINT), 0);
-  ChildResult r = WaitLab(lab, 30);
+  ChildResult r = wait_lab(lab, 30);
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_NE(r.err.find("interrupted by SIGINT"), std::string::npos) << r.err;
-  ExpectNothingLeftBehind();
+  expect_nothing_left_behind();
 }
 
 TEST_F(LabTeardownTest, NormalRunPrintsTheTableAndLeavesNothingBehind) {
-  ChildResult r = RunLab({"--limit", "32M", "--swap", "zram:lz4:256M", "--workload", "loop", "--seconds", "2"});
+  ChildResult r = run_lab({"--limit", "32M", "--swap", "zram:lz4:256M", "--workload", "loop", "--seconds", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("swap-outs (pages)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("zram compression ratio"), std::string::npos) << r.out;
@@ -134,22 +134,22 @@ TEST_F(LabTeardownTest, NormalRunPrintsTheTableAndLeavesNothingBehind) {
   while (std::getline(in, line))
     if (line.rfind("swap-outs (pages)", 0) == 0) swap_outs = std::stoull(line.substr(17));
   EXPECT_GT(swap_outs, 1000u) << r.out;
-  ExpectNothingLeftBehind();
+  expect_nothing_left_behind();
 }
 
 TEST_F(LabTeardownTest, CleanupRemovesWhatAKilledLabLeft) {
   // SIGKILL cannot be caught: the lab's own teardown never runs, and the next
   // lab (or `lab --cleanup`) must find and remove the leftovers.
-  pid_t lab = StartLab(kPressureRun);
-  ASSERT_GT(WaitForWorkloadUnderPressure(lab, 15), 0);
+  pid_t lab = start_lab(kPressureRun);
+  ASSERT_GT(wait_for_workload_under_pressure(lab, 15), 0);
   ASSERT_EQ(::kill(lab, SIGKILL), 0);
-  WaitLab(lab, 10);
-  EXPECT_FALSE(LabCgroupDirs().empty()) << "expected the killed lab's cgroup to remain";
-  EXPECT_GE(MarkedZramDevice(), 0) << "expected the killed lab's zram marker to remain";
-  ChildResult r = RunLab({"--cleanup"});
+  wait_lab(lab, 10);
+  EXPECT_FALSE(lab_cgroup_dirs().empty()) << "expected the killed lab's cgroup to remain";
+  EXPECT_GE(marked_zram_device(), 0) << "expected the killed lab's zram marker to remain";
+  ChildResult r = run_lab({"--cleanup"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("removed /dev/zram"), std::string::npos) << r.out;
-  ExpectNothingLeftBehind();
+  expect_nothing_left_behind();
 }
 
 }  // namespace

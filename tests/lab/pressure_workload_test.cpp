@@ -28,7 +28,7 @@ struct ProcessOutput {
   std::string out;
 };
 
-ProcessOutput RunPressure(const std::string& args) {
+ProcessOutput run_pressure(const std::string& args) {
   ProcessOutput r;
   std::string cmd = std::string(PS_PRESSURE_BIN) + " " + args + " 2>&1";
   FILE* p = ::popen(cmd.c_str(), "r");
@@ -41,8 +41,8 @@ ProcessOutput RunPressure(const std::string& args) {
   return r;
 }
 
-std::vector<Access> Pages(const std::string& args) {
-  ProcessOutput r = RunPressure(args);
+std::vector<Access> pages(const std::string& args) {
+  ProcessOutput r = run_pressure(args);
   EXPECT_EQ(r.exit_code, 0) << r.out;
   std::vector<Access> out;
   std::istringstream in(r.out);
@@ -61,14 +61,14 @@ class PressureWorkloadTest : public ::testing::Test {
 
 TEST_F(PressureWorkloadTest, SeqAndLoopSweepInOrder) {
   for (const char* mode : {"seq", "loop"}) {
-    auto a = Pages(std::string("--mode ") + mode + " --size 40K --print-pages 25");
+    auto a = pages(std::string("--mode ") + mode + " --size 40K --print-pages 25");
     ASSERT_EQ(a.size(), 25u);
     for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].page, i % 10) << mode << " access " << i;
   }
 }
 
 TEST_F(PressureWorkloadTest, UniformHitsEveryPageAboutEqually) {
-  auto a = Pages("--mode uniform --size 256K --print-pages 64000");  // 64 pages, 1000 each expected
+  auto a = pages("--mode uniform --size 256K --print-pages 64000");  // 64 pages, 1000 each expected
   std::map<std::uint64_t, int> hits;
   for (const auto& x : a) ++hits[x.page];
   ASSERT_EQ(hits.size(), 64u);
@@ -81,7 +81,7 @@ TEST_F(PressureWorkloadTest, UniformHitsEveryPageAboutEqually) {
 TEST_F(PressureWorkloadTest, ZipfRankFrequenciesFollowThePowerLaw) {
   // 256 pages, alpha 1: P(rank r) = 1 / (r * H_256), H_256 = 6.1243.
   const int n = 200000;
-  auto a = Pages("--mode zipf --alpha 1 --size 1M --print-pages " + std::to_string(n));
+  auto a = pages("--mode zipf --alpha 1 --size 1M --print-pages " + std::to_string(n));
   std::map<std::uint64_t, int> hits;
   for (const auto& x : a) ++hits[x.page];
   std::vector<int> counts;
@@ -104,7 +104,7 @@ TEST_F(PressureWorkloadTest, ZipfRankFrequenciesFollowThePowerLaw) {
 
 TEST_F(PressureWorkloadTest, PhasesMoveADisjointWorkingSet) {
   // 100 pages, working set 20, 500 accesses per phase.
-  auto a = Pages("--mode phases --size 400K --ws-fraction 0.2 --phase-accesses 500 --print-pages 2000");
+  auto a = pages("--mode phases --size 400K --ws-fraction 0.2 --phase-accesses 500 --print-pages 2000");
   ASSERT_EQ(a.size(), 2000u);
   std::vector<std::set<std::uint64_t>> phase(4);
   for (std::size_t i = 0; i < a.size(); ++i) phase[i / 500].insert(a[i].page);
@@ -117,7 +117,7 @@ TEST_F(PressureWorkloadTest, PhasesMoveADisjointWorkingSet) {
 
 TEST_F(PressureWorkloadTest, WritePercentageIsHonoured) {
   for (int pct : {0, 10, 80}) {
-    auto a = Pages("--mode uniform --size 1M --write-pct " + std::to_string(pct) + " --print-pages 20000");
+    auto a = pages("--mode uniform --size 1M --write-pct " + std::to_string(pct) + " --print-pages 20000");
     double writes = static_cast<double>(std::count_if(a.begin(), a.end(), [](const Access& x) { return x.write; }));
     EXPECT_NEAR(writes / a.size(), pct / 100.0, 0.015) << pct << "%";
   }
@@ -125,14 +125,14 @@ TEST_F(PressureWorkloadTest, WritePercentageIsHonoured) {
 
 TEST_F(PressureWorkloadTest, SameSeedSameSequenceOtherSeedAnother) {
   std::string base = "--mode zipf --size 1M --print-pages 5000 --seed ";
-  EXPECT_EQ(RunPressure(base + "7").out, RunPressure(base + "7").out);
-  EXPECT_NE(RunPressure(base + "7").out, RunPressure(base + "8").out);
+  EXPECT_EQ(run_pressure(base + "7").out, run_pressure(base + "7").out);
+  EXPECT_NE(run_pressure(base + "7").out, run_pressure(base + "8").out);
 }
 
 TEST_F(PressureWorkloadTest, ReportIsOneJsonLineAndReproducible) {
   std::string file = "/tmp/ps-pressure-test-" + std::to_string(::getpid()) + ".json";
   auto report = [&](const char* content) {
-    ProcessOutput r = RunPressure(std::string("--mode uniform --size 2M --accesses 30000 --seed 5 --content ") + content +
+    ProcessOutput r = run_pressure(std::string("--mode uniform --size 2M --accesses 30000 --seed 5 --content ") + content +
                         " --report-file " + file);
     EXPECT_EQ(r.exit_code, 0) << r.out;
     std::ifstream in(file);
@@ -153,7 +153,7 @@ TEST_F(PressureWorkloadTest, ReportIsOneJsonLineAndReproducible) {
 
 TEST_F(PressureWorkloadTest, BadFlagsFailWithOneLine) {
   for (const char* args : {"--mode fibonacci", "--size 0", "--content lorem", "--write-pct 101", "--bogus"}) {
-    ProcessOutput r = RunPressure(args);
+    ProcessOutput r = run_pressure(args);
     EXPECT_EQ(r.exit_code, 2) << args;
     EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << args << ": " << r.out;
     EXPECT_EQ(r.out.rfind("ps-pressure: ", 0), 0u) << r.out;

@@ -47,7 +47,7 @@
 namespace pagescope::lab::testing {
 namespace {
 
-std::string PagescopeBinary() {
+std::string pagescope_binary() {
   if (const char* env = std::getenv("PAGESCOPE_BIN")) return env;
   return PAGESCOPE_BINARY_DIR "/app/pagescope";
 }
@@ -57,15 +57,15 @@ class ZramValidationTest : public LabKernelTest {
   void SetUp() override {
     LabKernelTest::SetUp();
     if (IsSkipped()) return;
-    if (::access(PagescopeBinary().c_str(), X_OK) != 0) GTEST_SKIP() << PagescopeBinary() << " not built";
-    if (!RecordSupportsCgroup(PagescopeBinary())) GTEST_SKIP() << "`pagescope record` has no --cgroup";
+    if (::access(pagescope_binary().c_str(), X_OK) != 0) GTEST_SKIP() << pagescope_binary() << " not built";
+    if (!record_supports_cgroup(pagescope_binary())) GTEST_SKIP() << "`pagescope record` has no --cgroup";
     base_ = "/tmp/zram-validation-" + std::to_string(::getpid());
     // The lab runs `SELF record --cgroup DIR -o FILE -- workload`; this
     // wrapper adds --sample-contents to that record and nothing else.
     std::ofstream(base_ + ".sh") << "#!/bin/sh\n"
-                                 << "if [ \"$1\" = record ]; then shift; exec " << PagescopeBinary()
+                                 << "if [ \"$1\" = record ]; then shift; exec " << pagescope_binary()
                                  << " record --sample-contents \"$@\"; fi\n"
-                                 << "exec " << PagescopeBinary() << " \"$@\"\n";
+                                 << "exec " << pagescope_binary() << " \"$@\"\n";
     ::chmod((base_ + ".sh").c_str(), 0755);
   }
   void TearDown() override {
@@ -90,11 +90,11 @@ TEST_F(ZramValidationTest, SimulatedRatioAndPoolMatchTheKernelsZram) {
   o.workload_bin = PS_PRESSURE_BIN;
   o.self_exe = base_ + ".sh";
   o.capture_path = base_ + ".psc";
-  LabResult r = RunRetryingMemcgOom(o);
-  if (EndedInMemcgOom(r)) GTEST_SKIP() << "every try ended in the memcg OOM killer: " << r.error;
-  ASSERT_EQ(r.failure, LabFailure::kNone) << r.error;
+  LabRun r = run_retrying_memcg_oom(o);
+  if (ended_in_memcg_oom(r)) GTEST_SKIP() << "every try ended in the memcg OOM killer: " << r.status.message();
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
   ASSERT_TRUE(r.report->recorded);
-  ExpectNothingLeftBehind();
+  expect_nothing_left_behind();
   const ZramStats& k = r.report->zram;
   ASSERT_GT(k.orig_data_size, 16ull << 20) << "the run did not swap enough to compare";
 
@@ -118,7 +118,7 @@ TEST_F(ZramValidationTest, SimulatedRatioAndPoolMatchTheKernelsZram) {
   auto run = sim::tiers::simulate_tiered(*trace, *sim::policies::find_policy("lru"), frames, 1, (*spec)[0], sizes);
   ASSERT_GT(run.final_pool_bytes, 0u);
 
-  const double kernel_ratio = k.Ratio();
+  const double kernel_ratio = k.ratio();
   const double sim_ratio = double(run.final_stored_pages * 4096) / double(run.final_pool_bytes);
   const double kernel_pool = double(k.mem_used_total);
   const double sim_pool = double(run.final_pool_bytes);

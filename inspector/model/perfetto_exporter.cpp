@@ -115,9 +115,10 @@ class PerfettoExporter : public Exporter, public RecordVisitor<PerfettoExporter>
     name(f.child_pid, fixed_string(f.comm));
   }
   void on_exec(const ps_exec& e) { name(e.hdr.pid, fixed_string(e.comm)); }
+  // A process seen only through its own records (attached with -p) is named at exit.
   void on_exit(const ps_exit& e) {
     auto it = processes_.find(e.hdr.pid);
-    if (it == processes_.end()) name(e.hdr.pid, fixed_string(e.comm));
+    if (it == processes_.end() || it->second.name.empty()) name(e.hdr.pid, fixed_string(e.comm));
   }
 
   // RSS and swap as the fold reads them (parse_status_kb), from this snapshot only.

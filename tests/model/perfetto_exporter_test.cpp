@@ -422,6 +422,9 @@ RecordBuffer pressure_stream(uint64_t t0) {
   o.anon_rss_kb = 4096;
   std::memcpy(o.comm, "other", 5);
   b.append(&o, sizeof o);
+  // A process first seen by its own records (attached with -p): named at its exit.
+  b.fault(t0 + 90 * ms, 300, 300, 0x50000, PS_PF_USER);
+  b.exit(t0 + 90 * ms + 1, 300, 300, true, 1, 0, 0, "attached");
   b.exit(t0 + 91 * ms, 200, 200, true, 6, 1, -9, "other");
   b.exit(t0 + 95 * ms, 100, 100, true, 21, 2, 0, "worker");
   return b;
@@ -497,6 +500,8 @@ TEST_F(PerfettoExport, EveryRecordOfEveryKindIsThere) {
   ASSERT_NE(d.process(100), 0u);
   EXPECT_EQ(d.tracks.at(d.process(100)).name, "worker");
   EXPECT_EQ(d.tracks.at(d.process(200)).name, "other");
+  ASSERT_NE(d.process(300), 0u);
+  EXPECT_EQ(d.tracks.at(d.process(300)).name, "attached");
   // Faults per 10 ms of pid 100: 10 in [0, 10 ms) after time zero, then a
   // zero (the gap), 5 in [20, 30), a zero, 8 in [70, 80), and a closing zero.
   const uint64_t zero = d.counters(100, "faults per 10 ms").front()->ts;

@@ -19,7 +19,7 @@
 namespace pagescope::app {
 
 inline void add_trace_options(CLI::App* cmd, sim::TraceFileOptions& o) {
-  cmd->add_option("trace", o.path, "trace file (plain or .gz for text formats)")->required();
+  cmd->add_option("trace", o.path, "trace file (plain or .gz for text formats), or - for standard input")->required();
   cmd->add_option("--format,-f", o.format,
                   "trace format: " + sim::traces::format_names() + " (default: guessed from the name)");
   cmd->add_option("--page-size", o.page_size,
@@ -57,7 +57,14 @@ class ProgressLine {
   sim::Progress callback() {
     if (!tty_) return {};
     return [this](uint64_t done, uint64_t total) {
-      int pct = total ? int(100.0 * double(done) / double(total)) : 100;
+      if (total == 0) {
+        // A streamed trace of unknown length (a pipe): how far, not how much is left.
+        std::fprintf(stderr, "\r%s %.1fM references", what_.c_str(), double(done) / 1e6);
+        std::fflush(stderr);
+        shown_ = true;
+        return;
+      }
+      int pct = int(100.0 * double(done) / double(total));
       if (pct == last_) return;
       last_ = pct;
       std::fprintf(stderr, "\r%s %3d%%", what_.c_str(), pct);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@
 #include "simulator/mrc.h"
 #include "simulator/policies/registry.h"
 #include "simulator/svg_plot.h"
+#include "simulator/trace_stream.h"
+#include "simulator/traces/line_reader.h"
 
 namespace pagescope::app {
 
@@ -68,11 +71,6 @@ int run_mrc(const MrcOptions& o) {
                              c2 == std::string::npos ? std::string("measured") : o.mark.substr(c2 + 1)};
   }
 
-  auto trace = sim::load_trace_file(o.trace);
-  if (trace)
-    for (const auto& c : trace->caveats) std::fprintf(stderr, "pagescope %s: warning: %s\n", "mrc", c.c_str());
-  if (!trace) return fail(trace.error().message);
-
   std::vector<uint64_t> sizes;
   if (!o.memory.empty() || !o.frames.empty()) {
     auto list = o.memory.empty() ? parse_count_list(o.frames) : parse_byte_size_list(o.memory);
@@ -82,27 +80,54 @@ int run_mrc(const MrcOptions& o) {
       if (f == 0 || f > UINT32_MAX) return fail("size " + std::to_string(s) + " gives " + std::to_string(f) + " frames; need 1..4294967295");
       sizes.push_back(f);
     }
-  } else {
-    sizes = sim::default_sizes(trace->distinct_pages(), o.points);
   }
 
   ProgressLine progress("mrc");
   // The curves of the policies: the experiment runner (exact in one pass for
-  // stack algorithms it has stack distances for, swept on all cores for the rest).
+  // stack algorithms it has stack distances for, one replay per size for the
+  // rest). Streamed, reading the trace once for every curve, unless a policy
+  // looks ahead, SHARDS is asked for, or the default sizes (up to the
+  // distinct pages) are needed before a policy's replays: then loaded.
   sim::ExperimentPlan plan;
   plan.policies = *policies;
   plan.page_size = *page_size;
   plan.seed = o.seed;
   plan.curve_sizes = sizes;
+  plan.curve_points = sizes.empty() ? o.points : 0;
   plan.curve_threads = o.threads;
   sim::ExperimentHooks hooks;
   hooks.step = [&progress](const std::string& what) { progress.set_what(what); };
   hooks.run = progress.callback();
-  auto res = sim::run_experiment(*trace, plan, hooks);
+  const bool shards = o.shards_rate > 0 || o.shards_size > 0;
+  std::optional<sim::Trace> trace;
+  uint64_t references = 0;
+  uint32_t pages = 0;
+  Result<sim::ExperimentResults> res = Error{""};
+  if (!shards && sim::why_not_streamed(plan).empty()) {
+    auto stream = sim::open_trace_stream(o.trace);
+    if (!stream) return fail(stream.error().message);
+    res = sim::stream_experiment(**stream, plan, hooks);
+    const auto& tot = (*stream)->totals();
+    for (const auto& c : tot.caveats) std::fprintf(stderr, "pagescope mrc: warning: %s\n", c.c_str());
+    if (res && tot.references == 0) return fail(o.trace.path + ": no references in the trace");
+    references = tot.references;
+    pages = tot.pages;
+  } else {
+    auto loaded = sim::load_trace_file(o.trace);
+    if (loaded)
+      for (const auto& c : loaded->caveats) std::fprintf(stderr, "pagescope %s: warning: %s\n", "mrc", c.c_str());
+    if (!loaded) return fail(loaded.error().message);
+    trace = std::move(loaded).value();
+    if (plan.curve_sizes.empty()) plan.curve_sizes = sim::default_sizes(trace->distinct_pages(), o.points);
+    res = sim::run_experiment(*trace, plan, hooks);
+    references = trace->size();
+    pages = trace->distinct_pages();
+  }
   if (!res) return fail(res.error().message);
+  sizes = res->curve_sizes;
   std::vector<sim::MissRatioCurve> curves = std::move(res->curves);
   std::vector<std::string> notes;
-  if (o.shards_rate > 0 || o.shards_size > 0) {
+  if (shards) {
     sim::ShardsConfig cfg;
     cfg.rate = o.shards_rate > 0 ? o.shards_rate : 0.01;
     cfg.max_samples = o.shards_size;
@@ -129,8 +154,8 @@ int run_mrc(const MrcOptions& o) {
     table.add_row(std::move(row));
   }
   const bool for_people = print_table(table, o.json, o.csv, [&] {
-    std::printf("%s: %zu references, %u distinct pages (%s each); miss ratio by memory size\n",
-                o.trace.path.c_str(), trace->size(), trace->distinct_pages(),
+    std::printf("%s: %llu references, %u distinct pages (%s each); miss ratio by memory size\n",
+                sim::traces::input_name(o.trace.path).c_str(), (unsigned long long)references, pages,
                 format_bytes(*page_size).c_str());
   });
   if (for_people) {
@@ -159,7 +184,10 @@ void add_mrc_command(CLI::App& root, CommandRun& run) {
   CLI::App* cmd = root.add_subcommand(
       "mrc", "miss-ratio curves: exact one-pass LRU, SHARDS sampling, sweeps for other policies");
   add_trace_options(cmd, o->trace);
-  cmd->add_option("--policy,-p", o->policies, "comma-separated policies (lru is exact in one pass; others are swept)");
+  cmd->add_option("--policy,-p", o->policies,
+                  "comma-separated policies (lru is exact in one pass; others are replayed once per size, all fed "
+                  "from one streamed read of the trace). opt and linux (which look ahead), --shards, and swept "
+                  "policies without --memory/--frames read the whole trace into memory first");
   cmd->add_option("--memory,-m", o->memory, "sizes to report, e.g. 16M,32M,64M (default: --points sizes, log-spaced)");
   cmd->add_option("--frames", o->frames, "sizes to report in frames");
   cmd->add_option("--points", o->points, "number of log-spaced sizes when none are given (default 40)");

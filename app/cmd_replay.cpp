@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,7 +21,11 @@
 #include "simulator/tiers/page_sizes.h"
 #include "simulator/tiers/spec.h"
 #include "simulator/tiers/sweep.h"
+#include "simulator/trace_stream.h"
 #include "simulator/traces/formats.h"
+#include "simulator/traces/line_reader.h"
+#include "tui/capture_replay.h"
+#include "tui/replay_screen.h"
 
 namespace pagescope::app {
 
@@ -54,6 +60,10 @@ Result<double> parse_rate(const std::string& text) {
 Cell seconds(double s) { return Cell::real(s, 6); }
 Cell ratio(double r) { return Cell::real(r, 4); }
 Cell cnt(uint64_t v) { return Cell::count(v); }
+// A size in bytes: "64M" for people and CSV, a number of bytes in --tier's
+// JSON (issue 18.5), where a program reads it.
+template <typename Options>
+Cell size_cell(const Options& o, uint64_t bytes) { return o.json ? Cell::count(bytes) : Cell::bytes(bytes); }
 
 // Where each compressor's sizes and costs came from, one line each.
 void print_sources(const ReplayOptions& o, const std::map<std::string, sim::SizeSource>& src) {
@@ -96,7 +106,7 @@ void print_sweep(const ReplayOptions& o, const sim::Trace& trace, const sim::Exp
   const uint64_t page_size = plan.page_size;
   auto& src = res.sources;
   Table table({"policy<", "tier<", "sizes<", "memory", "frames", "slow_faults", "slow_fault_rate", "pool_faults",
-               "cold_faults", "pool_final", "memory_saved", "replays"});
+               "cold_faults", "pool_final", "memory_saved", "replays", "ratio"});
   uint64_t none_frames = 0;  // the policy's memory without a tier, once its none cell is seen
   bool have_none = false;
   const sim::policies::PolicyInfo* policy = nullptr;
@@ -112,16 +122,19 @@ void print_sweep(const ReplayOptions& o, const sim::Trace& trace, const sim::Exp
     }
     const double bytes_per_model_byte = page_size > 1 ? double(page_size) / 4096.0 : 1.0;
     Cell saved = Cell::missing();
-    if (have_none && !none)
-      saved = Cell::bytes((none_frames >= cell.frames ? none_frames - cell.frames : cell.frames - none_frames) *
-                              page_size,
-                          none_frames < cell.frames);
+    if (have_none && !none) {
+      const uint64_t diff = (none_frames >= cell.frames ? none_frames - cell.frames : cell.frames - none_frames) *
+                            page_size;
+      // JSON: a signed number of bytes (negative: the tier needs more memory).
+      saved = o.json ? Cell::integer(none_frames < cell.frames ? -int64_t(diff) : int64_t(diff))
+                     : Cell::bytes(diff, none_frames < cell.frames);
+    }
     table.add_row({Cell::text(cell.policy->name), Cell::text(t.text),
                    none ? Cell::missing() : Cell::text(src[t.compressor].label()),
-                   Cell::bytes(uint64_t(cell.frames) * page_size), cnt(cell.frames), cnt(tiers::slow_faults(r)),
+                   size_cell(o, uint64_t(cell.frames) * page_size), cnt(cell.frames), cnt(tiers::slow_faults(r)),
                    ratio(tiers::slow_fault_rate(r)), cnt(r.tier.pool_loads), cnt(r.sim.cold_faults),
-                   Cell::bytes(uint64_t(double(r.final_pool_bytes) * bytes_per_model_byte)), saved,
-                   cnt(cell.replays)});
+                   size_cell(o, uint64_t(double(r.final_pool_bytes) * bytes_per_model_byte)), saved,
+                   cnt(cell.replays), none ? Cell::missing() : Cell::real(src[t.compressor].ratio, 2)});
   }
   print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each); smallest memory with slow faults (swap reads + "
@@ -183,24 +196,27 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, sim::ExperimentP
   }
   auto& src = res->sources;
   const uint64_t page_size = plan.page_size;
+  // ratio last: the columns before it keep the places they had.
   Table table({"policy<", "tier<", "sizes<", "memory", "ram_hits", "pool_faults", "swap_faults", "cold_faults",
                "failed_swapouts", "lost_faults", "rejects", "writebacks", "swap_outs", "pool_peak", "pool_final",
-               "saved_peak", "compress_s", "decompress_s", "stall_s", "stall_saved_s", "swap_reads_avoided"});
+               "saved_peak", "compress_s", "decompress_s", "stall_s", "stall_saved_s", "swap_reads_avoided",
+               "ratio"});
   const double bytes_per_model_byte = page_size > 1 ? double(page_size) / 4096.0 : 1.0;
-  auto bytes = [&](uint64_t model_bytes) { return Cell::bytes(uint64_t(double(model_bytes) * bytes_per_model_byte)); };
+  auto bytes = [&](uint64_t model_bytes) { return size_cell(o, uint64_t(double(model_bytes) * bytes_per_model_byte)); };
   for (const auto& cell : res->cells) {
     const auto& t = plan.tiers[size_t(cell.tier)];
     const auto& r = *cell.run;
     const auto& s = r.tier;
     const auto& cost = cell.cost;
+    const bool none = t.kind == tiers::TierKind::kNone;
     table.add_row({Cell::text(cell.policy->name), Cell::text(t.text),
-                   t.kind == tiers::TierKind::kNone ? Cell::missing() : Cell::text(src[t.compressor].label()),
-                   Cell::bytes(cell.frames * page_size), cnt(r.sim.references - r.sim.faults), cnt(s.pool_loads),
+                   none ? Cell::missing() : Cell::text(src[t.compressor].label()),
+                   size_cell(o, cell.frames * page_size), cnt(r.sim.references - r.sim.faults), cnt(s.pool_loads),
                    cnt(s.swap_loads), cnt(r.sim.cold_faults), cnt(s.failed_swapouts), cnt(s.lost_loads),
                    cnt(s.rejects), cnt(s.writebacks), cnt(s.swap_outs), bytes(s.peak_pool_bytes),
                    bytes(r.final_pool_bytes), bytes(s.peak_saved_bytes), seconds(cost.compress_s),
                    seconds(cost.decompress_s), seconds(cost.stall_s), seconds(cell.stall_saved_s),
-                   cnt(cell.swap_reads_avoided)});
+                   cnt(cell.swap_reads_avoided), none ? Cell::missing() : Cell::real(src[t.compressor].ratio, 2)});
   }
   print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each); swap read %s\n", o.trace.path.c_str(), trace.size(),
@@ -208,6 +224,83 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, sim::ExperimentP
     print_sources(o, src);
   });
   return kExitOk;
+}
+
+// The plain replays' table: one row per (policy, memory).
+// What a capture says its run really took, computed as the TUI's replay
+// screen does (tui::real_point over the capture's frames): only for a whole
+// capture (not --pid: the totals are of every process).
+std::optional<tui::RealPoint> recorded_run(const ReplayOptions& o) {
+  const std::string format = o.trace.format.empty() ? sim::traces::guess_format(o.trace.path) : o.trace.format;
+  const auto* f = sim::traces::find_format(format);
+  if (!f || std::string(f->name) != "capture" || o.trace.source.pid || o.trace.path == "-") return std::nullopt;
+  auto cap = tui::CaptureReplay::open(o.trace.path, 1'000'000'000);
+  if (!cap) return std::nullopt;  // the replay itself names the problem
+  return tui::real_point(*cap);
+}
+
+// With a recorded run (a capture), one more row, "recorded", and two more
+// columns: its memory (the limit it ran under, else its peak RSS), its faults
+// as the simulator counts them (major faults plus first touches, so the row
+// compares with the simulated ones), and its major and minor faults.
+int print_replays(const ReplayOptions& o, const sim::ExperimentResults& res, uint64_t page_size, uint64_t references,
+                  uint32_t pages, bool any_write, const std::optional<tui::RealPoint>& real) {
+  std::vector<std::string> cols = {"policy<", "frames", "memory", "references", "faults", "hit_ratio", "evictions",
+                                   "dirty_writebacks"};
+  if (real) cols.insert(cols.end(), {"major_faults", "minor_faults"});
+  Table table(cols);
+  for (const auto& cell : res.cells) {
+    const auto& r = cell.sim;
+    std::vector<Cell> row = {Cell::text(cell.policy->name), cnt(cell.frames), Cell::bytes(cell.frames * page_size),
+                             cnt(r.references), cnt(r.faults), ratio(r.hit_ratio()), cnt(r.evictions),
+                             cnt(r.dirty_writebacks)};
+    if (real) row.insert(row.end(), {Cell::missing(), Cell::missing()});
+    table.add_row(std::move(row));
+  }
+  if (real && res.real_miss_ratio) {
+    // The experiment runner's count of the real run (plan.real), as the TUI shows it.
+    const double miss = *res.real_miss_ratio;
+    table.add_row({Cell::text("recorded"), cnt(real->memory_bytes / page_size), Cell::bytes(real->memory_bytes),
+                   cnt(references), cnt(uint64_t(std::llround(miss * double(references)))), ratio(1.0 - miss),
+                   Cell::missing(), Cell::missing(), cnt(real->major_faults), cnt(real->minor_faults)});
+  }
+  print_table(table, o.json, o.csv, [&] {
+    if (real)
+      std::printf("recorded run: %s %s, %llu major faults, %llu minor faults (row 'recorded': majors + first "
+                  "touches)\n",
+                  real->memory_source.c_str(), format_bytes(real->memory_bytes).c_str(),
+                  (unsigned long long)real->major_faults, (unsigned long long)real->minor_faults);
+    std::printf("%s: %llu references, %u distinct pages (%s each)%s%s\n",
+                sim::traces::input_name(o.trace.path).c_str(), (unsigned long long)references, pages,
+                format_bytes(page_size).c_str(), any_write ? "" : ", no writes in the trace",
+                o.trace.per_process ? (", per-process pools for " + std::to_string(res.processes) + " processes").c_str() : "");
+  });
+  return kExitOk;
+}
+
+// Plain replays of policies that do not look ahead: the trace is streamed,
+// read once whatever the number of policies and sizes, in memory bounded by
+// its distinct pages (a pipe works: "-").
+int run_streamed(const ReplayOptions& o, const sim::ExperimentPlan& plan, const std::optional<tui::RealPoint>& real) {
+  auto stream = sim::open_trace_stream(o.trace);
+  if (!stream) {
+    std::fprintf(stderr, "pagescope replay: %s\n", stream.error().message.c_str());
+    return kExitUsage;
+  }
+  ProgressLine progress("replay");
+  auto res = sim::stream_experiment(**stream, plan, progress_hooks(progress));
+  progress.done();
+  const auto& tot = (*stream)->totals();
+  for (const auto& c : tot.caveats) std::fprintf(stderr, "pagescope replay: warning: %s\n", c.c_str());
+  if (!res) {
+    std::fprintf(stderr, "pagescope replay: %s\n", res.error().message.c_str());
+    return kExitUsage;  // a bad trace, as when loaded
+  }
+  if (tot.references == 0) {
+    std::fprintf(stderr, "pagescope replay: %s: no references in the trace\n", o.trace.path.c_str());
+    return kExitUsage;
+  }
+  return print_replays(o, *res, plan.page_size, tot.references, tot.pages, tot.any_write, real);
 }
 
 int run_replay(const ReplayOptions& o) {
@@ -252,6 +345,18 @@ int run_replay(const ReplayOptions& o) {
     frames.push_back(f);
   }
 
+  sim::ExperimentPlan plan;
+  plan.policies = *policies;
+  plan.frames = frames;
+  plan.page_size = *page_size;
+  plan.seed = o.seed;
+  plan.per_process = o.trace.per_process;
+  const auto real = recorded_run(o);
+  if (real && !o.trace.per_process) plan.real = sim::RealRun{real->memory_bytes, real->major_faults};
+  if (o.tiers.empty() && sim::why_not_streamed(plan).empty()) return run_streamed(o, plan, real);
+
+  // Tiers, per-process pools and policies that look ahead need the whole
+  // trace: read it once into memory (docs/simulator.md "Streaming").
   auto trace = sim::load_trace_file(o.trace);
   if (trace)
     for (const auto& c : trace->caveats) std::fprintf(stderr, "pagescope %s: warning: %s\n", "replay", c.c_str());
@@ -259,12 +364,6 @@ int run_replay(const ReplayOptions& o) {
     std::fprintf(stderr, "pagescope replay: %s\n", trace.error().message.c_str());
     return kExitUsage;
   }
-  sim::ExperimentPlan plan;
-  plan.policies = *policies;
-  plan.frames = frames;
-  plan.page_size = *page_size;
-  plan.seed = o.seed;
-  plan.per_process = o.trace.per_process;
   if (!o.tiers.empty()) return run_tiered(o, *trace, std::move(plan));
   ProgressLine progress("replay");
   auto res = sim::run_experiment(*trace, plan, progress_hooks(progress));
@@ -273,21 +372,7 @@ int run_replay(const ReplayOptions& o) {
     std::fprintf(stderr, "pagescope replay: %s\n", res.error().message.c_str());
     return kExitFailure;
   }
-
-  Table table({"policy<", "frames", "memory", "references", "faults", "hit_ratio", "evictions", "dirty_writebacks"});
-  for (const auto& cell : res->cells) {
-    const auto& r = cell.sim;
-    table.add_row({Cell::text(cell.policy->name), cnt(cell.frames), Cell::bytes(cell.frames * *page_size),
-                   cnt(r.references), cnt(r.faults), ratio(r.hit_ratio()), cnt(r.evictions),
-                   cnt(r.dirty_writebacks)});
-  }
-  print_table(table, o.json, o.csv, [&] {
-    std::printf("%s: %zu references, %u distinct pages (%s each)%s%s\n", o.trace.path.c_str(), trace->size(),
-                trace->distinct_pages(), format_bytes(*page_size).c_str(),
-                trace->has_writes() ? "" : ", no writes in the trace",
-                o.trace.per_process ? (", per-process pools for " + std::to_string(res->processes) + " processes").c_str() : "");
-  });
-  return kExitOk;
+  return print_replays(o, *res, *page_size, trace->size(), trace->distinct_pages(), trace->has_writes(), real);
 }
 
 }  // namespace
@@ -298,7 +383,9 @@ void add_replay_command(CLI::App& root, CommandRun& run) {
       "replay", "replay a reference trace under replacement policies and memory sizes; count faults");
   add_trace_options(cmd, o->trace);
   cmd->add_option("--policy,-p", o->policies,
-                  "comma-separated policies, or 'all': " + sim::policies::policy_names());
+                  "comma-separated policies, or 'all': " + sim::policies::policy_names() +
+                      ". The trace is streamed in bounded memory and read once for all of them, except that opt "
+                      "and linux (which look ahead), --tier and --per-process read the whole trace into memory first");
   cmd->add_option("--frames", o->frames, "comma-separated frame counts, e.g. 3,4");
   cmd->add_option("--memory,-m", o->memory, "comma-separated memory sizes, e.g. 32M,64M (frames = memory / page size)");
   cmd->add_option("--seed", o->seed, "seed for randomized policies");

@@ -24,32 +24,39 @@ struct NoTier {
   uint64_t ram_frames() const { return 0; }
 };
 
-// The one access loop. With a tier, evicted pages go to it, faults on pages
-// seen before are served by it, and the policy may use only the frames the
-// tier's RAM leaves free (so it evicts more as the pool grows).
+// The one access loop, over one piece of a trace at a time: a loaded trace
+// is one piece after another (Engine::run), a streamed one arrives in pieces
+// (StreamReplay). With a tier, evicted pages go to it, faults on pages seen
+// before are served by it, and the policy may use only the frames the tier's
+// RAM leaves free (so it evicts more as the pool grows).
 template <typename TierT>
-SimResult replay(const Trace& trace, Policy& policy, uint32_t frames, TierT& tier,
-                 const Progress& progress) {
-  SimResult r;
-  const size_t n = trace.size();
-  const PageId* refs = trace.refs.data();
-  const uint8_t* writes = trace.writes.data();
+class Loop {
+ public:
+  Loop(Policy& policy, uint32_t frames, TierT& tier) : policy_(policy), tier_(tier), frames_(frames) {}
   // Per page: bit 0 resident, bit 1 dirty, bit 2 seen before.
-  enum : uint8_t { kResident = 1, kDirty = 2, kSeen = 4 };
-  std::vector<uint8_t> state(trace.distinct_pages(), 0);
-  uint64_t used = 0;
-  auto evicted = [&](PageId v) {
-    ++r.evictions;
-    if (state[v] & kDirty) ++r.dirty_writebacks;
-    state[v] &= ~(kResident | kDirty);
-    --used;
-    tier.store(v);
-  };
-  constexpr size_t kChunk = size_t{1} << 20;
-  for (size_t begin = 0; begin < n; begin += kChunk) {
-    const size_t end = std::min(n, begin + kChunk);
-    for (size_t t = begin; t < end; ++t) {
-      const Access a{refs[t], t, writes[t] != 0};
+  void reserve(uint32_t pages) {
+    if (state_.size() < pages) state_.resize(pages, 0);
+  }
+  // References t0 .. t0 + n - 1 of the trace; ids below reserve()'s.
+  void run(const PageId* refs, const uint8_t* writes, size_t n, uint64_t t0) {
+    enum : uint8_t { kResident = 1, kDirty = 2, kSeen = 4 };
+    // Locals, not members, in the loop: the policy's virtual calls would
+    // otherwise make the compiler reload and store them every reference.
+    SimResult r = r_;
+    uint64_t used = used_;
+    uint8_t* state = state_.data();
+    Policy& policy = policy_;
+    TierT& tier = tier_;
+    const uint32_t frames = frames_;
+    auto evicted = [&](PageId v) {
+      ++r.evictions;
+      if (state[v] & kDirty) ++r.dirty_writebacks;
+      state[v] &= ~(kResident | kDirty);
+      --used;
+      tier.store(v);
+    };
+    for (size_t i = 0; i < n; ++i) {
+      const Access a{refs[i], t0 + i, writes[i] != 0};
       uint8_t& s = state[a.page];
       if (s & kResident) {
         policy.on_hit(a);
@@ -81,10 +88,34 @@ SimResult replay(const Trace& trace, Policy& policy, uint32_t frames, TierT& tie
       }
       if (a.write) s |= kDirty;
     }
+    r.references += n;
+    r_ = r;
+    used_ = used;
+  }
+  const SimResult& result() const { return r_; }
+
+ private:
+  Policy& policy_;
+  TierT& tier_;
+  uint32_t frames_;
+  std::vector<uint8_t> state_;
+  uint64_t used_ = 0;
+  SimResult r_;
+};
+
+template <typename TierT>
+SimResult replay(const Trace& trace, Policy& policy, uint32_t frames, TierT& tier,
+                 const Progress& progress) {
+  Loop<TierT> loop(policy, frames, tier);
+  loop.reserve(trace.distinct_pages());
+  const size_t n = trace.size();
+  constexpr size_t kChunk = size_t{1} << 20;
+  for (size_t begin = 0; begin < n; begin += kChunk) {
+    const size_t end = std::min(n, begin + kChunk);
+    loop.run(trace.refs.data() + begin, trace.writes.data() + begin, end - begin, begin);
     if (progress) progress(end, n);
   }
-  r.references = n;
-  return r;
+  return loop.result();
 }
 
 }  // namespace
@@ -98,5 +129,38 @@ SimResult Engine::run(Policy& policy, uint32_t frames, tiers::Tier& tier,
                       const Progress& progress) const {
   return replay(trace_, policy, frames, tier, progress);
 }
+
+}  // namespace pagescope::sim
+
+namespace pagescope::sim {
+
+struct StreamReplay::Impl {
+  explicit Impl(std::unique_ptr<Policy> p, uint32_t frames, uint32_t pages)
+      : policy(std::move(p)), loop(*policy, frames, none), pages(pages) {
+    loop.reserve(pages);
+  }
+  std::unique_ptr<Policy> policy;
+  NoTier none;
+  Loop<NoTier> loop;
+  uint32_t pages;
+};
+
+StreamReplay::StreamReplay(std::unique_ptr<Policy> policy, uint32_t frames, uint32_t pages)
+    : impl_(std::make_unique<Impl>(std::move(policy), frames, pages)) {}
+StreamReplay::~StreamReplay() = default;
+StreamReplay::StreamReplay(StreamReplay&&) noexcept = default;
+
+void StreamReplay::feed(const PageId* refs, const uint8_t* writes, size_t n, uint64_t t0, uint32_t pages) {
+  if (pages > impl_->pages) {
+    // Doubling: a trace of D pages grows the policy's arrays O(log D) times.
+    uint64_t cap = std::max<uint64_t>(pages, 2 * uint64_t{impl_->pages});
+    impl_->pages = static_cast<uint32_t>(std::min<uint64_t>(cap, UINT32_MAX));
+    impl_->policy->grow(impl_->pages);
+    impl_->loop.reserve(impl_->pages);
+  }
+  impl_->loop.run(refs, writes, n, t0);
+}
+
+SimResult StreamReplay::result() const { return impl_->loop.result(); }
 
 }  // namespace pagescope::sim

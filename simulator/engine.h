@@ -42,4 +42,23 @@ class Engine {
   const Trace& trace_;
 };
 
+// One replay of a streamed trace (trace_stream.h), fed piece by piece: the
+// same loop as Engine::run, keeping residency and counts between pieces, and
+// growing the policy (Policy::grow) as new pages arrive. Its memory is the
+// policy's and one byte per page, whatever the trace's length.
+class StreamReplay {
+ public:
+  // `policy` built for `frames` and the `pages` known at the start.
+  StreamReplay(std::unique_ptr<Policy> policy, uint32_t frames, uint32_t pages);
+  ~StreamReplay();
+  StreamReplay(StreamReplay&&) noexcept;
+  // References t0 .. t0 + n - 1; their ids are below `pages`.
+  void feed(const PageId* refs, const uint8_t* writes, size_t n, uint64_t t0, uint32_t pages);
+  SimResult result() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace pagescope::sim

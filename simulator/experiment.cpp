@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <atomic>
 #include <optional>
+#include <thread>
 
 #include "common/units.h"
 #include "compressors/compressor.h"
 #include "simulator/tiers/sweep.h"
+#include "simulator/trace_stream.h"
 
 namespace pagescope::sim {
 
@@ -241,6 +244,109 @@ Result<ExperimentResults> run_experiment(const Trace& trace, const ExperimentPla
   if (plan.real && plan.real->memory_bytes > 0 && trace.size() > 0)
     res.real_miss_ratio =
         std::min(1.0, double(plan.real->major_faults + trace.distinct_pages()) / double(trace.size()));
+  res.curve_sizes = plan.curve_sizes;
+  return res;
+}
+
+std::string why_not_streamed(const ExperimentPlan& plan) {
+  if (!plan.tiers.empty()) return "--tier replays size every page from the whole trace";
+  if (plan.per_process) return "--per-process splits the trace by process";
+  for (const auto* p : plan.policies)
+    if (p->looks_ahead) return std::string(p->name) + " looks ahead in the trace";
+  if (plan.curve_sizes.empty() && plan.curve_points > 0)
+    for (const auto* p : plan.policies)
+      if (!one_pass_curve(*p)) return "the curve's sizes (up to the distinct pages) are needed before " + std::string(p->name) + "'s replays";
+  return "";
+}
+
+Result<ExperimentResults> stream_experiment(TraceStream& stream, const ExperimentPlan& plan,
+                                            const ExperimentHooks& hooks) {
+  if (std::string why = why_not_streamed(plan); !why.empty())
+    return Error{"cannot stream: " + why, ErrorKind::kUsage};
+  // Every cell and every curve point is one StreamReplay; a one-pass curve
+  // is one LruStackCounter. Pages known at the start: none, grown per chunk.
+  constexpr uint32_t kStartPages = 1024;
+  std::vector<StreamReplay> replays;
+  auto add_replay = [&](const policies::PolicyInfo& p, uint64_t frames) {
+    PolicyConfig cfg;
+    cfg.frames = uint32_t(std::clamp<uint64_t>(frames, 1, UINT32_MAX));
+    cfg.pages = kStartPages;
+    cfg.seed = plan.seed;
+    replays.emplace_back(p.make(cfg), cfg.frames, kStartPages);
+  };
+  for (const auto* p : plan.policies)
+    for (uint64_t f : plan.frames) add_replay(*p, f);
+  const size_t cells = replays.size();
+  std::vector<LruStackCounter> counters;
+  std::vector<size_t> curve_first;  // per policy: its first replay, or its counter
+  for (const auto* p : plan.policies) {
+    if (plan.curve_sizes.empty() && plan.curve_points == 0) break;
+    if (one_pass_curve(*p)) {
+      curve_first.push_back(counters.size());
+      counters.emplace_back(kStartPages);
+    } else {
+      curve_first.push_back(replays.size());
+      for (uint64_t s : plan.curve_sizes) add_replay(*p, s);
+    }
+  }
+  if (hooks.step) hooks.step(cells + counters.size() + replays.size() > 1 ? "replay (streamed, all at once)" : "replay (streamed)");
+
+  // Per chunk, the simulations share out among the threads: one chunk of
+  // 2^20 references is 10-100 ms of work per simulation, so starting the
+  // threads per chunk costs nothing measurable.
+  const size_t sims = replays.size() + counters.size();
+  unsigned threads = plan.curve_threads ? plan.curve_threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = unsigned(std::min<size_t>(threads, std::max<size_t>(1, sims)));
+  uint32_t counter_pages = kStartPages;
+  auto consume = [&](const TraceChunk& c) {
+    if (c.pages > counter_pages) {
+      counter_pages = std::max(c.pages, 2 * counter_pages);
+      for (auto& k : counters) k.grow(counter_pages);
+    }
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i; (i = next.fetch_add(1)) < sims;) {
+        if (i < counters.size()) counters[i].feed(c.refs.data(), c.refs.size());
+        else replays[i - counters.size()].feed(c.refs.data(), c.writes.data(), c.refs.size(), c.first, c.pages);
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned k = 1; k < threads; ++k) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+  };
+  Status st = stream.run(consume, hooks.run);
+  if (!st) return Error{st.message()};
+  const StreamTotals& tot = stream.totals();
+
+  ExperimentResults res;
+  size_t r = 0;
+  for (const auto* p : plan.policies) {
+    for (uint64_t f : plan.frames) {
+      ExperimentCell cell;
+      cell.policy = p;
+      cell.frames = f;
+      cell.sim = replays[r++].result();
+      res.cells.push_back(std::move(cell));
+    }
+  }
+  res.curve_sizes = plan.curve_sizes;
+  if (res.curve_sizes.empty() && plan.curve_points > 0) res.curve_sizes = default_sizes(tot.pages, plan.curve_points);
+  for (size_t i = 0; i < curve_first.size(); ++i) {
+    const auto* p = plan.policies[i];
+    if (one_pass_curve(*p)) {
+      StackDistances d = counters[curve_first[i]].finish();
+      res.curves.push_back(exact_lru_mrc(d, res.curve_sizes));
+    } else {
+      MissRatioCurve c;
+      for (size_t k = 0; k < plan.curve_sizes.size(); ++k)
+        c.points.push_back({plan.curve_sizes[k], replays[curve_first[i] + k].result().miss_ratio()});
+      res.curves.push_back(std::move(c));
+    }
+    res.curves.back().label = p->name;
+  }
+  if (plan.real && plan.real->memory_bytes > 0 && tot.references > 0)
+    res.real_miss_ratio = std::min(1.0, double(plan.real->major_faults + tot.pages) / double(tot.references));
   return res;
 }
 

@@ -72,6 +72,9 @@ struct ExperimentPlan {
   // 1: in order, cancellable between sizes).
   std::vector<uint64_t> curve_sizes;
   unsigned curve_threads = 0;
+  // Streamed only, when curve_sizes is empty: curves of one-pass policies at
+  // this many log-spaced sizes up to the distinct pages, known after the pass.
+  int curve_points = 0;
   std::optional<RealRun> real;
 };
 
@@ -94,6 +97,7 @@ struct ExperimentResults {
   std::vector<MissRatioCurve> curves;         // one per policy when plan.curve_sizes is set
   size_t processes = 0;                       // per_process: how many pools
   std::optional<double> real_miss_ratio;      // the real run as the simulator counts it
+  std::vector<uint64_t> curve_sizes;          // the sizes the curves were computed at
 };
 
 struct ExperimentHooks {
@@ -116,5 +120,17 @@ Result<std::map<std::string, SizeSource>> size_sources(const Trace& trace, const
 
 Result<ExperimentResults> run_experiment(const Trace& trace, const ExperimentPlan& plan,
                                          const ExperimentHooks& hooks = {});
+
+class TraceStream;
+// Empty when `plan` can run on a streamed trace (stream_experiment); else
+// why not, for the docs and --help: tiers, per-process pools and the sweep
+// need the loaded trace, and so does a policy that looks ahead (OPT, linux).
+std::string why_not_streamed(const ExperimentPlan& plan);
+// The same results as run_experiment() on the loaded trace, reading the
+// stream once: each chunk is replayed by every cell and curve point in turn
+// (on up to curve_threads threads, 0: all cores) while the next is parsed.
+// Memory: per simulation its policy's arrays and one byte per page.
+Result<ExperimentResults> stream_experiment(TraceStream& stream, const ExperimentPlan& plan,
+                                            const ExperimentHooks& hooks = {});
 
 }  // namespace pagescope::sim

@@ -1,8 +1,9 @@
 // A binary heap of page ids with a position index, so a page's key can change
 // or the page can leave in O(log n). Used where a policy needs "the page with
-// the smallest key" (LFU, OPT). Storage is sized once.
+// the smallest key" (LFU, OPT). Storage is sized once, then grown with the pages (grow()).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -17,7 +18,10 @@ template <typename Less>
 class IndexedHeap {
  public:
   IndexedHeap(uint32_t pages, uint32_t capacity, Less less) : pos_(pages, kNone), less_(less) {
-    heap_.reserve(capacity);
+    heap_.reserve(std::min(pages, capacity));  // grows with pages when streamed
+  }
+  void grow(uint32_t pages) {
+    if (pos_.size() < pages) pos_.resize(pages, kNone);
   }
   bool empty() const { return heap_.empty(); }
   PageId top() const { return heap_.front(); }

@@ -1,7 +1,7 @@
 // Doubly linked lists threaded through flat prev/next arrays indexed by dense
 // page id. Several lists can share one PageLinks when a page is on at most one
 // of them at a time (ARC's T1/T2/B1/B2, 2Q's A1in/Am/A1out). O(1) everything,
-// no allocation after construction.
+// no allocation after construction but grow().
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,12 @@ namespace pagescope::sim {
 
 struct PageLinks {
   explicit PageLinks(uint32_t pages) : prev(pages, kNoPage), next(pages, kNoPage) {}
+  // More pages (Policy::grow): the lists keep their order, ids stay valid.
+  void grow(uint32_t pages) {
+    if (prev.size() >= pages) return;
+    prev.resize(pages, kNoPage);
+    next.resize(pages, kNoPage);
+  }
   std::vector<PageId> prev, next;
 };
 

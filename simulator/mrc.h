@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "simulator/engine.h"
+#include "simulator/fenwick.h"
 #include "simulator/policies/registry.h"
 #include "simulator/trace.h"
 
@@ -41,6 +42,25 @@ struct StackDistances {
 };
 
 StackDistances lru_stack_distances(const Trace& trace, const Progress& progress = {});
+
+// The same, fed piece by piece (a streamed trace): memory O(pages), not
+// O(references); see mrc.cpp.
+class LruStackCounter {
+ public:
+  explicit LruStackCounter(uint32_t pages = 0);
+  void grow(uint32_t pages);              // ids below `pages` may come
+  void feed(const PageId* refs, size_t n);
+  StackDistances finish();                // hits_at sized distinct pages + 1
+
+ private:
+  void compact(uint32_t pages);
+  static constexpr uint64_t kNever = UINT64_MAX;
+  StackDistances out_;
+  std::vector<uint64_t> last_;    // page -> slot of its latest reference
+  std::vector<PageId> page_at_;   // slot -> page
+  Fenwick marks_{0};
+  uint64_t tick_ = 0, distinct_ = 0;
+};
 // Sizes 1..distinct pages are all available; the curve is sampled at `sizes`
 // (empty: every size where the curve changes, at most ~512 points).
 MissRatioCurve exact_lru_mrc(const StackDistances& d, const std::vector<uint64_t>& sizes);

@@ -35,6 +35,10 @@ class ReferenceSource {
   // After for_each: what the reader had to skip or knows is missing (lost
   // events, corrupt chunks), one line each, for the user to see.
   virtual std::vector<std::string> caveats() const { return {}; }
+  // Progress while for_each runs, from any thread: input bytes consumed and
+  // the input's size (0 when unknown: a pipe, or a source that cannot say).
+  virtual uint64_t bytes_read() const { return 0; }
+  virtual uint64_t bytes_total() const { return 0; }
 };
 
 // Reads the whole source and remaps its pages to dense ids.

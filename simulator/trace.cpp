@@ -19,15 +19,14 @@ bool Trace::has_writes() const {
   return std::find(writes.begin(), writes.end(), 1) != writes.end();
 }
 
-TraceBuilder::TraceBuilder(uint64_t page_size) {
-  trace_.page_size = page_size;
+PageIdMap::PageIdMap() {
   keys_.assign(1024, 0);
   key_pids_.assign(1024, 0);
   vals_.assign(1024, kNoPage);
   mask_ = 1023;
 }
 
-void TraceBuilder::grow() {
+void PageIdMap::grow() {
   std::vector<uint64_t> old_keys = std::move(keys_);
   std::vector<uint32_t> old_pids = std::move(key_pids_);
   std::vector<PageId> old_vals = std::move(vals_);
@@ -46,24 +45,26 @@ void TraceBuilder::grow() {
   }
 }
 
-PageId TraceBuilder::id_of(uint64_t page, uint32_t pid) {
+PageId PageIdMap::id_of(uint64_t page, uint32_t pid) {
   // A page is (pid, page number): the same address in two processes is two pages.
   uint64_t h = mix(page ^ (uint64_t{pid} * 0x9e3779b97f4a7c15ULL)) & mask_;
   while (vals_[h] != kNoPage) {
     if (keys_[h] == page && key_pids_[h] == pid) return vals_[h];
     h = (h + 1) & mask_;
   }
-  PageId id = static_cast<PageId>(trace_.page_of.size());
+  PageId id = static_cast<PageId>(page_of_.size());
   keys_[h] = page;
   key_pids_[h] = pid;
   vals_[h] = id;
-  trace_.page_of.push_back(page);
-  if (trace_.page_of.size() * 2 > keys_.size()) grow();
+  page_of_.push_back(page);
+  if (page_of_.size() * 2 > keys_.size()) grow();
   return id;
 }
 
+TraceBuilder::TraceBuilder(uint64_t page_size) { trace_.page_size = page_size; }
+
 void TraceBuilder::add(uint64_t page, bool write, uint32_t pid) {
-  trace_.refs.push_back(id_of(page, pid));
+  trace_.refs.push_back(ids_.id_of(page, pid));
   trace_.writes.push_back(write ? 1 : 0);
   trace_.pids.push_back(pid);
   any_pid_ |= pid != 0;
@@ -74,9 +75,11 @@ Trace TraceBuilder::finish() {
     trace_.pids.clear();
     trace_.pids.shrink_to_fit();
   }
+  trace_.page_of = ids_.take_page_of();
   Trace out = std::move(trace_);
   trace_ = Trace{};
   trace_.page_size = out.page_size;
+  ids_ = PageIdMap{};
   return out;
 }
 

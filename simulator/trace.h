@@ -24,6 +24,27 @@ struct Trace {
   bool has_writes() const;
 };
 
+// (pid, page number) -> dense id, in order of first reference. Shared by the
+// loaded (TraceBuilder) and the streamed (TraceStream) path, so both number
+// pages alike and every policy sees the same ids either way.
+class PageIdMap {
+ public:
+  PageIdMap();
+  PageId id_of(uint64_t page, uint32_t pid);
+  uint32_t size() const { return static_cast<uint32_t>(page_of_.size()); }
+  const std::vector<uint64_t>& page_of() const { return page_of_; }
+  std::vector<uint64_t> take_page_of() { return std::move(page_of_); }
+
+ private:
+  void grow();
+  std::vector<uint64_t> page_of_;  // dense id -> original page number
+  // Open-addressing table page -> dense id (sparse page numbers can be 64-bit).
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> key_pids_;
+  std::vector<PageId> vals_;
+  uint64_t mask_ = 0;
+};
+
 // Builds a Trace from page numbers in reference order.
 class TraceBuilder {
  public:
@@ -33,15 +54,8 @@ class TraceBuilder {
   Trace finish();
 
  private:
-  PageId id_of(uint64_t page, uint32_t pid);
-  void grow();
-
   Trace trace_;
-  // Open-addressing table page -> dense id (sparse page numbers can be 64-bit).
-  std::vector<uint64_t> keys_;
-  std::vector<uint32_t> key_pids_;
-  std::vector<PageId> vals_;
-  uint64_t mask_ = 0;
+  PageIdMap ids_;
   bool any_pid_ = false;
 };
 

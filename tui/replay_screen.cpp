@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "tui/frame.h"
+#include "tui/run.h"
 #include "tui/keys.h"
 
 namespace pagescope::tui {
@@ -80,17 +81,36 @@ void ReplayScreen::failed(std::string message) {
 
 FrameTotals frame_totals(const std::vector<Frame>& frames) {
   FrameTotals t;
-  double major = 0;
+  double major = 0, minor = 0;
   for (const Frame& f : frames) {
     uint64_t rss_kb = 0;
     for (const ProcessRow& p : f.processes) {
       rss_kb += p.rss_kb;
       major += p.majflt_s * double(f.interval_ns) / 1e9;
+      minor += p.minflt_s * double(f.interval_ns) / 1e9;
     }
     t.peak_rss_bytes = std::max(t.peak_rss_bytes, rss_kb * 1024);
   }
   t.major_faults = uint64_t(std::llround(major));
+  t.minor_faults = uint64_t(std::llround(minor));
   return t;
+}
+
+std::optional<RealPoint> real_point(const ReplaySource& source) {
+  const FrameTotals totals = frame_totals(source.frames());
+  RealPoint real;
+  real.major_faults = totals.major_faults;
+  real.minor_faults = totals.minor_faults;
+  if (uint64_t limit = source.memory_limit_bytes(); limit > 0) {
+    real.memory_bytes = limit;
+    real.memory_source = "memcg limit";
+  } else if (totals.peak_rss_bytes > 0) {
+    real.memory_bytes = totals.peak_rss_bytes;
+    real.memory_source = "peak RSS";
+  } else {
+    return std::nullopt;
+  }
+  return real;
 }
 
 }  // namespace pagescope::tui

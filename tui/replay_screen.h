@@ -44,6 +44,7 @@ struct RealPoint {
   double miss_ratio = 0;
   uint64_t major_faults = 0;
   std::string memory_source = "peak RSS";  // or "memcg limit"
+  uint64_t minor_faults = 0;
 };
 
 struct ReplayResults {
@@ -104,8 +105,17 @@ class ReplayScreen {
 struct FrameTotals {
   uint64_t peak_rss_bytes = 0;
   uint64_t major_faults = 0;
+  uint64_t minor_faults = 0;
 };
 struct Frame;
 FrameTotals frame_totals(const std::vector<Frame>& frames);
+
+// The real run a replay is compared with, from a source's frames and memory
+// limit: the memory cgroup's limit when the run had one, else its peak RSS;
+// its major and minor faults (miss_ratio left 0: the experiment runner
+// fills it in). Empty when the source knows neither. The replay screen and
+// `pagescope replay FILE.psc` both ask here.
+class ReplaySource;
+std::optional<RealPoint> real_point(const ReplaySource& source);
 
 }  // namespace pagescope::tui

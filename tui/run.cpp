@@ -247,12 +247,7 @@ Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options) 
         req.policies = ex.replay_screen().text(ReplayScreen::Field::Policies);
         req.memory = ex.replay_screen().text(ReplayScreen::Field::Memory);
         req.tiers = ex.replay_screen().text(ReplayScreen::Field::Tiers);
-        FrameTotals totals = frame_totals(source.frames());
-        if (uint64_t limit = source.memory_limit_bytes(); limit > 0) {
-          req.real = RealPoint{limit, 0, totals.major_faults, "memcg limit"};
-        } else if (totals.peak_rss_bytes > 0) {
-          req.real = RealPoint{totals.peak_rss_bytes, 0, totals.major_faults, "peak RSS"};
-        }
+        req.real = real_point(source);
         auto started_job = ReplayJob::start(std::move(req));
         if (started_job) {
           job = std::move(*started_job);

@@ -65,6 +65,10 @@ class Arc final : public Policy {
     list(where_[p]).unlink(p);
     where_[p] = kNone;
   }
+  void grow(uint32_t pages) override {
+    links_.grow(pages);
+    grow_to(where_, pages, Where(kNone));
+  }
 
  private:
   void adapt(Where w) {

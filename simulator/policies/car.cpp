@@ -86,6 +86,11 @@ class Car final : public Policy {
     else if (where_[p] == kT2) t2_.unlink(p);
     where_[p] = kNone;
   }
+  void grow(uint32_t pages) override {
+    links_.grow(pages);
+    grow_to(where_, pages, uint8_t(kNone));
+    grow_to(ref_, pages, uint8_t(0));
+  }
 
  private:
   void drop_lru(PageList& ghosts) { where_[ghosts.pop_tail()] = kNone; }

@@ -7,6 +7,7 @@
 //            what hardware does, and Silberschatz's presentation);
 //   clock0 - a loaded page starts with its bit CLEAR (it must be referenced
 //            again before the hand comes round to earn a second chance).
+#include <algorithm>
 #include <vector>
 
 #include "simulator/policy.h"
@@ -17,8 +18,8 @@ namespace {
 class Clock final : public Policy {
  public:
   Clock(const PolicyConfig& c, bool initial_bit)
-      : frames_(c.frames, kNoPage), slot_of_(c.pages, kNoSlot), ref_(c.pages, 0),
-        initial_bit_(initial_bit) {}
+      : frames_(std::min(c.frames, c.pages), kNoPage), slot_of_(c.pages, kNoSlot), ref_(c.pages, 0),
+        frames_cap_(c.frames), initial_bit_(initial_bit) {}
   void on_hit(const Access& a) override { ref_[a.page] = 1; }
   void on_insert(const Access& a) override {
     uint32_t slot;
@@ -56,6 +57,13 @@ class Clock final : public Policy {
     slot_of_[p] = kNoSlot;
     free_.push_back(s);
   }
+  void grow(uint32_t pages) override {
+    grow_to(slot_of_, pages, kNoSlot);
+    grow_to(ref_, pages, uint8_t(0));
+    // The ring is only walked once full (every frame used), so it can grow
+    // with the pages seen up to the frames.
+    grow_to(frames_, std::min(pages, frames_cap_), kNoPage);
+  }
 
  private:
   static constexpr uint32_t kNoSlot = UINT32_MAX;
@@ -63,6 +71,7 @@ class Clock final : public Policy {
   std::vector<uint32_t> slot_of_;
   std::vector<uint8_t> ref_;
   std::vector<uint32_t> free_;
+  uint32_t frames_cap_;  // the ring's size once every frame is used
   uint32_t filled_ = 0, hand_ = 0, victim_slot_ = kNoSlot;
   uint8_t initial_bit_;
 };

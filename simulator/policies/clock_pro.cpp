@@ -90,6 +90,11 @@ class ClockPro final : public Policy {
     if (status_[p] != kOut) leave(p);
     ref_[p] = 0;
   }
+  void grow(uint32_t pages) override {
+    links_.grow(pages);
+    grow_to(status_, pages, uint8_t(kOut));
+    grow_to(ref_, pages, uint8_t(0));
+  }
 
  private:
   // The next page toward the head, wrapping from the head to the tail.

@@ -13,6 +13,9 @@ class Fifo final : public Policy {
   void on_insert(const Access& a) override { queue_.push_head(a.page); }
   PageId pick_victim(const Access&) override { return queue_.pop_tail(); }
   void remove(PageId p) override { queue_.unlink(p); }
+  void grow(uint32_t pages) override {
+    links_.grow(pages);
+  }
 
  private:
   PageLinks links_;

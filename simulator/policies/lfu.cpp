@@ -25,6 +25,11 @@ class Lfu final : public Policy {
   }
   PageId pick_victim(const Access&) override { return heap_.pop(); }
   void remove(PageId p) override { heap_.erase(p); }
+  void grow(uint32_t pages) override {
+    grow_to(count_, pages, uint64_t(0));
+    grow_to(last_, pages, uint64_t(0));
+    heap_.grow(pages);
+  }
 
  private:
   struct Less {

@@ -115,6 +115,14 @@ class LinuxLru final : public Policy {
     else if (where_[p] == kActive) active_[t].unlink(p);
     where_[p] = kNone;
   }
+  void grow(uint32_t pages) override {
+    links_.grow(pages);
+    grow_to(where_, pages, uint8_t(kNone));
+    grow_to(type_, pages, uint8_t(kFile));
+    grow_to(young_, pages, uint8_t(0));
+    grow_to(referenced_, pages, uint8_t(0));
+    grow_to(shadow_, pages, uint64_t(kNoShadow));
+  }
 
  private:
   static constexpr uint64_t kNoShadow = UINT64_MAX;

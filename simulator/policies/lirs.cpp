@@ -90,6 +90,13 @@ class Lirs final : public Policy {
     state_[p] = kUnseen;
     prune();
   }
+  void grow(uint32_t pages) override {
+    s_links_.grow(pages);
+    q_links_.grow(pages);
+    grow_to(state_, pages, uint8_t(kUnseen));
+    grow_to(in_s_, pages, uint8_t(0));
+    grow_to(in_q_, pages, uint8_t(0));
+  }
 
  private:
   void s_push(PageId p) {

@@ -13,6 +13,9 @@ class Lru final : public Policy {
   void on_insert(const Access& a) override { list_.push_head(a.page); }
   PageId pick_victim(const Access&) override { return list_.pop_tail(); }
   void remove(PageId p) override { list_.unlink(p); }
+  void grow(uint32_t pages) override {
+    links_.grow(pages);
+  }
 
  private:
   PageLinks links_;

@@ -47,6 +47,12 @@ class LruK final : public Policy {
   void remove(PageId p) override {
     if (heap_.contains(p)) heap_.erase(p); else once_.unlink(p);
   }
+  void grow(uint32_t pages) override {
+    grow_to(last_, pages, uint64_t(0));
+    grow_to(penultimate_, pages, uint64_t(0));
+    links_.grow(pages);
+    heap_.grow(pages);
+  }
 
  private:
   void reference(const Access& a) {

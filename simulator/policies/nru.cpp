@@ -6,6 +6,7 @@
 //   pass 2: first (0,1) page, clearing reference bits as it goes;
 //   repeat (now every bit is clear, so pass 1 or 2 finds one).
 // A loaded page starts referenced; dirty comes from write references.
+#include <algorithm>
 #include <vector>
 
 #include "simulator/policy.h"
@@ -16,7 +17,8 @@ namespace {
 class Nru final : public Policy {
  public:
   explicit Nru(const PolicyConfig& c)
-      : frames_(c.frames, kNoPage), slot_of_(c.pages, kNoSlot), ref_(c.pages, 0), dirty_(c.pages, 0) {}
+      : frames_(std::min(c.frames, c.pages), kNoPage), slot_of_(c.pages, kNoSlot), ref_(c.pages, 0),
+        dirty_(c.pages, 0), frames_cap_(c.frames) {}
   void on_hit(const Access& a) override {
     ref_[a.page] = 1;
     if (a.write) dirty_[a.page] = 1;
@@ -62,6 +64,14 @@ class Nru final : public Policy {
     slot_of_[p] = kNoSlot;
     free_.push_back(s);
   }
+  void grow(uint32_t pages) override {
+    grow_to(slot_of_, pages, kNoSlot);
+    grow_to(ref_, pages, uint8_t(0));
+    grow_to(dirty_, pages, uint8_t(0));
+    // The ring is only walked once full (every frame used), so it can grow
+    // with the pages seen up to the frames.
+    grow_to(frames_, std::min(pages, frames_cap_), kNoPage);
+  }
 
  private:
   static constexpr uint32_t kNoSlot = UINT32_MAX;
@@ -78,6 +88,7 @@ class Nru final : public Policy {
   std::vector<uint32_t> slot_of_;
   std::vector<uint8_t> ref_, dirty_;
   std::vector<uint32_t> free_;
+  uint32_t frames_cap_;  // the ring's size once every frame is used
   uint32_t filled_ = 0, hand_ = 0, victim_slot_ = kNoSlot;
 };
 }  // namespace

@@ -32,6 +32,10 @@ class Opt final : public Policy {
   }
   PageId pick_victim(const Access&) override { return heap_.pop(); }
   void remove(PageId p) override { heap_.erase(p); }
+  void grow(uint32_t pages) override {
+    key_.resize(std::max<size_t>(key_.size(), pages), 0);
+    heap_.grow(pages);
+  }
 
  private:
   static constexpr uint64_t kNever = UINT64_MAX;

@@ -1,5 +1,6 @@
 // Random: every resident page is equally likely to go. Seeded (xorshift64*),
 // so a run is reproducible; different seeds give different fault counts.
+#include <algorithm>
 #include <vector>
 
 #include "simulator/policy.h"
@@ -11,7 +12,7 @@ class RandomPolicy final : public Policy {
  public:
   explicit RandomPolicy(const PolicyConfig& c)
       : slot_of_(c.pages, kNoPage), state_(c.seed * 0x9e3779b97f4a7c15ULL | 1) {
-    resident_.reserve(c.frames);
+    resident_.reserve(std::min(c.frames, c.pages));  // grows with the pages when streamed
   }
   void on_hit(const Access&) override {}
   void on_insert(const Access& a) override {
@@ -30,6 +31,9 @@ class RandomPolicy final : public Policy {
     slot_of_[last] = s;
     resident_.pop_back();
     slot_of_[p] = kNoPage;
+  }
+  void grow(uint32_t pages) override {
+    grow_to(slot_of_, pages, uint32_t(kNoPage));
   }
 
  private:

@@ -32,6 +32,10 @@ struct PolicyInfo {
   // (LRU's); the experiment runner then computes their curve exactly in one
   // pass. Null: one replay per size.
   StackDistanceFn stack_distances;
+  // Reads the whole trace when built (PolicyConfig::trace): OPT's next uses,
+  // the linux model's anon pages (written anywhere in the trace). Such a
+  // policy needs a loaded trace, never a streamed one.
+  bool looks_ahead = false;
 };
 
 const std::vector<PolicyInfo>& all_policies();

@@ -49,6 +49,11 @@ class S3Fifo final : public Policy {
     else if (where_[p] == kG) g_.unlink(p);
     where_[p] = kNone;
   }
+  void grow(uint32_t pages) override {
+    links_.grow(pages);
+    grow_to(where_, pages, uint8_t(kNone));
+    grow_to(freq_, pages, uint8_t(0));
+  }
 
  private:
   PageId evict_small() {

@@ -35,6 +35,10 @@ class Sieve final : public Policy {
     if (hand_ == p) hand_ = queue_.next_toward_head(p);
     queue_.unlink(p);
   }
+  void grow(uint32_t pages) override {
+    links_.grow(pages);
+    grow_to(visited_, pages, uint8_t(0));
+  }
 
  private:
   PageLinks links_;

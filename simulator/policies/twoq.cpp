@@ -60,6 +60,10 @@ class TwoQ final : public Policy {
     else if (where_[p] == kAm) am_.unlink(p);
     where_[p] = kNone;
   }
+  void grow(uint32_t pages) override {
+    links_.grow(pages);
+    grow_to(where_, pages, uint8_t(kNone));
+  }
 
  private:
   uint32_t kin_, kout_;

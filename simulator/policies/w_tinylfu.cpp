@@ -30,7 +30,9 @@ namespace {
 class FrequencySketch {
  public:
   FrequencySketch(uint32_t frames, uint64_t seed)
-      : width_(4 * std::bit_ceil(std::max<uint32_t>(frames, 16))), words_(kRows * width_ / 16, 0),
+      // Frames capped at 2^28 (4 GiB of counters would be the next step):
+      // the width must fit 32 bits, and no trace here has that many pages.
+      : width_(4 * std::bit_ceil(std::clamp<uint32_t>(frames, 16, uint32_t{1} << 28))), words_(kRows * width_ / 16, 0),
         sample_(10 * uint64_t{std::max<uint32_t>(frames, 1)}), seed_(seed) {}
 
   void add(PageId p) {
@@ -132,6 +134,10 @@ class WTinyLfu final : public Policy {
 
   void remove(PageId p) override {
     if (where_[p] != kNone) leave(where_[p] == kWindow ? window_ : main_list(p), p);
+  }
+  void grow(uint32_t pages) override {
+    links_.grow(pages);
+    grow_to(where_, pages, uint8_t(kNone));
   }
 
  private:

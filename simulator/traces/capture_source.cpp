@@ -280,6 +280,7 @@ class CaptureSource final : public ReferenceSource {
 Result<std::unique_ptr<ReferenceSource>> open_capture(const std::string& path, const SourceOptions& o) {
   auto order = parse_access_order(o.access_order);
   if (!order) return order.error();
+  if (path == "-") return Error{"a capture is read from a file, not from stdin (its index and chunks are found by seeking)"};
   auto reader = capture::CaptureReader::open(path);
   if (!reader) return reader.error();
   return std::unique_ptr<ReferenceSource>(new CaptureSource(std::move(reader).value(), o.pid, *order));

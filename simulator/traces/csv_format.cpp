@@ -55,6 +55,8 @@ class CsvSource final : public ReferenceSource {
  public:
   CsvSource(LineReader reader, ColumnMap map, bool header)
       : reader_(std::move(reader)), map_(map), header_(header) {}
+  uint64_t bytes_read() const override { return reader_.bytes_read(); }
+  uint64_t bytes_total() const override { return reader_.bytes_total(); }
   KeyUnit unit() const override {
     return map_.key_is_address ? KeyUnit::kByteAddress : KeyUnit::kPageNumber;
   }

@@ -11,6 +11,8 @@ namespace {
 class GccAddressSource final : public ReferenceSource {
  public:
   explicit GccAddressSource(LineReader reader) : reader_(std::move(reader)) {}
+  uint64_t bytes_read() const override { return reader_.bytes_read(); }
+  uint64_t bytes_total() const override { return reader_.bytes_total(); }
   KeyUnit unit() const override { return KeyUnit::kByteAddress; }
   Status for_each(const Sink& sink) override {
     std::string_view line;

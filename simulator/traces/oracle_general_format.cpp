@@ -6,7 +6,10 @@
 // what the published cloudPhysics sample holds). Each record is one reference
 // to obj_id, taken as the page number (object-level, as libCacheSim counts it;
 // obj_size is not split into pages); there are no writes in this format.
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <atomic>
 
 #include <cstdio>
 #include <cerrno>
@@ -34,15 +37,20 @@ void store_le(unsigned char* p, uint64_t v, int n) {
 
 class OracleGeneralSource final : public ReferenceSource {
  public:
-  OracleGeneralSource(std::string path, FILE* f) : path_(std::move(path)), f_(f) {}
+  OracleGeneralSource(std::string path, FILE* f, uint64_t total)
+      : path_(std::move(path)), f_(f), total_(total) {}
   ~OracleGeneralSource() override { std::fclose(f_); }
   KeyUnit unit() const override { return KeyUnit::kPageNumber; }
+  uint64_t bytes_read() const override { return read_.load(std::memory_order_relaxed); }
+  uint64_t bytes_total() const override { return total_; }
   Status for_each(const Sink& sink) override {
     std::vector<unsigned char> buf(kRecordSize * 4096);
     uint64_t record = 0;
-    std::rewind(f_);
+    if (total_ > 0) std::rewind(f_);  // a pipe (stdin) is read once, front to back
+    uint64_t read = 0;
     for (;;) {
       size_t n = std::fread(buf.data(), 1, buf.size(), f_);
+      read_.store(read += n, std::memory_order_relaxed);
       if (n % kRecordSize != 0 && (n < buf.size() || std::feof(f_)))
         return Error{path_ + ": truncated record " + std::to_string(record + n / kRecordSize) +
                      " (file size is not a multiple of 24 bytes)"};
@@ -60,20 +68,24 @@ class OracleGeneralSource final : public ReferenceSource {
  private:
   std::string path_;
   FILE* f_;
+  uint64_t total_;  // file size; 0 for a pipe
+  std::atomic<uint64_t> read_{0};
 };
 
 }  // namespace
 
 Result<std::unique_ptr<ReferenceSource>> open_oracle_general(const std::string& path,
                                                              const SourceOptions&) {
-  auto fd = open_regular_file(path);  // never blocks on a FIFO
+  auto fd = open_regular_file(path);  // never blocks on a FIFO; "-" is stdin
   if (!fd) return fd.error();
+  struct stat st {};
+  const uint64_t total = fstat(*fd, &st) == 0 && S_ISREG(st.st_mode) ? uint64_t(st.st_size) : 0;
   FILE* f = fdopen(*fd, "rb");
   if (!f) {
     ::close(*fd);
     return Error{path + ": cannot open: " + std::strerror(errno)};
   }
-  return std::unique_ptr<ReferenceSource>(new OracleGeneralSource(path, f));
+  return std::unique_ptr<ReferenceSource>(new OracleGeneralSource(input_name(path), f, total));
 }
 
 // clock_time is the reference index, obj_size the page size, next_access_vtime

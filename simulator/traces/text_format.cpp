@@ -31,12 +31,24 @@ bool parse_token(std::string_view tok, uint64_t* page, bool* write) {
 
 class TextSource final : public ReferenceSource {
  public:
-  explicit TextSource(LineReader reader) : reader_(std::move(reader)) {}
+  explicit TextSource(LineReader reader) : reader_(std::move(reader)) {
+    reader_.split_long_lines();  // a whole trace may be one line: read in pieces
+  }
   KeyUnit unit() const override { return KeyUnit::kPageNumber; }
+  uint64_t bytes_read() const override { return reader_.bytes_read(); }
+  uint64_t bytes_total() const override { return reader_.bytes_total(); }
   Status for_each(const Sink& sink) override {
     std::string_view line;
+    bool in_comment = false;  // a '#' in an earlier piece of this line
     while (reader_.next(&line)) {
-      if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+      if (in_comment) {
+        in_comment = reader_.partial();
+        continue;
+      }
+      if (auto hash = line.find('#'); hash != std::string_view::npos) {
+        line = line.substr(0, hash);
+        in_comment = reader_.partial();
+      }
       size_t i = 0;
       while (i < line.size()) {
         while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == ',')) ++i;

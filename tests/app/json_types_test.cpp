@@ -92,7 +92,9 @@ TEST(JsonTypes, InspectTimeline) {
 
 TEST(JsonTypes, ReplayAndTiers) {
   Json r = parse("replay " + kDemo + " --policy lru,fifo --frames 100,1000 --json");
-  EXPECT_EQ(expect_column(r, "faults", Json::Type::kNumber), 4u);
+  // 4 replays and the capture's recorded run (issue 18.5).
+  EXPECT_EQ(expect_column(r, "faults", Json::Type::kNumber), 5u);
+  EXPECT_EQ(r.items.back().find("major_faults")->type, Json::Type::kNumber);
   expect_column(r, "frames", Json::Type::kNumber);
   expect_column(r, "hit_ratio", Json::Type::kNumber);
   expect_column(r, "memory", Json::Type::kString);
@@ -104,6 +106,8 @@ TEST(JsonTypes, ReplayAndTiers) {
   ASSERT_EQ(tier.items.size(), 2u);
   EXPECT_EQ(tier.items[0].find("sizes")->type, Json::Type::kNull) << "no tier, no page sizes";
   EXPECT_EQ(tier.items[1].find("sizes")->type, Json::Type::kString);
+  expect_column(tier, "memory", Json::Type::kNumber);  // --tier: bytes as numbers (issue 18.5)
+  EXPECT_EQ(tier.items[1].find("ratio")->type, Json::Type::kNumber);
 }
 
 }  // namespace

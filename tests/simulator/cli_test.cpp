@@ -132,5 +132,37 @@ TEST_F(Cli, MrcWritesSvgAndConvertRoundTrips) {
   EXPECT_NE(r.out.find("opt,3,12K,20,9,"), std::string::npos) << r.out;
 }
 
+// Issue 18.5: replay of a capture shows what the recorded run took (a row
+// "recorded": the memcg limit the demo ran under, its major and minor faults
+// as the TUI's replay screen sums them), and --tier JSON has sizes as byte
+// counts and the compression ratio as numbers. The figures are the demo
+// capture's (tui::real_point over its frames; tests/tui checks that sum).
+TEST_F(Cli, ReplayOfACaptureShowsTheRecordedRun) {
+  const std::string demo = std::string(PAGESCOPE_SOURCE_DIR) + "/scripts/data/demo.psc";
+  CliRun r = run_cli("replay " + demo + " -p lru --memory 4M");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("recorded run: memcg limit 32M,"), std::string::npos) << r.out;
+  CliRun j = run_cli("replay " + demo + " -p lru --memory 4M --json");
+  ASSERT_EQ(j.code, 0) << j.err;
+  const size_t rec = j.out.find("\"policy\": \"recorded\"");
+  ASSERT_NE(rec, std::string::npos) << j.out;
+  const std::string row = j.out.substr(rec, j.out.find('}', rec) - rec);
+  EXPECT_NE(row.find("\"memory\": \"32M\""), std::string::npos) << row;
+  EXPECT_NE(row.find("\"major_faults\": 56888"), std::string::npos) << row;
+  EXPECT_NE(row.find("\"minor_faults\": 24939"), std::string::npos) << row;
+  // faults = majors + first touches (24904 distinct pages), capped at the references.
+  EXPECT_NE(row.find("\"faults\": 81792"), std::string::npos) << row;
+  // Not a capture: no such row, no such columns.
+  CliRun t = run_cli("replay " + silb_ + " -p lru --frames 3 --json");
+  EXPECT_EQ(t.out.find("recorded"), std::string::npos) << t.out;
+  EXPECT_EQ(t.out.find("major_faults"), std::string::npos) << t.out;
+
+  CliRun z = run_cli("replay " + demo + " -p lru --memory 4M --tier none,zswap:lz4 --compress-ratio 2.5 --json");
+  ASSERT_EQ(z.code, 0) << z.err;
+  EXPECT_NE(z.out.find("\"memory\": 4194304,"), std::string::npos) << z.out;
+  EXPECT_NE(z.out.find("\"ratio\": 2.50}"), std::string::npos) << z.out;
+  EXPECT_EQ(z.out.find("\"pool_peak\": \""), std::string::npos) << z.out;  // a number, not "64M"
+}
+
 }  // namespace
 }  // namespace pagescope::sim

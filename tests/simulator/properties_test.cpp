@@ -49,6 +49,10 @@ class Checked final : public Policy {
     resident_[p] = 0;
     inner_->remove(p);
   }
+  void grow(uint32_t pages) override {
+    grow_to(resident_, pages, uint8_t(0));
+    inner_->grow(pages);
+  }
   std::vector<PageId> victims;
   uint64_t bad_victims = 0;
 

@@ -41,6 +41,7 @@ class Recording final : public Policy {
     return v;
   }
   void remove(PageId p) override { inner_->remove(p); }
+  void grow(uint32_t pages) override { inner_->grow(pages); }
   std::vector<uint64_t> hits;
   std::vector<PageId> victims;
 

@@ -21,6 +21,7 @@ namespace pagescope::sim::policies {
   X(sieve, "SIEVE: FIFO with a visited bit and a moving hand (NSDI'24)", false, nullptr, false)                       \
   X(lirs, "LIRS: low inter-reference recency set, 1% of frames for HIR pages (SIGMETRICS'02)", false, nullptr, false) \
   X(linux, "model of Linux's active/inactive anon+file LRU with refault activation", false, nullptr, true)           \
+  X(mglru, "model of Linux's multi-generational LRU: 4 generations, aging by accessed bits (v6.1+)", false, nullptr, false) \
   X(lru2, "LRU-K, K=2: oldest second-to-last reference goes; no correlated period (SIGMOD'93)", false, nullptr, false) \
   X(car, "CAR: ARC's adaptation over two clocks with reference bits (Bansal & Modha, FAST'04)", false, nullptr, false) \
   X(clockpro, "CLOCK-Pro: hot/cold pages, test periods, three hands, adaptive cold share (ATC'05)", false, nullptr, false) \
@@ -39,6 +40,7 @@ const PolicyInfo* find_policy(const std::string& name) {
   for (const auto& p : all_policies())
     if (name == p.name) return &p;
   if (name == "2q") return find_policy("twoq");
+  if (name == "multigen" || name == "lru_gen" || name == "lru-gen") return find_policy("mglru");
   if (name == "belady" || name == "min") return find_policy("opt");
   if (name == "second-chance") return find_policy("clock");
   if (name == "enhanced-clock") return find_policy("nru");

@@ -408,5 +408,38 @@ TEST(AllPolicies, RemoveKeepsStateConsistent) {
   }
 }
 
+// MGLRU (simulator/policies/mglru.cpp), worked by hand with 3 frames on
+// 1 2 3 1 4 5 1 2. Faults put pages in generation max_seq - 1 = 2 (start:
+// min_seq 0, max_seq 3), accessed bit set.
+//  t3 (1): hit, bit already set.
+//  t4 (4): generations 0 and 1 are empty and retired; two left (2, 3), so
+//    aging: max_seq 4, and the walk moves 1, 2, 3 (all accessed) to
+//    generation 4 in order, bits cleared. Generations 2 and 3 empty: retired,
+//    with two agings (max_seq 5, 6) finding nothing accessed. The oldest is
+//    4 = [3 2 1]: its tail 1 is not accessed since the walk: evicted, though
+//    LRU would keep it (it was used after 2 and 3). 4 joins generation 5.
+//  t5 (5): 2 evicted (tail of generation 4); t6 (1): 3 evicted.
+//  t7 (2): generation 4 empty, retired; aging (max_seq 7) moves 4, 5, 1 (all
+//    accessed at their faults) to 7; two more agings; 4, at the tail, goes.
+// 7 faults where LRU takes 6 (it hits at t6).
+TEST(Mglru, GenerationsAgeByAccessedBitsNotByOrder) {
+  auto t = make_trace({1, 2, 3, 1, 4, 5, 1, 2});
+  auto r = replay(t, "mglru", 3);
+  EXPECT_EQ(r.pattern, "MMMHMMMM");
+  EXPECT_EQ(r.evicted, (V{1, 2, 3, 4}));
+  EXPECT_EQ(replay(t, "lru", 3).pattern, "MMMHMMHM");
+}
+
+// A page referenced again after aging is found accessed by the eviction
+// scan (look-around) and promoted to the youngest generation instead of
+// going: 1 2 3 4 (ages, evicts 1), then 2 is referenced, and 5 evicts 3,
+// not 2 (2's bit is set: promoted to max_seq).
+TEST(Mglru, AnAccessedPageInTheOldestGenerationIsPromoted) {
+  auto t = make_trace({1, 2, 3, 4, 2, 5});
+  auto r = replay(t, "mglru", 3);
+  EXPECT_EQ(r.pattern, "MMMMHM");
+  EXPECT_EQ(r.evicted, (V{1, 3}));
+}
+
 }  // namespace
 }  // namespace pagescope::sim

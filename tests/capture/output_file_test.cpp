@@ -2,7 +2,7 @@
 // a new file beside its name and renamed over it on close, so a symlink, a
 // hard link, a device node or a FIFO at that name is never written through,
 // truncated or chmodded, and the previous capture survives until the new one
-// is complete. (The recorder's side, as root: tests/runtime/record_output_test.cpp.)
+// is complete. (The recorder's side, as root: tests/live/record_output_test.cpp.)
 #include "inspector/capture/output_file.h"
 
 #include <dirent.h>

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "inspector/capture/sources.h"
-#include "tests/runtime/runtime_support.h"
+#include "tests/live/live_support.h"
 
 namespace pagescope::testing {
 namespace {

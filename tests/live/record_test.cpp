@@ -15,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include "tests/runtime/runtime_support.h"
+#include "tests/live/live_support.h"
 
 namespace pagescope::testing {
 namespace {

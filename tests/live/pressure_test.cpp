@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "inspector/model/timeline.h"
-#include "tests/runtime/runtime_support.h"
+#include "tests/live/live_support.h"
 
 namespace pagescope::testing {
 namespace {

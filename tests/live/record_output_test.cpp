@@ -19,7 +19,7 @@
 #include <sstream>
 #include <thread>
 
-#include "tests/runtime/runtime_support.h"
+#include "tests/live/live_support.h"
 
 namespace pagescope::testing {
 namespace {

@@ -17,7 +17,7 @@
 
 #include <gtest/gtest.h>
 
-#include "../runtime/runtime_support.h"
+#include "tests/live/live_support.h"
 #include "events.h"
 
 namespace pagescope::testing {

@@ -81,7 +81,7 @@ void PerfettoTraceWriter::global_track(uint64_t uuid, std::string_view name) {
   descriptor_.clear();
   descriptor_.uint(track_descriptor::kUuid, uuid);
   descriptor_.bytes(track_descriptor::kName, name);
-  descriptor(uuid);
+  write_descriptor();
 }
 
 void PerfettoTraceWriter::process_track(uint64_t uuid, uint32_t pid, std::string_view name) {
@@ -91,7 +91,7 @@ void PerfettoTraceWriter::process_track(uint64_t uuid, uint32_t pid, std::string
   descriptor_.clear();
   descriptor_.uint(track_descriptor::kUuid, uuid);
   descriptor_.message(track_descriptor::kProcess, inner_);
-  descriptor(uuid);
+  write_descriptor();
 }
 
 void PerfettoTraceWriter::thread_track(uint64_t uuid, uint32_t pid, uint32_t tid) {
@@ -101,7 +101,7 @@ void PerfettoTraceWriter::thread_track(uint64_t uuid, uint32_t pid, uint32_t tid
   descriptor_.clear();
   descriptor_.uint(track_descriptor::kUuid, uuid);
   descriptor_.message(track_descriptor::kThread, inner_);
-  descriptor(uuid);
+  write_descriptor();
 }
 
 void PerfettoTraceWriter::counter_track(uint64_t uuid, uint64_t parent_uuid, std::string_view name,
@@ -113,10 +113,10 @@ void PerfettoTraceWriter::counter_track(uint64_t uuid, uint64_t parent_uuid, std
   if (parent_uuid) descriptor_.uint(track_descriptor::kParentUuid, parent_uuid);
   descriptor_.bytes(track_descriptor::kName, name);
   descriptor_.message(track_descriptor::kCounter, inner_);
-  descriptor(uuid);
+  write_descriptor();
 }
 
-void PerfettoTraceWriter::descriptor(uint64_t) {
+void PerfettoTraceWriter::write_descriptor() {
   packet_.clear();
   emit(packet::kTrackDescriptor, descriptor_, false);
 }

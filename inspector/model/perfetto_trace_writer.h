@@ -72,7 +72,7 @@ class PerfettoTraceWriter {
   uint64_t intern(Table& table, uint32_t field, std::string_view s);
   void event(uint64_t ts_ns, uint64_t track, uint32_t type, std::string_view category,
              std::string_view name, std::initializer_list<PerfettoArg> args);
-  void descriptor(uint64_t uuid);  // writes descriptor_ as a TrackDescriptor packet
+  void write_descriptor();  // descriptor_ as a TrackDescriptor packet
   // Writes packet_ (with `payload` as field `payload_field`) to the file.
   void emit(uint32_t payload_field, const ProtoBuffer& payload, bool interned);
 

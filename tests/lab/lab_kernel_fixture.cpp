@@ -15,6 +15,7 @@
 #include "lab/memory_cgroup.h"
 #include "lab/session_lock.h"
 #include "lab/zram_swap.h"
+#include "tests/support/root.h"
 
 namespace pagescope::lab::testing {
 namespace {
@@ -58,7 +59,7 @@ int marked_zram_device() {
 }
 
 void LabKernelTest::SetUp() {
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root: the lab configures zram swap and memory cgroups";
+  SKIP_UNLESS_ROOT("the lab configures zram swap and memory cgroups");
   if (!zram_available()) GTEST_SKIP() << "zram is unavailable (no /sys/class/zram-control; modprobe zram)";
   if (auto h = find_memory_hierarchy(); !h) GTEST_SKIP() << h.error().message;
   if (::access(LAB_CLI_DRIVER, X_OK) != 0) GTEST_SKIP() << "lab_cli_driver not built";

@@ -15,6 +15,7 @@
 #include "inspector/live/access_sampler.h"
 #include "inspector/live/direct_map.h"
 #include "inspector/live/proc_reader.h"
+#include "tests/support/root.h"
 
 namespace pagescope::live {
 namespace {
@@ -75,7 +76,7 @@ bool bit(const ps_access_bits* b, int which, uint32_t i) {
 }
 
 TEST(AccessSampler, AWalkSpreadOverManyPollsReportsEveryPageOnce) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root";
+  SKIP_UNLESS_ROOT("the BPF page-table walk");
   AccessSamplerOptions options;
   options.interval_ns = 1;       // due as soon as the first clear is done
   options.budget_ns = 20'000;    // 20 us per poll: a 256 MiB walk needs many
@@ -144,7 +145,7 @@ TEST(DirectMap, CandidatesStartAtTheLowestBaseAndStepByOneGiB) {
 }
 
 TEST(DirectMap, AProbeThatNeverMatchesIsAnErrorNotABase) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root (pagemap frame numbers)";
+  SKIP_UNLESS_ROOT("pagemap frame numbers");
   int calls = 0;
   auto never = [&](uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) -> Result<uint64_t> {
     ++calls;

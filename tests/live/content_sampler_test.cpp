@@ -23,6 +23,7 @@
 #include "events.h"
 #include "compressors/calibration.h"
 #include "inspector/live/content_sampler.h"
+#include "tests/support/root.h"
 
 namespace pagescope::live {
 namespace {
@@ -167,7 +168,7 @@ AppendRecord collect(Captured& c) {
 class ContentSamplerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "reading another process's /proc/PID/mem and pagemap needs root here";
+    SKIP_UNLESS_ROOT("reading another process's /proc/PID/mem and pagemap");
   }
 };
 

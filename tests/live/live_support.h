@@ -1,4 +1,5 @@
-// Helpers for tests that run the real pagescope binary against the kernel.
+// Helpers for the tests of inspector/live: they run the real pagescope binary
+// against the kernel.
 #pragma once
 
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 
 #include "events.h"
 #include "inspector/capture/reader.h"
+#include "tests/support/root.h"
 
 namespace pagescope::testing {
 
@@ -29,7 +31,7 @@ inline std::string pagescope_bin() { return binary("app/pagescope"); }
 
 // Why a real-kernel test cannot run here, or "" if it can.
 inline std::string kernel_skip_reason() {
-  if (geteuid() != 0) return "needs root to load BPF programs";
+  if (std::string why = root_skip_reason("BPF programs"); !why.empty()) return why;
   if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) return "no kernel BTF (/sys/kernel/btf/vmlinux)";
   if (access(pagescope_bin().c_str(), X_OK) != 0) return "pagescope binary not built";
   return "";

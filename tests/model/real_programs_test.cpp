@@ -22,6 +22,7 @@
 #include "inspector/model/maps_parser.h"
 #include "inspector/model/sampled_working_set.h"
 #include "inspector/model/space_tracker.h"
+#include "tests/support/root.h"
 
 using namespace pagescope;
 using namespace pagescope::model;
@@ -39,7 +40,7 @@ const std::string kBin = std::string(PAGESCOPE_BINARY_DIR) + "/app/pagescope";
 
 // Empty when the recorder can run here, else why not.
 std::string why_no_recorder() {
-  if (geteuid() != 0) return "needs root to load the BPF tracer";
+  if (std::string why = root_skip_reason("the BPF tracer"); !why.empty()) return why;
   if (std::system((kBin + " record --help 2>&1 | grep -q -- '--wss-interval'").c_str()) != 0) {
     return kBin + " has no `record --wss-interval`";
   }

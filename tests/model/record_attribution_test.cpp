@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "inspector/model/capture_replay.h"
+#include "tests/support/root.h"
 
 using namespace pagescope;
 
@@ -33,7 +34,7 @@ std::string slurp(const std::string& path) {
 }
 
 std::string why_no_recorder() {
-  if (geteuid() != 0) return "needs root to load the BPF tracer";
+  if (std::string why = root_skip_reason("the BPF tracer"); !why.empty()) return why;
   if (access(kBin.c_str(), X_OK) != 0) return "no " + kBin;
   return "";
 }

@@ -19,6 +19,7 @@
 #include "inspector/model/process_table.h"
 #include "inspector/model/space_tracker.h"
 #include "tests/support/record_buffer.h"
+#include "tests/support/root.h"
 
 using namespace pagescope;
 using namespace pagescope::model;
@@ -43,7 +44,7 @@ struct Checkpoint {
 }  // namespace
 
 TEST(RecordLayout, ModelMatchesTheKernelAtEveryCheckpoint) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root to load the BPF tracer";
+  SKIP_UNLESS_ROOT("the BPF tracer");
   const std::string bin = std::string(PAGESCOPE_BINARY_DIR) + "/app/pagescope";
   const std::string script = std::string(PAGESCOPE_BINARY_DIR) + "/workloads/ps-vma-script";
   if (access(script.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << script;

@@ -23,6 +23,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/root.h"
+
 namespace {
 
 const std::string kBinary = std::string(PAGESCOPE_BINARY_DIR) + "/app/pagescope";
@@ -231,7 +233,7 @@ std::vector<std::string> fields_of(const std::string& line) {
 }
 
 TEST_F(TopE2E, BpfSourceAsRootCountsFaultsTlbStallsAndDrawsFaultHeat) {
-  if (geteuid() != 0) GTEST_SKIP() << "the BPF source needs root";
+  SKIP_UNLESS_ROOT("the BPF source");
   pid_t probe = start_probe(/*in_place=*/true);
   ASSERT_GT(probe, 0);
   Tmux tmux;
@@ -275,7 +277,7 @@ TEST_F(TopE2E, BpfSourceAsRootCountsFaultsTlbStallsAndDrawsFaultHeat) {
 // access sampler. The probe keeps 48 MiB resident but touches only a 1 MiB
 // churn region (and its stack and code), so WSS must be far below RSS.
 TEST_F(TopE2E, WssFlagShowsTheWatchedProcessWorkingSetBelowItsRss) {
-  if (geteuid() != 0) GTEST_SKIP() << "the BPF source and the access sampler need root";
+  SKIP_UNLESS_ROOT("the BPF source and the access sampler");
   pid_t probe = start_probe(/*in_place=*/true);
   ASSERT_GT(probe, 0);
   Tmux tmux;
@@ -306,7 +308,7 @@ TEST_F(TopE2E, WssFlagShowsTheWatchedProcessWorkingSetBelowItsRss) {
 }
 
 TEST_F(TopE2E, WithoutRootTopFallsBackToProcAndSaysWhy) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root to drop to another user";
+  SKIP_UNLESS_ROOT("dropping to another user");
   if (run_status("command -v setpriv >/dev/null 2>&1") != 0) GTEST_SKIP() << "setpriv is not installed";
   if (run_status("setpriv --reuid=65534 --regid=65534 --clear-groups test -x " + kBinary) != 0)
     GTEST_SKIP() << kBinary << " is not executable by uid 65534";
@@ -319,7 +321,7 @@ TEST_F(TopE2E, WithoutRootTopFallsBackToProcAndSaysWhy) {
 }
 
 TEST_F(TopE2E, RKeyRecordsTheProcessesOnScreenUntilPressedAgain) {
-  if (geteuid() != 0) GTEST_SKIP() << "pagescope record needs root";
+  SKIP_UNLESS_ROOT("pagescope record");
   pid_t probe = start_probe();
   ASSERT_GT(probe, 0);
   char dir_tmpl[] = "/tmp/pstui-rec-XXXXXX";

@@ -22,8 +22,8 @@ inline std::string root_skip_reason(const std::string& what) {
 }  // namespace pagescope
 
 // In a test body or SetUp(): skips the test unless it runs as root.
-#define SKIP_UNLESS_ROOT(what)                                                          \
-  do {                                                                                  \
-    if (const std::string why_not_root = ::pagescope::root_skip_reason(what); !why_not_root.empty()) \
-      GTEST_SKIP() << why_not_root;                                                     \
+#define SKIP_UNLESS_ROOT(what)                                                   \
+  do {                                                                           \
+    const std::string why_not_root = ::pagescope::root_skip_reason(what);        \
+    if (!why_not_root.empty()) GTEST_SKIP() << why_not_root;                     \
   } while (0)

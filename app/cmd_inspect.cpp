@@ -9,6 +9,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -561,11 +562,46 @@ int run_inspect(const InspectOptions& o) {
   }
   uint64_t zero = 0;
   bool zero_known = false;
+  // --layout's model (at_tracker, at_resident) sees the records `tracker`
+  // sees up to the first one it must not see (past --at, or the process's
+  // end); only there is it forked off as a copy, and from then on fed apart.
+  bool forked = false;
+  auto at_takes = [&](const ps_header& h) {
+    if (at_ns != UINT64_MAX) {
+      if (!zero_known && h.ts_ns) {
+        zero = h.ts_ns;
+        zero_known = true;
+      }
+      return h.ts_ns <= zero + at_ns;
+    }
+    // No --at: the layout just before the process exited (or at the end).
+    const bool its_end = h.kind == PS_EV_EXIT && h.pid == o.pid && h.size >= sizeof(ps_exit) &&
+                         (reinterpret_cast<const ps_exit&>(h).flags & PS_EXIT_GROUP_DEAD);
+    return !its_end;
+  };
+  // --timeline's rows are cut from time zero, known for sure only after the
+  // pass (capture_time_zero); the header's start is it unless a record is
+  // older, so the rows are built in this pass from it and only then again.
+  std::optional<TimelineBuilder> timeline;
+  const std::optional<uint32_t> timeline_pid = o.pid ? std::optional<uint32_t>(o.pid) : std::nullopt;
+  if (o.timeline && info->host.start_ns != 0) timeline.emplace(info->host.start_ns, interval_ns, timeline_pid);
   Progress progress;
   auto run = replay_capture(o.file, [&](const ps_header& h) {
     progress.tick();
     table.apply(h);
+    if (timeline) timeline->add(h);
     if (!detail && o.pid == 0) return;
+    if (o.layout) {
+      const bool takes = at_takes(h);
+      if (!forked && !takes) {
+        at_tracker = tracker.clone();
+        at_resident = resident;
+        forked = true;
+      } else if (forked && takes) {
+        at_tracker.apply(h);
+        at_resident.apply(h);
+      }
+    }
     if (o.pid) {
       tracker.apply(h);
       resident.apply(h);
@@ -578,25 +614,6 @@ int run_inspect(const InspectOptions& o) {
         smaps.apply(h);
       }
     }
-    if (o.layout && at_ns != UINT64_MAX) {
-      if (!zero_known && h.ts_ns) {
-        zero = h.ts_ns;
-        zero_known = true;
-      }
-      if (h.ts_ns <= zero + at_ns) {
-        at_tracker.apply(h);
-        at_resident.apply(h);
-      }
-    } else if (o.layout) {
-      // No --at: the layout just before the process exited (or at the end).
-      const bool its_end = h.kind == PS_EV_EXIT && h.pid == o.pid &&
-                           h.size >= sizeof(ps_exit) &&
-                           (reinterpret_cast<const ps_exit&>(h).flags & PS_EXIT_GROUP_DEAD);
-      if (!its_end) {
-        at_tracker.apply(h);
-        at_resident.apply(h);
-      }
-    }
   });
   if (!run) return fail(run.error().message, kExitUsage);
   damage = &run->report;
@@ -606,6 +623,7 @@ int run_inspect(const InspectOptions& o) {
     // Recording started before the first record: replay again against the real zero.
     at_tracker = SpaceTracker();
     at_resident = ResidentPages(o.pid);
+    forked = true;
     auto again = replay_capture(o.file, [&](const ps_header& h) {
       if (h.ts_ns <= t0 + at_ns) {
         at_tracker.apply(h);
@@ -624,16 +642,18 @@ int run_inspect(const InspectOptions& o) {
   else if (format == Format::kTable) print_header(o, run.value(), totals, t0);
 
   if (o.timeline) {
-    // A second pass: rows are cut from time zero, known only after the first.
-    TimelineBuilder timeline(t0, interval_ns, o.pid ? std::optional<uint32_t>(o.pid) : std::nullopt);
-    auto again = replay_capture(o.file, [&](const ps_header& h) { timeline.add(h); });
-    if (!again) return fail(again.error().message, kExitUsage);
+    if (!timeline || t0 != info->host.start_ns) {
+      // A record older than the header's start (or no start): a second pass from the real zero.
+      timeline.emplace(t0, interval_ns, timeline_pid);
+      auto again = replay_capture(o.file, [&](const ps_header& h) { timeline->add(h); });
+      if (!again) return fail(again.error().message, kExitUsage);
+    }
     if (format == Format::kTable) {
       std::printf("timeline%s, %s per row (swap-outs: %s; PSI is system-wide)\n",
                   o.pid ? (" of pid " + std::to_string(o.pid)).c_str() : "", o.interval.c_str(),
                   o.pid ? "growth of its swap-entry count" : "reclaim's anon writes");
     }
-    emit(timeline.table(notes), format, "timeline");
+    emit(timeline->table(notes), format, "timeline");
     return done();
   }
 
@@ -660,7 +680,8 @@ int run_inspect(const InspectOptions& o) {
   }
 
   if (o.layout) {
-    const SpaceTracker& src = at_tracker;
+    const SpaceTracker& src = forked ? at_tracker : tracker;
+    const ResidentPages& at_res = forked ? at_resident : resident;
     const ProcessSpace* at_ps = src.find(o.pid);
     if (format == Format::kTable) {
       const std::string when =
@@ -674,7 +695,7 @@ int run_inspect(const InspectOptions& o) {
                   : at_ps->space.uncertain() ? ": some events were not seen since the last snapshot (uncertain)"
                   : "");
     }
-    emit(layout_table(src.layout(o.pid), at_resident, t0, notes), format, "layout", !(o.vmas || o.wss));
+    emit(layout_table(src.layout(o.pid), at_res, t0, notes), format, "layout", !(o.vmas || o.wss));
   }
   if (o.vmas) {
     if (format == Format::kTable) {

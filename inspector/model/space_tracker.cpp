@@ -67,6 +67,17 @@ ProcessSpace& SpaceTracker::space_for(uint32_t pid) {
   return *slot;
 }
 
+SpaceTracker SpaceTracker::clone() const {
+  SpaceTracker c;
+  static_cast<RecordVisitor<SpaceTracker>&>(c) = *this;
+  for (const auto& [pid, ps] : live_) c.live_[pid] = std::make_unique<ProcessSpace>(*ps);
+  for (const auto& [pid, ps] : dead_) c.dead_[pid] = std::make_unique<ProcessSpace>(*ps);
+  c.mappings_ = mappings_;
+  c.lost_ = lost_;
+  c.observer_ = observer_;
+  return c;
+}
+
 const ProcessSpace* SpaceTracker::find(uint32_t pid) const {
   if (auto it = live_.find(pid); it != live_.end()) return it->second.get();
   if (auto it = dead_.find(pid); it != dead_.end()) return it->second.get();

@@ -83,6 +83,14 @@ struct VmaUsage {
 
 class SpaceTracker : private RecordVisitor<SpaceTracker> {
  public:
+  SpaceTracker() = default;
+  SpaceTracker(SpaceTracker&&) noexcept = default;
+  SpaceTracker& operator=(SpaceTracker&&) noexcept = default;
+  // A deep copy, change observer included: `inspect --layout` forks the model
+  // where its cut-off starts to differ from the end, instead of keeping a
+  // second model in step over the whole capture.
+  SpaceTracker clone() const;
+
   void apply(const ps_header& record);
   using RecordVisitor::malformed_records;
 

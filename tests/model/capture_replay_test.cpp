@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -411,5 +412,69 @@ TEST(InspectCommand, WorkingSetSourcesSystemTotalResidentAndFileOffsets) {
                        "\"working set (100 ms)\", \"args\": {\"pages\": 11}}"), std::string::npos) << trace;
   EXPECT_NE(trace.find("\"name\": \"resident pages (present bits)\""), std::string::npos);
   std::remove(json.c_str());
+  std::remove(path.c_str());
+}
+
+// `inspect --timeline` cuts rows from the header's start in its one pass and
+// passes again only when a record is older than that start: whichever way
+// zero is found, the rows are those of zero = the earliest record.
+TEST(InspectCommand, TimelineRowsDoNotDependOnWhereZeroWasFound) {
+  if (access(pagescope_binary().c_str(), X_OK) != 0) {
+    GTEST_SKIP() << "no " << pagescope_binary() << " (build the pagescope target)";
+  }
+  std::string previous;
+  for (uint64_t start : {uint64_t{0}, uint64_t{1000}, uint64_t{5'000'000}}) {
+    auto host = pagescope::model::testing::test_host();
+    host.start_ns = start;
+    const std::string path = temp_path("timeline-" + std::to_string(start) + ".psc");
+    write_capture(path, sample_stream(), {}, host);
+    int status = -1;
+    const std::string out =
+        run_command(pagescope_binary() + " inspect " + path + " --timeline --interval 1ms --csv", status);
+    EXPECT_EQ(status, 0) << out;
+    EXPECT_NE(out.find('\n'), std::string::npos) << out;
+    if (!previous.empty()) EXPECT_EQ(out, previous) << "header start " << start;
+    previous = out;
+    std::remove(path.c_str());
+  }
+}
+
+// The layout at a process's end, or at --at, comes from a copy of the model
+// taken where the two part: the same as replaying only the records before.
+TEST(InspectCommand, LayoutAtEndAndAtCutOffMatchAReplayOfThePrefix) {
+  if (access(pagescope_binary().c_str(), X_OK) != 0) {
+    GTEST_SKIP() << "no " << pagescope_binary() << " (build the pagescope target)";
+  }
+  const std::string path = temp_path("layout-fork.psc");
+  write_capture(path, sample_stream());
+  int status = -1;
+  const std::string end = run_command(pagescope_binary() + " inspect " + path + " --pid 300 --layout --csv", status);
+  ASSERT_EQ(status, 0) << end;
+  EXPECT_NE(end.find("0x7f1000000000"), std::string::npos) << end;  // mapped before the exit, not emptied by it
+  const std::string at = run_command(pagescope_binary() + " inspect " + path + " --pid 300 --layout --at 1us --csv", status);
+  ASSERT_EQ(status, 0) << at;
+  EXPECT_EQ(at.find("0x7f1000000000"), std::string::npos) << at;  // the mmap at 2 us is after the cut-off
+  EXPECT_NE(at.find("0x7f0000000000"), std::string::npos) << at;
+  std::remove(path.c_str());
+}
+
+// An exception thrown by the model's callback stops the decoding thread and
+// reaches the caller; the file can be replayed again at once.
+TEST(CaptureReplay, ExceptionFromTheCallbackStopsTheDecoder) {
+  const std::string path = temp_path("throw.psc");
+  RecordBuffer b;
+  for (int i = 0; i < 200000; ++i) b.fault(1000 + i, 7, 7, 0x1000 * uint64_t(i), PS_PF_USER);
+  write_capture(path, b);
+  size_t seen = 0;
+  EXPECT_THROW((void)replay_capture(path,
+                                    [&](const ps_header&) {
+                                      if (++seen == 1000) throw std::runtime_error("stop");
+                                    }),
+               std::runtime_error);
+  EXPECT_EQ(seen, 1000u);
+  seen = 0;
+  auto run = replay_capture(path, [&](const ps_header&) { ++seen; });
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(seen, 200000u);
   std::remove(path.c_str());
 }

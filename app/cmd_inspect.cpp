@@ -586,6 +586,8 @@ int run_inspect(const InspectOptions& o) {
   const std::optional<uint32_t> timeline_pid = o.pid ? std::optional<uint32_t>(o.pid) : std::nullopt;
   if (o.timeline && info->host.start_ns != 0) timeline.emplace(info->host.start_ns, interval_ns, timeline_pid);
   Progress progress;
+  // The summary alone is lighter than decoding: no second thread for it.
+  const Decode decode = detail || o.pid ? Decode::kAhead : Decode::kInline;
   auto run = replay_capture(o.file, [&](const ps_header& h) {
     progress.tick();
     table.apply(h);
@@ -614,7 +616,7 @@ int run_inspect(const InspectOptions& o) {
         smaps.apply(h);
       }
     }
-  });
+  }, decode);
   if (!run) return fail(run.error().message, kExitUsage);
   damage = &run->report;
   const CaptureTotals& totals = table.totals();
@@ -645,7 +647,7 @@ int run_inspect(const InspectOptions& o) {
     if (!timeline || t0 != info->host.start_ns) {
       // A record older than the header's start (or no start): a second pass from the real zero.
       timeline.emplace(t0, interval_ns, timeline_pid);
-      auto again = replay_capture(o.file, [&](const ps_header& h) { timeline->add(h); });
+      auto again = replay_capture(o.file, [&](const ps_header& h) { timeline->add(h); }, Decode::kInline);
       if (!again) return fail(again.error().message, kExitUsage);
     }
     if (format == Format::kTable) {

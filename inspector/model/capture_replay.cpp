@@ -121,6 +121,15 @@ class Pipeline {
   std::exception_ptr error_;
 };
 
+CaptureRun run_of(const capture::CaptureReader& reader) {
+  CaptureRun run;
+  run.host = reader.host();
+  run.report = reader.report();
+  run.format_major = reader.format_major();
+  run.format_minor = reader.format_minor();
+  return run;
+}
+
 }  // namespace
 
 Result<CaptureRun> read_capture_info(const std::string& path) {
@@ -135,9 +144,19 @@ Result<CaptureRun> read_capture_info(const std::string& path) {
 }
 
 Result<CaptureRun> replay_capture(const std::string& path,
-                                  const std::function<void(const ps_header&)>& fn) {
+                                  const std::function<void(const ps_header&)>& fn, Decode decode) {
   auto reader = capture::CaptureReader::open(path);
   if (!reader) return named(path, reader.error().message);
+  if (decode == Decode::kInline) {
+    TimeOrderer ordered(fn);
+    Status st = reader->for_each([&](const ps_header& h) {
+      ordered.push(h);
+      return true;
+    });
+    if (!st) return named(path, st.message());
+    ordered.flush();
+    return run_of(*reader);
+  }
 
   Pipeline pipe;
   Status st;
@@ -178,13 +197,7 @@ Result<CaptureRun> replay_capture(const std::string& path,
   }
   if (auto e = pipe.error()) std::rethrow_exception(e);
   if (!st) return named(path, st.message());
-
-  CaptureRun run;
-  run.host = reader->host();
-  run.report = reader->report();
-  run.format_major = reader->format_major();
-  run.format_minor = reader->format_minor();
-  return run;
+  return run_of(*reader);
 }
 
 }  // namespace pagescope::model

@@ -1,8 +1,14 @@
 #include "simulator/experiment.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <cstdio>
 #include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <optional>
 #include <thread>
 
@@ -26,6 +32,94 @@ bool one_pass_curve(const policies::PolicyInfo& policy) {
   // have one, and only those whose distances are written (LRU's) register
   // them. OPT is swept until its priority (next use) is written.
   return policy.stack_algorithm && policy.stack_distances != nullptr;
+}
+
+Result<Part> parse_part(std::string_view text) {
+  auto bad = [&](const std::string& why) {
+    return Error{"--part: " + why + ", got '" + std::string(text) + "' (K/N: part K of N, 1 <= K <= N)",
+                 ErrorKind::kUsage};
+  };
+  auto number = [](std::string_view s, uint32_t& v) {
+    if (s.empty() || s.size() > 9) return false;
+    v = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + uint32_t(c - '0');
+    }
+    return true;
+  };
+  const size_t slash = text.find('/');
+  Part p;
+  if (slash == std::string_view::npos || !number(text.substr(0, slash), p.index) ||
+      !number(text.substr(slash + 1), p.count))
+    return bad("expected two numbers K/N");
+  if (p.count == 0) return bad("N must be at least 1");
+  if (p.index == 0 || p.index > p.count) return bad("K must be 1..N");
+  return p;
+}
+
+namespace {
+
+constexpr uint64_t kFnvBasis = 14695981039346656037ull;
+uint64_t fnv1a(uint64_t h, const void* data, size_t n) {
+  const auto* b = static_cast<const unsigned char*>(data);
+  for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull;
+  return h;
+}
+std::string hex16(uint64_t h) {
+  char b[17];
+  std::snprintf(b, sizeof b, "%016llx", (unsigned long long)h);
+  return b;
+}
+
+}  // namespace
+
+Result<std::string> trace_identity(const std::string& path) {
+  if (path == "-")
+    return Error{"--part needs a trace file, not standard input: merge checks that every part read the same one",
+                 ErrorKind::kUsage};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error{path + ": " + std::strerror(errno), ErrorKind::kUsage};
+  struct stat st {};
+  std::vector<char> head(1 << 20);
+  size_t got = 0;
+  bool ok = ::fstat(fd, &st) == 0;
+  while (ok && got < head.size()) {
+    const ssize_t n = ::read(fd, head.data() + got, head.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) ok = false;
+    if (n <= 0) break;
+    got += size_t(n);
+  }
+  const int err = errno;
+  ::close(fd);
+  if (!ok) return Error{path + ": " + std::strerror(err), ErrorKind::kUsage};
+  const uint64_t size = uint64_t(st.st_size);
+  return hex16(fnv1a(fnv1a(kFnvBasis, &size, sizeof size), head.data(), got));
+}
+
+std::string plan_identity(const ExperimentPlan& plan, std::string_view extra) {
+  std::string t(extra);
+  char b[64];
+  auto num = [&](double v) {
+    std::snprintf(b, sizeof b, " %.17g", v);
+    t += b;
+  };
+  t += "\npolicies";
+  for (const auto* p : plan.policies) t += std::string(" ") + p->name;
+  t += "\nframes";
+  for (uint64_t f : plan.frames) num(double(f));
+  t += "\ntiers";
+  for (const auto& s : plan.tiers) t += " " + s.text;
+  t += "\ncurve";
+  for (uint64_t f : plan.curve_sizes) num(double(f));
+  t += "\nnumbers";
+  for (double v : {double(plan.per_process), double(plan.page_size), double(plan.seed), plan.model.ratio,
+                   plan.model.zero_fraction, plan.model.incompressible_fraction, double(plan.model.seed),
+                   double(plan.ratio_given), double(plan.zero_given), plan.swap_read_ns, plan.target_fault_rate,
+                   double(plan.curve_points)})
+    num(v);
+  return hex16(fnv1a(kFnvBasis, t.data(), t.size()));
 }
 
 namespace {
@@ -106,11 +200,48 @@ Result<ExperimentResults> run_experiment(const Trace& trace, const ExperimentPla
   ExperimentResults res;
   const bool tiered = !plan.tiers.empty();
   const bool sweep = tiered && plan.target_fault_rate >= 0;
-  size_t tier_runs = 1;  // per (policy, frames): the base run plus one per tier that is not none
-  for (const auto& t : plan.tiers) tier_runs += t.kind != tiers::TierKind::kNone;
-  uint64_t total = plan.policies.size() * plan.curve_sizes.size();
-  if (sweep) total += plan.policies.size() * plan.tiers.size();
-  else total += plan.policies.size() * plan.frames.size() * (tiered ? tier_runs : 1);
+  // This part's points (see Part): cells by their index in the unsplit
+  // loops below, then the curve sizes.
+  const Part& part = plan.part;
+  const size_t np = plan.policies.size(), nf = plan.frames.size(), nt = plan.tiers.size();
+  const size_t cell_points = sweep ? np * nt : tiered ? np * nf * nt : np * nf;
+  std::vector<uint64_t> curve_sizes;
+  for (size_t i = 0; i < plan.curve_sizes.size(); ++i) {
+    if (!part.owns(cell_points + i)) continue;
+    curve_sizes.push_back(plan.curve_sizes[i]);
+    res.curve_points.push_back(cell_points + i);
+  }
+  res.points = cell_points + plan.curve_sizes.size();
+  // Sweep mode: a cell is computed when it is this part's, or when it is a
+  // "none" tier whose memory a later cell of the policy in this part is
+  // compared with (the table's memory_saved).
+  auto sweep_needed = [&](size_t pi, size_t ti) {
+    const size_t i = pi * nt + ti;
+    if (part.owns(i)) return true;
+    if (plan.tiers[ti].kind != tiers::TierKind::kNone) return false;
+    for (size_t tj = ti + 1; tj < nt; ++tj)
+      if (part.owns(pi * nt + tj)) return true;
+    return false;
+  };
+  uint64_t total = np * curve_sizes.size();
+  for (size_t pi = 0; pi < np; ++pi) {
+    if (sweep) {
+      for (size_t ti = 0; ti < nt; ++ti) total += sweep_needed(pi, ti);
+      continue;
+    }
+    for (size_t fi = 0; fi < nf; ++fi) {
+      if (!tiered) {
+        total += part.owns(pi * nf + fi);
+        continue;
+      }
+      uint64_t runs = 0;  // the base run when any of its tiers is this part's, plus one per such tier not none
+      for (size_t ti = 0; ti < nt; ++ti)
+        if (part.owns((pi * nf + fi) * nt + ti)) runs += plan.tiers[ti].kind != tiers::TierKind::kNone;
+      bool any = false;
+      for (size_t ti = 0; ti < nt; ++ti) any = any || part.owns((pi * nf + fi) * nt + ti);
+      total += any ? runs + 1 : 0;
+    }
+  }
   Units units(hooks, total);
 
   if (tiered) {
@@ -130,8 +261,10 @@ Result<ExperimentResults> run_experiment(const Trace& trace, const ExperimentPla
   auto mem = [&](uint64_t f) { return format_bytes(f * plan.page_size); };
 
   if (sweep) {
-    for (const auto* p : plan.policies) {
+    for (size_t pi = 0; pi < np; ++pi) {
+      const auto* p = plan.policies[pi];
       for (size_t ti = 0; ti < plan.tiers.size(); ++ti) {
+        if (!sweep_needed(pi, ti)) continue;
         if (units.cancelled()) return cancelled();
         const auto& t = plan.tiers[ti];
         units.step("sweep " + std::string(p->name) + " " + t.text);
@@ -143,6 +276,8 @@ Result<ExperimentResults> run_experiment(const Trace& trace, const ExperimentPla
         cell.sim = r.run.sim;
         cell.run = r.run;
         cell.replays = r.replays;
+        cell.point = pi * nt + ti;
+        cell.in_part = part.owns(cell.point);
         res.cells.push_back(std::move(cell));
         units.add();
       }
@@ -153,19 +288,27 @@ Result<ExperimentResults> run_experiment(const Trace& trace, const ExperimentPla
     lat.pages_per_page = plan.page_size > 1 ? double(plan.page_size) / 4096.0 : 1.0;
     tiers::TierSpec none_spec;
     none_spec.text = "none";
-    for (const auto* p : plan.policies) {
-      for (uint64_t f : plan.frames) {
+    for (size_t pi = 0; pi < np; ++pi) {
+      const auto* p = plan.policies[pi];
+      for (size_t fi = 0; fi < nf; ++fi) {
+        const uint64_t f = plan.frames[fi];
+        const size_t first = (pi * nf + fi) * nt;
+        bool any = false;
+        for (size_t ti = 0; ti < nt; ++ti) any = any || part.owns(first + ti);
+        if (!any) continue;
         if (units.cancelled()) return cancelled();
         units.step("replay " + std::string(p->name) + " " + mem(f) + ", no tier");
         const auto base = tiers::simulate_tiered(trace, *p, uint32_t(f), plan.seed, none_spec, no_sizes, hooks.run);
         const auto base_cost = tiers::estimate_cost(base.tier, nullptr, lat);
         units.add();
         for (size_t ti = 0; ti < plan.tiers.size(); ++ti) {
+          if (!part.owns(first + ti)) continue;
           const auto& t = plan.tiers[ti];
           ExperimentCell cell;
           cell.policy = p;
           cell.frames = f;
           cell.tier = int(ti);
+          cell.point = first + ti;
           const compressors::Calibration* cal = nullptr;
           if (t.kind == tiers::TierKind::kNone) {
             cell.run = base;
@@ -193,13 +336,17 @@ Result<ExperimentResults> run_experiment(const Trace& trace, const ExperimentPla
       parts = split_by_pid(trace, &pids);
       res.processes = parts.size();
     }
-    for (const auto* p : plan.policies) {
-      for (uint64_t f : plan.frames) {
+    for (size_t pi = 0; pi < np; ++pi) {
+      const auto* p = plan.policies[pi];
+      for (size_t fi = 0; fi < nf; ++fi) {
+        const uint64_t f = plan.frames[fi];
+        if (!part.owns(pi * nf + fi)) continue;
         if (units.cancelled()) return cancelled();
         units.step("replay " + std::string(p->name) + " " + mem(f));
         ExperimentCell cell;
         cell.policy = p;
         cell.frames = f;
+        cell.point = pi * nf + fi;
         if (plan.per_process) {
           for (const auto& part : parts) cell.sim += simulate(part, *p, uint32_t(f), plan.seed);
         } else {
@@ -214,16 +361,19 @@ Result<ExperimentResults> run_experiment(const Trace& trace, const ExperimentPla
   if (!plan.curve_sizes.empty()) {
     for (const auto* p : plan.policies) {
       if (units.cancelled()) return cancelled();
-      if (one_pass_curve(*p)) {
+      if (curve_sizes.empty()) {
+        // A part with none of the curve's sizes: the columns, no points.
+        res.curves.emplace_back().label = p->name;
+      } else if (one_pass_curve(*p)) {
         units.step("miss-ratio curve " + std::string(p->name) + " (one pass)");
         auto d = p->stack_distances(trace, hooks.run);
-        res.curves.push_back(exact_lru_mrc(d, plan.curve_sizes));
+        res.curves.push_back(exact_lru_mrc(d, curve_sizes));
         res.curves.back().label = p->name;
-        units.add(plan.curve_sizes.size());
+        units.add(curve_sizes.size());
       } else if (plan.curve_threads == 1) {
         MissRatioCurve c;
         c.label = p->name;
-        for (uint64_t s : plan.curve_sizes) {
+        for (uint64_t s : curve_sizes) {
           if (units.cancelled()) return cancelled();
           units.step("miss-ratio curve " + std::string(p->name) + " " + mem(s));
           auto r = simulate(trace, *p, uint32_t(std::min<uint64_t>(s, UINT32_MAX)), plan.seed, hooks.run);
@@ -233,9 +383,9 @@ Result<ExperimentResults> run_experiment(const Trace& trace, const ExperimentPla
         res.curves.push_back(std::move(c));
       } else {
         units.step("miss-ratio curve " + std::string(p->name) + " (sweep, " +
-                   std::to_string(plan.curve_sizes.size()) + " sizes)");
-        res.curves.push_back(sweep_mrc(trace, *p, plan.curve_sizes, plan.seed, plan.curve_threads, hooks.run));
-        units.add(plan.curve_sizes.size());
+                   std::to_string(curve_sizes.size()) + " sizes)");
+        res.curves.push_back(sweep_mrc(trace, *p, curve_sizes, plan.seed, plan.curve_threads, hooks.run));
+        units.add(curve_sizes.size());
       }
     }
   }
@@ -244,7 +394,7 @@ Result<ExperimentResults> run_experiment(const Trace& trace, const ExperimentPla
   if (plan.real && plan.real->memory_bytes > 0 && trace.size() > 0)
     res.real_miss_ratio =
         std::min(1.0, double(plan.real->major_faults + trace.distinct_pages()) / double(trace.size()));
-  res.curve_sizes = plan.curve_sizes;
+  res.curve_sizes = std::move(curve_sizes);
   return res;
 }
 
@@ -274,8 +424,21 @@ Result<ExperimentResults> stream_experiment(TraceStream& stream, const Experimen
     cfg.seed = plan.seed;
     replays.emplace_back(p.make(cfg), cfg.frames, kStartPages);
   };
-  for (const auto* p : plan.policies)
-    for (uint64_t f : plan.frames) add_replay(*p, f);
+  // This part's points (see Part): cells, then curve sizes (when given;
+  // the default sizes are known, and split, after the pass).
+  const Part& part = plan.part;
+  const size_t nf = plan.frames.size();
+  const size_t cell_points = plan.policies.size() * nf;
+  std::vector<uint64_t> curve_sizes;
+  std::vector<size_t> curve_points;
+  for (size_t i = 0; i < plan.curve_sizes.size(); ++i)
+    if (part.owns(cell_points + i)) {
+      curve_sizes.push_back(plan.curve_sizes[i]);
+      curve_points.push_back(cell_points + i);
+    }
+  for (size_t pi = 0; pi < plan.policies.size(); ++pi)
+    for (size_t fi = 0; fi < nf; ++fi)
+      if (part.owns(pi * nf + fi)) add_replay(*plan.policies[pi], plan.frames[fi]);
   const size_t cells = replays.size();
   std::vector<LruStackCounter> counters;
   std::vector<size_t> curve_first;  // per policy: its first replay, or its counter
@@ -286,7 +449,7 @@ Result<ExperimentResults> stream_experiment(TraceStream& stream, const Experimen
       counters.emplace_back(kStartPages);
     } else {
       curve_first.push_back(replays.size());
-      for (uint64_t s : plan.curve_sizes) add_replay(*p, s);
+      for (uint64_t s : curve_sizes) add_replay(*p, s);
     }
   }
   if (hooks.step) hooks.step(cells + counters.size() + replays.size() > 1 ? "replay (streamed, all at once)" : "replay (streamed)");
@@ -321,26 +484,38 @@ Result<ExperimentResults> stream_experiment(TraceStream& stream, const Experimen
 
   ExperimentResults res;
   size_t r = 0;
-  for (const auto* p : plan.policies) {
-    for (uint64_t f : plan.frames) {
+  for (size_t pi = 0; pi < plan.policies.size(); ++pi) {
+    for (size_t fi = 0; fi < nf; ++fi) {
+      if (!part.owns(pi * nf + fi)) continue;
       ExperimentCell cell;
-      cell.policy = p;
-      cell.frames = f;
+      cell.policy = plan.policies[pi];
+      cell.frames = plan.frames[fi];
+      cell.point = pi * nf + fi;
       cell.sim = replays[r++].result();
       res.cells.push_back(std::move(cell));
     }
   }
-  res.curve_sizes = plan.curve_sizes;
-  if (res.curve_sizes.empty() && plan.curve_points > 0) res.curve_sizes = default_sizes(tot.pages, plan.curve_points);
+  res.points = cell_points + plan.curve_sizes.size();
+  if (plan.curve_sizes.empty() && plan.curve_points > 0) {
+    const auto all = default_sizes(tot.pages, plan.curve_points);
+    res.points = cell_points + all.size();
+    for (size_t i = 0; i < all.size(); ++i)
+      if (part.owns(cell_points + i)) {
+        curve_sizes.push_back(all[i]);
+        curve_points.push_back(cell_points + i);
+      }
+  }
+  res.curve_sizes = curve_sizes;
+  res.curve_points = std::move(curve_points);
   for (size_t i = 0; i < curve_first.size(); ++i) {
     const auto* p = plan.policies[i];
     if (one_pass_curve(*p)) {
       StackDistances d = counters[curve_first[i]].finish();
-      res.curves.push_back(exact_lru_mrc(d, res.curve_sizes));
+      res.curves.push_back(curve_from(d, res.curve_sizes, ""));  // exact_lru_mrc, but no default for no sizes
     } else {
       MissRatioCurve c;
-      for (size_t k = 0; k < plan.curve_sizes.size(); ++k)
-        c.points.push_back({plan.curve_sizes[k], replays[curve_first[i] + k].result().miss_ratio()});
+      for (size_t k = 0; k < curve_sizes.size(); ++k)
+        c.points.push_back({curve_sizes[k], replays[curve_first[i] + k].result().miss_ratio()});
       res.curves.push_back(std::move(c));
     }
     res.curves.back().label = p->name;

@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -50,6 +51,32 @@ struct RealRun {
   uint64_t major_faults = 0;
 };
 
+// One part of a sweep split over N jobs (`replay`/`mrc --part K/N`). The
+// sweep's points, in the order the unsplit run prints them, are the plan's
+// cells (policy-major, then memory size, then tier; with a target fault rate:
+// policy, then tier) followed by its curve sizes (one point per size: every
+// policy's miss ratio there). Point i (0-based) belongs to part i mod N + 1:
+// round-robin, so the parts differ by at most one point and a part's points
+// come from every policy and size (the large sizes, the slow ones, are not
+// all one host's). Every point's numbers are those of the unsplit run: each is
+// computed on its own (a one-pass curve is read at the part's sizes only).
+struct Part {
+  uint32_t index = 1;  // K, 1..count
+  uint32_t count = 1;  // N
+  bool whole() const { return count == 1; }
+  bool owns(size_t point) const { return point % count == index - 1; }
+};
+// "K/N" with 1 <= K <= N; a usage Error saying what is wrong otherwise.
+Result<Part> parse_part(std::string_view text);
+
+// What `pagescope merge` checks the parts of one sweep against: 16 hex digits
+// of FNV-1a over the trace file's size and first MiB (not its path or mtime:
+// a copy on another host is the same trace), and of the plan as text plus
+// `extra` (the command and the options that shape the trace, e.g. --format).
+Result<std::string> trace_identity(const std::string& path);
+struct ExperimentPlan;
+std::string plan_identity(const ExperimentPlan& plan, std::string_view extra);
+
 struct ExperimentPlan {
   std::vector<const policies::PolicyInfo*> policies;
   std::vector<uint64_t> frames;         // the table's memory sizes, in frames
@@ -76,6 +103,8 @@ struct ExperimentPlan {
   // this many log-spaced sizes up to the distinct pages, known after the pass.
   int curve_points = 0;
   std::optional<RealRun> real;
+  // Only this part's points are computed and returned (see Part).
+  Part part;
 };
 
 struct ExperimentCell {
@@ -88,6 +117,10 @@ struct ExperimentCell {
   double stall_saved_s = 0;             // against the same policy and memory with no tier
   int64_t swap_reads_avoided = 0;
   uint32_t replays = 0;                 // sweep mode: replays the search took
+  size_t point = 0;                     // its index among the unsplit plan's points (see Part)
+  // False for a cell of another part computed only because one of this
+  // part's rows refers to it (sweep mode: the policy's memory with no tier).
+  bool in_part = true;
 };
 
 struct ExperimentResults {
@@ -97,7 +130,9 @@ struct ExperimentResults {
   std::vector<MissRatioCurve> curves;         // one per policy when plan.curve_sizes is set
   size_t processes = 0;                       // per_process: how many pools
   std::optional<double> real_miss_ratio;      // the real run as the simulator counts it
-  std::vector<uint64_t> curve_sizes;          // the sizes the curves were computed at
+  std::vector<uint64_t> curve_sizes;          // the sizes the curves were computed at (this part's)
+  std::vector<size_t> curve_points;           // per curve size: its index among the plan's points
+  size_t points = 0;                          // points of the unsplit plan (cells, then curve sizes)
 };
 
 struct ExperimentHooks {

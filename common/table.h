@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/result.h"
+
 namespace pagescope {
 
 class Cell {
@@ -76,6 +78,8 @@ class Table {
   void print_aligned(std::FILE* out) const;
   void print_csv(std::FILE* out) const;
   void print_json(std::FILE* out) const;
+  const std::vector<std::string>& column_names() const { return names_; }
+  bool left_aligned(size_t c) const { return left_[c]; }
 
  private:
   const Cell& cell(size_t row, size_t column) const;
@@ -84,6 +88,20 @@ class Table {
   std::vector<bool> not_measured_;
   std::vector<std::vector<Cell>> rows_;
 };
+
+// The inverse of Table::csv() and Table::json() (table_read.cpp): a JSON
+// array of flat objects (strings, numbers, null; every object with the same
+// keys in the same order) or CSV with a header line. Cells come back as the
+// printer wrote them: JSON strings as text, numbers as Cell::guess reads them,
+// null (and an empty CSV field) as missing; so csv() and json() of the result
+// reproduce the input byte for byte. A column is left-aligned when it holds
+// text that does not start with a digit. The error names the line:
+// "line 3: expected ','".
+struct TableText {
+  Table table;
+  bool json = false;  // which of the two it was
+};
+Result<TableText> read_table(std::string_view text);
 
 std::string json_escape(std::string_view s);  // with the quotes
 // For a terminal: control bytes (C0, DEL, and C1 as UTF-8) become \xNN, so a

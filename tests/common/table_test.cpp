@@ -94,5 +94,32 @@ TEST(Table, TextCellsAreMadePrintableForTerminalsOnly) {
   EXPECT_NE(t.json().find("\\u001b"), std::string::npos) << t.json();
 }
 
+// read_table() reads back what csv() and json() wrote, byte for byte
+// (pagescope merge joins parts this way), and refuses anything else by line.
+TEST(Table, ReadTableIsTheInverseOfCsvAndJson) {
+  Table t({"policy<", "frames", "memory", "ratio", "note<", "delta"});
+  t.add_row({Cell::text("lru"), Cell::count(12), Cell::bytes(64 << 20), Cell::real(0.25, 4), Cell::text("a, \"b\"\nc"),
+             Cell::integer(-3)});
+  t.add_row({Cell::text("42"), Cell::count(0), Cell::bytes(4096), Cell::missing(), Cell::text("\x01"), Cell::real(-0.5, 2)});
+  for (const std::string& text : {t.csv(), t.json()}) {
+    auto r = read_table(text);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->json, text[0] == '[');
+    EXPECT_EQ(r->table.csv(), t.csv());
+    if (r->json) EXPECT_EQ(r->table.json(), t.json()) << "a JSON string \"42\" stays a string";
+    EXPECT_EQ(r->table.rows(), 2u);
+    EXPECT_TRUE(r->table.left_aligned(0));
+    EXPECT_FALSE(r->table.left_aligned(2)) << "sizes are right-aligned";
+  }
+  auto empty = read_table("[]");
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->table.rows(), 0u);
+  for (const char* bad : {"[{\"a\": 1},\n{\"b\": 2}]", "[{\"a\": 1}", "a,b\n1\n", "", "[{\"a\": x}]"}) {
+    auto r = read_table(bad);
+    EXPECT_FALSE(r) << bad;
+  }
+  EXPECT_EQ(read_table("[{\"a\": 1},\n{\"b\": 2}]").error().message.rfind("line 2: ", 0), 0u);
+}
+
 }  // namespace
 }  // namespace pagescope

@@ -35,6 +35,7 @@ struct MrcOptions {
   unsigned threads = 0;
   uint64_t seed = 1;
   bool json = false, csv = false;
+  std::string part;  // --part K/N
 };
 
 int fail(const std::string& msg) {
@@ -95,6 +96,12 @@ int run_mrc(const MrcOptions& o) {
   plan.curve_sizes = sizes;
   plan.curve_points = sizes.empty() ? o.points : 0;
   plan.curve_threads = o.threads;
+  auto pc = PartColumns::make(o.part, o.trace.path, plan,
+                              "mrc\n" + trace_options_text(o.trace) + "\nshards " + std::to_string(o.shards_rate) +
+                                  " " + std::to_string(o.shards_size));
+  if (!pc) return fail(pc.error().message);
+  if (pc->on() && !o.svg.empty()) return fail("--part: --svg draws every point; draw it from an unsplit run");
+  plan.part = pc->part();
   sim::ExperimentHooks hooks;
   hooks.step = [&progress](const std::string& what) { progress.set_what(what); };
   hooks.run = progress.callback();
@@ -118,6 +125,7 @@ int run_mrc(const MrcOptions& o) {
       for (const auto& c : loaded->caveats) std::fprintf(stderr, "pagescope %s: warning: %s\n", "mrc", c.c_str());
     if (!loaded) return fail(loaded.error().message);
     trace = std::move(loaded).value();
+    // The default sizes are part of the run, not of the plan's identity.
     if (plan.curve_sizes.empty()) plan.curve_sizes = sim::default_sizes(trace->distinct_pages(), o.points);
     res = sim::run_experiment(*trace, plan, hooks);
     references = trace->size();
@@ -148,11 +156,14 @@ int run_mrc(const MrcOptions& o) {
 
   Table table({"frames", "memory"});
   for (const auto& c : curves) table.add_column(c.label, Table::Align::kRight);
+  pc->add_columns(table);
   for (size_t i = 0; i < sizes.size(); ++i) {
     std::vector<Cell> row = {Cell::count(sizes[i]), Cell::bytes(sizes[i] * *page_size)};
     for (const auto& c : curves) row.push_back(Cell::real(c.points[i].miss_ratio, 4));
+    pc->add_cells(row, res->curve_points[i], res->points);
     table.add_row(std::move(row));
   }
+  pc->note_empty("mrc", table.rows(), res->points);
   const bool for_people = print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %llu references, %u distinct pages (%s each); miss ratio by memory size\n",
                 sim::traces::input_name(o.trace.path).c_str(), (unsigned long long)references, pages,
@@ -197,6 +208,7 @@ void add_mrc_command(CLI::App& root, CommandRun& run) {
   cmd->add_option("--mark", o->mark, "mark a measured point on the SVG: SIZE:MISS_RATIO[:label], e.g. 64M:0.12:real");
   cmd->add_option("--threads", o->threads, "threads for sweeps (default: all cores)");
   cmd->add_option("--seed", o->seed, "seed for randomized policies and the SHARDS hash");
+  add_part_option(cmd, o->part);
   auto* json = cmd->add_flag("--json", o->json, "JSON output");
   cmd->add_flag("--csv", o->csv, "CSV output")->excludes(json);
   cmd->callback([o, &run] { run = [o] { return run_mrc(*o); }; });

@@ -43,6 +43,7 @@ struct ReplayOptions {
   bool zero_given = false;
   std::string swap_latency = "100us";
   std::string target_fault_rate;  // sweep mode: smallest memory per (policy, tier) meeting it
+  std::string part;               // --part K/N
 };
 
 // "1%", "0.5%", "0.01": a fraction of references.
@@ -101,12 +102,13 @@ sim::ExperimentHooks progress_hooks(ProgressLine& progress) {
 // Sweep mode: per (policy, tier), the smallest memory whose slow faults
 // (swap reads and lost pages) per reference stay at or below the target.
 void print_sweep(const ReplayOptions& o, const sim::Trace& trace, const sim::ExperimentPlan& plan,
-                 sim::ExperimentResults& res) {
+                 sim::ExperimentResults& res, const PartColumns& pc) {
   namespace tiers = sim::tiers;
   const uint64_t page_size = plan.page_size;
   auto& src = res.sources;
   Table table({"policy<", "tier<", "sizes<", "memory", "frames", "slow_faults", "slow_fault_rate", "pool_faults",
                "cold_faults", "pool_final", "memory_saved", "replays", "ratio"});
+  pc.add_columns(table);
   uint64_t none_frames = 0;  // the policy's memory without a tier, once its none cell is seen
   bool have_none = false;
   const sim::policies::PolicyInfo* policy = nullptr;
@@ -129,13 +131,18 @@ void print_sweep(const ReplayOptions& o, const sim::Trace& trace, const sim::Exp
       saved = o.json ? Cell::integer(none_frames < cell.frames ? -int64_t(diff) : int64_t(diff))
                      : Cell::bytes(diff, none_frames < cell.frames);
     }
-    table.add_row({Cell::text(cell.policy->name), Cell::text(t.text),
-                   none ? Cell::missing() : Cell::text(src[t.compressor].label()),
-                   size_cell(o, uint64_t(cell.frames) * page_size), cnt(cell.frames), cnt(tiers::slow_faults(r)),
-                   ratio(tiers::slow_fault_rate(r)), cnt(r.tier.pool_loads), cnt(r.sim.cold_faults),
-                   size_cell(o, uint64_t(double(r.final_pool_bytes) * bytes_per_model_byte)), saved,
-                   cnt(cell.replays), none ? Cell::missing() : Cell::real(src[t.compressor].ratio, 2)});
+    if (!cell.in_part) continue;  // computed for the memory_saved of this part's cells only
+    std::vector<Cell> row = {Cell::text(cell.policy->name), Cell::text(t.text),
+                             none ? Cell::missing() : Cell::text(src[t.compressor].label()),
+                             size_cell(o, uint64_t(cell.frames) * page_size), cnt(cell.frames),
+                             cnt(tiers::slow_faults(r)), ratio(tiers::slow_fault_rate(r)), cnt(r.tier.pool_loads),
+                             cnt(r.sim.cold_faults),
+                             size_cell(o, uint64_t(double(r.final_pool_bytes) * bytes_per_model_byte)), saved,
+                             cnt(cell.replays), none ? Cell::missing() : Cell::real(src[t.compressor].ratio, 2)};
+    pc.add_cells(row, cell.point, res.points);
+    table.add_row(std::move(row));
   }
+  pc.note_empty("replay", table.rows(), res.points);
   print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each); smallest memory with slow faults (swap reads + "
                 "lost pages) <= %s of references\n",
@@ -146,7 +153,7 @@ void print_sweep(const ReplayOptions& o, const sim::Trace& trace, const sim::Exp
 }
 
 // Every (policy, memory, tier) against the same policy and memory with no tier.
-int run_tiered(const ReplayOptions& o, const sim::Trace& trace, sim::ExperimentPlan plan) {
+int run_tiered(const ReplayOptions& o, const sim::Trace& trace, sim::ExperimentPlan plan, const PartColumns& pc) {
   namespace tiers = sim::tiers;
   auto specs = tiers::parse_tier_list(o.tiers);
   if (!specs) {
@@ -191,7 +198,7 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, sim::ExperimentP
     return res.error().kind == ErrorKind::kUsage ? kExitUsage : kExitFailure;
   }
   if (plan.target_fault_rate >= 0) {
-    print_sweep(o, trace, plan, *res);
+    print_sweep(o, trace, plan, *res, pc);
     return kExitOk;
   }
   auto& src = res->sources;
@@ -201,6 +208,7 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, sim::ExperimentP
                "failed_swapouts", "lost_faults", "rejects", "writebacks", "swap_outs", "pool_peak", "pool_final",
                "saved_peak", "compress_s", "decompress_s", "stall_s", "stall_saved_s", "swap_reads_avoided",
                "ratio"});
+  pc.add_columns(table);
   const double bytes_per_model_byte = page_size > 1 ? double(page_size) / 4096.0 : 1.0;
   auto bytes = [&](uint64_t model_bytes) { return size_cell(o, uint64_t(double(model_bytes) * bytes_per_model_byte)); };
   for (const auto& cell : res->cells) {
@@ -209,15 +217,20 @@ int run_tiered(const ReplayOptions& o, const sim::Trace& trace, sim::ExperimentP
     const auto& s = r.tier;
     const auto& cost = cell.cost;
     const bool none = t.kind == tiers::TierKind::kNone;
-    table.add_row({Cell::text(cell.policy->name), Cell::text(t.text),
-                   none ? Cell::missing() : Cell::text(src[t.compressor].label()),
-                   size_cell(o, cell.frames * page_size), cnt(r.sim.references - r.sim.faults), cnt(s.pool_loads),
-                   cnt(s.swap_loads), cnt(r.sim.cold_faults), cnt(s.failed_swapouts), cnt(s.lost_loads),
-                   cnt(s.rejects), cnt(s.writebacks), cnt(s.swap_outs), bytes(s.peak_pool_bytes),
-                   bytes(r.final_pool_bytes), bytes(s.peak_saved_bytes), seconds(cost.compress_s),
-                   seconds(cost.decompress_s), seconds(cost.stall_s), seconds(cell.stall_saved_s),
-                   cnt(cell.swap_reads_avoided), none ? Cell::missing() : Cell::real(src[t.compressor].ratio, 2)});
+    std::vector<Cell> row = {Cell::text(cell.policy->name), Cell::text(t.text),
+                             none ? Cell::missing() : Cell::text(src[t.compressor].label()),
+                             size_cell(o, cell.frames * page_size), cnt(r.sim.references - r.sim.faults),
+                             cnt(s.pool_loads), cnt(s.swap_loads), cnt(r.sim.cold_faults), cnt(s.failed_swapouts),
+                             cnt(s.lost_loads),
+                             cnt(s.rejects), cnt(s.writebacks), cnt(s.swap_outs), bytes(s.peak_pool_bytes),
+                             bytes(r.final_pool_bytes), bytes(s.peak_saved_bytes), seconds(cost.compress_s),
+                             seconds(cost.decompress_s), seconds(cost.stall_s), seconds(cell.stall_saved_s),
+                             cnt(cell.swap_reads_avoided),
+                             none ? Cell::missing() : Cell::real(src[t.compressor].ratio, 2)};
+    pc.add_cells(row, cell.point, res->points);
+    table.add_row(std::move(row));
   }
+  pc.note_empty("replay", table.rows(), res->points);
   print_table(table, o.json, o.csv, [&] {
     std::printf("%s: %zu references, %u distinct pages (%s each); swap read %s\n", o.trace.path.c_str(), trace.size(),
                 trace.distinct_pages(), format_bytes(page_size).c_str(), o.swap_latency.c_str());
@@ -243,26 +256,33 @@ std::optional<tui::RealPoint> recorded_run(const ReplayOptions& o) {
 // columns: its memory (the limit it ran under, else its peak RSS), its faults
 // as the simulator counts them (major faults plus first touches, so the row
 // compares with the simulated ones), and its major and minor faults.
+// With --part, the recorded row is part 1's (it is no point of the sweep).
 int print_replays(const ReplayOptions& o, const sim::ExperimentResults& res, uint64_t page_size, uint64_t references,
-                  uint32_t pages, bool any_write, const std::optional<tui::RealPoint>& real) {
+                  uint32_t pages, bool any_write, const std::optional<tui::RealPoint>& real, const PartColumns& pc) {
   std::vector<std::string> cols = {"policy<", "frames", "memory", "references", "faults", "hit_ratio", "evictions",
                                    "dirty_writebacks"};
   if (real) cols.insert(cols.end(), {"major_faults", "minor_faults"});
   Table table(cols);
+  pc.add_columns(table);
   for (const auto& cell : res.cells) {
     const auto& r = cell.sim;
     std::vector<Cell> row = {Cell::text(cell.policy->name), cnt(cell.frames), Cell::bytes(cell.frames * page_size),
                              cnt(r.references), cnt(r.faults), ratio(r.hit_ratio()), cnt(r.evictions),
                              cnt(r.dirty_writebacks)};
     if (real) row.insert(row.end(), {Cell::missing(), Cell::missing()});
+    pc.add_cells(row, cell.point, res.points);
     table.add_row(std::move(row));
   }
-  if (real && res.real_miss_ratio) {
+  pc.note_empty("replay", table.rows(), res.points);
+  if (real && res.real_miss_ratio && pc.part().index == 1) {
     // The experiment runner's count of the real run (plan.real), as the TUI shows it.
     const double miss = *res.real_miss_ratio;
-    table.add_row({Cell::text("recorded"), cnt(real->memory_bytes / page_size), Cell::bytes(real->memory_bytes),
-                   cnt(references), cnt(uint64_t(std::llround(miss * double(references)))), ratio(1.0 - miss),
-                   Cell::missing(), Cell::missing(), cnt(real->major_faults), cnt(real->minor_faults)});
+    std::vector<Cell> row = {Cell::text("recorded"), cnt(real->memory_bytes / page_size),
+                             Cell::bytes(real->memory_bytes), cnt(references),
+                             cnt(uint64_t(std::llround(miss * double(references)))), ratio(1.0 - miss),
+                             Cell::missing(), Cell::missing(), cnt(real->major_faults), cnt(real->minor_faults)};
+    pc.add_cells(row, std::nullopt, res.points);
+    table.add_row(std::move(row));
   }
   print_table(table, o.json, o.csv, [&] {
     if (real)
@@ -281,7 +301,8 @@ int print_replays(const ReplayOptions& o, const sim::ExperimentResults& res, uin
 // Plain replays of policies that do not look ahead: the trace is streamed,
 // read once whatever the number of policies and sizes, in memory bounded by
 // its distinct pages (a pipe works: "-").
-int run_streamed(const ReplayOptions& o, const sim::ExperimentPlan& plan, const std::optional<tui::RealPoint>& real) {
+int run_streamed(const ReplayOptions& o, const sim::ExperimentPlan& plan, const std::optional<tui::RealPoint>& real,
+                 const PartColumns& pc) {
   auto stream = sim::open_trace_stream(o.trace);
   if (!stream) {
     std::fprintf(stderr, "pagescope replay: %s\n", stream.error().message.c_str());
@@ -300,7 +321,7 @@ int run_streamed(const ReplayOptions& o, const sim::ExperimentPlan& plan, const 
     std::fprintf(stderr, "pagescope replay: %s: no references in the trace\n", o.trace.path.c_str());
     return kExitUsage;
   }
-  return print_replays(o, *res, plan.page_size, tot.references, tot.pages, tot.any_write, real);
+  return print_replays(o, *res, plan.page_size, tot.references, tot.pages, tot.any_write, real, pc);
 }
 
 int run_replay(const ReplayOptions& o) {
@@ -353,7 +374,19 @@ int run_replay(const ReplayOptions& o) {
   plan.per_process = o.trace.per_process;
   const auto real = recorded_run(o);
   if (real && !o.trace.per_process) plan.real = sim::RealRun{real->memory_bytes, real->major_faults};
-  if (o.tiers.empty() && sim::why_not_streamed(plan).empty()) return run_streamed(o, plan, real);
+  // The tiers and the target rate join the plan in run_tiered: name them here.
+  auto pc = PartColumns::make(o.part, o.trace.path, plan,
+                              "replay\n" + trace_options_text(o.trace) + "\ntier " + o.tiers + "\ntarget " +
+                                  o.target_fault_rate + "\nswap-latency " + o.swap_latency + "\nmodel " +
+                                  std::to_string(o.model.ratio) + " " + std::to_string(o.model.zero_fraction) + " " +
+                                  std::to_string(o.model.incompressible_fraction) + " " +
+                                  std::to_string(o.ratio_given) + std::to_string(o.zero_given));
+  if (!pc) {
+    std::fprintf(stderr, "pagescope replay: %s\n", pc.error().message.c_str());
+    return kExitUsage;
+  }
+  plan.part = pc->part();
+  if (o.tiers.empty() && sim::why_not_streamed(plan).empty()) return run_streamed(o, plan, real, *pc);
 
   // Tiers, per-process pools and policies that look ahead need the whole
   // trace: read it once into memory (docs/simulator.md "Streaming").
@@ -364,7 +397,7 @@ int run_replay(const ReplayOptions& o) {
     std::fprintf(stderr, "pagescope replay: %s\n", trace.error().message.c_str());
     return kExitUsage;
   }
-  if (!o.tiers.empty()) return run_tiered(o, *trace, std::move(plan));
+  if (!o.tiers.empty()) return run_tiered(o, *trace, std::move(plan), *pc);
   ProgressLine progress("replay");
   auto res = sim::run_experiment(*trace, plan, progress_hooks(progress));
   progress.done();
@@ -372,7 +405,7 @@ int run_replay(const ReplayOptions& o) {
     std::fprintf(stderr, "pagescope replay: %s\n", res.error().message.c_str());
     return kExitFailure;
   }
-  return print_replays(o, *res, *page_size, trace->size(), trace->distinct_pages(), trace->has_writes(), real);
+  return print_replays(o, *res, *page_size, trace->size(), trace->distinct_pages(), trace->has_writes(), real, *pc);
 }
 
 }  // namespace
@@ -405,6 +438,7 @@ void add_replay_command(CLI::App& root, CommandRun& run) {
   cmd->add_option("--incompressible-fraction", o->model.incompressible_fraction,
                   "--tier: fraction of pages that do not compress");
   cmd->add_option("--swap-latency", o->swap_latency, "--tier: time to read one page from swap (default 100us)");
+  add_part_option(cmd, o->part);
   auto* json = cmd->add_flag("--json", o->json, "JSON output");
   cmd->add_flag("--csv", o->csv, "CSV output")->excludes(json);
   cmd->callback([o, &run] { run = [o] { return run_replay(*o); }; });

@@ -47,6 +47,7 @@ void add_inspect_command(CLI::App&, CommandRun&);
 void add_export_command(CLI::App&, CommandRun&);
 void add_replay_command(CLI::App&, CommandRun&);
 void add_mrc_command(CLI::App&, CommandRun&);
+void add_merge_command(CLI::App&, CommandRun&);
 void add_convert_command(CLI::App&, CommandRun&);
 
 }  // namespace pagescope::app

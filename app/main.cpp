@@ -171,6 +171,7 @@ int run_main(int argc, char** argv) {
   add_export_command(root, run);
   add_replay_command(root, run);
   add_mrc_command(root, run);
+  add_merge_command(root, run);
   add_convert_command(root, run);
   add_docs_commands(root, run);
 

@@ -4,6 +4,8 @@
 // Runs the real pagescope on the bundled capture scripts/data/demo.psc.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <string>
 
@@ -108,6 +110,33 @@ TEST(JsonTypes, ReplayAndTiers) {
   EXPECT_EQ(tier.items[1].find("sizes")->type, Json::Type::kString);
   expect_column(tier, "memory", Json::Type::kNumber);  // --tier: bytes as numbers (issue 18.5)
   EXPECT_EQ(tier.items[1].find("ratio")->type, Json::Type::kNumber);
+}
+
+// --part K/N adds five columns (docs/json.md); merge prints the unsplit table.
+TEST(JsonTypes, PartsAndMerge) {
+  const std::string args = "replay " + kDemo + " --policy lru,fifo --frames 100,1000 --json";
+  Json p1 = parse(args + " --part 1/2");
+  EXPECT_EQ(expect_column(p1, "part", Json::Type::kString), 3u);  // points 1 and 3, and the recorded run
+  expect_column(p1, "points", Json::Type::kNumber);
+  expect_column(p1, "trace", Json::Type::kString);
+  expect_column(p1, "plan", Json::Type::kString);
+  ASSERT_EQ(p1.items.size(), 3u);
+  EXPECT_EQ(p1.items[0].find("point")->type, Json::Type::kNumber);
+  EXPECT_EQ(p1.items[2].find("point")->type, Json::Type::kNull) << "the recorded run is no point of the sweep";
+  Json mrc = parse("mrc " + kDemo + " --points 5 --json --part 2/2");
+  EXPECT_GT(expect_column(mrc, "point", Json::Type::kNumber), 0u);
+
+  const std::string dir = std::string(PAGESCOPE_BINARY_DIR) + "/json_types_part" + std::to_string(getpid());
+  const std::string a = dir + "_1.json", b = dir + "_2.json";
+  run(args + " --part 1/2 > " + a);
+  run(args + " --part 2/2 > " + b);
+  Json merged = parse("merge " + b + " " + a + " --json");
+  std::remove(a.c_str());
+  std::remove(b.c_str());
+  EXPECT_EQ(expect_column(merged, "faults", Json::Type::kNumber), 5u);
+  expect_column(merged, "memory", Json::Type::kString);
+  expect_column(merged, "hit_ratio", Json::Type::kNumber);
+  for (const Json& r : merged.items) EXPECT_FALSE(r.find("part")) << "merge drops the part columns";
 }
 
 }  // namespace

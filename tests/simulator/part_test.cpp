@@ -1,8 +1,19 @@
-// A sweep split into parts (ExperimentPlan::part): each part computes its
-// own points, round-robin, with the unsplit run's numbers.
+// A sweep split into parts (replay/mrc --part K/N) and joined again
+// (pagescope merge): each part computes its own points, round-robin, with the
+// unsplit run's numbers; merged, the parts print the unsplit table byte for
+// byte; merge refuses a missing part, a duplicate and a part of another trace.
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "simulator/experiment.h"
+#include "simulator/part_merge.h"
+#include "simulator/trace_stream.h"
 #include "tests/simulator/sim_test_util.h"
 
 namespace pagescope::sim {
@@ -71,6 +82,195 @@ TEST(Part, PartsOfAPlanAreTheWholeRunsCells) {
     }
     EXPECT_EQ(seen.size(), whole->points) << n << " parts";
   }
+}
+
+// ---- the command line, through the built binary ----
+
+const std::string kBinary = std::string(PAGESCOPE_BINARY_DIR) + "/app/pagescope";
+const std::string kTrace = std::string(PAGESCOPE_SOURCE_DIR) + "/../shared/data/traces/cpp.trace.gz";
+const std::string kOther = std::string(PAGESCOPE_SOURCE_DIR) + "/../shared/data/traces/zigzag.trace.gz";
+
+struct CliRun {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string dir() { return std::string(PAGESCOPE_BINARY_DIR) + "/sim_part_" + std::to_string(getpid()) + "_"; }
+
+CliRun run_cli(const std::string& args) {
+  const std::string err_path = dir() + "stderr.txt";
+  FILE* p = popen((kBinary + " " + args + " 2>" + err_path).c_str(), "r");
+  CliRun r;
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream e(err_path);
+  std::stringstream ss;
+  ss << e.rdbuf();
+  r.err = ss.str();
+  std::remove(err_path.c_str());
+  return r;
+}
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const std::string p = dir() + name;
+  std::ofstream(p) << text;
+  return p;
+}
+
+size_t lines(const std::string& s) { return size_t(std::count(s.begin(), s.end(), '\n')); }
+
+class PartCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    struct stat st;
+    if (stat(kBinary.c_str(), &st) != 0) GTEST_SKIP() << kBinary << " not built";
+    if (stat(kTrace.c_str(), &st) != 0) GTEST_SKIP() << kTrace << " missing (see ../shared/data/traces)";
+  }
+  void TearDown() override {
+    for (const auto& f : files_) std::remove(f.c_str());
+  }
+  // Runs `args` split into n parts (each into a file), merges them in reverse
+  // order, and expects the unsplit output byte for byte, in `fmt` (json, csv).
+  void expect_merge_is_whole(const std::string& args, const std::string& fmt) {
+    const CliRun whole = run_cli(args + " --" + fmt);
+    ASSERT_EQ(whole.code, 0) << args << ": " << whole.err;
+    ASSERT_GT(lines(whole.out), 2u) << whole.out;
+    for (int n = 1; n <= 4; ++n) {
+      std::string files;
+      for (int k = n; k >= 1; --k) {
+        const CliRun part = run_cli(args + " --" + fmt + " --part " + std::to_string(k) + "/" + std::to_string(n));
+        ASSERT_EQ(part.code, 0) << part.err;
+        EXPECT_NE(part.out.find(fmt == "json" ? "\"part\": \"" + std::to_string(k) + "/" : ","), std::string::npos);
+        files_.push_back(write_file("part" + std::to_string(k) + "." + fmt, part.out));
+        files += " " + files_.back();
+      }
+      const CliRun merged = run_cli("merge" + files + " --" + fmt);
+      ASSERT_EQ(merged.code, 0) << merged.err;
+      EXPECT_EQ(merged.out, whole.out) << args << " in " << n << " parts";
+    }
+  }
+  std::vector<std::string> files_;
+};
+
+TEST_F(PartCli, ReplayStreamedMergesToTheWholeTable) {
+  const std::string args = "replay " + kTrace + " --format lirs --policy lru,fifo,clock --frames 50,100,200,400,800";
+  expect_merge_is_whole(args, "json");
+  expect_merge_is_whole(args, "csv");
+}
+
+TEST_F(PartCli, ReplayLoadedMergesToTheWholeTable) {
+  // opt looks ahead: the whole trace is loaded and run_experiment replays it.
+  expect_merge_is_whole("replay " + kTrace + " --format lirs --policy opt,lru --frames 64,256,1024", "csv");
+  expect_merge_is_whole("replay " + kTrace + " --format lirs --policy opt,lru --frames 64,256,1024", "json");
+}
+
+TEST_F(PartCli, MrcMergesToTheWholeTable) {
+  // lru's curve is one pass for every size; fifo's one replay per size.
+  expect_merge_is_whole("mrc " + kTrace + " --format lirs --policy lru,fifo --points 9", "json");
+  expect_merge_is_whole("mrc " + kTrace + " --format lirs --policy lru,fifo --memory 256K,1M,2M,4M,8M", "csv");
+  expect_merge_is_whole("mrc " + kTrace + " --format lirs --policy lru --points 7 --shards 0.5", "csv");
+}
+
+TEST_F(PartCli, BadPartValuesAreUsageErrors) {
+  for (const char* bad : {"0/0", "3/2", "x", "0/2"}) {
+    for (const char* cmd : {"replay", "mrc"}) {
+      const CliRun r = run_cli(std::string(cmd) + " " + kTrace + " --format lirs --frames 10 --part " + bad);
+      EXPECT_EQ(r.code, 2) << cmd << " " << bad;
+      EXPECT_EQ(lines(r.err), 1u) << r.err;
+      EXPECT_NE(r.err.find("--part"), std::string::npos) << r.err;
+    }
+  }
+  const CliRun in = run_cli("replay - --format lirs --frames 10 --part 1/2 < " + kTrace);
+  EXPECT_EQ(in.code, 2);
+  EXPECT_NE(in.err.find("standard input"), std::string::npos) << in.err;
+}
+
+TEST_F(PartCli, AnEmptyPartSaysSoAndMergesAway) {
+  const std::string args = "replay " + kTrace + " --format lirs --policy lru --frames 10,20 --json --part ";
+  const CliRun empty = run_cli(args + "3/3");
+  ASSERT_EQ(empty.code, 0) << empty.err;
+  EXPECT_EQ(empty.out, "[]\n");
+  EXPECT_NE(empty.err.find("part 3/3 holds none of the sweep's 2 points"), std::string::npos) << empty.err;
+  const std::string p1 = write_file("e1.json", run_cli(args + "1/3").out);
+  const std::string p2 = write_file("e2.json", run_cli(args + "2/3").out);
+  const std::string p3 = write_file("e3.json", empty.out);
+  files_ = {p1, p2, p3};
+  const CliRun whole = run_cli("replay " + kTrace + " --format lirs --policy lru --frames 10,20 --json");
+  EXPECT_EQ(run_cli("merge " + p3 + " " + p2 + " " + p1 + " --json").out, whole.out);
+  EXPECT_EQ(run_cli("merge " + p1 + " " + p2 + " --json").out, whole.out) << "an empty part may be left out";
+}
+
+TEST_F(PartCli, MergeRefusesMissingDuplicateAndForeignParts) {
+  const std::string args = " --format lirs --policy lru,fifo --frames 10,20,30,40 --csv --part ";
+  std::vector<std::string> part;
+  for (int k = 1; k <= 3; ++k) {
+    const CliRun r = run_cli("replay " + kTrace + args + std::to_string(k) + "/3");
+    part.push_back(write_file("m" + std::to_string(k) + ".csv", r.out));
+  }
+  const std::string foreign = write_file("foreign.csv", run_cli("replay " + kOther + args + "2/3").out);
+  const std::string other_plan =
+      write_file("plan.csv", run_cli("replay " + kTrace + " --format lirs --policy lru,fifo --frames 10,20,30,41 --csv "
+                                     "--part 2/3").out);
+  const std::string whole =
+      write_file("whole.csv", run_cli("replay " + kTrace + args.substr(0, args.find(" --part"))).out);
+  files_ = part;
+  files_.insert(files_.end(), {foreign, other_plan, whole});
+
+  EXPECT_EQ(run_cli("merge " + part[0] + " " + part[1] + " " + part[2]).code, 0);
+
+  CliRun r = run_cli("merge " + part[0] + " " + part[2]);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("part 2/3 missing"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+
+  r = run_cli("merge " + part[0] + " " + part[1] + " " + part[2] + " " + part[1]);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find(part[1] + ": part 2/3 again (also in " + part[1] + ")"), std::string::npos) << r.err;
+
+  r = run_cli("merge " + part[0] + " " + foreign + " " + part[2]);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find(foreign + ": made from another trace"), std::string::npos) << r.err;
+
+  r = run_cli("merge " + part[0] + " " + other_plan + " " + part[2]);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find(other_plan + ": made with another plan"), std::string::npos) << r.err;
+
+  r = run_cli("merge " + whole);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find(whole + ": no 'part' column"), std::string::npos) << r.err;
+
+  r = run_cli("merge " + part[0] + " " + part[1] + " /nonexistent/part3.csv");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("/nonexistent/part3.csv"), std::string::npos) << r.err;
+
+  // A part cut short (its last row gone) is no whole part.
+  std::string cut = run_cli("replay " + kTrace + args + "3/3").out;
+  cut.erase(cut.rfind('\n', cut.size() - 2) + 1);
+  const std::string truncated = write_file("cut.csv", cut);
+  files_.push_back(truncated);
+  r = run_cli("merge " + part[0] + " " + part[1] + " " + truncated);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find(truncated + ": part 3/3 lacks point"), std::string::npos) << r.err;
+}
+
+// The CSV parts, concatenated without the headers after the first, are one
+// table: the header once, every point once (README "Sweeps over many machines").
+TEST_F(PartCli, ConcatenatedCsvPartsAreOneTable) {
+  const std::string args = "replay " + kTrace + " --format lirs --policy lru,fifo --frames 10,20,30 --csv --part ";
+  std::string cat;
+  for (int k = 1; k <= 4; ++k) {
+    std::string out = run_cli(args + std::to_string(k) + "/4").out;
+    if (k > 1) out.erase(0, out.find('\n') + 1);
+    cat += out;
+  }
+  auto t = read_table(cat);
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->table.rows(), 6u);
+  std::vector<PartFile> one = {{"cat.csv", t->table}};
+  auto merged = merge_parts(one);
+  EXPECT_FALSE(merged) << "rows of several parts in one file are refused, not mixed up";
 }
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "inspector/model/source_notes.h"
 #include "inspector/model/space_tracker.h"
 #include "inspector/model/system_memory.h"
+#include "inspector/model/system_wss_table.h"
 #include "inspector/model/windowed_working_set.h"
 #include "inspector/model/working_set.h"
 
@@ -344,42 +345,12 @@ Table vmas_table(const SpaceTracker& tr, const ResidentPages& resident, uint32_t
   return t;
 }
 
-Cell percent(uint64_t part, uint64_t whole) {
-  if (whole == 0) return unknown();
-  return Cell::real(100.0 * double(part) / double(whole), 1);
-}
-
-// One process's W(t, tau) for every tau: a row per window from its first
-// record to its last (windows with no reference are rows of 0).
-// W(t, tau) is faults ∪ accessed bits: a total is known while one of them was on.
-void mark_wss_columns(Table& t, SourceNotes& notes) {
-  notes.mark(t, "FAULT_PAGES", {Source::kFaults});
-  notes.mark(t, "BIT_PAGES", {Source::kAccessBits});
-  if (!notes.measured(Source::kFaults) && !notes.measured(Source::kAccessBits)) {
-    for (const char* c : {"PAGES", "BYTES"}) t.set_not_measured(c);
-  }
-}
-
-// The windows first..last a table prints: every one while there are at most
-// kMaxDenseWindows (empty ones print as 0), else only those in `present`
-// (indices, ascending) and `last`: one record stamped far in the future must
-// not make 2^40 rows (issue 17.12).
-constexpr size_t kMaxDenseWindows = 100'000;
 // --interval and --tau below this are a typo (1ns for 1s), not a question:
 // events are stamped to the nanosecond but no view means anything per microsecond.
 constexpr uint64_t kMinInterval = 1'000'000;
-template <typename Fn>
-void for_each_window(size_t first, size_t last, const std::vector<size_t>& present, Fn&& fn) {
-  if (last < first) return;
-  if (last - first < kMaxDenseWindows) {
-    for (size_t k = first; k <= last; ++k) fn(k);
-    return;
-  }
-  for (size_t k : present)
-    if (k >= first && k < last) fn(k);
-  fn(last);
-}
 
+// One process's W(t, tau) for every tau: a row per window from its first
+// record to its last (windows with no reference are rows of 0).
 Table process_wss_table(const WindowedWorkingSet& w, const ProcessInfo& proc,
                             uint64_t zero, uint64_t page_size, SourceNotes& notes) {
   Table t({"TAU", "T", "PAGES", "BYTES", "FAULT_PAGES", "BIT_PAGES", "SOURCE<"});
@@ -433,44 +404,6 @@ Table mapping_wss_table(const WindowedWorkingSet& w, const SpaceTracker& tr,
     }
   }
   mark_wss_columns(t, notes);
-  return t;
-}
-
-// The system total (sum over processes) next to RAM and the memcg limit.
-Table system_wss_table(const WindowedWorkingSet& w, const SystemMemory& mem,
-                           uint64_t last_ts, uint64_t zero, uint64_t page_size, SourceNotes& notes) {
-  Table t({"TAU", "T", "PROCS", "PAGES", "BYTES", "FAULT_PAGES", "BIT_PAGES", "SOURCE<",
-               "MEM_TOTAL", "PCT_RAM", "MEMCG_USAGE", "MEMCG_LIMIT", "PCT_LIMIT"});
-  for (size_t ti = 0; ti < w.tau_count(); ++ti) {
-    const std::vector<SystemWssWindow> sys = w.system(ti);
-    const size_t last = w.window_of(ti, last_ts);
-    std::vector<size_t> present;
-    for (const SystemWssWindow& x : sys) present.push_back(x.index);
-    size_t i = 0;
-    for_each_window(0, last, present, [&](size_t k) {
-      while (i < sys.size() && sys[i].index < k) ++i;
-      SystemWssWindow none;
-      const SystemWssWindow& x = i < sys.size() && sys[i].index == k ? sys[i] : none;
-      const uint64_t end = k == last ? std::min(w.window_end(ti, k), std::max(last_ts, zero))
-                                     : w.window_end(ti, k);
-      const uint64_t bytes = x.pages * page_size;
-      const std::string source = x.sampled == 0 ? "faults"
-                                 : x.sampled >= x.processes
-                                     ? "faults+access-bits"
-                                     : "mixed(" + num(x.sampled) + "/" + num(x.processes) + " sampled)";
-      auto ram = mem.meminfo_at(end);
-      auto cg = mem.memcg_at(end);
-      t.add_row({seconds_cell(w.tau(ti)), rel_cell(end, zero), cnt(x.processes), cnt(x.pages), cnt(bytes),
-                 cnt(x.fault_pages), cnt(x.bit_pages), txt(source), ram ? cnt(ram->mem_total) : unknown(),
-                 ram ? percent(bytes, ram->mem_total) : unknown(), cg ? cnt(cg->usage) : unknown(),
-                 cg ? (cg->limit ? cnt(cg->limit) : txt("max")) : unknown(),
-                 cg && cg->limit ? percent(bytes, cg->limit) : unknown()});
-    });
-  }
-  mark_wss_columns(t, notes);
-  for (const char* c : {"MEM_TOTAL", "PCT_RAM", "MEMCG_USAGE", "MEMCG_LIMIT", "PCT_LIMIT"}) {
-    notes.mark(t, c, {Source::kSystemCounters});
-  }
   return t;
 }
 

@@ -94,7 +94,16 @@ std::string render_mrc_svg(const std::vector<MissRatioCurve>& curves, const Plot
     std::string pts;
     for (const auto& p : curves[i].points)
       pts += fmt("%.1f", X(double(p.frames))) + "," + fmt("%.1f", Y(p.miss_ratio)) + " ";
+    // Each point also as a dot carrying its numbers (data-*, and a <title> a
+    // browser shows on hover), so a page that inlines the plot keeps its data.
+    s += "<g data-curve=\"" + esc(curves[i].label) + "\">\n";
     s += "<polyline fill=\"none\" stroke=\"" + std::string(color) + "\" stroke-width=\"2\" points=\"" + pts + "\"/>\n";
+    for (const auto& p : curves[i].points)
+      s += "<circle cx=\"" + fmt("%.1f", X(double(p.frames))) + "\" cy=\"" + fmt("%.1f", Y(p.miss_ratio)) +
+           "\" r=\"2\" fill=\"" + color + "\" data-frames=\"" + std::to_string(p.frames) + "\" data-miss-ratio=\"" +
+           fmt("%.6f", p.miss_ratio) + "\"><title>" + esc(curves[i].label) + ": " + esc(xlabel(double(p.frames))) +
+           " miss ratio " + fmt("%.4f", p.miss_ratio) + "</title></circle>\n";
+    s += "</g>\n";
     double ly = T + 10 + 20 * double(i);
     s += "<line x1=\"" + fmt("%.1f", L + pw + 12) + "\" y1=\"" + fmt("%.1f", ly) + "\" x2=\"" +
          fmt("%.1f", L + pw + 36) + "\" y2=\"" + fmt("%.1f", ly) + "\" stroke=\"" + color + "\" stroke-width=\"2\"/>\n";
@@ -104,7 +113,11 @@ std::string render_mrc_svg(const std::vector<MissRatioCurve>& curves, const Plot
   if (o.marker) {
     double x = X(double(o.marker->frames)), y = Y(o.marker->miss_ratio);
     s += "<circle cx=\"" + fmt("%.1f", x) + "\" cy=\"" + fmt("%.1f", y) +
-         "\" r=\"6\" fill=\"none\" stroke=\"black\" stroke-width=\"2\"/>\n";
+         "\" r=\"6\" fill=\"none\" stroke=\"black\" stroke-width=\"2\" data-marker=\"" + esc(o.marker->label) +
+         "\" data-frames=\"" + std::to_string(o.marker->frames) + "\" data-miss-ratio=\"" +
+         fmt("%.6f", o.marker->miss_ratio) + "\"><title>" + esc(o.marker->label) + ": " +
+         esc(xlabel(double(o.marker->frames))) + " miss ratio " + fmt("%.4f", o.marker->miss_ratio) +
+         "</title></circle>\n";
     s += "<text x=\"" + fmt("%.1f", x + 9) + "\" y=\"" + fmt("%.1f", y - 9) + "\">" + esc(o.marker->label) + "</text>\n";
   }
   s += "</svg>\n";

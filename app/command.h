@@ -49,5 +49,6 @@ void add_replay_command(CLI::App&, CommandRun&);
 void add_mrc_command(CLI::App&, CommandRun&);
 void add_merge_command(CLI::App&, CommandRun&);
 void add_convert_command(CLI::App&, CommandRun&);
+void add_report_command(CLI::App&, CommandRun&);
 
 }  // namespace pagescope::app

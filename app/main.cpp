@@ -173,6 +173,7 @@ int run_main(int argc, char** argv) {
   add_mrc_command(root, run);
   add_merge_command(root, run);
   add_convert_command(root, run);
+  add_report_command(root, run);
   add_docs_commands(root, run);
 
   try {

@@ -12,6 +12,7 @@ packages=(
   libzstd-dev liblz4-dev liblzo2-dev   # lzo: the compressor zram and zswap default to
   libgtest-dev googletest libbenchmark-dev
   tmux                             # end-to-end TUI tests drive a real terminal
+  chromium                         # the report test loads the HTML in a real headless browser
   util-linux                       # swapon/swapoff/zramctl for the pressure lab
   linux-perf                       # bench/record_overhead.sh compares against perf record
 )

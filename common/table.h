@@ -38,8 +38,8 @@ class Cell {
   static Cell bytes(uint64_t v, bool negative = false);
   static Cell missing();
   // A cell that only has text: a plain decimal ("12", "-0.5", "3.000")
-  // becomes a number, anything else text. For tables still built from
-  // strings (TimelineBuilder); never give it an address: use hex().
+  // becomes a number, anything else text. For tables read back from CSV
+  // (read_table) and quick tests; never give it an address: use hex().
   static Cell guess(std::string s);
 
   Kind kind() const { return kind_; }

@@ -8,12 +8,6 @@
 namespace pagescope::model {
 namespace {
 
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.*f", decimals, v);
-  return buf;
-}
-
 // "some avg10=0.00 avg60=0.00 avg300=0.00 total=12345" -> 12345
 std::optional<uint64_t> psi_total(std::string_view text, std::string_view line_key) {
   size_t pos = text.find(line_key);
@@ -125,27 +119,25 @@ void TimelineBuilder::on_tlb_flush(const ps_tlb_flush& t) {
 
 void TimelineBuilder::on_oom_victim(const ps_oom_victim& o) { row_at(o.hdr.ts_ns).oom_kills++; }
 
-TextTable TimelineBuilder::table() const {
-  TextTable t({"TIME", "MINFLT", "MAJFLT", "SWAPOUT", "FILEWB", "SCANNED", "RECLAIMED",
+Table TimelineBuilder::table() const {
+  Table t({"TIME", "MINFLT", "MAJFLT", "SWAPOUT", "FILEWB", "SCANNED", "RECLAIMED",
                "DIRECT_STALL_MS", "MEMCG_STALL_MS", "KSWAPD_WAKES", "TLB_SWITCH", "TLB_REMOTE",
                "TLB_LOCAL", "TLB_LOCAL_MM", "TLB_IPI", "PSI_SOME_MS", "PSI_FULL_MS", "OOM"});
   for (const auto& r : rows()) {
-    t.add_row({format_seconds(r.start_ns), std::to_string(r.minor_faults),
-               std::to_string(r.major_faults), std::to_string(r.swap_outs),
-               std::to_string(r.file_writebacks), std::to_string(r.reclaim_scanned),
-               std::to_string(r.reclaim_reclaimed), fixed(r.direct_stall_ms, 2),
-               fixed(r.memcg_stall_ms, 2), std::to_string(r.kswapd_wakes),
-               std::to_string(r.tlb_flushes[0]), std::to_string(r.tlb_flushes[1]),
-               std::to_string(r.tlb_flushes[2]), std::to_string(r.tlb_flushes[3]),
-               std::to_string(r.tlb_flushes[4]), fixed(r.psi_some_ms, 1), fixed(r.psi_full_ms, 1),
-               std::to_string(r.oom_kills)});
+    t.add_row({Cell::real(double(r.start_ns) / 1e9, 3), Cell::count(r.minor_faults),
+               Cell::count(r.major_faults), Cell::count(r.swap_outs), Cell::count(r.file_writebacks),
+               Cell::count(r.reclaim_scanned), Cell::count(r.reclaim_reclaimed),
+               Cell::real(r.direct_stall_ms, 2), Cell::real(r.memcg_stall_ms, 2),
+               Cell::count(r.kswapd_wakes), Cell::count(r.tlb_flushes[0]), Cell::count(r.tlb_flushes[1]),
+               Cell::count(r.tlb_flushes[2]), Cell::count(r.tlb_flushes[3]), Cell::count(r.tlb_flushes[4]),
+               Cell::real(r.psi_some_ms, 1), Cell::real(r.psi_full_ms, 1), Cell::count(r.oom_kills)});
   }
   return t;
 }
 
-TextTable TimelineBuilder::table(SourceNotes& notes) const {
+Table TimelineBuilder::table(SourceNotes& notes) const {
   using capture::Source;
-  TextTable t = table();
+  Table t = table();
   notes.mark(t, "MINFLT", {Source::kFaultKinds});  // without kinds, a minor count would hold the majors too
   notes.mark(t, "MAJFLT", {Source::kFaultKinds});
   // Per process, swap-outs are its swap-entry count growing; system-wide, reclaim's anon writes.

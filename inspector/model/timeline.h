@@ -12,7 +12,7 @@
 #include "inspector/model/interval_grid.h"
 #include "inspector/model/record_visitor.h"
 #include "inspector/model/source_notes.h"
-#include "inspector/model/text_table.h"
+#include "common/table.h"
 
 namespace pagescope::model {
 
@@ -53,10 +53,10 @@ class TimelineBuilder : public RecordVisitor<TimelineBuilder> {
   const std::vector<TimelineRow>& rows() const;
   static constexpr uint64_t kMaxDenseRows = 100'000;
   // One row per interval, in the three output forms.
-  TextTable table() const;
+  Table table() const;
   // The same, with "-" (null, empty) for every column whose event source the
   // capture did not have, and those sources noted as shown.
-  TextTable table(SourceNotes& notes) const;
+  Table table(SourceNotes& notes) const;
 
  private:
   friend class RecordVisitor<TimelineBuilder>;

@@ -49,6 +49,26 @@ struct RecordArgs {
 // The largest ring buffer the kernel accepts: max_entries is a u32 power of two.
 constexpr size_t kMaxRingMib = 2048;
 
+// Numbers that mean nothing whatever the host: refused in every build, before
+// any question of BPF support or privilege.
+bool numbers_valid(const RecordArgs& args) {
+  // The kernel takes a ring buffer whose size is a power of two and a
+  // multiple of the page size, in a 32-bit max_entries (kernel/bpf/ringbuf.c,
+  // ringbuf_map_alloc): 1 MiB to 2 GiB. Anything else would only fail once
+  // the programs load, with the kernel's bare EINVAL.
+  if (args.ring_mib == 0 || (args.ring_mib & (args.ring_mib - 1)) != 0 || args.ring_mib > kMaxRingMib) {
+    std::fprintf(stderr, "pagescope record: bad --ring-size %zu: the ring buffer is a power of two "
+                 "of MiB from 1 to %zu (the kernel's limit)\n", args.ring_mib, kMaxRingMib);
+    return false;
+  }
+  if (args.contents_rate && *args.contents_rate <= 0) {
+    std::fprintf(stderr, "pagescope record: --contents-rate must be a positive number of pages "
+                 "per second, got %d\n", *args.contents_rate);
+    return false;
+  }
+  return true;
+}
+
 #ifdef PAGESCOPE_WITH_BPF
 // The one piece of process-wide state: a signal handler can only set a flag.
 std::atomic<bool> g_stop_requested{false};
@@ -184,6 +204,7 @@ int run_probe(const RecordArgs& args) {
 
 int run_record(const RecordArgs& args) {
   if (args.probe) return run_probe(args);
+  if (!numbers_valid(args)) return kExitUsage;
   live::RecordOptions opts;
   opts.output = args.output;
   opts.command = args.command;
@@ -192,15 +213,6 @@ int run_record(const RecordArgs& args) {
   opts.cgroup = args.cgroup;
   opts.command_line = args.invocation;
   opts.verbose = args.verbose;
-  // The kernel takes a ring buffer whose size is a power of two and a
-  // multiple of the page size, in a 32-bit max_entries (kernel/bpf/ringbuf.c,
-  // ringbuf_map_alloc): 1 MiB to 2 GiB. Anything else would only fail once
-  // the programs load, with the kernel's bare EINVAL.
-  if (args.ring_mib == 0 || (args.ring_mib & (args.ring_mib - 1)) != 0 || args.ring_mib > kMaxRingMib) {
-    std::fprintf(stderr, "pagescope record: bad --ring-size %zu: the ring buffer is a power of two "
-                 "of MiB from 1 to %zu (the kernel's limit)\n", args.ring_mib, kMaxRingMib);
-    return kExitUsage;
-  }
   opts.ring_bytes = args.ring_mib << 20;
   if (!args.duration.empty()) {
     auto d = parse_duration_ns(args.duration);
@@ -233,11 +245,6 @@ int run_record(const RecordArgs& args) {
     return kExitUsage;
   }
   opts.sample_contents = args.sample_contents;
-  if (args.contents_rate && *args.contents_rate <= 0) {
-    std::fprintf(stderr, "pagescope record: --contents-rate must be a positive number of pages "
-                 "per second, got %d\n", *args.contents_rate);
-    return kExitUsage;
-  }
   opts.contents_pages_per_s = args.contents_rate.value_or(0);
   if (args.all && (opts.maps_interval_ms || opts.wss_interval_ms || opts.access_interval_ms ||
                    opts.sample_contents)) {
@@ -274,7 +281,8 @@ int run_record(const RecordArgs& args) {
   return kExitOk;
 }
 #else
-int run_record(const RecordArgs&) {
+int run_record(const RecordArgs& args) {
+  if (!numbers_valid(args)) return kExitUsage;
   std::fprintf(stderr, "pagescope record: this build has no BPF support (configure WITH_BPF=ON "
                "with clang, bpftool and libbpf installed: scripts/setup-deps.sh)\n");
   return kExitUnsupported;

@@ -106,7 +106,9 @@ TEST(Table, ReadTableIsTheInverseOfCsvAndJson) {
     ASSERT_TRUE(r) << r.error().message;
     EXPECT_EQ(r->json, text[0] == '[');
     EXPECT_EQ(r->table.csv(), t.csv());
-    if (r->json) EXPECT_EQ(r->table.json(), t.json()) << "a JSON string \"42\" stays a string";
+    if (r->json) {
+      EXPECT_EQ(r->table.json(), t.json()) << "a JSON string \"42\" stays a string";
+    }
     EXPECT_EQ(r->table.rows(), 2u);
     EXPECT_TRUE(r->table.left_aligned(0));
     EXPECT_FALSE(r->table.left_aligned(2)) << "sizes are right-aligned";

@@ -129,7 +129,9 @@ TEST(Part, TieredAndSweepCellsAreTheWholeRunsCells) {
       }
       EXPECT_EQ(seen.size(), whole->points) << n << " parts, rate " << rate;
     }
-    if (rate >= 0) EXPECT_GT(borrowed, 0u) << "e.g. part 2/2 holds lru's zswap cell, not its none cell";
+    if (rate >= 0) {
+      EXPECT_GT(borrowed, 0u) << "e.g. part 2/2 holds lru's zswap cell, not its none cell";
+    }
   }
 }
 

@@ -9,16 +9,14 @@
 #include <cinttypes>
 #include <cstdio>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/command.h"
 #include "common/table.h"
 #include "common/units.h"
-#include "inspector/model/timeline.h"
+#include "inspector/model/capture_query.h"
 #include "inspector/model/capture_replay.h"
-#include "inspector/model/interval_grid.h"
 #include "inspector/model/process_table.h"
 #include "inspector/model/resident_pages.h"
 #include "inspector/model/sampled_working_set.h"
@@ -55,14 +53,14 @@ enum class Format { kTable, kCsv, kJson };
 
 std::string num(uint64_t v) { return std::to_string(v); }
 
-// Progress on stderr for long files, only when someone is watching.
+// Progress on stderr for long files, only when someone is watching: the
+// query says every CaptureQuery::kProgressEvery (2^20) records.
 class Progress {
  public:
   Progress() : tty_(isatty(STDERR_FILENO)) {}
-  void tick() {
-    if (tty_ && (++n_ & ((1u << 20) - 1)) == 0) {
-      std::fprintf(stderr, "\rinspect: %" PRIu64 "M records", n_ >> 20);
-    }
+  void at(uint64_t records) {
+    n_ = records;
+    if (tty_) std::fprintf(stderr, "\rinspect: %" PRIu64 "M records", n_ >> 20);
   }
   ~Progress() {
     if (tty_ && n_ >= (1u << 20)) std::fprintf(stderr, "\r\033[K");
@@ -76,11 +74,6 @@ class Progress {
 int fail(const std::string& message, int code) {
   std::fprintf(stderr, "pagescope inspect: %s\n", message.c_str());
   return code;
-}
-
-// Time zero of a capture, as every view cuts it (model/interval_grid.h).
-uint64_t time_zero(const CaptureRun& run, const CaptureTotals& totals) {
-  return capture_time_zero(run.host.start_ns, totals.first_ts_ns);
 }
 
 std::string rel(uint64_t ts, uint64_t zero) { return ts >= zero ? format_seconds(ts - zero) : "0.000"; }
@@ -411,33 +404,33 @@ int run_inspect(const InspectOptions& o) {
   const Format format = o.json ? Format::kJson : o.csv ? Format::kCsv : Format::kTable;
   const bool detail = o.layout || o.vmas || o.wss;
   if (o.timeline && detail) return fail("--timeline cannot be combined with --layout, --vmas or --wss", kExitUsage);
-  uint64_t interval_ns = 0;
+  QuerySpec spec;
+  spec.pid = o.pid;
+  spec.layout = o.layout;
   if (o.timeline) {
     auto iv = parse_duration_ns(o.interval);
     if (!iv) return fail("--interval: " + iv.error().message, kExitUsage);
     if (iv.value() == 0) return fail("--interval: give a duration such as 1s or 250ms", kExitUsage);
     if (iv.value() < kMinInterval)
       return fail("--interval " + o.interval + ": shorter than the shortest row, 1ms", kExitUsage);
-    interval_ns = iv.value();
+    spec.timeline_interval_ns = iv.value();
   }
   if ((o.layout || o.vmas) && o.pid == 0) return fail("--layout and --vmas need --pid P", kExitUsage);
-  uint64_t at_ns = UINT64_MAX;
   if (o.layout && o.at != "end") {
     auto at = parse_duration_ns(o.at);
     if (!at) return fail("--at: " + at.error().message, kExitUsage);
-    at_ns = at.value();
+    spec.layout_at_ns = at.value();
   }
-  std::vector<uint64_t> taus;
   if (o.wss) {
     auto t = parse_duration_list(o.tau);
     if (!t) return fail("--tau: " + t.error().message, kExitUsage);
-    taus = t.value();
-    for (uint64_t tau : taus) {
+    spec.wss_taus = t.value();
+    for (uint64_t tau : spec.wss_taus) {
       if (tau == 0) return fail("--tau: a window must be longer than 0", kExitUsage);
       if (tau < kMinInterval)
         return fail("--tau " + o.tau + ": shorter than the shortest window, 1ms", kExitUsage);
     }
-    if (taus.size() > WindowedWorkingSet::kMaxTaus) {
+    if (spec.wss_taus.size() > WindowedWorkingSet::kMaxTaus) {
       return fail("--tau: at most " + std::to_string(WindowedWorkingSet::kMaxTaus) + " windows", kExitUsage);
     }
   }
@@ -446,27 +439,11 @@ int run_inspect(const InspectOptions& o) {
     return fail("--sources cannot be combined with --timeline, --layout, --vmas or --wss", kExitUsage);
   }
 
-  // Working-set windows start at the start of recording (the file header).
-  auto info = read_capture_info(o.file);
-  if (!info) return fail(info.error().message, kExitUsage);
-  // Which columns are measurements; the notes go to stderr once the output is written.
-  SourceNotes notes(info->host.sources);
-  // Set once the records are read: a capture with corrupt chunks is shown as
-  // far as it reads, then each problem goes to stderr as one line naming the
-  // file and offset, and the exit code is 2 (issue 17.7). A tail cut short by
-  // a killed recorder is recovery working as designed, not corruption.
-  const capture::ReadReport* damage = nullptr;
-  auto done = [&] {
-    std::fflush(stdout);
-    notes.print(stderr, "inspect");
-    if (damage && damage->chunks_corrupt > 0) {
-      for (const auto& p : damage->problems) std::fprintf(stderr, "inspect: %s: %s\n", o.file.c_str(), p.c_str());
-      return kExitUsage;
-    }
-    return kExitOk;
-  };
   if (o.sources) {
     // The header alone says it: no pass over the records.
+    auto info = read_capture_info(o.file);
+    if (!info) return fail(info.error().message, kExitUsage);
+    SourceNotes notes(info->host.sources);
     if (format == Format::kJson) {
       std::printf("{\"file\": %s, \"format\": \"%u.%u\",\n", json_escape(o.file).c_str(),
                   info->format_major, info->format_minor);
@@ -478,125 +455,54 @@ int run_inspect(const InspectOptions& o) {
     emit(notes.table(), format, "sources");
     return kExitOk;
   }
-  std::unique_ptr<WindowedWorkingSet> wss;
-  SystemMemory memory;
-  ResidentPages resident(o.pid), at_resident(o.pid);
 
-  // One pass: everything in it is cheap per record. --at needs time zero
-  // before the pass, which only the first record gives; records before the
-  // cut-off are replayed into a second tracker as they come.
-  ProcessTable table;
-  SpaceTracker tracker;
-  SpaceTracker at_tracker;
-  FaultSampler sampler(o.pid);
-  SmapsSampler smaps(o.pid);
-  if (o.wss) {
-    wss = std::make_unique<WindowedWorkingSet>(taus, info->host.start_ns, o.pid, &tracker);
-  }
-  uint64_t zero = 0;
-  bool zero_known = false;
-  // --layout's model (at_tracker, at_resident) sees the records `tracker`
-  // sees up to the first one it must not see (past --at, or the process's
-  // end); only there is it forked off as a copy, and from then on fed apart.
-  bool forked = false;
-  auto at_takes = [&](const ps_header& h) {
-    if (at_ns != UINT64_MAX) {
-      if (!zero_known && h.ts_ns) {
-        zero = h.ts_ns;
-        zero_known = true;
-      }
-      return h.ts_ns <= zero + at_ns;
-    }
-    // No --at: the layout just before the process exited (or at the end).
-    const bool its_end = h.kind == PS_EV_EXIT && h.pid == o.pid && h.size >= sizeof(ps_exit) &&
-                         (reinterpret_cast<const ps_exit&>(h).flags & PS_EXIT_GROUP_DEAD);
-    return !its_end;
-  };
-  // --timeline's rows are cut from time zero, known for sure only after the
-  // pass (capture_time_zero); the header's start is it unless a record is
-  // older, so the rows are built in this pass from it and only then again.
-  std::optional<TimelineBuilder> timeline;
-  const std::optional<uint32_t> timeline_pid = o.pid ? std::optional<uint32_t>(o.pid) : std::nullopt;
-  if (o.timeline && info->host.start_ns != 0) timeline.emplace(info->host.start_ns, interval_ns, timeline_pid);
   Progress progress;
-  // The summary alone is lighter than decoding: no second thread for it.
-  const Decode decode = detail || o.pid ? Decode::kAhead : Decode::kInline;
-  auto run = replay_capture(o.file, [&](const ps_header& h) {
-    progress.tick();
-    table.apply(h);
-    if (timeline) timeline->add(h);
-    if (!detail && o.pid == 0) return;
-    if (o.layout) {
-      const bool takes = at_takes(h);
-      if (!forked && !takes) {
-        at_tracker = tracker.clone();
-        at_resident = resident;
-        forked = true;
-      } else if (forked && takes) {
-        at_tracker.apply(h);
-        at_resident.apply(h);
-      }
+  QueryHooks hooks;
+  hooks.progress = [&](uint64_t records) { progress.at(records); };
+  auto q = CaptureQuery::run(o.file, std::move(spec), hooks);
+  if (!q) return fail(q.error().message, kExitUsage);
+  const CaptureRun& run = q->capture();
+  const CaptureTotals& totals = q->totals();
+  const uint64_t t0 = q->time_zero();
+  // Which columns are measurements; the notes go to stderr once the output is written.
+  SourceNotes notes(run.host.sources);
+  // A capture with corrupt chunks is shown as far as it reads, then each
+  // problem goes to stderr as one line naming the file and offset, and the
+  // exit code is 2 (issue 17.7). A tail cut short by a killed recorder is
+  // recovery working as designed, not corruption.
+  auto done = [&] {
+    std::fflush(stdout);
+    notes.print(stderr, "inspect");
+    if (run.report.chunks_corrupt > 0) {
+      for (const auto& p : run.report.problems) std::fprintf(stderr, "inspect: %s: %s\n", o.file.c_str(), p.c_str());
+      return kExitUsage;
     }
-    if (o.pid) {
-      tracker.apply(h);
-      resident.apply(h);
-    }
-    if (o.wss) {
-      wss->apply(h);
-      memory.apply(h);
-      if (o.pid) {
-        sampler.apply(h);
-        smaps.apply(h);
-      }
-    }
-  }, decode);
-  if (!run) return fail(run.error().message, kExitUsage);
-  damage = &run->report;
-  const CaptureTotals& totals = table.totals();
-  const uint64_t t0 = time_zero(run.value(), totals);
-  if (o.layout && at_ns != UINT64_MAX && zero_known && t0 != zero) {
-    // Recording started before the first record: replay again against the real zero.
-    at_tracker = SpaceTracker();
-    at_resident = ResidentPages(o.pid);
-    forked = true;
-    auto again = replay_capture(o.file, [&](const ps_header& h) {
-      if (h.ts_ns <= t0 + at_ns) {
-        at_tracker.apply(h);
-        at_resident.apply(h);
-      }
-    });
-    if (!again) return fail(again.error().message, kExitUsage);
-  }
+    return kExitOk;
+  };
 
-  const ProcessInfo* proc = o.pid ? table.find(o.pid) : nullptr;
+  const ProcessInfo* proc = o.pid ? q->processes().find(o.pid) : nullptr;
   if (o.pid && !proc) {
     return fail("no process with pid " + std::to_string(o.pid) + " in " + o.file, kExitUsage);
   }
 
-  if (format == Format::kJson) print_header_json(o, run.value(), totals, t0);
-  else if (format == Format::kTable) print_header(o, run.value(), totals, t0);
+  if (format == Format::kJson) print_header_json(o, run, totals, t0);
+  else if (format == Format::kTable) print_header(o, run, totals, t0);
 
   if (o.timeline) {
-    if (!timeline || t0 != info->host.start_ns) {
-      // A record older than the header's start (or no start): a second pass from the real zero.
-      timeline.emplace(t0, interval_ns, timeline_pid);
-      auto again = replay_capture(o.file, [&](const ps_header& h) { timeline->add(h); }, Decode::kInline);
-      if (!again) return fail(again.error().message, kExitUsage);
-    }
     if (format == Format::kTable) {
       std::printf("timeline%s, %s per row (swap-outs: %s; PSI is system-wide)\n",
                   o.pid ? (" of pid " + std::to_string(o.pid)).c_str() : "", o.interval.c_str(),
                   o.pid ? "growth of its swap-entry count" : "reclaim's anon writes");
     }
-    emit(timeline->table(notes), format, "timeline");
+    emit(q->timeline()->table(notes), format, "timeline");
     return done();
   }
 
   if (!detail) {
-    Table procs = process_table(table, o.pid, t0, notes);
+    Table procs = process_table(q->processes(), o.pid, t0, notes);
     if (o.pid && format == Format::kTable) {
       procs.print_aligned(stdout);
-      const ProcessSpace* ps = tracker.find(o.pid);
+      const ProcessSpace* ps = q->tracker().find(o.pid);
       if (ps) {
         std::printf("\nfaults by region (attributed to the VMA at fault time):\n");
         region_table(*ps, notes).print_aligned(stdout);
@@ -615,14 +521,13 @@ int run_inspect(const InspectOptions& o) {
   }
 
   if (o.layout) {
-    const SpaceTracker& src = forked ? at_tracker : tracker;
-    const ResidentPages& at_res = forked ? at_resident : resident;
+    const SpaceTracker& src = q->layout_tracker();
     const ProcessSpace* at_ps = src.find(o.pid);
     if (format == Format::kTable) {
       const std::string when =
-          at_ns != UINT64_MAX ? format_seconds(at_ns) + " s"
-          : proc->exited      ? "exit (" + rel(proc->last_ts_ns, t0) + " s)"
-                              : "the end of the capture (" + rel(totals.last_ts_ns, t0) + " s)";
+          q->spec().layout_at_ns ? format_seconds(*q->spec().layout_at_ns) + " s"
+          : proc->exited         ? "exit (" + rel(proc->last_ts_ns, t0) + " s)"
+                                 : "the end of the capture (" + rel(totals.last_ts_ns, t0) + " s)";
       std::printf("layout of pid %u (%s) at %s%s\n", o.pid, printable(proc->comm).c_str(), when.c_str(),
                   !at_ps ? ": process not seen yet"
                   : at_ps->exited ? ": process had exited (last known layout is empty)"
@@ -630,7 +535,7 @@ int run_inspect(const InspectOptions& o) {
                   : at_ps->space.uncertain() ? ": some events were not seen since the last snapshot (uncertain)"
                   : "");
     }
-    emit(layout_table(src.layout(o.pid), at_res, t0, notes), format, "layout", !(o.vmas || o.wss));
+    emit(layout_table(src.layout(o.pid), q->layout_resident(), t0, notes), format, "layout", !(o.vmas || o.wss));
   }
   if (o.vmas) {
     if (format == Format::kTable) {
@@ -638,12 +543,15 @@ int run_inspect(const InspectOptions& o) {
       std::printf("VMAs of pid %u over the capture (one row per mapping, followed through splits "
                   "and moves)\n", o.pid);
     }
-    emit(vmas_table(tracker, resident, o.pid, t0, notes), format, "vmas", !o.wss);
+    emit(vmas_table(q->tracker(), q->resident(), o.pid, t0, notes), format, "vmas", !o.wss);
   }
   if (o.wss) {
-    const uint64_t page_size = run->host.page_size ? run->host.page_size : 4096;
-    const uint64_t longest = wss->longest_access_interval();
-    const bool coarse = longest > 0 && longest > taus.front();
+    const WindowedWorkingSet& wss = *q->wss();
+    const SmapsSampler& smaps = q->smaps();
+    const uint64_t page_size = run.host.page_size ? run.host.page_size : 4096;
+    const uint64_t longest = wss.longest_access_interval();
+    const uint64_t shortest = q->spec().wss_taus.front();  // as given: the first
+    const bool coarse = longest > 0 && longest > shortest;
     if (format == Format::kTable) {
       if (o.layout || o.vmas) std::printf("\n");
       std::printf("working set %s: W(t, tau) = distinct pages referenced in (t - tau, t].\n"
@@ -656,22 +564,23 @@ int run_inspect(const InspectOptions& o) {
       if (coarse) {
         std::printf("note: access intervals are up to %s s long, longer than tau %s s: those "
                     "windows hold a whole interval's pages\n",
-                    format_seconds(longest).c_str(), format_seconds(taus.front()).c_str());
+                    format_seconds(longest).c_str(), format_seconds(shortest).c_str());
       }
     }
     if (!o.pid) {
-      if (format == Format::kTable && memory.meminfo().empty()) {
+      if (format == Format::kTable && q->memory().meminfo().empty()) {
         std::printf("(no /proc/meminfo samples in the capture: MEM_TOTAL unknown)\n");
       }
-      emit(system_wss_table(*wss, memory, totals.last_ts_ns, t0, page_size, notes), format, "wss_system");
+      emit(system_wss_table(wss, q->memory(), totals.last_ts_ns, t0, page_size, notes), format, "wss_system");
       return done();
     }
-    emit(process_wss_table(*wss, *proc, t0, page_size, notes), format, "wss", false);
+    emit(process_wss_table(wss, *proc, t0, page_size, notes), format, "wss", false);
     if (format == Format::kTable) {
       std::printf("\nworking set of pid %u per mapping (ID as in --vmas; windows with references)\n",
                   o.pid);
     }
-    emit(mapping_wss_table(*wss, tracker, o.pid, proc->last_ts_ns, t0, notes), format, "wss_vmas", smaps.samples().empty());
+    emit(mapping_wss_table(wss, q->tracker(), o.pid, proc->last_ts_ns, t0, notes), format, "wss_vmas",
+         smaps.samples().empty());
     if (!smaps.samples().empty()) {
       if (format == Format::kTable) {
         std::printf("\nworking set of pid %u per --wss-interval sample, two sources side by side:\n"
@@ -683,7 +592,7 @@ int run_inspect(const InspectOptions& o) {
                       smaps.last_error().c_str());
         }
       }
-      Table sampled = sampled_wss_table(smaps, sampler, t0, page_size);
+      Table sampled = sampled_wss_table(smaps, q->fault_sampler(), t0, page_size);
       notes.mark(sampled, "FAULTS_BYTES", {Source::kFaults});
       emit(sampled, format, "wss_sampled");
     }

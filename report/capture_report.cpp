@@ -8,14 +8,10 @@
 
 #include "common/table.h"
 #include "common/units.h"
-#include "inspector/model/capture_replay.h"
-#include "inspector/model/interval_grid.h"
+#include "inspector/model/capture_query.h"
 #include "inspector/model/process_table.h"
 #include "inspector/model/source_notes.h"
-#include "inspector/model/system_memory.h"
 #include "inspector/model/system_wss_table.h"
-#include "inspector/model/timeline.h"
-#include "inspector/model/windowed_working_set.h"
 #include "report/address_heatmap.h"
 #include "report/html_page.h"
 #include "report/line_chart.h"
@@ -203,41 +199,27 @@ Result<Report> build_report(const ReportOptions& o, const ReportHooks& hooks) {
     if (hooks.step) hooks.step(what);
   };
   Report out;
-  auto info = model::read_capture_info(o.path);
-  if (!info) return Error{info.error().message, ErrorKind::kUsage};
-  model::SourceNotes notes(info->host.sources);
-  const uint64_t page_size = info->host.page_size ? info->host.page_size : 4096;
-
-  // One pass for the summary, the timeline and the working set, as inspect makes them.
+  // One pass for the summary, the timeline and the working set, the query inspect makes.
   step("reading the capture");
-  model::ProcessTable procs;
-  std::optional<model::TimelineBuilder> timeline;
-  if (info->host.start_ns) timeline.emplace(info->host.start_ns, o.interval_ns, std::nullopt);
-  model::WindowedWorkingSet wss({o.interval_ns}, info->host.start_ns);
-  model::SystemMemory memory;
-  auto run = model::replay_capture(o.path, [&](const ps_header& h) {
-    procs.apply(h);
-    if (timeline) timeline->add(h);
-    wss.apply(h);
-    memory.apply(h);
-  });
-  if (!run) return Error{run.error().message, ErrorKind::kUsage};
-  const model::CaptureTotals& totals = procs.totals();
-  const uint64_t t0 = model::capture_time_zero(run->host.start_ns, totals.first_ts_ns);
-  if (!timeline || t0 != info->host.start_ns) {
-    // A record older than the header's start: the rows from the real zero (as inspect does).
-    timeline.emplace(t0, o.interval_ns, std::nullopt);
-    auto again = model::replay_capture(o.path, [&](const ps_header& h) { timeline->add(h); }, model::Decode::kInline);
-    if (!again) return Error{again.error().message, ErrorKind::kUsage};
-  }
+  model::QuerySpec spec;
+  spec.wss_taus = {o.interval_ns};
+  spec.timeline_interval_ns = o.interval_ns;
+  auto q = model::CaptureQuery::run(o.path, std::move(spec));
+  if (!q) return Error{q.error().message, ErrorKind::kUsage};
+  const model::CaptureRun& run = q->capture();
+  model::SourceNotes notes(run.host.sources);
+  const uint64_t page_size = run.host.page_size ? run.host.page_size : 4096;
+  const model::ProcessTable& procs = q->processes();
+  const model::CaptureTotals& totals = q->totals();
+  const uint64_t t0 = q->time_zero();
 
   HtmlPage page("pagescope report: " + o.path);
   page.add_section("summary", "summary",
-                   summary_section(o.path, run.value(), totals, t0, notes, procs, run->report.problems));
-  page.add_section("timeline", "timeline", timeline_section(timeline->table(notes), notes, o.interval_ns, out.notes));
+                   summary_section(o.path, run, totals, t0, notes, procs, run.report.problems));
+  page.add_section("timeline", "timeline", timeline_section(q->timeline()->table(notes), notes, o.interval_ns, out.notes));
   page.add_section("working-set", "working set and memory limit",
-                   wss_section(model::system_wss_table(wss, memory, totals.last_ts_ns, t0, page_size, notes), notes,
-                               o.interval_ns, out.notes));
+                   wss_section(model::system_wss_table(*q->wss(), q->memory(), totals.last_ts_ns, t0, page_size, notes),
+                               notes, o.interval_ns, out.notes));
 
   // The TUI's view of the capture: its frames give the recorded run, its
   // detail columns the heatmaps.

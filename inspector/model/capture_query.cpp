@@ -1,0 +1,161 @@
+#include "inspector/model/capture_query.h"
+
+#include <utility>
+
+#include "inspector/model/interval_grid.h"
+
+namespace pagescope::model {
+
+struct CaptureQuery::Parts {
+  explicit Parts(QuerySpec s)
+      : spec(std::move(s)),
+        resident(spec.pid),
+        at_resident(spec.pid),
+        sampler(spec.pid),
+        smaps(spec.pid) {}
+
+  QuerySpec spec;
+  CaptureRun capture;
+  uint64_t zero = 0;
+  int passes = 1;
+  ProcessTable table;
+  SpaceTracker tracker;
+  ResidentPages resident;
+  // --layout's model: `tracker` and `resident` copied where the records they
+  // must not see begin (`forked`), then fed apart.
+  SpaceTracker at_tracker;
+  ResidentPages at_resident;
+  bool forked = false;
+  std::unique_ptr<WindowedWorkingSet> wss;
+  SystemMemory memory;
+  FaultSampler sampler;
+  SmapsSampler smaps;
+  std::optional<TimelineBuilder> timeline;
+};
+
+Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, const QueryHooks& hooks) {
+  if (spec.layout && spec.pid == 0) return Error{"a layout is of one process: give a pid", ErrorKind::kUsage};
+  if (spec.wss_taus.size() > WindowedWorkingSet::kMaxTaus) {
+    return Error{"at most " + std::to_string(WindowedWorkingSet::kMaxTaus) + " working-set windows",
+                 ErrorKind::kUsage};
+  }
+  // The header's start: the working sets' origin and the timeline's guess at time zero.
+  auto info = read_capture_info(path);
+  if (!info) return info.error();
+  const uint64_t header_start = info->host.start_ns;
+
+  auto parts = std::make_unique<Parts>(std::move(spec));
+  Parts& q = *parts;
+  const QuerySpec& s = q.spec;
+  const uint32_t pid = s.pid;
+  const bool layout = s.layout;
+  const bool wants_wss = !s.wss_taus.empty();
+  const uint64_t at_ns = layout && s.layout_at_ns ? *s.layout_at_ns : UINT64_MAX;
+  if (wants_wss) q.wss = std::make_unique<WindowedWorkingSet>(s.wss_taus, header_start, pid, &q.tracker);
+  // Timeline rows are cut from the header's start, which is time zero unless
+  // a record is older (checked after the pass).
+  if (s.timeline_interval_ns && header_start != 0) {
+    q.timeline.emplace(header_start, *s.timeline_interval_ns, pid ? std::optional<uint32_t>(pid) : std::nullopt);
+  }
+
+  // --at counts from time zero, guessed here as the first record's time.
+  uint64_t zero = 0;
+  bool zero_known = false;
+  auto at_takes = [&](const ps_header& h) {
+    if (at_ns != UINT64_MAX) {
+      if (!zero_known && h.ts_ns) {
+        zero = h.ts_ns;
+        zero_known = true;
+      }
+      return h.ts_ns <= zero + at_ns;
+    }
+    // No --at: the layout just before the process exited (or at the end).
+    const bool its_end = h.kind == PS_EV_EXIT && h.pid == pid && h.size >= sizeof(ps_exit) &&
+                         (reinterpret_cast<const ps_exit&>(h).flags & PS_EXIT_GROUP_DEAD);
+    return !its_end;
+  };
+  // Only the summary and the whole-system timeline follow no process.
+  const bool follows = pid != 0 || layout || wants_wss;
+  uint64_t records = 0;
+  const auto& progress = hooks.progress;
+  // The summary alone is lighter than decoding: no second thread for it.
+  const Decode decode = follows ? Decode::kAhead : Decode::kInline;
+  auto run = replay_capture(path, [&](const ps_header& h) {
+    if ((++records & (kProgressEvery - 1)) == 0 && progress) progress(records);
+    q.table.apply(h);
+    if (q.timeline) q.timeline->add(h);
+    if (!follows) return;
+    if (layout) {
+      const bool takes = at_takes(h);
+      if (!q.forked && !takes) {
+        q.at_tracker = q.tracker.clone();
+        q.at_resident = q.resident;
+        q.forked = true;
+      } else if (q.forked && takes) {
+        q.at_tracker.apply(h);
+        q.at_resident.apply(h);
+      }
+    }
+    if (pid) {
+      q.tracker.apply(h);
+      q.resident.apply(h);
+    }
+    if (wants_wss) {
+      q.wss->apply(h);
+      q.memory.apply(h);
+      if (pid) {
+        q.sampler.apply(h);
+        q.smaps.apply(h);
+      }
+    }
+  }, decode);
+  if (!run) return run.error();
+  q.capture = std::move(run.value());
+  q.zero = capture_time_zero(q.capture.host.start_ns, q.table.totals().first_ts_ns);
+
+  // The guesses against the real zero: each view that guessed wrong is built
+  // again from it, alone.
+  if (at_ns != UINT64_MAX && zero_known && q.zero != zero) {
+    q.at_tracker = SpaceTracker();
+    q.at_resident = ResidentPages(pid);
+    q.forked = true;
+    const uint64_t cut = q.zero + at_ns;
+    auto again = replay_capture(path, [&](const ps_header& h) {
+      if (h.ts_ns <= cut) {
+        q.at_tracker.apply(h);
+        q.at_resident.apply(h);
+      }
+    });
+    if (!again) return again.error();
+    ++q.passes;
+  }
+  if (s.timeline_interval_ns && (!q.timeline || q.zero != header_start)) {
+    q.timeline.emplace(q.zero, *s.timeline_interval_ns, pid ? std::optional<uint32_t>(pid) : std::nullopt);
+    auto again = replay_capture(path, [&](const ps_header& h) { q.timeline->add(h); }, Decode::kInline);
+    if (!again) return again.error();
+    ++q.passes;
+  }
+  return CaptureQuery(std::move(parts));
+}
+
+CaptureQuery::CaptureQuery(std::unique_ptr<Parts> parts) : p_(std::move(parts)) {}
+CaptureQuery::CaptureQuery(CaptureQuery&&) noexcept = default;
+CaptureQuery& CaptureQuery::operator=(CaptureQuery&&) noexcept = default;
+CaptureQuery::~CaptureQuery() = default;
+
+const QuerySpec& CaptureQuery::spec() const { return p_->spec; }
+const CaptureRun& CaptureQuery::capture() const { return p_->capture; }
+uint64_t CaptureQuery::time_zero() const { return p_->zero; }
+int CaptureQuery::passes() const { return p_->passes; }
+const ProcessTable& CaptureQuery::processes() const { return p_->table; }
+const SpaceTracker& CaptureQuery::tracker() const { return p_->tracker; }
+const ResidentPages& CaptureQuery::resident() const { return p_->resident; }
+const SpaceTracker& CaptureQuery::layout_tracker() const { return p_->forked ? p_->at_tracker : p_->tracker; }
+const ResidentPages& CaptureQuery::layout_resident() const { return p_->forked ? p_->at_resident : p_->resident; }
+const WindowedWorkingSet* CaptureQuery::wss() const { return p_->wss.get(); }
+const SystemMemory& CaptureQuery::memory() const { return p_->memory; }
+const FaultSampler& CaptureQuery::fault_sampler() const { return p_->sampler; }
+const SmapsSampler& CaptureQuery::smaps() const { return p_->smaps; }
+const TimelineBuilder* CaptureQuery::timeline() const { return p_->timeline ? &*p_->timeline : nullptr; }
+
+}  // namespace pagescope::model

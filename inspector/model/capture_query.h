@@ -1,0 +1,101 @@
+// One question asked of a capture file, answered in one pass over its
+// records (`inspect`, `report`): which models the pass feeds, how records are
+// decoded, and time zero, the one instant every table of the answer counts
+// from. Time zero (capture_time_zero) is known for sure only after the pass,
+// since a record may be older than the header's start; the views that need
+// it during the pass (timeline rows, the layout at --at) guess it, and only
+// when the guess was wrong is the file read a second time, for them alone.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "inspector/model/capture_replay.h"
+#include "inspector/model/process_table.h"
+#include "inspector/model/resident_pages.h"
+#include "inspector/model/sampled_working_set.h"
+#include "inspector/model/space_tracker.h"
+#include "inspector/model/system_memory.h"
+#include "inspector/model/timeline.h"
+#include "inspector/model/windowed_working_set.h"
+#include "inspector/model/working_set.h"
+
+namespace pagescope::model {
+
+// What is wanted besides the per-process summary, which every query gets.
+// What is not asked for costs nothing in the pass.
+struct QuerySpec {
+  // 0: every process. Else that process's address space is followed too
+  // (layouts, fault attribution and the mapping lineages --vmas prints, with
+  // its resident pages), and the timeline and working sets are of it alone.
+  uint32_t pid = 0;
+  // The pid's layout at `layout_at_ns` after time zero, or without it just
+  // before the process exited (or at the end of the capture).
+  bool layout = false;
+  std::optional<uint64_t> layout_at_ns;
+  // Working sets W(t, tau) for these windows (1 to WindowedWorkingSet::kMaxTaus;
+  // empty: none), the /proc memory samples and, with a pid, its fault and
+  // smaps samples.
+  std::vector<uint64_t> wss_taus;
+  // Rows of this length from time zero (none: no timeline).
+  std::optional<uint64_t> timeline_interval_ns;
+};
+
+struct QueryHooks {
+  // Every kProgressEvery records of the first pass, with the count so far.
+  std::function<void(uint64_t records)> progress;
+};
+
+class CaptureQuery {
+ public:
+  static constexpr uint64_t kProgressEvery = uint64_t{1} << 20;
+
+  // Reads `path` (its header, then its records) and answers `spec`. Errors
+  // name the file: "run.psc: not a pagescope capture (bad magic)"; a layout
+  // without a pid, or too many windows, is a kUsage error.
+  static Result<CaptureQuery> run(const std::string& path, QuerySpec spec, const QueryHooks& hooks = {});
+
+  CaptureQuery(CaptureQuery&&) noexcept;
+  CaptureQuery& operator=(CaptureQuery&&) noexcept;
+  ~CaptureQuery();
+
+  const QuerySpec& spec() const;
+  // Host, format, and the read report of the first pass (corrupt chunks
+  // skipped, a tail cut short).
+  const CaptureRun& capture() const;
+  // When recording started, as every table of this capture prints times.
+  uint64_t time_zero() const;
+  // Passes over the records it took: 1, and one more for each view that
+  // guessed time zero wrong.
+  int passes() const;
+
+  const ProcessTable& processes() const;
+  const CaptureTotals& totals() const { return processes().totals(); }
+  // The pid's address space over the whole capture (empty without a pid).
+  const SpaceTracker& tracker() const;
+  const ResidentPages& resident() const;
+  // What the layout is read from: the model as it was at the cut-off, or
+  // tracker() and resident() when nothing came after it.
+  const SpaceTracker& layout_tracker() const;
+  const ResidentPages& layout_resident() const;
+  // With wss_taus: the working sets (else nullptr), the memory samples and
+  // (with a pid) the samplers; empty otherwise.
+  const WindowedWorkingSet* wss() const;
+  const SystemMemory& memory() const;
+  const FaultSampler& fault_sampler() const;
+  const SmapsSampler& smaps() const;
+  // With timeline_interval_ns: rows cut from time_zero() (else nullptr).
+  const TimelineBuilder* timeline() const;
+
+ private:
+  struct Parts;
+  explicit CaptureQuery(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> p_;  // on the heap: the working set points at the tracker
+};
+
+}  // namespace pagescope::model

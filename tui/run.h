@@ -33,25 +33,8 @@ enum class RunEnd { Quit, Interrupted };
 // points to `pagescope inspect`), or the source failing on its first sample.
 Result<RunEnd> run_live(Source& source, const ExplorerOptions& options);
 
-// `pagescope tui FILE`: frames prepared from a capture, replayed under the same
-// cursor. vmas_at(pid, ts) gives the detail screen its address space and
-// heat spans at a time (may return no VMAs).
-struct ReplayDetail {
-  std::vector<VmaRow> vmas;
-  std::vector<HeatSpan> spans;
-};
-class ReplaySource {
- public:
-  virtual ~ReplaySource() = default;
-  virtual const SourceTraits& traits() const = 0;
-  virtual const std::vector<Frame>& frames() const = 0;
-  // Detail columns for one process: one per frame (same timestamps).
-  virtual std::vector<std::pair<uint64_t, ReplayDetail>> detail(int32_t pid) = 0;
-  // The capture file, for the replay screen's simulator runs (empty: none).
-  virtual std::string capture_path() const { return {}; }
-  // The memory the real run had, when the capture knows it (a memory cgroup limit); 0: unknown.
-  virtual uint64_t memory_limit_bytes() const { return 0; }
-};
+// `pagescope tui FILE`: frames prepared from a capture (tui/source.h's
+// ReplaySource), replayed under the same cursor.
 Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options);
 
 }  // namespace pagescope::tui

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/command.h"
+#include "tui/live_driver.h"
 #include "tui/proc_source.h"
 #include "tui/run.h"
 #ifdef PAGESCOPE_WITH_BPF
@@ -100,7 +101,10 @@ void add_top_command(CLI::App& root, CommandRun& run) {
 #endif
       }
       if (!source) source = std::make_unique<tui::ProcSource>();
-      auto end = tui::run_live(*source, opts);
+      // The driver outlives the loop's terminal: a recording still running
+      // when top ends says where it went on the restored terminal.
+      tui::LiveDriver driver(*source, opts);
+      auto end = tui::run_explorer(driver, opts);
       if (!end) {
         std::fprintf(stderr, "pagescope top: %s\n", end.error().message.c_str());
         return kExitUsage;

@@ -6,8 +6,9 @@
 #include <string>
 
 #include "app/command.h"
-#include "tui/run.h"
+#include "tui/capture_driver.h"
 #include "tui/capture_replay.h"
+#include "tui/run.h"
 
 namespace pagescope::app {
 namespace {
@@ -54,7 +55,8 @@ void add_tui_command(CLI::App& root, CommandRun& run) {
       opts.interval_ms = int(args->interval_s * 1000);
       opts.filter = args->filter;
       opts.run_for_ms = int(args->duration_s * 1000);
-      auto end = tui::run_replay(*replay, opts);
+      tui::CaptureDriver driver(*replay);
+      auto end = tui::run_explorer(driver, opts);
       if (!end) {
         std::fprintf(stderr, "pagescope tui: %s\n", end.error().message.c_str());
         return kExitUsage;

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "common/result.h"
-#include "tui/run.h"
+#include "tui/source.h"
 
 namespace pagescope::tui {
 

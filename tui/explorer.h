@@ -1,6 +1,7 @@
 // The state of the interactive explorer and what each key does to it, for
 // `top` (live) and `tui FILE` (replay) alike. No terminal here: the loop in
-// run.cpp feeds keys and frames in, render.cpp draws the state.
+// run.cpp feeds keys in and its driver (live_driver, capture_driver) frames
+// and the answers to Actions; render.cpp draws the state.
 #pragma once
 
 #include <cstdint>

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "tui/frame.h"
-#include "tui/run.h"
+#include "tui/source.h"
 #include "tui/keys.h"
 
 namespace pagescope::tui {

@@ -1,13 +1,21 @@
-// The interactive loops: sample (live) or step (replay), draw, read keys.
+// The explorer's one loop, for `pagescope top` and `pagescope tui FILE` alike:
+// it opens the terminal, draws when something changed, advances a playing
+// timeline, reads keys (waiting as long as the driver allows) and ends on
+// Quit, a signal or run_for_ms. What differs between a live source and a
+// capture (where frames come from, what the detail screen shows, recording,
+// replay jobs) is an ExplorerDriver: live_driver.h and capture_driver.h.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
-#include <vector>
 
 #include "common/result.h"
-#include "tui/address_scale.h"
-#include "tui/frame.h"
+#include "tui/explorer.h"
 #include "tui/process_table_view.h"
+#include "tui/screen.h"
 #include "tui/source.h"
 
 namespace pagescope::tui {
@@ -29,29 +37,29 @@ struct ExplorerOptions {
 
 enum class RunEnd { Quit, Interrupted };
 
-// `pagescope top`: frames from a live source. Errors: no terminal (message
-// points to `pagescope inspect`), or the source failing on its first sample.
-Result<RunEnd> run_live(Source& source, const ExplorerOptions& options);
-
-// `pagescope tui FILE`: frames prepared from a capture, replayed under the same
-// cursor. vmas_at(pid, ts) gives the detail screen its address space and
-// heat spans at a time (may return no VMAs).
-struct ReplayDetail {
-  std::vector<VmaRow> vmas;
-  std::vector<HeatSpan> spans;
-};
-class ReplaySource {
+// Everything the loop leaves to the kind of data shown. Times are
+// milliseconds of the monotonic clock.
+class ExplorerDriver {
  public:
-  virtual ~ReplaySource() = default;
-  virtual const SourceTraits& traits() const = 0;
-  virtual const std::vector<Frame>& frames() const = 0;
-  // Detail columns for one process: one per frame (same timestamps).
-  virtual std::vector<std::pair<uint64_t, ReplayDetail>> detail(int32_t pid) = 0;
-  // The capture file, for the replay screen's simulator runs (empty: none).
-  virtual std::string capture_path() const { return {}; }
-  // The memory the real run had, when the capture knows it (a memory cgroup limit); 0: unknown.
-  virtual uint64_t memory_limit_bytes() const { return 0; }
+  virtual ~ExplorerDriver() = default;
+  // The explorer to show: its traits, live or replay, how many frames it keeps.
+  virtual Explorer make_explorer(const ExplorerOptions& options) = 0;
+  // The first frames, before the terminal opens; an error ends the run with it.
+  virtual Status setup(Explorer& ex, uint64_t now_ms) = 0;
+  // Every turn of the loop: new frames, background work. True: redraw.
+  virtual bool poll(Explorer& ex, uint64_t now_ms) = 0;
+  // How long the loop may wait for a key before it polls again.
+  virtual int wait_ms(const Explorer& ex, uint64_t now_ms) const = 0;
+  // An action of a key other than None and Quit (the loop ends on Quit).
+  virtual void on_action(Explorer& ex, Explorer::Action action, uint64_t now_ms) = 0;
 };
-Result<RunEnd> run_replay(ReplaySource& source, const ExplorerOptions& options);
+
+// Runs until Quit (a key or run_for_ms) or a signal. Errors: the driver's
+// setup, or no terminal (the message points to `pagescope inspect`).
+Result<RunEnd> run_explorer(ExplorerDriver& driver, const ExplorerOptions& options);
+
+// The same on a terminal from `open` (tests: a fake one).
+using OpenTerminal = std::function<Result<std::unique_ptr<Terminal>>()>;
+Result<RunEnd> run_explorer(ExplorerDriver& driver, const ExplorerOptions& options, const OpenTerminal& open);
 
 }  // namespace pagescope::tui

@@ -11,23 +11,36 @@
 
 namespace pagescope::tui {
 
-class Screen {
+// What the explorer's loop needs of a terminal: its size, a frame to show,
+// keys. Screen is the real one; tests drive the loop with a fake.
+class Terminal {
+ public:
+  virtual ~Terminal() = default;
+  virtual int rows() const = 0;
+  virtual int cols() const = 0;
+  virtual void show(const Canvas& canvas) = 0;
+  // A key (tui/keys.h codes), or key::kNone after timeout_ms or a signal.
+  virtual int read_key(int timeout_ms) = 0;
+  // The loop should end (SIGINT or SIGTERM for the Screen).
+  virtual bool interrupted() const = 0;
+};
+
+class Screen : public Terminal {
  public:
   // Fails (without touching the terminal) when stdin/stdout is not a tty or
   // TERM is unset, "dumb" or unknown.
   static Result<std::unique_ptr<Screen>> open();
-  ~Screen();
+  ~Screen() override;
   Screen(const Screen&) = delete;
   Screen& operator=(const Screen&) = delete;
 
-  int rows() const;
-  int cols() const;
+  int rows() const override;
+  int cols() const override;
   bool has_colors() const { return colors_; }
-  void show(const Canvas& canvas);
-  // A key (tui/keys.h codes), or key::kNone after timeout_ms or a signal.
-  int read_key(int timeout_ms);
+  void show(const Canvas& canvas) override;
+  int read_key(int timeout_ms) override;
   // SIGINT or SIGTERM arrived: the loop should end (the destructor restores).
-  bool interrupted() const;
+  bool interrupted() const override;
 
  private:
   Screen() = default;

@@ -1,10 +1,12 @@
-// Where the live view's numbers come from. The /proc source is the first; a
-// BPF-fed source (TLB flushes, per-fault heat, WSS) implements the same
-// interface and the screens do not change.
+// Where the explorer's numbers come from. Live (`top`): a Source sampled on a
+// cadence; the /proc source is the first, a BPF-fed source (TLB flushes,
+// per-fault heat, WSS) implements the same interface and the screens do not
+// change. A capture (`tui FILE`): a ReplaySource with every frame prepared.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -52,6 +54,26 @@ class Source {
   virtual std::vector<HeatSpan> take_fault_spans() { return {}; }
   // Something the user should know (records lost), once; empty if nothing.
   virtual std::string take_note() { return {}; }
+};
+
+// `pagescope tui FILE`: frames prepared from a capture, replayed under the
+// same cursor. detail(pid) gives the detail screen its address space and heat
+// spans over time (a column may have no VMAs).
+struct ReplayDetail {
+  std::vector<VmaRow> vmas;
+  std::vector<HeatSpan> spans;
+};
+class ReplaySource {
+ public:
+  virtual ~ReplaySource() = default;
+  virtual const SourceTraits& traits() const = 0;
+  virtual const std::vector<Frame>& frames() const = 0;
+  // Detail columns for one process: one per frame (same timestamps).
+  virtual std::vector<std::pair<uint64_t, ReplayDetail>> detail(int32_t pid) = 0;
+  // The capture file, for the replay screen's simulator runs (empty: none).
+  virtual std::string capture_path() const { return {}; }
+  // The memory the real run had, when the capture knows it (a memory cgroup limit); 0: unknown.
+  virtual uint64_t memory_limit_bytes() const { return 0; }
 };
 
 }  // namespace pagescope::tui

@@ -15,6 +15,7 @@
 #include "inspector/model/interval_grid.h"
 #include "inspector/model/process_table.h"
 #include "inspector/model/timeline.h"
+#include "tui/process_table_view.h"
 
 using namespace pagescope;
 using namespace pagescope::tui;

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "tui/run.h"
+#include "tui/source.h"  // tui::ReplayDetail
 
 namespace pagescope::report {
 

@@ -1,4 +1,5 @@
 // Rendering is checked on a Canvas: what a terminal of that size would show.
+#include "tests/support/canvas_text.h"
 #include "tui/render.h"
 
 #include <gtest/gtest.h>
@@ -8,11 +9,7 @@
 using namespace pagescope::tui;
 
 namespace {
-std::string screen_text(const Canvas& c) {
-  std::string s;
-  for (int r = 0; r < c.rows(); ++r) s += c.line(r) + "\n";
-  return s;
-}
+using pagescope::testing::screen_text;
 Frame frame(uint64_t s, double faults) {
   Frame f;
   f.ts_ns = s * 1'000'000'000ull;

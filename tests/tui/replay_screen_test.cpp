@@ -1,5 +1,6 @@
 // The replay screen's state and keys, the miss-ratio plot, and the real run's
 // totals from frames: all without a terminal or a simulator run.
+#include "tests/support/canvas_text.h"
 #include "tui/replay_screen.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 
 namespace pagescope::tui {
 namespace {
+using pagescope::testing::screen_text;
 
 void type(ReplayScreen& s, const std::string& text) {
   for (char c : text) s.handle_key(c);
@@ -114,12 +116,6 @@ TEST(MrcPlot, NothingToPlotLeavesAnEmptyGrid) {
   MrcPlot p = plot_curves({}, std::nullopt, 4, 10);
   EXPECT_EQ(p.x_max, 0u);
   for (const auto& row : p.grid) EXPECT_EQ(row, std::string(10, ' '));
-}
-
-std::string screen_text(const Canvas& c) {
-  std::string s;
-  for (int r = 0; r < c.rows(); ++r) s += c.line(r) + "\n";
-  return s;
 }
 
 TEST(ReplayScreen, RendersSetupAndResultsAt80x24) {

@@ -86,18 +86,18 @@ int run_export(const ExportOptions& o) {
     const std::string& m = reader.error().message;
     return fail(m.find(o.file) == std::string::npos ? o.file + ": " + m : m, kExitUsage);
   }
-  // Time zero, as every view cuts it (model/interval_grid.h): the header's
-  // start, checked against the first record. A read error is reported by the
-  // export pass below, after what could be read.
-  uint64_t first_ts = 0;
-  (void)reader->for_each([&](const ps_header& h) {
-    first_ts = h.ts_ns;
-    return h.ts_ns == 0;
-  });
-  const uint64_t zero = capture_time_zero(reader->host().start_ns, first_ts);
+  // Time zero, as every view of the capture counts it (CaptureQuery,
+  // model/interval_grid.h): the header's start, or the first record in time
+  // order when that is older. The exporter opens at that first record (at the
+  // end for a capture without one), so finding it costs no pass.
   const SourceNotes notes(reader->host().sources);
-  Status opened = exporter->open(o.output, zero, notes);
-  if (!opened) return fail(opened.message(), kExitUsage);  // an output that cannot be created
+  const uint64_t header_start = reader->host().start_ns;
+  bool opened = false;
+  Status open_status;
+  auto open_at = [&](uint64_t first_ts) {
+    opened = true;
+    open_status = exporter->open(o.output, capture_time_zero(header_start, first_ts), notes);
+  };
 
   SpaceTracker tracker;
   // Changes are handed on after the record that made them is applied, so
@@ -114,6 +114,8 @@ int run_export(const ExportOptions& o) {
   uint64_t exported = 0;
   ExportPick pick(o.pid, tracker);
   TimeOrderer ordered([&](const ps_header& h) {
+    if (!opened) open_at(h.ts_ns);
+    if (!open_status) return;
     pick.pick(h);
     if (pick.wanted) {
       exporter->record(h, pick.fc);
@@ -135,10 +137,13 @@ int run_export(const ExportOptions& o) {
   });
   Status st = reader->for_each([&](const ps_header& h) {
     ordered.push(h);
-    return true;
+    return bool(open_status);
   });
-  if (!st) return fail(o.file + ": " + st.message(), kExitUsage);
   ordered.flush();
+  if (!opened) open_at(0);
+  // An output that cannot be created; a read error is reported after what could be read.
+  if (!open_status) return fail(open_status.message(), kExitUsage);
+  if (!st) return fail(o.file + ": " + st.message(), kExitUsage);
   Status done = exporter->finish();
   if (!done) return fail(o.output + ": " + done.message(), kExitFailure);
   const auto& report = reader->report();

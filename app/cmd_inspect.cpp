@@ -414,6 +414,7 @@ int run_inspect(const InspectOptions& o) {
     if (iv.value() < kMinInterval)
       return fail("--interval " + o.interval + ": shorter than the shortest row, 1ms", kExitUsage);
     spec.timeline_interval_ns = iv.value();
+    spec.address_space = false;  // the rows count records; no layout is printed
   }
   if ((o.layout || o.vmas) && o.pid == 0) return fail("--layout and --vmas need --pid P", kExitUsage);
   if (o.layout && o.at != "end") {

@@ -52,36 +52,41 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
   const bool wants_wss = !s.wss_taus.empty();
   const uint64_t at_ns = layout && s.layout_at_ns ? *s.layout_at_ns : UINT64_MAX;
   if (wants_wss) q.wss = std::make_unique<WindowedWorkingSet>(s.wss_taus, header_start, pid, &q.tracker);
-  // Timeline rows are cut from the header's start, which is time zero unless
-  // a record is older (checked after the pass).
-  if (s.timeline_interval_ns && header_start != 0) {
-    q.timeline.emplace(header_start, *s.timeline_interval_ns, pid ? std::optional<uint32_t>(pid) : std::nullopt);
-  }
-
-  // --at counts from time zero, guessed here as the first record's time.
+  // Time zero as the first record settles it; `early` counts records seen
+  // before that (no timestamp), which the views then missed.
   uint64_t zero = 0;
   bool zero_known = false;
-  auto at_takes = [&](const ps_header& h) {
-    if (at_ns != UINT64_MAX) {
-      if (!zero_known && h.ts_ns) {
-        zero = h.ts_ns;
-        zero_known = true;
-      }
-      return h.ts_ns <= zero + at_ns;
+  uint64_t early = 0;
+  auto settle_zero = [&](const ps_header& h) {
+    if (zero_known) return;
+    if (h.ts_ns == 0) {
+      ++early;
+      return;
     }
+    zero = capture_time_zero(header_start, h.ts_ns);
+    zero_known = true;
+    if (s.timeline_interval_ns) {
+      q.timeline.emplace(zero, *s.timeline_interval_ns, pid ? std::optional<uint32_t>(pid) : std::nullopt);
+    }
+  };
+  auto at_takes = [&](const ps_header& h) {
+    // --at counts from time zero.
+    if (at_ns != UINT64_MAX) return h.ts_ns <= zero + at_ns;
     // No --at: the layout just before the process exited (or at the end).
     const bool its_end = h.kind == PS_EV_EXIT && h.pid == pid && h.size >= sizeof(ps_exit) &&
                          (reinterpret_cast<const ps_exit&>(h).flags & PS_EXIT_GROUP_DEAD);
     return !its_end;
   };
+  const bool space = pid != 0 && (s.address_space || layout || wants_wss);
   // Only the summary and the whole-system timeline follow no process.
-  const bool follows = pid != 0 || layout || wants_wss;
+  const bool follows = space || layout || wants_wss;
   uint64_t records = 0;
   const auto& progress = hooks.progress;
   // The summary alone is lighter than decoding: no second thread for it.
   const Decode decode = follows ? Decode::kAhead : Decode::kInline;
   auto run = replay_capture(path, [&](const ps_header& h) {
     if ((++records & (kProgressEvery - 1)) == 0 && progress) progress(records);
+    settle_zero(h);
     q.table.apply(h);
     if (q.timeline) q.timeline->add(h);
     if (!follows) return;
@@ -96,7 +101,7 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
         q.at_resident.apply(h);
       }
     }
-    if (pid) {
+    if (space) {
       q.tracker.apply(h);
       q.resident.apply(h);
     }
@@ -115,7 +120,8 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
 
   // The guesses against the real zero: each view that guessed wrong is built
   // again from it, alone.
-  if (at_ns != UINT64_MAX && zero_known && q.zero != zero) {
+  const bool guessed_wrong = early > 0 || q.zero != zero;
+  if (at_ns != UINT64_MAX && guessed_wrong) {
     q.at_tracker = SpaceTracker();
     q.at_resident = ResidentPages(pid);
     q.forked = true;
@@ -129,7 +135,7 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
     if (!again) return again.error();
     ++q.passes;
   }
-  if (s.timeline_interval_ns && (!q.timeline || q.zero != header_start)) {
+  if (s.timeline_interval_ns && (!q.timeline || guessed_wrong)) {
     q.timeline.emplace(q.zero, *s.timeline_interval_ns, pid ? std::optional<uint32_t>(pid) : std::nullopt);
     auto again = replay_capture(path, [&](const ps_header& h) { q.timeline->add(h); }, Decode::kInline);
     if (!again) return again.error();

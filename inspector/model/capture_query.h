@@ -1,10 +1,12 @@
 // One question asked of a capture file, answered in one pass over its
 // records (`inspect`, `report`): which models the pass feeds, how records are
 // decoded, and time zero, the one instant every table of the answer counts
-// from. Time zero (capture_time_zero) is known for sure only after the pass,
-// since a record may be older than the header's start; the views that need
-// it during the pass (timeline rows, the layout at --at) guess it, and only
-// when the guess was wrong is the file read a second time, for them alone.
+// from: the header's start, or the first record when it is older
+// (capture_time_zero). Records come in time order, so the first one settles
+// it; the views that need it during the pass (timeline rows, the layout at
+// --at) take it from there, and only if a later record turns out older (one
+// the time orderer's window could not put first) is the file read a second
+// time, for them alone.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +36,9 @@ struct QuerySpec {
   // (layouts, fault attribution and the mapping lineages --vmas prints, with
   // its resident pages), and the timeline and working sets are of it alone.
   uint32_t pid = 0;
+  // With a pid: follow its address space (tracker(), resident()). A timeline
+  // alone does not read it; layouts and working sets follow it regardless.
+  bool address_space = true;
   // The pid's layout at `layout_at_ns` after time zero, or without it just
   // before the process exited (or at the end of the capture).
   bool layout = false;

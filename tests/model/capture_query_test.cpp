@@ -116,13 +116,13 @@ TEST(CaptureQuery, HeaderStartBeforeTheFirstRecordIsTimeZeroInOnePass) {
 }
 
 // A header start later than the first record (a clock the records do not
-// share): time zero is the first record, and the timeline rows, first cut
-// from the header's start in the pass, are cut again from it.
+// share): time zero is the first record, and the timeline rows are cut from
+// it in the one pass (records come in time order: the first settles it).
 TEST(CaptureQuery, HeaderStartLaterThanTheFirstRecordMakesTheFirstRecordTimeZero) {
   const File file(2 * kMs + kMs / 2);
   const CaptureQuery q = query(file, timeline_spec(kMs));
   EXPECT_EQ(q.time_zero(), 1 * kMs);
-  EXPECT_EQ(q.passes(), 2);
+  EXPECT_EQ(q.passes(), 1);
   ASSERT_NE(q.timeline(), nullptr);
   const auto& rows = q.timeline()->rows();
   // Faults at 1.0002 .. 5.0002 ms, one per 1 ms row from zero; the child's at 4.0005 ms.
@@ -136,12 +136,12 @@ TEST(CaptureQuery, HeaderStartLaterThanTheFirstRecordMakesTheFirstRecordTimeZero
   EXPECT_NE(rows_from(2 * kMs + kMs / 2, kMs).size(), rows.size());
 }
 
-// No start in the header: the first record, and the timeline made in a second pass.
+// No start in the header: the first record, in one pass.
 TEST(CaptureQuery, NoHeaderStartMakesTheFirstRecordTimeZero) {
   const File file(0);
   const CaptureQuery q = query(file, timeline_spec(kMs, kPid));
   EXPECT_EQ(q.time_zero(), 1 * kMs);
-  EXPECT_EQ(q.passes(), 2);
+  EXPECT_EQ(q.passes(), 1);
   ASSERT_NE(q.timeline(), nullptr);
   expect_rows_equal(q.timeline()->rows(), rows_from(1 * kMs, kMs, kPid));
 }
@@ -175,18 +175,45 @@ TEST(CaptureQuery, LayoutAtACutOffHoldsOnlyTheRecordsBeforeIt) {
   }
 }
 
-// Recording started before the first record: the pass cut at the first
-// record + 2 ms (3 ms, the mmap would be in); the real cut, 0.5 + 2 ms, is
-// made in a second pass, and the mmap is not in the layout.
+// Recording started before the first record: the cut is 0.5 + 2 ms from
+// the header's start, not the first record + 2 ms (3 ms, where the mmap
+// would be in), and the mmap is not in the layout.
 TEST(CaptureQuery, LayoutAtIsCutFromTheRealTimeZero) {
   const File file(kMs / 2);
   const CaptureQuery q = query(file, layout_spec(2 * kMs + 900));
   EXPECT_EQ(q.time_zero(), kMs / 2);
-  EXPECT_EQ(q.passes(), 2);
+  EXPECT_EQ(q.passes(), 1);
   EXPECT_TRUE(maps(q.layout_tracker(), kHeap));
   EXPECT_FALSE(maps(q.layout_tracker(), kMapped));  // 3.0003 ms > 0.5 + 2.0009 ms
   const CaptureQuery later = query(file, layout_spec(3 * kMs));
   EXPECT_TRUE(maps(later.layout_tracker(), kMapped));  // 3.0003 ms <= 3.5 ms
+}
+
+// A record older than the first one, written after the time orderer's
+// window (500 ms) had released the rest: time zero is that record, known only
+// after the pass, and the timeline and the layout at --at, cut in the pass
+// from the first record, are cut again from it in a second pass.
+TEST(CaptureQuery, ARecordOlderThanTheFirstBeyondTheOrderingWindowMakesASecondPass) {
+  RecordBuffer records = stream();
+  records.fault(900 * kMs, kPid, kPid, kHeap + 4096 * 9, PS_PF_USER | PS_PF_WRITE);
+  records.fault(kMs / 4, kPid, kPid, kHeap + 4096 * 8, PS_PF_USER | PS_PF_WRITE);  // 1 ms - 0.75 ms, written last
+  const File file(0, records);
+  const CaptureQuery t = query(file, timeline_spec(kMs));
+  EXPECT_EQ(t.time_zero(), kMs / 4);
+  EXPECT_EQ(t.passes(), 2);
+  ASSERT_NE(t.timeline(), nullptr);
+  TimelineBuilder want(kMs / 4, kMs, std::nullopt);
+  records.for_each([&](const ps_header& h) { want.add(h); });
+  ASSERT_FALSE(t.timeline()->rows().empty());
+  EXPECT_EQ(t.timeline()->rows().front().start_ns, 0u);
+  expect_rows_equal(t.timeline()->rows(), want.rows());
+
+  // --at 2.7 ms cuts at 0.25 + 2.7 = 2.95 ms, before the mmap at 3.0003 ms;
+  // the pass, counting from the first record (1 ms), cut at 3.7 ms, after it.
+  const CaptureQuery l = query(file, layout_spec(2 * kMs + 700'000));
+  EXPECT_EQ(l.passes(), 2);
+  EXPECT_TRUE(maps(l.layout_tracker(), kHeap));
+  EXPECT_FALSE(maps(l.layout_tracker(), kMapped));
 }
 
 // Without --at: the layout just before the process exited, not the empty one after.

@@ -311,6 +311,33 @@ RecordBuffer sampled_stream(uint64_t t0) {
 
 }  // namespace
 
+// export counts from the same time zero as inspect: the earliest record,
+// not the first one written (the per-CPU buffers drain out of order), when
+// the header has no start.
+TEST(ExportCommand, TimeZeroIsTheEarliestRecordNotTheFirstWritten) {
+  if (access(pagescope_binary().c_str(), X_OK) != 0) {
+    GTEST_SKIP() << "no " << pagescope_binary() << " (build the pagescope target)";
+  }
+  RecordBuffer b;
+  b.fault(3'000'000, 300, 300, 0x7f0000001000, PS_PF_USER | PS_PF_WRITE);  // written first
+  b.fault(1'000'000, 300, 300, 0x7f0000002000, PS_PF_USER | PS_PF_WRITE);  // 2 ms earlier
+  auto host = pagescope::model::testing::test_host();
+  host.start_ns = 0;
+  const std::string path = temp_path("export-zero.psc");
+  write_capture(path, b, {}, host);
+  const std::string json = temp_path("export-zero.json");
+  int status = -1;
+  const std::string out =
+      run_command(pagescope_binary() + " export " + path + " --format chrome-json -o " + json + " 2>&1", status);
+  ASSERT_EQ(status, 0) << out;
+  const std::string trace = slurp_file(json);
+  // Counting from the first written (3 ms), both faults would be at 0.
+  EXPECT_NE(trace.find("{\"ts\": 0.000, \"pid\": 300, \"tid\": 300, \"ph\": \"i\""), std::string::npos) << trace;
+  EXPECT_NE(trace.find("{\"ts\": 2000.000, \"pid\": 300, \"tid\": 300, \"ph\": \"i\""), std::string::npos) << trace;
+  std::remove(path.c_str());
+  std::remove(json.c_str());
+}
+
 TEST(InspectCommand, WorkingSetSourcesSystemTotalResidentAndFileOffsets) {
   if (access(pagescope_binary().c_str(), X_OK) != 0) {
     GTEST_SKIP() << "no " << pagescope_binary() << " (build the pagescope target)";
@@ -415,9 +442,10 @@ TEST(InspectCommand, WorkingSetSourcesSystemTotalResidentAndFileOffsets) {
   std::remove(path.c_str());
 }
 
-// `inspect --timeline` cuts rows from the header's start in its one pass and
-// passes again only when a record is older than that start: whichever way
-// zero is found, the rows are those of zero = the earliest record.
+// `inspect --timeline` cuts rows from time zero: the header's start, or the
+// earliest record when it is older, or the earliest record when the header
+// has none. Whichever way zero is found, the rows are those of zero = the
+// earliest record here.
 TEST(InspectCommand, TimelineRowsDoNotDependOnWhereZeroWasFound) {
   if (access(pagescope_binary().c_str(), X_OK) != 0) {
     GTEST_SKIP() << "no " << pagescope_binary() << " (build the pagescope target)";

@@ -2,7 +2,7 @@
 
 #include <cstring>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include "events.h"
 #include "inspector/capture/format.h"
@@ -31,18 +31,50 @@ inline void put_varint(uint8_t*& p, uint64_t v) {
 }
 
 // The last fault address per thread: address deltas are taken within one
-// thread's stream, where a storm walks pages in order.
+// thread's stream, where a storm walks pages in order. An open-addressing
+// table (a chunk holds a few hundred threads at most): the decoder asks it
+// for every fault, and a node-based map cost a hash and a pointer chase.
 class LastAddressByTid {
  public:
+  LastAddressByTid() : slots_(kInitialSlots) {}
+
   uint64_t& slot(uint32_t tid) {
-    if (cached_ && tid == cached_tid_) return *cached_;
+    if (tid == cached_tid_ && cached_) return *cached_;
+    if (2 * (used_ + 1) > slots_.size()) grow();
+    Slot& s = find(tid);
+    if (!s.used) {
+      s = {tid, true, 0};
+      ++used_;
+    }
     cached_tid_ = tid;
-    cached_ = &map_[tid];  // node-based: the reference survives rehashing
-    return *cached_;
+    cached_ = &s.last;
+    return s.last;
   }
 
  private:
-  std::unordered_map<uint32_t, uint64_t> map_;
+  static constexpr size_t kInitialSlots = 64;
+  struct Slot {
+    uint32_t tid = 0;
+    bool used = false;
+    uint64_t last = 0;
+  };
+
+  Slot& find(uint32_t tid) {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = (tid * 0x9E3779B1u) & mask;; i = (i + 1) & mask) {
+      if (!slots_[i].used || slots_[i].tid == tid) return slots_[i];
+    }
+  }
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    for (const Slot& s : old)
+      if (s.used) find(s.tid) = s;
+    cached_ = nullptr;  // the slots moved
+  }
+
+  std::vector<Slot> slots_;
+  size_t used_ = 0;
   uint32_t cached_tid_ = 0;
   uint64_t* cached_ = nullptr;
 };
@@ -220,10 +252,10 @@ Status decode_columns(std::span<const uint8_t> encoded, uint32_t count, uint32_t
     h.pid = static_cast<uint32_t>(pid);
     h.tid = static_cast<uint32_t>(tid);
     uint8_t* rec = out.add(size);
-    std::memcpy(rec, &h, sizeof h);
     if (kind == PS_EV_FAULT && size == kFaultSize) {
-      ps_fault f{};
+      ps_fault f;
       f.hdr = h;
+      f.ip = 0;  // a short ip column leaves it unread (an error below)
       uint64_t& last = last_address.slot(h.tid);
       f.address = last + unzigzag(col[kColFaultAddress].varint());
       last = f.address;
@@ -245,8 +277,10 @@ Status decode_columns(std::span<const uint8_t> encoded, uint32_t count, uint32_t
       f.error_code = static_cast<uint32_t>(error_code);
       f.flags = static_cast<uint32_t>(flags);
       std::memcpy(rec, &f, sizeof f);
-    } else if (!col[kColBody].copy(rec + kHeaderSize, size - kHeaderSize)) {
-      return Error{"column transform: body column ends early at record " + std::to_string(i)};
+    } else {
+      std::memcpy(rec, &h, sizeof h);
+      if (!col[kColBody].copy(rec + kHeaderSize, size - kHeaderSize))
+        return Error{"column transform: body column ends early at record " + std::to_string(i)};
     }
   }
   if (remaining != 0) return Error{"column transform: records do not add up to the chunk's length"};

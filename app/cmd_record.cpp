@@ -128,6 +128,9 @@ void print_summary(const RecordArgs& args, const live::RecordSummary& s) {
                args.output.c_str(),
                w.records ? static_cast<double>(w.file_bytes) / static_cast<double>(w.records) : 0.0,
                w.records ? static_cast<double>(w.raw_bytes) / static_cast<double>(w.records) : 0.0);
+  // Its own cost, so a user can weigh it (bench/record_overhead.sh splits it further).
+  std::fprintf(stderr, "pagescope record: recorder CPU %.3f s (user + system, its own threads), %.0f ns per record\n",
+               s.cpu_seconds, w.records ? s.cpu_seconds * 1e9 / static_cast<double>(w.records) : 0.0);
   std::fprintf(stderr, "  %-14s %12s\n", "kind", "records");
   for (int k = 0; k < 256; ++k) {
     if (!w.records_by_kind[k]) continue;

@@ -1,5 +1,6 @@
 #include "inspector/live/recorder.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -20,6 +21,14 @@ namespace {
 
 // Alive and not a zombie: an exited process whose parent has not reaped it
 // still answers kill(pid, 0), but there is nothing left to trace.
+// User + system CPU of this process's threads so far.
+double own_cpu_seconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto secs = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+  return secs(ru.ru_utime) + secs(ru.ru_stime);
+}
+
 bool process_exists(uint32_t pid) {
   std::string stat;
   if (!read_text_file("/proc/" + std::to_string(pid) + "/stat", stat)) return false;
@@ -110,6 +119,7 @@ class Recording {
   ProcessSnapshots snapshots_;
   Status write_status_;
   uint64_t start_ns_ = 0;
+  double start_cpu_ = 0;
   uint64_t lost_reported_ = 0;
   bool command_done_ = false;
   bool command_exec_seen_ = false;  // the fault check counts from the command's exec on
@@ -164,6 +174,7 @@ void Recording::write_lost_marker(bool always) {
 
 Status Recording::begin() {
   start_ns_ = monotonic_ns();
+  start_cpu_ = own_cpu_seconds();
   sample_system();
   if (options_.all) {
     for (uint32_t pid : all_pids()) {
@@ -293,6 +304,7 @@ Result<RecordSummary> Recording::finish() {
   summary_.snapshots_skipped = snapshots_.skipped();
   summary_.seconds = static_cast<double>(monotonic_ns() - start_ns_) / 1e9;
   Status closed = writer_.close();
+  summary_.cpu_seconds = own_cpu_seconds() - start_cpu_;
   summary_.writer = writer_.stats();
   if (!write_status_) return Error{"writing " + options_.output + ": " + write_status_.message()};
   if (!closed) return Error{"closing " + options_.output + ": " + closed.message()};

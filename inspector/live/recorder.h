@@ -51,6 +51,11 @@ struct RecordSummary {
   capture::WriterStats writer;
   uint64_t lost = 0;
   double seconds = 0;
+  // The recorder's own CPU (user + system, every thread of this process, not
+  // the command) from the first record to the closed file: draining,
+  // encoding, compressing, writing, sampling. The BPF programs' time is not
+  // in it: they run in the traced tasks.
+  double cpu_seconds = 0;
   int command_status = -1;           // wait status of the command, -1 if none
   uint64_t snapshots = 0;
   uint64_t snapshots_skipped = 0;    // newly seen processes not snapshotted (rate limit)

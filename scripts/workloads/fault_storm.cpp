@@ -5,8 +5,9 @@
 //
 // Each process maps MIB of anonymous memory, writes one byte per 4 KiB page
 // (THP off, so one fault per page), unmaps, and repeats ROUNDS times. Prints
-// one line: "faults N seconds S faults_per_s R" with N from wait4 of the
-// children (the kernel's own count).
+// one line: "faults N seconds S faults_per_s R cpu_s C" with N from wait4 of
+// the children (the kernel's own count) and C their user + system CPU (a
+// tracer's in-kernel cost per fault shows there; bench/record_overhead.sh).
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -42,19 +43,22 @@ int main(int argc, char** argv) {
     }
   }
   long faults = 0;
+  double cpu_s = 0;
   int failed = 0;
   for (int p = 0; p < procs; ++p) {
     int status = 0;
     rusage ru{};
     if (wait4(-1, &status, 0, &ru) > 0) {
       faults += ru.ru_minflt + ru.ru_majflt;
+      cpu_s += static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+               static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
       failed += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     }
   }
   clock_gettime(CLOCK_MONOTONIC, &end);
   double secs = static_cast<double>(end.tv_sec - start.tv_sec) +
                 static_cast<double>(end.tv_nsec - start.tv_nsec) / 1e9;
-  std::printf("faults %ld seconds %.3f faults_per_s %.0f\n", faults, secs,
-              static_cast<double>(faults) / secs);
+  std::printf("faults %ld seconds %.3f faults_per_s %.0f cpu_s %.3f\n", faults, secs,
+              static_cast<double>(faults) / secs, cpu_s);
   return failed ? 1 : 0;
 }

@@ -358,6 +358,14 @@ TEST(RecordAll, FaultStormIsCapturedOrAccountedAsLost) {
   // own faults (it never traces itself): all tiny next to the storm, hence 1%.
   EXPECT_NEAR(static_cast<double>(captured + lost), kernel, kernel * 0.01)
       << "captured " << captured << " lost " << lost;
+  // The recorder states its own CPU: some (it drained a storm), and no more
+  // than its 8 s on every CPU of the machine.
+  const std::string log = slurp(dir + "/log");
+  const size_t at = log.find("recorder CPU ");
+  ASSERT_NE(at, std::string::npos) << log;
+  const double cpu = std::strtod(log.c_str() + at + 13, nullptr);
+  EXPECT_GT(cpu, 0.0) << log;
+  EXPECT_LT(cpu, 9.0 * double(sysconf(_SC_NPROCESSORS_ONLN))) << log;
   std::printf("storm: %ld faults; captured %llu in window, lost %llu, kernel pgfault %.0f\n",
               storm_faults, static_cast<unsigned long long>(captured),
               static_cast<unsigned long long>(lost), kernel);

@@ -31,6 +31,7 @@ struct RecordArgs {
   std::vector<uint32_t> pids;
   bool all = false;
   std::string duration;
+  std::string max_size;
   std::string cgroup;
   size_t ring_mib = 64;
   std::string maps_interval;
@@ -60,6 +61,15 @@ bool numbers_valid(const RecordArgs& args) {
     std::fprintf(stderr, "pagescope record: bad --ring-size %zu: the ring buffer is a power of two "
                  "of MiB from 1 to %zu (the kernel's limit)\n", args.ring_mib, kMaxRingMib);
     return false;
+  }
+  if (!args.max_size.empty()) {
+    auto bytes = parse_byte_size(args.max_size);
+    if (!bytes || *bytes == 0) {
+      std::fprintf(stderr, "pagescope record: --max-size: %s\n",
+                   bytes ? ("bad size '" + args.max_size + "' (must be more than 0)").c_str()
+                         : bytes.error().message.c_str());
+      return false;
+    }
   }
   if (args.contents_rate && *args.contents_rate <= 0) {
     std::fprintf(stderr, "pagescope record: --contents-rate must be a positive number of pages "
@@ -137,6 +147,10 @@ void print_summary(const RecordArgs& args, const live::RecordSummary& s) {
     const char* name = event_kind_name(k);
     std::fprintf(stderr, "  %-14s %12llu\n", name ? name : std::to_string(k).c_str(),
                  static_cast<unsigned long long>(w.records_by_kind[k]));
+  }
+  if (s.max_size_reached) {
+    std::fprintf(stderr, "pagescope record: stopped at --max-size %s (the file holds %s)\n", args.max_size.c_str(),
+                 format_bytes(w.file_bytes).c_str());
   }
   if (s.lost) {
     std::fprintf(stderr, "pagescope record: WARNING: %llu events were lost (ring buffer full); "
@@ -217,6 +231,7 @@ int run_record(const RecordArgs& args) {
   opts.command_line = args.invocation;
   opts.verbose = args.verbose;
   opts.ring_bytes = args.ring_mib << 20;
+  if (!args.max_size.empty()) opts.max_file_bytes = parse_byte_size(args.max_size).value();
   if (!args.duration.empty()) {
     auto d = parse_duration_ns(args.duration);
     if (!d || *d == 0) {
@@ -316,6 +331,9 @@ void add_record_command(CLI::App& root, CommandRun& run) {
   sub->add_option("-d,--duration", args->duration,
                   "Stop after this long (e.g. 10s, 500ms); default: until the command or the "
                   "processes end, or Ctrl-C");
+  sub->add_option("--max-size", args->max_size,
+                  "Stop once the capture file reaches this size (e.g. 500M, 2G), as -d stops at a "
+                  "time: the file is closed complete, a command still running is ended");
   sub->add_option("--cgroup", args->cgroup,
                   "Run the command inside this cgroup directory (v1 or v2), and sample its "
                   "memory statistics");

@@ -106,7 +106,7 @@ class Recording {
   void write_lost_marker(bool always);
   bool every(uint64_t now, uint64_t& last, int interval_ms);
   void check_command_end();
-  bool done(uint64_t now, const std::atomic<bool>& stop) const;
+  bool done(uint64_t now, const std::atomic<bool>& stop);
 
   const RecordOptions& options_;
   Tracer& tracer_;
@@ -247,9 +247,15 @@ void Recording::check_command_end() {
   if (!check.available) check.why_not = *summary_.sources.missing_note(capture::Source::kFaultKinds);
 }
 
-bool Recording::done(uint64_t now, const std::atomic<bool>& stop) const {
+bool Recording::done(uint64_t now, const std::atomic<bool>& stop) {
   if (stop.load() || command_done_) return true;
   if (options_.duration_s > 0 && (now - start_ns_) >= options_.duration_s * 1e9) return true;
+  // The file grows a sealed chunk at a time (at most chunk_bytes of records
+  // before compression, or a flush_ms flush): it stops within one of the limit.
+  if (options_.max_file_bytes && writer_.stats().file_bytes >= options_.max_file_bytes) {
+    summary_.max_size_reached = true;
+    return true;
+  }
   if (options_.pids.empty()) return false;
   for (uint32_t pid : options_.pids) {
     if (process_exists(pid)) return false;

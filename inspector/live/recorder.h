@@ -20,6 +20,7 @@ struct RecordOptions {
   std::vector<uint32_t> pids;        // -p: attach (and follow future children)
   bool all = false;                  // --all: whole system
   double duration_s = 0;             // -d: stop after this long (0: until the command/pids end or Ctrl-C)
+  uint64_t max_file_bytes = 0;       // --max-size: stop once the file is this large (0: no limit)
   std::string cgroup;                // --cgroup DIR: the command's child joins this cgroup before exec
   size_t ring_bytes = 64u << 20;
   int flush_ms = 250;                // seal a chunk at least this often (a hard kill loses less)
@@ -56,6 +57,7 @@ struct RecordSummary {
   // encoding, compressing, writing, sampling. The BPF programs' time is not
   // in it: they run in the traced tasks.
   double cpu_seconds = 0;
+  bool max_size_reached = false;     // --max-size ended the recording
   int command_status = -1;           // wait status of the command, -1 if none
   uint64_t snapshots = 0;
   uint64_t snapshots_skipped = 0;    // newly seen processes not snapshotted (rate limit)

@@ -112,7 +112,9 @@ INSTANTIATE_TEST_SUITE_P(
                       std::pair<std::string, std::string>{"record --sample-contents --contents-rate 0 -- true",
                                                           "--contents-rate"},
                       std::pair<std::string, std::string>{"record --sample-contents --contents-rate -5 -- true",
-                                                          "--contents-rate"}),
+                                                          "--contents-rate"},
+                      std::pair<std::string, std::string>{"record --max-size 0 -- true", "--max-size"},
+                      std::pair<std::string, std::string>{"record --max-size lots -- true", "--max-size"}),
     [](const ::testing::TestParamInfo<std::pair<std::string, std::string>>& info) {
       return "case" + std::to_string(info.index);
     });

@@ -259,6 +259,28 @@ TEST(RecordInterrupt, CtrlCGivesACompleteCapture) {
   EXPECT_GT(c.of_kind<ps_exec>(PS_EV_EXEC).size(), 1u) << "ls ran several times";
 }
 
+// --max-size stops a recording as -d does, once the file reaches the size:
+// the capture is complete, no larger than the limit plus one sealed chunk,
+// and the command (a shell loop that never ends by itself) is ended.
+TEST(RecordMaxSize, StopsAtTheSizeWithACompleteCapture) {
+  SKIP_WITHOUT_KERNEL();
+  const std::string dir = temp_dir();
+  const uint64_t t0 = monotonic_ns();
+  RunResult r = run(pagescope_bin() + " record --max-size 256K -o " + dir +
+                    "/max.psc -- sh -c 'while :; do ls / >/dev/null; done'");
+  const double secs = double(monotonic_ns() - t0) / 1e9;
+  EXPECT_EQ(r.exit_code(), 0) << r.output;
+  EXPECT_NE(r.output.find("stopped at --max-size 256K"), std::string::npos) << r.output;
+  EXPECT_LT(secs, 120.0) << "the loop never ends: the limit stopped it";
+  struct stat st{};
+  ASSERT_EQ(stat((dir + "/max.psc").c_str(), &st), 0);
+  EXPECT_GE(uint64_t(st.st_size), 256u << 10);
+  EXPECT_LT(uint64_t(st.st_size), (256u << 10) + (1u << 20)) << "a sealed chunk holds at most 1 MiB of records";
+  Capture c = read_capture(dir + "/max.psc");
+  EXPECT_TRUE(c.report.complete);
+  EXPECT_GT(c.of_kind<ps_exec>(PS_EV_EXEC).size(), 10u) << "ls ran many times";
+}
+
 TEST(RecordInterrupt, KillDashNineKeepsAReadablePrefix) {
   SKIP_WITHOUT_KERNEL();
   const std::string dir = temp_dir();

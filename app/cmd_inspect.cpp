@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cinttypes>
 #include <cstdio>
 #include <memory>
@@ -44,6 +45,7 @@ struct InspectOptions {
   bool wss = false;
   bool timeline = false;
   bool sources = false;
+  bool causes = false;
   std::string interval = "1s";
   std::string at = "end";
   std::string tau = "100ms,1s";
@@ -338,6 +340,51 @@ Table vmas_table(const SpaceTracker& tr, const ResidentPages& resident, uint32_t
   return t;
 }
 
+// Faults by why they happened (model/fault_cause.h): one row per process,
+// or with --pid one per mapping of it. Each class needs the sources its
+// decision reads; without them the faults fall in UNKNOWN and the classes
+// print "-".
+Table causes_table(const SpaceTracker& tr, const ProcessTable& pt, uint32_t pid, SourceNotes& notes) {
+  std::vector<std::string> head = pid ? std::vector<std::string>{"ID", "KIND<", "START<", "END<", "PATH<"}
+                                      : std::vector<std::string>{"PID", "COMM<"};
+  head.push_back("FAULTS");
+  for (int c = 0; c < kFaultCauseCount; ++c) {
+    std::string name = fault_cause_name(FaultCause(c));
+    for (char& ch : name) ch = ch == '-' ? '_' : char(std::toupper(static_cast<unsigned char>(ch)));
+    head.push_back(name);
+  }
+  Table t(head);
+  auto add = [&](std::vector<Cell> row, const FaultsByCause& by) {
+    uint64_t total = 0;
+    for (uint64_t n : by.count) total += n;
+    row.push_back(cnt(total));
+    for (uint64_t n : by.count) row.push_back(cnt(n));
+    t.add_row(std::move(row));
+  };
+  if (pid) {
+    for (const MappingStats& m : tr.mappings()) {
+      if (m.id == 0 || m.pid != pid || m.faults.total == 0) continue;
+      add({cnt(m.id), txt(vma_kind_name(m.first.kind)), Cell::hex(m.first.start), Cell::hex(m.first.end),
+           m.first.path.empty() ? unknown() : txt(m.first.path)},
+          m.causes);
+    }
+  } else {
+    for (const ProcessInfo& p : pt.processes()) {
+      const ProcessSpace* ps = tr.find(p.pid);
+      if (!ps) continue;
+      add({cnt(p.pid), txt(p.comm.empty() ? "?" : p.comm)}, ps->causes);
+    }
+  }
+  notes.mark(t, "FAULTS", {Source::kFaults});
+  for (const char* c : {"DEMAND_ZERO", "ZERO_PAGE", "COW", "PROTECTION"}) {
+    notes.mark(t, c, {Source::kFaults, Source::kFaultErrorCodes, Source::kFaultKinds});
+  }
+  for (const char* c : {"ANON_REFAULT", "SWAP_IN", "FILE_CACHE", "FILE_DISK"}) {
+    notes.mark(t, c, {Source::kFaults, Source::kFaultKinds});
+  }
+  return t;
+}
+
 // --interval and --tau below this are a typo (1ns for 1s), not a question:
 // events are stamped to the nanosecond but no view means anything per microsecond.
 constexpr uint64_t kMinInterval = 1'000'000;
@@ -436,8 +483,13 @@ int run_inspect(const InspectOptions& o) {
     }
   }
 
-  if (o.sources && (o.timeline || detail)) {
-    return fail("--sources cannot be combined with --timeline, --layout, --vmas or --wss", kExitUsage);
+  if (o.causes && (o.timeline || detail)) {
+    return fail("--causes cannot be combined with --timeline, --layout, --vmas or --wss", kExitUsage);
+  }
+  // Every process's address space, or the pid's (which a pid follows anyway).
+  spec.every_space = o.causes && o.pid == 0;
+  if (o.sources && (o.timeline || detail || o.causes)) {
+    return fail("--sources cannot be combined with --timeline, --layout, --vmas, --wss or --causes", kExitUsage);
   }
 
   if (o.sources) {
@@ -496,6 +548,15 @@ int run_inspect(const InspectOptions& o) {
                   o.pid ? "growth of its swap-entry count" : "reclaim's anon writes");
     }
     emit(q->timeline()->table(notes), format, "timeline");
+    return done();
+  }
+
+  if (o.causes) {
+    if (format == Format::kTable) {
+      std::printf("faults by cause%s (attributed to the VMA at fault time; README \"Faults by cause\")\n",
+                  o.pid ? (" in each mapping of pid " + std::to_string(o.pid)).c_str() : " per process");
+    }
+    emit(causes_table(q->tracker(), q->processes(), o.pid, notes), format, "causes");
     return done();
   }
 
@@ -619,6 +680,9 @@ void add_inspect_command(CLI::App& app, CommandRun& run) {
                 "per-interval rows: faults, swap-outs, reclaim, stalls, TLB flushes, PSI");
   cmd->add_option("--interval", opts->interval, "row length of --timeline (default 1s)");
   cmd->add_option("--tau", opts->tau, "working-set windows, comma-separated (default 100ms,1s)");
+  cmd->add_flag("--causes", opts->causes,
+                "faults by cause (demand-zero, zero-page, swap-in, file-cache, file-disk, cow, ...): per process, "
+                "or per mapping with --pid");
   cmd->add_flag("--sources", opts->sources,
                 "which event sources the capture had (on, unavailable and why, not requested), and exit");
   cmd->callback([opts, &run] { run = [opts] { return run_inspect(*opts); }; });

@@ -77,7 +77,7 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
                          (reinterpret_cast<const ps_exit&>(h).flags & PS_EXIT_GROUP_DEAD);
     return !its_end;
   };
-  const bool space = pid != 0 && (s.address_space || layout || wants_wss);
+  const bool space = (pid != 0 && (s.address_space || layout || wants_wss)) || s.every_space;
   // Only the summary and the whole-system timeline follow no process.
   const bool follows = space || layout || wants_wss;
   uint64_t records = 0;

@@ -39,6 +39,8 @@ struct QuerySpec {
   // With a pid: follow its address space (tracker(), resident()). A timeline
   // alone does not read it; layouts and working sets follow it regardless.
   bool address_space = true;
+  // Follow every process's address space (tracker()), as a pid does its own.
+  bool every_space = false;
   // The pid's layout at `layout_at_ns` after time zero, or without it just
   // before the process exited (or at the end of the capture).
   bool layout = false;

@@ -197,8 +197,11 @@ void SpaceTracker::attribute(ProcessSpace& ps, const ps_fault& f, const Vma& vma
   // (A deferred fault can be older than the page's first one seen so far.)
   page.first_touch_ns = std::min<uint64_t>(page.first_touch_ns, f.hdr.ts_ns);
   ++page.faults;
+  const FaultCause cause = classify_fault(f, *v, new_touch);
+  ps.causes.add(cause);
   if (m) {
     m->faults.add(f);
+    m->causes.add(cause);
     if (cow) ++m->cow_faults;
     if (new_touch) ++m->pages_touched;
     if (m->first_touch_ns == 0 || f.hdr.ts_ns < m->first_touch_ns) m->first_touch_ns = f.hdr.ts_ns;

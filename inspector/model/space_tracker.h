@@ -19,6 +19,7 @@
 
 #include "events.h"
 #include "inspector/model/address_space.h"
+#include "inspector/model/fault_cause.h"
 #include "inspector/model/fault_counts.h"
 #include "inspector/model/page_map.h"
 #include "inspector/model/record_visitor.h"
@@ -49,6 +50,7 @@ struct MappingStats {
   uint64_t pages_touched = 0;  // distinct pages that faulted
   uint64_t first_touch_ns = 0;
   uint64_t cow_faults = 0;
+  FaultsByCause causes;
   std::vector<MappingChange> changes;
 };
 
@@ -60,6 +62,7 @@ struct ProcessSpace {
   AddressSpace space;
   PageMap pages;
   FaultsByKind faults_by_kind{};
+  FaultsByCause causes;          // faults in a VMA by why they happened (fault_cause.h)
   uint64_t cow_faults = 0;       // write-protect faults on private writable memory after a fork
   uint64_t stack_growth = 0;     // faults below [stack] that grew it
   uint64_t deferred_faults = 0;  // attributed when the first snapshot came

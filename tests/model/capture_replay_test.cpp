@@ -338,6 +338,45 @@ TEST(ExportCommand, TimeZeroIsTheEarliestRecordNotTheFirstWritten) {
   std::remove(json.c_str());
 }
 
+// inspect --causes: per process, and per mapping with --pid, in CSV and
+// JSON as every view; a bad combination is a usage error.
+TEST(InspectCommand, CausesPerProcessAndPerMapping) {
+  if (access(pagescope_binary().c_str(), X_OK) != 0) {
+    GTEST_SKIP() << "no " << pagescope_binary() << " (build the pagescope target)";
+  }
+  RecordBuffer b;
+  b.proc_file(1, 7, PS_PROC_MAPS,
+              "7f0000000000-7f0000010000 rw-p 00000000 00:00 0 \n"
+              "7f1000000000-7f1000010000 r--p 00000000 08:01 99 /data/file\n");
+  uint64_t ts = 10;
+  for (int i = 0; i < 3; ++i) b.fault(ts++, 7, 7, 0x7f0000000000 + i * 4096, PS_PF_USER);  // zero page
+  for (int i = 0; i < 2; ++i) b.fault(ts++, 7, 7, 0x7f0000000000 + i * 4096, PS_PF_USER | PS_PF_WRITE | PS_PF_PROT);
+  b.fault(ts++, 7, 7, 0x7f1000000000, PS_PF_USER, PS_FAULT_ERR_KNOWN | PS_FAULT_ACCOUNTED | PS_FAULT_MAJOR);
+  const std::string path = temp_path("causes.psc");
+  write_capture(path, b);
+  int status = -1;
+  std::string out = run_command(pagescope_binary() + " inspect " + path + " --causes --csv", status);
+  ASSERT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("PID,COMM,FAULTS,DEMAND_ZERO,ZERO_PAGE,ANON_REFAULT,SWAP_IN,FILE_CACHE,FILE_DISK,COW,PROTECTION,UNKNOWN"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find(",6,0,3,0,0,0,1,2,0,0"), std::string::npos) << out;
+  out = run_command(pagescope_binary() + " inspect " + path + " --causes --pid 7", status);
+  ASSERT_EQ(status, 0) << out;
+  const auto file_row = row_of(out, "2");
+  ASSERT_FALSE(file_row.empty()) << out;
+  EXPECT_EQ(file_row.back(), "0");  // UNKNOWN
+  EXPECT_NE(out.find("/data/file"), std::string::npos) << out;
+  out = run_command(pagescope_binary() + " inspect " + path + " --causes --json", status);
+  ASSERT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("\"causes\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"ZERO_PAGE\": 3"), std::string::npos) << out;
+  out = run_command(pagescope_binary() + " inspect " + path + " --causes --timeline 2>&1", status);
+  EXPECT_EQ(status, 2) << out;
+  EXPECT_NE(out.find("--causes cannot be combined"), std::string::npos) << out;
+  std::remove(path.c_str());
+}
+
 TEST(InspectCommand, WorkingSetSourcesSystemTotalResidentAndFileOffsets) {
   if (access(pagescope_binary().c_str(), X_OK) != 0) {
     GTEST_SKIP() << "no " << pagescope_binary() << " (build the pagescope target)";
@@ -461,7 +500,9 @@ TEST(InspectCommand, TimelineRowsDoNotDependOnWhereZeroWasFound) {
         run_command(pagescope_binary() + " inspect " + path + " --timeline --interval 1ms --csv", status);
     EXPECT_EQ(status, 0) << out;
     EXPECT_NE(out.find('\n'), std::string::npos) << out;
-    if (!previous.empty()) EXPECT_EQ(out, previous) << "header start " << start;
+    if (!previous.empty()) {
+      EXPECT_EQ(out, previous) << "header start " << start;
+    }
     previous = out;
     std::remove(path.c_str());
   }

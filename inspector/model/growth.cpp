@@ -13,6 +13,8 @@ bool anonymous_private(VmaKind k) {
   return k == VmaKind::kHeap || k == VmaKind::kAnon || k == VmaKind::kBss || k == VmaKind::kStack ||
          k == VmaKind::kThreadStack;
 }
+// Below the peak by more than the tolerance.
+bool fell(uint64_t now, uint64_t peak) { return now + peak / kShrinkTolerancePart < peak; }
 }  // namespace
 
 double GrowthSeries::touched_per_s() const {
@@ -99,16 +101,18 @@ void GrowthTracker::add(GrowthSeries& s, uint64_t t_ns, const Point& p) {
   if (s.samples == 0) {
     s.first_ns = t_ns;
     s.touched_first = p.touched;
-  } else if (p.touched < s.touched_last) {
+  } else if (fell(p.touched, s.touched_peak)) {
     s.shrank = true;
   }
+  s.touched_peak = std::max(s.touched_peak, p.touched);
   if (p.resident) {
     if (!s.resident_first) {
       s.resident_first = p.resident;
       s.resident_first_ns = t_ns;
-    } else if (*p.resident < *s.resident_last) {
+    } else if (fell(*p.resident, s.resident_peak)) {
       s.shrank = true;
     }
+    s.resident_peak = std::max(s.resident_peak, *p.resident);
     s.resident_last = p.resident;
     s.resident_last_ns = t_ns;
   }
@@ -131,7 +135,7 @@ void GrowthTracker::sample_process(uint32_t pid, uint64_t t_ns) {
       continue;
     }
     GrowthSeries& s = series_[it->second];
-    if (s.touched_last > 0) s.shrank = true;
+    if (fell(0, s.touched_peak)) s.shrank = true;
     s.ended = true;
     it = followed.erase(it);
   }

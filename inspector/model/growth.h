@@ -15,12 +15,15 @@
 // RESIDENT = 4 KiB pages present at the process's latest access-bit interval
 // (record --access-interval, ResidentPages); unknown without one.
 //
-// "Only grows": every sample's TOUCHED is >= the one before it (no tolerance:
-// one page less is a shrink), and so is RESIDENT wherever two successive
-// samples know it; and TOUCHED grew in all (last > first). Unmapping a lineage
-// with touched pages is a shrink; the exit or exec of its process is not (the
-// series just ends there). Rate = (last - first) / (time of the last sample -
-// time of the first), per second; at least two samples are needed.
+// "Only grows": no sample's TOUCHED is below the highest before it by more
+// than the tolerance, 1% of that peak rounded down (0 pages below a peak of
+// 100: exact for small series; enough for an allocator's trim or a thread
+// stack freed on the way out, not for half a mapping unmapped), and the same
+// for RESIDENT over the samples that know it; and TOUCHED grew in all (last >
+// first). Unmapping a lineage that had touched pages is a shrink; the exit or
+// exec of its process is not (the series ends there, sampled just before).
+// Rate = (last - first) / (time of the last sample - time of the first), per
+// second; at least two samples are needed.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +40,9 @@
 namespace pagescope::model {
 
 // One followed thing's samples, summarised as they come (O(1) memory each).
+// A fall below the peak of at most peak / kShrinkTolerancePart is no shrink.
+inline constexpr uint64_t kShrinkTolerancePart = 100;  // 1%
+
 struct GrowthSeries {
   uint32_t pid = 0;
   uint32_t mapping = 0;          // lineage id (SpaceTracker::mappings()); 0 = the process's anonymous total
@@ -46,7 +52,8 @@ struct GrowthSeries {
   // First and last sample that knew RESIDENT, and when.
   std::optional<uint64_t> resident_first, resident_last;
   uint64_t resident_first_ns = 0, resident_last_ns = 0;
-  bool shrank = false;           // a sample fell below the one before it
+  uint64_t touched_peak = 0, resident_peak = 0;
+  bool shrank = false;           // a sample fell below its peak by more than kShrinkTolerance
   bool ended = false;            // no more samples: exited, exec'd or unmapped
 
   uint64_t touched_growth() const { return touched_last - touched_first; }

@@ -188,3 +188,27 @@ TEST(Growth, ResidentThatFallsDisqualifies) {
   auto falls = run(stream({0, 1}), 7, kOrigin + 3 * kSec);
   EXPECT_TRUE(falls->growth->growing().empty());
 }
+
+// The tolerance: a fall of at most 1% of the peak is not a shrink (an
+// allocator trimming a little), more is.
+TEST(Growth, AFallOfAtMostOnePercentOfThePeakIsTolerated) {
+  auto stream = [](uint64_t unmapped) {
+    RecordBuffer b;
+    b.proc_file(kOrigin + 10, 7, PS_PROC_MAPS, kMaps);
+    b.syscall(PS_EV_MMAP, kOrigin + 20, 7, 7, {0, 4096 * P, 3, kPrivateAnon, ~0ull, 0}, int64_t(kA));
+    touch(b, 7, kA, 0, 1000, kOrigin + 1000);     // 1000 at 1 s
+    touch(b, 7, kA, 1000, 1000, kOrigin + kSec + 1000);  // 2000 at 2 s
+    // At 2.5 s the top `unmapped` pages of the 2000 go: the 3 s sample is 2000 - unmapped.
+    b.syscall(PS_EV_MUNMAP, kOrigin + 2 * kSec + kSec / 2, 7, 7, {kA + (2000 - unmapped) * P, unmapped * P}, 0);
+    touch(b, 7, kA, 2000, 1000, kOrigin + 3 * kSec + 1000);  // then 1000 more above the hole
+    b.syscall(PS_EV_MADVISE, kOrigin + 4 * kSec, 7, 7, {kA, P, 4}, 0);
+    return b;
+  };
+  auto small = run(stream(20), 7, kOrigin + 4 * kSec);  // 20 = 1% of 2000: tolerated
+  auto grown = small->growth->growing();
+  ASSERT_EQ(grown.size(), 1u);
+  EXPECT_EQ(grown[0].touched_first, 1000u);
+  EXPECT_EQ(grown[0].touched_last, 2980u);
+  auto big = run(stream(21), 7, kOrigin + 4 * kSec);  // one page more: a shrink
+  EXPECT_TRUE(big->growth->growing().empty());
+}

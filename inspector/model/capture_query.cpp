@@ -31,6 +31,9 @@ struct CaptureQuery::Parts {
   FaultSampler sampler;
   SmapsSampler smaps;
   std::optional<TimelineBuilder> timeline;
+  std::optional<GrowthTracker> growth;
+  std::optional<LocalityTracker> locality;
+  std::vector<LocalityStats> locality_rows;
 };
 
 Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, const QueryHooks& hooks) {
@@ -58,6 +61,9 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
     q.timeline.emplace(header_start, *s.timeline_interval_ns, pid ? std::optional<uint32_t>(pid) : std::nullopt);
   }
 
+  if (s.growth_interval_ns) q.growth.emplace(&q.tracker, header_start, *s.growth_interval_ns, pid);
+  if (s.locality_interval_ns) q.locality.emplace(header_start, *s.locality_interval_ns, pid);
+
   // --at counts from time zero, guessed here as the first record's time.
   uint64_t zero = 0;
   bool zero_known = false;
@@ -75,7 +81,9 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
     return !its_end;
   };
   // Only the summary and the whole-system timeline follow no process.
-  const bool follows = pid != 0 || layout || wants_wss;
+  const bool follows = pid != 0 || layout || wants_wss || q.growth || q.locality;
+  // Growth without a pid samples every process's address space.
+  const bool tracks = pid != 0 || q.growth;
   uint64_t records = 0;
   const auto& progress = hooks.progress;
   // The summary alone is lighter than decoding: no second thread for it.
@@ -96,10 +104,11 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
         q.at_resident.apply(h);
       }
     }
-    if (pid) {
-      q.tracker.apply(h);
-      q.resident.apply(h);
-    }
+    if (q.locality) q.locality->apply(h);
+    // Growth samples what the tracker knew before `h`.
+    if (q.growth) q.growth->before(h);
+    if (tracks) q.tracker.apply(h);
+    if (pid) q.resident.apply(h);
     if (wants_wss) {
       q.wss->apply(h);
       q.memory.apply(h);
@@ -112,6 +121,8 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
   if (!run) return run.error();
   q.capture = std::move(run.value());
   q.zero = capture_time_zero(q.capture.host.start_ns, q.table.totals().first_ts_ns);
+  if (q.growth) q.growth->finish(q.table.totals().last_ts_ns);
+  if (q.locality) q.locality_rows = q.locality->finish();
 
   // The guesses against the real zero: each view that guessed wrong is built
   // again from it, alone.
@@ -157,5 +168,7 @@ const SystemMemory& CaptureQuery::memory() const { return p_->memory; }
 const FaultSampler& CaptureQuery::fault_sampler() const { return p_->sampler; }
 const SmapsSampler& CaptureQuery::smaps() const { return p_->smaps; }
 const TimelineBuilder* CaptureQuery::timeline() const { return p_->timeline ? &*p_->timeline : nullptr; }
+const GrowthTracker* CaptureQuery::growth() const { return p_->growth ? &*p_->growth : nullptr; }
+const std::vector<LocalityStats>& CaptureQuery::locality() const { return p_->locality_rows; }
 
 }  // namespace pagescope::model

@@ -436,7 +436,7 @@ Table growth_table(const GrowthTracker& g, const SpaceTracker& tr, const Process
   } else {
     for (const char* c : {"PID", "COMM<"}) cols.push_back(c);
   }
-  for (const char* c : {"FROM", "TO", "SAMPLES", "TOUCHED_FROM", "TOUCHED_TO", "GROWTH", "TOUCHED_PER_S",
+  for (const char* c : {"FROM", "TO", "GREW_UNTIL", "SAMPLES", "TOUCHED_FROM", "TOUCHED_TO", "GROWTH", "TOUCHED_PER_S",
                         "RESIDENT_FROM", "RESIDENT_TO", "RESIDENT_PER_S"}) {
     cols.push_back(c);
   }
@@ -457,6 +457,7 @@ Table growth_table(const GrowthTracker& g, const SpaceTracker& tr, const Process
     }
     row.push_back(rel_cell(s.first_ns, zero));
     row.push_back(rel_cell(s.last_ns, zero));
+    row.push_back(rel_cell(s.grew_until_ns, zero));
     row.push_back(cnt(s.samples));
     row.push_back(cnt(s.touched_first));
     row.push_back(cnt(s.touched_last));
@@ -467,7 +468,9 @@ Table growth_table(const GrowthTracker& g, const SpaceTracker& tr, const Process
     row.push_back(rate_cell(s.resident_per_s()));
     t.add_row(std::move(row));
   }
-  for (const char* c : {"TOUCHED_FROM", "TOUCHED_TO", "GROWTH", "TOUCHED_PER_S"}) notes.mark(t, c, {Source::kFaults});
+  for (const char* c : {"GREW_UNTIL", "TOUCHED_FROM", "TOUCHED_TO", "GROWTH", "TOUCHED_PER_S"}) {
+    notes.mark(t, c, {Source::kFaults});
+  }
   for (const char* c : {"RESIDENT_FROM", "RESIDENT_TO", "RESIDENT_PER_S"}) notes.mark(t, c, {Source::kAccessBits});
   return t;
 }

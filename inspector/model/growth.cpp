@@ -104,6 +104,7 @@ void GrowthTracker::add(GrowthSeries& s, uint64_t t_ns, const Point& p) {
   } else if (fell(p.touched, s.touched_peak)) {
     s.shrank = true;
   }
+  if (s.samples && p.touched > s.touched_last) s.grew_until_ns = t_ns;
   s.touched_peak = std::max(s.touched_peak, p.touched);
   if (p.resident) {
     if (!s.resident_first) {

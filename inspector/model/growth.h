@@ -53,6 +53,9 @@ struct GrowthSeries {
   std::optional<uint64_t> resident_first, resident_last;
   uint64_t resident_first_ns = 0, resident_last_ns = 0;
   uint64_t touched_peak = 0, resident_peak = 0;
+  // The last sample at which TOUCHED rose: a leak rises to the end, a buffer
+  // filled once stops early (the rate is an average over FROM..TO either way).
+  uint64_t grew_until_ns = 0;
   bool shrank = false;           // a sample fell below its peak by more than kShrinkTolerance
   bool ended = false;            // no more samples: exited, exec'd or unmapped
 

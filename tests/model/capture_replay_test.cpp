@@ -517,34 +517,36 @@ TEST(InspectCommand, GrowthRanksTheSteadyMappingAndSkipsTheOneThatShrank) {
   int status = -1;
   std::string out = run_command(pagescope_binary() + " inspect " + path + " --pid 400 --growth", status);
   EXPECT_EQ(status, 0) << out;
-  // RANK ID KIND START PATH FROM TO SAMPLES TOUCHED_FROM TOUCHED_TO GROWTH TOUCHED_PER_S RESIDENT_*
+  // RANK ID KIND START PATH FROM TO GREW_UNTIL SAMPLES TOUCHED_FROM TOUCHED_TO GROWTH TOUCHED_PER_S RESIDENT_*
   auto row = row_of(out, "1");
-  ASSERT_EQ(row.size(), 15u) << out;
+  ASSERT_EQ(row.size(), 16u) << out;
   EXPECT_EQ(row[2], "anon");
   EXPECT_EQ(row[3], "7f1000000000");
   EXPECT_EQ(row[5], "1.000");
   EXPECT_EQ(row[6], "4.000");
-  EXPECT_EQ(row[8], "100");
-  EXPECT_EQ(row[9], "400");
-  EXPECT_EQ(row[10], "300");
-  EXPECT_EQ(row[11], "100.0");
-  EXPECT_EQ(row[12], "-");  // no access bits: resident unknown, not 0
+  EXPECT_EQ(row[7], "4.000");  // still growing at the last sample
+  EXPECT_EQ(row[9], "100");
+  EXPECT_EQ(row[10], "400");
+  EXPECT_EQ(row[11], "300");
+  EXPECT_EQ(row[12], "100.0");
+  EXPECT_EQ(row[13], "-");  // no access bits: resident unknown, not 0
   EXPECT_TRUE(row_of(out, "2").empty()) << out;  // C shrank; nothing else grew
   EXPECT_EQ(out.find("7f3000000000"), std::string::npos) << out;
 
   // Per process: A + C = 200, 400, 400, 500 pages at 1..4 s.
   out = run_command(pagescope_binary() + " inspect " + path + " --growth --csv", status);
   EXPECT_EQ(status, 0) << out;
-  EXPECT_NE(out.find("RANK,PID,COMM,FROM,TO,SAMPLES,TOUCHED_FROM,TOUCHED_TO,GROWTH,TOUCHED_PER_S"), std::string::npos) << out;
-  EXPECT_NE(out.find("\n1,400,?,1.000,4.000,4,200,500,300,100.0,,,"), std::string::npos) << out;
+  EXPECT_NE(out.find("RANK,PID,COMM,FROM,TO,GREW_UNTIL,SAMPLES,TOUCHED_FROM,TOUCHED_TO,GROWTH,TOUCHED_PER_S"),
+            std::string::npos) << out;
+  EXPECT_NE(out.find("\n1,400,?,1.000,4.000,4.000,4,200,500,300,100.0,,,"), std::string::npos) << out;
 
   // Sampled every 2 s: 1.000 is no longer a sample (2, 4 s: 200 -> 400).
   out = run_command(pagescope_binary() + " inspect " + path + " --pid 400 --growth --interval 2s", status);
   EXPECT_EQ(status, 0) << out;
   row = row_of(out, "1");
-  ASSERT_EQ(row.size(), 15u) << out;
+  ASSERT_EQ(row.size(), 16u) << out;
   EXPECT_EQ(row[5], "2.000");
-  EXPECT_EQ(row[11], "100.0");
+  EXPECT_EQ(row[12], "100.0");
 
   out = run_command(pagescope_binary() + " inspect " + path + " --growth --timeline 2>&1", status);
   EXPECT_EQ(status, 2) << out;

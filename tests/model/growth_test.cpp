@@ -80,6 +80,7 @@ TEST(Growth, SteadyGrowerRankedFirstWithItsRate) {
   EXPECT_EQ(grown[0].touched_first, 100u);
   EXPECT_EQ(grown[0].touched_last, 400u);
   EXPECT_DOUBLE_EQ(grown[0].touched_per_s(), 100.0);
+  EXPECT_EQ(grown[0].grew_until_ns, kOrigin + 4 * kSec);
   // B: 10 -> 40 in 3 s.
   EXPECT_EQ(maps[grown[1].mapping].first.start, kB);
   EXPECT_EQ(grown[1].touched_growth(), 30u);
@@ -114,6 +115,7 @@ TEST(Growth, UnmappingAWholeLineageIsAShrink) {
   EXPECT_EQ(r->tracker.mappings()[grown[0].mapping].first.start, kA);
   // A was sampled again at 5 s with nothing new: still only grew, over 4 s.
   EXPECT_DOUBLE_EQ(grown[0].touched_per_s(), 300.0 / 4.0);
+  EXPECT_EQ(grown[0].grew_until_ns, kOrigin + 4 * kSec);  // not at 5 s: nothing new then
 }
 
 // Without a pid: one series per process, its private anonymous memory. An
@@ -149,6 +151,7 @@ TEST(Growth, ProcessesRankedByAnonymousGrowthExitIsNotAShrink) {
   EXPECT_EQ(grown[0].last_ns, kOrigin + 3 * kSec + kSec / 2);
   EXPECT_EQ(grown[0].touched_last, 150u);
   EXPECT_DOUBLE_EQ(grown[0].touched_per_s(), 40.0);
+  EXPECT_EQ(grown[0].grew_until_ns, kOrigin + 3 * kSec);
   EXPECT_TRUE(grown[0].ended);
 }
 

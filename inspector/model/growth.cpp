@@ -23,11 +23,14 @@ double GrowthSeries::touched_per_s() const {
 }
 
 std::optional<double> GrowthSeries::resident_per_s() const {
-  if (!resident_first || !resident_last || resident_last_ns <= resident_first_ns) return std::nullopt;
-  return (double(*resident_last) - double(*resident_first)) / (double(resident_last_ns - resident_first_ns) / 1e9);
+  if (!resident_first || !resident_last || resident_last_ns <= resident_first_ns)
+    return std::nullopt;
+  return (double(*resident_last) - double(*resident_first)) /
+         (double(resident_last_ns - resident_first_ns) / 1e9);
 }
 
-GrowthTracker::GrowthTracker(const SpaceTracker* tracker, uint64_t origin_ns, uint64_t interval_ns, uint32_t pid)
+GrowthTracker::GrowthTracker(const SpaceTracker* tracker, uint64_t origin_ns, uint64_t interval_ns,
+                             uint32_t pid)
     : tracker_(tracker),
       origin_ns_(origin_ns),
       interval_ns_(interval_ns ? interval_ns : 1'000'000'000),
@@ -66,9 +69,13 @@ void GrowthTracker::on_exec(const ps_exec& e) {
   resident_of(e.hdr.pid).apply(e.hdr);
 }
 
-void GrowthTracker::on_access_bits(const AccessBitsView& v) { resident_of(v.record->hdr.pid).apply(v.record->hdr); }
+void GrowthTracker::on_access_bits(const AccessBitsView& v) {
+  resident_of(v.record->hdr.pid).apply(v.record->hdr);
+}
 
-void GrowthTracker::on_access_interval(const ps_access_interval& iv) { resident_of(iv.hdr.pid).apply(iv.hdr); }
+void GrowthTracker::on_access_interval(const ps_access_interval& iv) {
+  resident_of(iv.hdr.pid).apply(iv.hdr);
+}
 
 ResidentPages& GrowthTracker::resident_of(uint32_t pid) {
   auto& r = resident_[pid];
@@ -80,7 +87,8 @@ void GrowthTracker::measure(uint32_t pid, std::unordered_map<uint32_t, Point>& o
   const ProcessSpace* ps = tracker_->find(pid);
   if (!ps || ps->exited) return;
   auto res_it = resident_.find(pid);
-  const ResidentPages* res = res_it != resident_.end() && res_it->second->sampled() ? res_it->second.get() : nullptr;
+  const ResidentPages* res =
+      res_it != resident_.end() && res_it->second->sampled() ? res_it->second.get() : nullptr;
   // Every piece makes its key exist (an untouched lineage is a sample of 0).
   if (!pid_) out[0].resident = res ? std::optional<uint64_t>(0) : std::nullopt;
   for (const auto& [start, v] : ps->space.pieces()) {
@@ -90,7 +98,8 @@ void GrowthTracker::measure(uint32_t pid, std::unordered_map<uint32_t, Point>& o
   }
   ps->pages.for_each([&](uint64_t page, const PageInfo& info) {
     const Vma* piece = ps->space.find(page << kPageShift);
-    if (!piece || piece->mapping != info.mapping) return;  // unmapped since, or now another lineage's
+    if (!piece || piece->mapping != info.mapping)
+      return;  // unmapped since, or now another lineage's
     if (!pid_ && !anonymous_private(piece->kind)) return;
     ++out[pid_ ? info.mapping : 0].touched;
   });

@@ -45,7 +45,7 @@ inline constexpr uint64_t kShrinkTolerancePart = 100;  // 1%
 
 struct GrowthSeries {
   uint32_t pid = 0;
-  uint32_t mapping = 0;          // lineage id (SpaceTracker::mappings()); 0 = the process's anonymous total
+  uint32_t mapping = 0;  // lineage id (SpaceTracker::mappings()); 0 = the process's anonymous total
   uint32_t samples = 0;
   uint64_t first_ns = 0, last_ns = 0;
   uint64_t touched_first = 0, touched_last = 0;
@@ -56,11 +56,13 @@ struct GrowthSeries {
   // The last sample at which TOUCHED rose: a leak rises to the end, a buffer
   // filled once stops early (the rate is an average over FROM..TO either way).
   uint64_t grew_until_ns = 0;
-  bool shrank = false;           // a sample fell below its peak by more than kShrinkTolerance
-  bool ended = false;            // no more samples: exited, exec'd or unmapped
+  bool shrank = false;  // a sample fell below its peak by more than kShrinkTolerance
+  bool ended = false;   // no more samples: exited, exec'd or unmapped
 
   uint64_t touched_growth() const { return touched_last - touched_first; }
-  bool only_grew() const { return !shrank && samples >= 2 && touched_last > touched_first && last_ns > first_ns; }
+  bool only_grew() const {
+    return !shrank && samples >= 2 && touched_last > touched_first && last_ns > first_ns;
+  }
   double touched_per_s() const;
   // Over the samples that knew it; nullopt with fewer than two of them.
   std::optional<double> resident_per_s() const;
@@ -70,7 +72,8 @@ class GrowthTracker : private RecordVisitor<GrowthTracker> {
  public:
   // `tracker` is fed every record right after this tracker's before(); with
   // pid 0 it must follow every process. `origin_ns`: time zero of the grid.
-  GrowthTracker(const SpaceTracker* tracker, uint64_t origin_ns, uint64_t interval_ns, uint32_t pid);
+  GrowthTracker(const SpaceTracker* tracker, uint64_t origin_ns, uint64_t interval_ns,
+                uint32_t pid);
 
   // Before the space tracker applies `h`: samples the interval ends before
   // h's time, and h's process when h is its exit or exec.

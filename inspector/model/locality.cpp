@@ -85,7 +85,8 @@ void LocalityTracker::on_fault(const ps_fault& f) {
 
   const uint64_t k = f.hdr.ts_ns > origin_ns_ ? (f.hdr.ts_ns - origin_ns_) / interval_ns_ : 0;
   if (!l.in_interval || k != l.interval) {
-    if (l.in_interval) s.intervals.push_back({l.interval, origin_ns_ + l.interval * interval_ns_, l.interval_pages});
+    if (l.in_interval)
+      s.intervals.push_back({l.interval, origin_ns_ + l.interval * interval_ns_, l.interval_pages});
     l.interval = k;
     l.interval_pages = 0;
     l.in_interval = true;
@@ -112,7 +113,9 @@ void LocalityTracker::on_exit(const ps_exit& e) {
 }
 
 void LocalityTracker::close(Live& l) {
-  if (l.in_interval) l.stats.intervals.push_back({l.interval, origin_ns_ + l.interval * interval_ns_, l.interval_pages});
+  if (l.in_interval)
+    l.stats.intervals.push_back(
+        {l.interval, origin_ns_ + l.interval * interval_ns_, l.interval_pages});
   l.in_interval = false;
   l.stats.distances = l.counter.finish();
   // Keep the histogram up to its largest distance, not one slot per page.

@@ -40,8 +40,8 @@ struct LocalityStats {
   uint32_t pid = 0;
   uint64_t first_ns = 0, last_ns = 0;  // first and last fault
   uint64_t faults = 0;
-  uint64_t sequential = 0;             // faults at the previous fault's page +- 1
-  StackDistances distances;            // hits_at[d]: faults at reuse distance d; cold: first faults
+  uint64_t sequential = 0;   // faults at the previous fault's page +- 1
+  StackDistances distances;  // hits_at[d]: faults at reuse distance d; cold: first faults
   std::vector<IntervalPages> intervals;  // intervals with faults, in order
 
   uint64_t distinct_pages() const { return distances.cold; }
@@ -82,12 +82,12 @@ class LocalityTracker : private RecordVisitor<LocalityTracker> {
     uint64_t interval_plus1 = 0;  // last interval it faulted in + 1
   };
   struct Live {
-    size_t row = 0;               // index in done_ (reserved when first seen)
+    size_t row = 0;  // index in done_ (reserved when first seen)
     LocalityStats stats;
     BasicPageMap<PageState> pages;
     LruStackCounter counter;
     uint32_t next_id = 0;
-    uint64_t generation = 0;      // bumped at exec: the same address is another page
+    uint64_t generation = 0;  // bumped at exec: the same address is another page
     uint64_t prev_page = 0;
     bool has_prev = false;
     uint64_t interval = 0, interval_pages = 0;

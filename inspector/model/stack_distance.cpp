@@ -33,7 +33,8 @@ void LruStackCounter::compact(uint32_t pages) {
     const Id p = page_at_[t];
     if (p != kNoId && last_[p] == t) live.push_back(p);
   }
-  const size_t slots = std::max<size_t>({size_t{1} << 16, 2 * live.size() + (size_t{1} << 12), 2 * size_t{pages}});
+  const size_t slots =
+      std::max<size_t>({size_t{1} << 16, 2 * live.size() + (size_t{1} << 12), 2 * size_t{pages}});
   page_at_.assign(slots, kNoId);
   marks_ = Fenwick(slots);
   for (size_t t = 0; t < live.size(); ++t) {

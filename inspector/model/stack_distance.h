@@ -37,19 +37,19 @@ class LruStackCounter {
   static constexpr Id kNoId = UINT32_MAX;
 
   explicit LruStackCounter(uint32_t pages = 0);
-  void grow(uint32_t pages);              // ids below `pages` may come
+  void grow(uint32_t pages);  // ids below `pages` may come
   void feed(const Id* refs, size_t n);
   void feed(Id ref) { feed(&ref, 1); }
   // The histogram so far (hits_at may be longer than distinct pages + 1).
   const StackDistances& current() const { return out_; }
-  StackDistances finish();                // hits_at sized distinct pages + 1
+  StackDistances finish();  // hits_at sized distinct pages + 1
 
  private:
   void compact(uint32_t pages);
   static constexpr uint64_t kNever = UINT64_MAX;
   StackDistances out_;
-  std::vector<uint64_t> last_;    // page -> slot of its latest reference
-  std::vector<Id> page_at_;       // slot -> page
+  std::vector<uint64_t> last_;  // page -> slot of its latest reference
+  std::vector<Id> page_at_;     // slot -> page
   Fenwick marks_{0};
   uint64_t tick_ = 0, distinct_ = 0;
 };

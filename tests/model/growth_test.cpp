@@ -1,8 +1,9 @@
 // What only grew: hand-built streams whose mappings grow steadily, grow
 // then shrink, or stay flat, with the rates worked out by hand.
+#include "inspector/model/growth.h"
+
 #include <gtest/gtest.h>
 
-#include "inspector/model/growth.h"
 #include "inspector/model/space_tracker.h"
 #include "tests/support/record_buffer.h"
 
@@ -48,9 +49,12 @@ void touch(RecordBuffer& b, uint32_t pid, uint64_t base, uint64_t first, uint64_
 RecordBuffer three_mappings(uint32_t pid) {
   RecordBuffer b;
   b.proc_file(kOrigin + 10, pid, PS_PROC_MAPS, kMaps);
-  b.syscall(PS_EV_MMAP, kOrigin + 20, pid, pid, {0, 1024 * P, 3, kPrivateAnon, ~0ull, 0}, int64_t(kA));
-  b.syscall(PS_EV_MMAP, kOrigin + 30, pid, pid, {0, 1024 * P, 3, kPrivateAnon, ~0ull, 0}, int64_t(kB));
-  b.syscall(PS_EV_MMAP, kOrigin + 40, pid, pid, {0, 1024 * P, 3, kPrivateAnon, ~0ull, 0}, int64_t(kC));
+  b.syscall(PS_EV_MMAP, kOrigin + 20, pid, pid, {0, 1024 * P, 3, kPrivateAnon, ~0ull, 0},
+            int64_t(kA));
+  b.syscall(PS_EV_MMAP, kOrigin + 30, pid, pid, {0, 1024 * P, 3, kPrivateAnon, ~0ull, 0},
+            int64_t(kB));
+  b.syscall(PS_EV_MMAP, kOrigin + 40, pid, pid, {0, 1024 * P, 3, kPrivateAnon, ~0ull, 0},
+            int64_t(kC));
   // Second k (0..3): A gets pages 100k..100k+99, B 10k..10k+9; C grows for two seconds.
   for (uint64_t k = 0; k < 4; ++k) {
     const uint64_t t = kOrigin + k * kSec + 1000;
@@ -58,7 +62,8 @@ RecordBuffer three_mappings(uint32_t pid) {
     touch(b, pid, kB, 10 * k, 10, t + 200);
     if (k < 2) touch(b, pid, kC, 100 * k, 100, t + 300);
     // C's upper half goes at 2.5 s: 200 -> 100 touched pages still mapped.
-    if (k == 2) b.syscall(PS_EV_MUNMAP, kOrigin + 2 * kSec + kSec / 2, pid, pid, {kC + 100 * P, 924 * P}, 0);
+    if (k == 2)
+      b.syscall(PS_EV_MUNMAP, kOrigin + 2 * kSec + kSec / 2, pid, pid, {kC + 100 * P, 924 * P}, 0);
   }
   // A record at exactly 4 s: the last interval end is sampled.
   b.syscall(PS_EV_MADVISE, kOrigin + 4 * kSec, pid, pid, {kA, P, 4}, 0);
@@ -102,7 +107,8 @@ TEST(Growth, GrowThenShrinkIsNotListed) {
     EXPECT_EQ(s.touched_last, 100u);  // 100, 200, 100, 100
   }
   EXPECT_TRUE(seen_c);
-  for (const GrowthSeries& s : r->growth->growing()) EXPECT_NE(r->tracker.mappings()[s.mapping].first.start, kC);
+  for (const GrowthSeries& s : r->growth->growing())
+    EXPECT_NE(r->tracker.mappings()[s.mapping].first.start, kC);
 }
 
 TEST(Growth, UnmappingAWholeLineageIsAShrink) {
@@ -124,11 +130,12 @@ TEST(Growth, ProcessesRankedByAnonymousGrowthExitIsNotAShrink) {
   RecordBuffer b;
   for (uint32_t pid : {1u, 2u}) {
     b.proc_file(kOrigin + pid, pid, PS_PROC_MAPS, kMaps);
-    b.syscall(PS_EV_MMAP, kOrigin + 20 + pid, pid, pid, {0, 1024 * P, 3, kPrivateAnon, ~0ull, 0}, int64_t(kA));
+    b.syscall(PS_EV_MMAP, kOrigin + 20 + pid, pid, pid, {0, 1024 * P, 3, kPrivateAnon, ~0ull, 0},
+              int64_t(kA));
   }
   for (uint64_t k = 0; k < 3; ++k) {
     const uint64_t t = kOrigin + k * kSec + 1000;
-    touch(b, 1, kA, 50 * k, 50, t);   // pid 1: 50 pages a second
+    touch(b, 1, kA, 50 * k, 50, t);        // pid 1: 50 pages a second
     touch(b, 2, kA, 80 * k, 80, t + 100);  // pid 2: 80 a second, then frees it all
     b.fault(t + 500, 1, 1, 0x555500000000, PS_PF_USER | PS_PF_INSTR);  // text: not anonymous
   }
@@ -170,7 +177,8 @@ TEST(Growth, ResidentThatFallsDisqualifies) {
       if (k < 2) {
         std::vector<uint32_t> present;
         for (uint32_t i = 0; i < 4 * (k + 1); ++i) present.push_back(i);
-        b.access_bits(t, 7, kA, 16, std::vector<uint32_t>{}, std::vector<uint32_t>{}, 12, present, 0, false);
+        b.access_bits(t, 7, kA, 16, std::vector<uint32_t>{}, std::vector<uint32_t>{}, 12, present,
+                      0, false);
       } else {
         b.access_bits(t, 7, kA, 16, {}, {}, 12, present_at_3s);
       }
@@ -198,11 +206,13 @@ TEST(Growth, AFallOfAtMostOnePercentOfThePeakIsTolerated) {
   auto stream = [](uint64_t unmapped) {
     RecordBuffer b;
     b.proc_file(kOrigin + 10, 7, PS_PROC_MAPS, kMaps);
-    b.syscall(PS_EV_MMAP, kOrigin + 20, 7, 7, {0, 4096 * P, 3, kPrivateAnon, ~0ull, 0}, int64_t(kA));
-    touch(b, 7, kA, 0, 1000, kOrigin + 1000);     // 1000 at 1 s
+    b.syscall(PS_EV_MMAP, kOrigin + 20, 7, 7, {0, 4096 * P, 3, kPrivateAnon, ~0ull, 0},
+              int64_t(kA));
+    touch(b, 7, kA, 0, 1000, kOrigin + 1000);            // 1000 at 1 s
     touch(b, 7, kA, 1000, 1000, kOrigin + kSec + 1000);  // 2000 at 2 s
     // At 2.5 s the top `unmapped` pages of the 2000 go: the 3 s sample is 2000 - unmapped.
-    b.syscall(PS_EV_MUNMAP, kOrigin + 2 * kSec + kSec / 2, 7, 7, {kA + (2000 - unmapped) * P, unmapped * P}, 0);
+    b.syscall(PS_EV_MUNMAP, kOrigin + 2 * kSec + kSec / 2, 7, 7,
+              {kA + (2000 - unmapped) * P, unmapped * P}, 0);
     touch(b, 7, kA, 2000, 1000, kOrigin + 3 * kSec + 1000);  // then 1000 more above the hole
     b.syscall(PS_EV_MADVISE, kOrigin + 4 * kSec, 7, 7, {kA, P, 4}, 0);
     return b;

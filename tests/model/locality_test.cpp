@@ -1,11 +1,12 @@
 // Locality of faults: a hand-worked reuse-distance histogram, sequential and
 // random scans, distinct pages per interval, exec and pid reuse.
+#include "inspector/model/locality.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <vector>
 
-#include "inspector/model/locality.h"
 #include "tests/support/record_buffer.h"
 
 using namespace pagescope::model;
@@ -52,7 +53,8 @@ TEST(Locality, ReuseDistancesOfAHandWorkedSequence) {
 TEST(Locality, SequentialScanIsSequentialAndRandomIsNot) {
   RecordBuffer b;
   // pid 1: 1000 pages upward, then 1000 downward; pid 2: random pages in 4 GiB.
-  for (uint64_t i = 0; i < 1000; ++i) b.fault(kOrigin + 1 + i, 1, 1, kBase + i * P, PS_PF_USER | PS_PF_WRITE);
+  for (uint64_t i = 0; i < 1000; ++i)
+    b.fault(kOrigin + 1 + i, 1, 1, kBase + i * P, PS_PF_USER | PS_PF_WRITE);
   for (uint64_t i = 0; i < 1000; ++i) {
     b.fault(kOrigin + 2000 + i, 1, 1, kBase + (5000 - i) * P, PS_PF_USER | PS_PF_WRITE);
   }
@@ -97,10 +99,10 @@ TEST(Locality, ExecMakesNewPagesAndAReusedPidANewRow) {
   RecordBuffer b;
   b.fault(kOrigin + 1, 6, 6, kBase, PS_PF_USER);
   b.exec(kOrigin + 2, 6, 6, "new", "/bin/new");
-  b.fault(kOrigin + 3, 6, 6, kBase, PS_PF_USER);        // another image: cold again
-  b.fault(kOrigin + 4, 6, 6, kBase + P, PS_PF_USER);    // sequential to the one before
+  b.fault(kOrigin + 3, 6, 6, kBase, PS_PF_USER);      // another image: cold again
+  b.fault(kOrigin + 4, 6, 6, kBase + P, PS_PF_USER);  // sequential to the one before
   b.exit(kOrigin + 5, 6, 6, true);
-  b.fault(kOrigin + 6, 6, 6, kBase, PS_PF_USER);        // pid reused: a new row
+  b.fault(kOrigin + 6, 6, 6, kBase, PS_PF_USER);  // pid reused: a new row
   const auto rows = run(b);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].faults, 3u);

@@ -38,9 +38,10 @@ using namespace pagescope::model;
 using capture::Source;
 
 // The TLB reach --locality compares with: a model figure, not a measurement
-// (no hardware PMU here). 1536 is the second-level (shared) dTLB of Intel
-// Skylake..Ice Lake cores (Intel 64 and IA-32 Optimization Reference Manual,
-// "Skylake microarchitecture" TLB table); AMD Zen 2/3 have 2048.
+// (no hardware PMU here). 1536 is the second-level (shared) TLB of Intel's
+// Skylake-family cores, Skylake to Comet Lake and Cascade Lake (Intel 64 and
+// IA-32 Architectures Optimization Reference Manual, the Skylake
+// microarchitecture's TLB table); Ice Lake and AMD Zen 2/3 have 2048.
 constexpr uint64_t kDefaultTlbEntries = 1536;
 
 struct InspectOptions {

@@ -85,7 +85,7 @@ class LocalityTracker : private RecordVisitor<LocalityTracker> {
     size_t row = 0;  // index in done_ (reserved when first seen)
     LocalityStats stats;
     BasicPageMap<PageState> pages;
-    LruStackCounter counter;
+    LruStackCounter counter{0, LruStackCounter::kSmallSlots};
     uint32_t next_id = 0;
     uint64_t generation = 0;  // bumped at exec: the same address is another page
     uint64_t prev_page = 0;

@@ -17,7 +17,9 @@ uint64_t StackDistances::misses(uint64_t frames) const {
 // (order is all a distance needs) and the tree is rebuilt at twice the live
 // count: O(pages) memory however long the trace, amortized O(1) extra work
 // per reference. (A loaded trace of n references used an n-slot tree.)
-LruStackCounter::LruStackCounter(uint32_t pages) { grow(pages); }
+LruStackCounter::LruStackCounter(uint32_t pages, size_t min_slots) : min_slots_(min_slots) {
+  grow(pages);
+}
 
 void LruStackCounter::grow(uint32_t pages) {
   if (last_.size() < pages) last_.resize(pages, kNever);
@@ -34,7 +36,7 @@ void LruStackCounter::compact(uint32_t pages) {
     if (p != kNoId && last_[p] == t) live.push_back(p);
   }
   const size_t slots =
-      std::max<size_t>({size_t{1} << 16, 2 * live.size() + (size_t{1} << 12), 2 * size_t{pages}});
+      std::max<size_t>({min_slots_, 2 * live.size() + (size_t{1} << 12), 2 * size_t{pages}});
   page_at_.assign(slots, kNoId);
   marks_ = Fenwick(slots);
   for (size_t t = 0; t < live.size(); ++t) {

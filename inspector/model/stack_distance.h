@@ -36,7 +36,12 @@ class LruStackCounter {
   using Id = uint32_t;
   static constexpr Id kNoId = UINT32_MAX;
 
-  explicit LruStackCounter(uint32_t pages = 0);
+  // The tree's size never falls below `min_slots` (x 8 bytes with the slot
+  // table). The simulator's one counter per curve keeps the old 64 Ki; the
+  // model's one per live process starts small (kSmallSlots: 32 KiB) and grows.
+  static constexpr size_t kDefaultSlots = size_t{1} << 16;
+  static constexpr size_t kSmallSlots = size_t{1} << 12;
+  explicit LruStackCounter(uint32_t pages = 0, size_t min_slots = kDefaultSlots);
   void grow(uint32_t pages);  // ids below `pages` may come
   void feed(const Id* refs, size_t n);
   void feed(Id ref) { feed(&ref, 1); }
@@ -52,6 +57,7 @@ class LruStackCounter {
   std::vector<Id> page_at_;     // slot -> page
   Fenwick marks_{0};
   uint64_t tick_ = 0, distinct_ = 0;
+  size_t min_slots_ = kDefaultSlots;
 };
 
 }  // namespace pagescope::model

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -111,4 +112,33 @@ TEST(Locality, ExecMakesNewPagesAndAReusedPidANewRow) {
   EXPECT_EQ(rows[1].faults, 1u);
   EXPECT_EQ(rows[1].first_ns, kOrigin + 6);
   EXPECT_FALSE(rows[1].sequential_fraction().has_value());
+}
+
+// Many more faults than the counter's first 4 Ki slots, so it renumbers its
+// marks several times: every distance still equals a brute-force LRU stack's
+// (the page's depth in a list kept most-recent first).
+TEST(Locality, ReuseDistancesMatchABruteForceStackThroughCompactions) {
+  RecordBuffer b;
+  std::vector<uint64_t> list;  // pages, most recent first
+  std::vector<uint64_t> hits(1, 0);
+  uint64_t cold = 0, x = 99;
+  for (uint64_t i = 0; i < 30000; ++i) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    const uint64_t page = (x >> 33) % 700;
+    b.fault(kOrigin + i, 8, 8, kBase + page * P, PS_PF_USER);
+    auto it = std::find(list.begin(), list.end(), page);
+    if (it == list.end()) {
+      ++cold;
+    } else {
+      const size_t d = size_t(it - list.begin()) + 1;
+      if (hits.size() <= d) hits.resize(d + 1, 0);
+      ++hits[d];
+      list.erase(it);
+    }
+    list.insert(list.begin(), page);
+  }
+  const auto rows = run(b);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].distances.cold, cold);
+  EXPECT_EQ(rows[0].distances.hits_at, hits);
 }

@@ -414,7 +414,6 @@ Table mapping_wss_table(const WindowedWorkingSet& w, const SpaceTracker& tr,
   return t;
 }
 
-
 // The process a row of `pid` that was seen at `t_ns` belongs to (pids are reused).
 const ProcessInfo* process_at(const ProcessTable& pt, uint32_t pid, uint64_t t_ns) {
   const ProcessInfo* best = nullptr;
@@ -552,8 +551,11 @@ int run_inspect(const InspectOptions& o) {
     if (o.sources) return fail(which + " cannot be combined with --sources", kExitUsage);
   }
   if (o.tlb_given && !o.locality) return fail("--tlb-entries is an option of --locality", kExitUsage);
-  if (o.locality && o.tlb_entries == 0) {
-    return fail("--tlb-entries: give the number of TLB entries, 1 or more (default 1536)", kExitUsage);
+  // 0 is no TLB, and -1 reaches here as 2^64 - 1: neither is a question.
+  constexpr uint64_t kMaxTlbEntries = uint64_t{1} << 32;
+  if (o.locality && (o.tlb_entries == 0 || o.tlb_entries > kMaxTlbEntries)) {
+    return fail("--tlb-entries " + std::to_string(o.tlb_entries) +
+                    ": give the number of TLB entries, 1 to 2^32 (default 1536)", kExitUsage);
   }
   QuerySpec spec;
   spec.pid = o.pid;

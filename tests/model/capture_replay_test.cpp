@@ -602,6 +602,9 @@ TEST(InspectCommand, LocalityTableHistogramJsonAndBadTlb) {
   EXPECT_EQ(status, 2) << out;
   EXPECT_EQ(count_of(out, "\n"), 1u) << out;
   EXPECT_NE(out.find("--tlb-entries"), std::string::npos) << out;
+  out = run_command(pagescope_binary() + " inspect " + path + " --locality --tlb-entries -1 2>&1", status);
+  EXPECT_EQ(status, 2) << out;  // CLI11 takes -1 as 2^64 - 1
+  EXPECT_EQ(count_of(out, "\n"), 1u) << out;
   out = run_command(pagescope_binary() + " inspect " + path + " --tlb-entries 64 2>&1", status);
   EXPECT_EQ(status, 2) << out;
   out = run_command(pagescope_binary() + " inspect " + path + " --locality --growth 2>&1", status);

@@ -48,7 +48,7 @@ void GrowthTracker::before(const ps_header& h) {
     next_end_ = origin_ns_ + ((h.ts_ns - origin_ns_) / interval_ns_ + 1) * interval_ns_;
   }
   if (h.pid == 0 || (pid_ && h.pid != pid_)) return;
-  live_.try_emplace(h.pid);
+  live_[h.pid].changed = true;
   visit(h);
 }
 
@@ -134,10 +134,18 @@ void GrowthTracker::add(GrowthSeries& s, uint64_t t_ns, const Point& p) {
 void GrowthTracker::sample_process(uint32_t pid, uint64_t t_ns) {
   auto live = live_.find(pid);
   if (live == live_.end()) return;
+  auto& followed = live->second.series;
+  if (!live->second.changed) {
+    for (const auto& [key, index] : followed) {
+      GrowthSeries& s = series_[index];
+      add(s, t_ns, Point{s.touched_last, s.resident_last});
+    }
+    return;
+  }
+  live->second.changed = false;
   std::unordered_map<uint32_t, Point> now;
   measure(pid, now);
-  if (now.empty() && live->second.empty()) return;
-  auto& followed = live->second;
+  if (now.empty() && followed.empty()) return;
   // Followed before, gone now: unmapped (its touched pages went with it).
   for (auto it = followed.begin(); it != followed.end();) {
     if (now.count(it->first)) {
@@ -168,7 +176,7 @@ void GrowthTracker::sample_all(uint64_t t_ns) {
 void GrowthTracker::end_process(uint32_t pid) {
   auto live = live_.find(pid);
   if (live == live_.end()) return;
-  for (const auto& [key, index] : live->second) series_[index].ended = true;
+  for (const auto& [key, index] : live->second.series) series_[index].ended = true;
   live_.erase(live);
 }
 

@@ -113,8 +113,16 @@ class GrowthTracker : private RecordVisitor<GrowthTracker> {
   uint32_t pid_;
   uint64_t next_end_ = 0;  // the next interval end to sample at
   std::vector<GrowthSeries> series_;
-  // Per live process: its followed series, lineage (or 0) -> index in series_.
-  std::unordered_map<uint32_t, std::unordered_map<uint32_t, size_t>> live_;
+  // Per live process: its followed series, lineage (or 0) -> index in series_,
+  // and whether a record of it came since its last sample. A process with
+  // none has not changed (only its own records move its space and its
+  // resident pages), so its sample repeats the last one without walking its
+  // pages: an idle process costs O(series) per interval, not O(pages).
+  struct Followed {
+    std::unordered_map<uint32_t, size_t> series;
+    bool changed = true;
+  };
+  std::unordered_map<uint32_t, Followed> live_;
   std::unordered_map<uint32_t, std::unique_ptr<ResidentPages>> resident_;
 };
 

@@ -225,3 +225,28 @@ TEST(Growth, AFallOfAtMostOnePercentOfThePeakIsTolerated) {
   auto big = run(stream(21), 7, kOrigin + 4 * kSec);  // one page more: a shrink
   EXPECT_TRUE(big->growth->growing().empty());
 }
+
+// A process with no records since its last sample has not changed: its
+// sample repeats the last one (no walk over its pages) and still counts.
+TEST(Growth, AnIdleProcessIsSampledWithoutChange) {
+  RecordBuffer b;
+  for (uint32_t pid : {1u, 2u}) {
+    b.proc_file(kOrigin + pid, pid, PS_PROC_MAPS, kMaps);
+    b.syscall(PS_EV_MMAP, kOrigin + 20 + pid, pid, pid, {0, 1024 * P, 3, kPrivateAnon, ~0ull, 0},
+              int64_t(kA));
+  }
+  touch(b, 1, kA, 0, 30, kOrigin + 1000);          // pid 1: 30 pages in second 0,
+  touch(b, 1, kA, 30, 30, kOrigin + kSec + 1000);  // 30 more in second 1, then nothing
+  for (uint64_t k = 0; k < 5; ++k) touch(b, 2, kA, 10 * k, 10, kOrigin + k * kSec + 5000);
+  auto r = run(b, 0, kOrigin + 5 * kSec);
+  const auto grown = r->growth->growing();
+  ASSERT_EQ(grown.size(), 2u);
+  // pid 2: 10 .. 50 at 1 .. 5 s (40 pages); pid 1: 30, 60, 60, 60, 60 (30 pages).
+  EXPECT_EQ(grown[0].pid, 2u);
+  EXPECT_EQ(grown[1].pid, 1u);
+  EXPECT_EQ(grown[1].samples, 5u);
+  EXPECT_EQ(grown[1].last_ns, kOrigin + 5 * kSec);
+  EXPECT_EQ(grown[1].touched_last, 60u);
+  EXPECT_EQ(grown[1].grew_until_ns, kOrigin + 2 * kSec);
+  EXPECT_DOUBLE_EQ(grown[1].touched_per_s(), 30.0 / 4.0);
+}

@@ -1,9 +1,10 @@
 // Leaks and growth (`inspect --growth`): memory whose touched and resident
 // pages only grow over the capture, ranked by how much it grew.
 //
-// What is sampled, at the end of every interval (the timeline's grid: time
-// zero + k * interval) while its process lives, at the process's exit or exec,
-// and at the end of the capture:
+// What is sampled, at the end of every interval (the timeline's grid from the
+// header's start, or the first record without one; an interval with no
+// records adds no sample) while its process lives, at the process's exit or
+// exec, and at the end of the capture:
 //   - with a pid, each mapping lineage of it (SpaceTracker's, as --vmas shows
 //     them, followed through splits and moves);
 //   - without one, each process's private anonymous memory (VMAs of kind heap,

@@ -1,6 +1,7 @@
 // `pagescope inspect FILE`: what a capture says, per process, and on request
 // one process's address space (--layout), the life of its VMAs (--vmas), its
-// working set from faults (--wss) and which event sources it had (--sources).
+// working set from faults (--wss), what only grew (--growth), the locality of
+// its faults (--locality) and which event sources it had (--sources).
 // A column whose source was off prints "-" (null, empty), never 0, and each
 // missing source gets one note on stderr (model::SourceNotes).
 #include <unistd.h>
@@ -18,6 +19,8 @@
 #include "common/units.h"
 #include "inspector/model/capture_query.h"
 #include "inspector/model/capture_replay.h"
+#include "inspector/model/growth.h"
+#include "inspector/model/locality.h"
 #include "inspector/model/process_table.h"
 #include "inspector/model/resident_pages.h"
 #include "inspector/model/sampled_working_set.h"
@@ -35,6 +38,13 @@ namespace {
 using namespace pagescope::model;
 using capture::Source;
 
+// The TLB reach --locality compares with: a model figure, not a measurement
+// (no hardware PMU here). 1536 is the second-level (shared) TLB of Intel's
+// Skylake-family cores, Skylake to Comet Lake and Cascade Lake (Intel 64 and
+// IA-32 Architectures Optimization Reference Manual, the Skylake
+// microarchitecture's TLB table); Ice Lake and AMD Zen 2/3 have 2048.
+constexpr uint64_t kDefaultTlbEntries = 1536;
+
 struct InspectOptions {
   std::string file;
   uint32_t pid = 0;
@@ -46,6 +56,10 @@ struct InspectOptions {
   bool timeline = false;
   bool sources = false;
   bool causes = false;
+  bool growth = false;
+  bool locality = false;
+  uint64_t tlb_entries = kDefaultTlbEntries;
+  bool tlb_given = false;
   std::string interval = "1s";
   std::string at = "end";
   std::string tau = "100ms,1s";
@@ -447,21 +461,164 @@ Table mapping_wss_table(const WindowedWorkingSet& w, const SpaceTracker& tr,
   return t;
 }
 
+// The process a row of `pid` that was seen at `t_ns` belongs to (pids are reused).
+const ProcessInfo* process_at(const ProcessTable& pt, uint32_t pid, uint64_t t_ns) {
+  const ProcessInfo* best = nullptr;
+  for (const ProcessInfo& p : pt.processes()) {
+    if (p.pid == pid && (!best || p.first_ts_ns <= t_ns)) best = &p;
+  }
+  return best;
+}
+
+Cell rate_cell(std::optional<double> r) { return r ? Cell::real(*r, 1) : unknown(); }
+
+// --growth: what only grew, biggest growth first. With a pid one row per
+// mapping lineage (ID as in --vmas), else one per process (its private
+// anonymous memory).
+Table growth_table(const GrowthTracker& g, const SpaceTracker& tr, const ProcessTable& pt, uint64_t zero,
+                   SourceNotes& notes) {
+  std::vector<std::string> cols = {"RANK"};
+  if (g.pid()) {
+    for (const char* c : {"ID", "KIND<", "START<", "PATH<"}) cols.push_back(c);
+  } else {
+    for (const char* c : {"PID", "COMM<"}) cols.push_back(c);
+  }
+  for (const char* c : {"FROM", "TO", "GREW_UNTIL", "SAMPLES", "TOUCHED_FROM", "TOUCHED_TO", "GROWTH", "TOUCHED_PER_S",
+                        "RESIDENT_FROM", "RESIDENT_TO", "RESIDENT_PER_S"}) {
+    cols.push_back(c);
+  }
+  Table t(cols);
+  uint64_t rank = 0;
+  for (const GrowthSeries& s : g.growing()) {
+    std::vector<Cell> row = {cnt(++rank)};
+    if (g.pid()) {
+      const MappingStats* m = s.mapping < tr.mappings().size() ? &tr.mappings()[s.mapping] : nullptr;
+      row.push_back(cnt(s.mapping));
+      row.push_back(m ? txt(vma_kind_name(m->first.kind)) : unknown());
+      row.push_back(m ? Cell::hex(m->first.start) : unknown());
+      row.push_back(m && !m->first.path.empty() ? txt(m->first.path) : unknown());
+    } else {
+      const ProcessInfo* p = process_at(pt, s.pid, s.first_ns);
+      row.push_back(cnt(s.pid));
+      row.push_back(txt(p && !p->comm.empty() ? p->comm : "?"));
+    }
+    row.push_back(rel_cell(s.first_ns, zero));
+    row.push_back(rel_cell(s.last_ns, zero));
+    row.push_back(rel_cell(s.grew_until_ns, zero));
+    row.push_back(cnt(s.samples));
+    row.push_back(cnt(s.touched_first));
+    row.push_back(cnt(s.touched_last));
+    row.push_back(cnt(s.touched_growth()));
+    row.push_back(Cell::real(s.touched_per_s(), 1));
+    row.push_back(s.resident_first ? cnt(*s.resident_first) : unknown());
+    row.push_back(s.resident_last ? cnt(*s.resident_last) : unknown());
+    row.push_back(rate_cell(s.resident_per_s()));
+    t.add_row(std::move(row));
+  }
+  for (const char* c : {"GREW_UNTIL", "TOUCHED_FROM", "TOUCHED_TO", "GROWTH", "TOUCHED_PER_S"}) {
+    notes.mark(t, c, {Source::kFaults});
+  }
+  for (const char* c : {"RESIDENT_FROM", "RESIDENT_TO", "RESIDENT_PER_S"}) notes.mark(t, c, {Source::kAccessBits});
+  return t;
+}
+
+Cell fraction_cell(std::optional<double> f) { return f ? Cell::real(*f, 3) : unknown(); }
+
+// --locality: one row per process.
+Table locality_table(const std::vector<LocalityStats>& rows, const ProcessTable& pt, uint64_t tlb_entries,
+                     SourceNotes& notes) {
+  Table t({"PID", "COMM<", "FAULTS", "PAGES", "REUSES", "SEQ", "SEQ_FRAC", "REUSE_P50", "REUSE_P90",
+           "REUSE_IN_TLB", "INTERVALS", "MAX_PAGES", "OVER_TLB"});
+  for (const LocalityStats& s : rows) {
+    const ProcessInfo* p = process_at(pt, s.pid, s.first_ns);
+    const uint64_t reuses = s.distances.references - s.distances.cold;
+    auto pct = [&](double f) -> Cell {
+      auto d = s.distance_percentile(f);
+      return d ? cnt(*d) : unknown();
+    };
+    t.add_row({cnt(s.pid), txt(p && !p->comm.empty() ? p->comm : "?"), cnt(s.faults), cnt(s.distinct_pages()),
+               cnt(reuses), cnt(s.sequential), fraction_cell(s.sequential_fraction()), pct(0.5), pct(0.9),
+               reuses ? Cell::real(double(s.reuses_within(tlb_entries)) / double(reuses), 3) : unknown(),
+               cnt(s.intervals.size()), cnt(s.max_interval_pages()), cnt(s.intervals_over(tlb_entries))});
+  }
+  for (const char* c : {"FAULTS", "PAGES", "REUSES", "SEQ", "SEQ_FRAC", "REUSE_P50", "REUSE_P90", "REUSE_IN_TLB",
+                        "MAX_PAGES", "OVER_TLB"}) {
+    notes.mark(t, c, {Source::kFaults});
+  }
+  return t;
+}
+
+// One process's reuse-distance histogram in power-of-two buckets [2^k, 2^(k+1)),
+// then the cold (first) faults. PCT of all faults; CUM_PCT of the reuses.
+Table reuse_histogram_table(const LocalityStats& s, SourceNotes& notes) {
+  Table t({"DISTANCE<", "FROM", "TO", "FAULTS", "PCT", "CUM_PCT"});
+  const auto& h = s.distances.hits_at;
+  const uint64_t reuses = s.distances.references - s.distances.cold;
+  const double all = s.distances.references ? double(s.distances.references) : 1.0;
+  uint64_t cum = 0;
+  for (uint64_t lo = 1; lo < h.size(); lo *= 2) {
+    const uint64_t hi = std::min<uint64_t>(2 * lo - 1, h.size() - 1);
+    uint64_t n = 0;
+    for (uint64_t d = lo; d <= hi; ++d) n += h[d];
+    cum += n;
+    t.add_row({txt(lo == hi ? std::to_string(lo) : std::to_string(lo) + "-" + std::to_string(2 * lo - 1)), cnt(lo),
+               cnt(2 * lo - 1), cnt(n), Cell::real(100.0 * double(n) / all, 1),
+               reuses ? Cell::real(100.0 * double(cum) / double(reuses), 1) : unknown()});
+  }
+  t.add_row({txt("cold"), unknown(), unknown(), cnt(s.distances.cold), Cell::real(100.0 * double(s.distances.cold) / all, 1),
+             unknown()});
+  notes.mark(t, "FAULTS", {Source::kFaults});
+  return t;
+}
+
+// One process's distinct faulted pages per interval against the TLB reach.
+Table interval_pages_table(const LocalityStats& s, uint64_t zero,
+                           uint64_t tlb_entries, SourceNotes& notes) {
+  Table t({"T", "PAGES", "PCT_TLB", "OVER_TLB<"});
+  for (const IntervalPages& i : s.intervals) {
+    t.add_row({rel_cell(i.start_ns, zero), cnt(i.pages),
+               Cell::real(100.0 * double(i.pages) / double(tlb_entries), 1), txt(i.pages > tlb_entries ? "yes" : "no")});
+  }
+  notes.mark(t, "PAGES", {Source::kFaults});
+  return t;
+}
+
 int run_inspect(const InspectOptions& o) {
   const Format format = o.json ? Format::kJson : o.csv ? Format::kCsv : Format::kTable;
   const bool detail = o.layout || o.vmas || o.wss;
   if (o.timeline && detail) return fail("--timeline cannot be combined with --layout, --vmas or --wss", kExitUsage);
+  // --growth and --locality are views of their own, cut on --interval.
+  if (o.growth || o.locality) {
+    const std::string which = o.growth ? "--growth" : "--locality";
+    if (o.growth && o.locality) return fail("--growth and --locality are separate views: give one", kExitUsage);
+    if (o.timeline) {
+      return fail(which + " cannot be combined with --timeline (it samples on its own --interval)", kExitUsage);
+    }
+    if (detail) return fail(which + " cannot be combined with --layout, --vmas or --wss", kExitUsage);
+    if (o.sources) return fail(which + " cannot be combined with --sources", kExitUsage);
+  }
+  if (o.tlb_given && !o.locality) return fail("--tlb-entries is an option of --locality", kExitUsage);
+  // 0 is no TLB, and -1 reaches here as 2^64 - 1: neither is a question.
+  constexpr uint64_t kMaxTlbEntries = uint64_t{1} << 32;
+  if (o.locality && (o.tlb_entries == 0 || o.tlb_entries > kMaxTlbEntries)) {
+    return fail("--tlb-entries " + std::to_string(o.tlb_entries) +
+                    ": give the number of TLB entries, 1 to 2^32 (default 1536)", kExitUsage);
+  }
   QuerySpec spec;
   spec.pid = o.pid;
   spec.layout = o.layout;
-  if (o.timeline) {
+  if (o.timeline || o.growth || o.locality) {
     auto iv = parse_duration_ns(o.interval);
     if (!iv) return fail("--interval: " + iv.error().message, kExitUsage);
     if (iv.value() == 0) return fail("--interval: give a duration such as 1s or 250ms", kExitUsage);
     if (iv.value() < kMinInterval)
       return fail("--interval " + o.interval + ": shorter than the shortest row, 1ms", kExitUsage);
-    spec.timeline_interval_ns = iv.value();
-    spec.address_space = false;  // the rows count records; no layout is printed
+    if (o.timeline) {
+      spec.timeline_interval_ns = iv.value();
+      spec.address_space = false;  // the rows count records; no layout is printed
+    }
+    if (o.growth) spec.growth_interval_ns = iv.value();
+    if (o.locality) spec.locality_interval_ns = iv.value();
   }
   if ((o.layout || o.vmas) && o.pid == 0) return fail("--layout and --vmas need --pid P", kExitUsage);
   if (o.layout && o.at != "end") {
@@ -483,8 +640,9 @@ int run_inspect(const InspectOptions& o) {
     }
   }
 
-  if (o.causes && (o.timeline || detail)) {
-    return fail("--causes cannot be combined with --timeline, --layout, --vmas or --wss", kExitUsage);
+  if (o.causes && (o.timeline || detail || o.growth || o.locality)) {
+    return fail("--causes cannot be combined with --timeline, --layout, --vmas, --wss, --growth or --locality",
+                kExitUsage);
   }
   // Every process's address space, or the pid's (which a pid follows anyway).
   spec.every_space = o.causes && o.pid == 0;
@@ -540,6 +698,41 @@ int run_inspect(const InspectOptions& o) {
 
   if (format == Format::kJson) print_header_json(o, run, totals, t0);
   else if (format == Format::kTable) print_header(o, run, totals, t0);
+
+  if (o.growth) {
+    if (format == Format::kTable) {
+      std::printf("growth %s, sampled every %s (interval ends, exit/exec, end of capture).\n"
+                  "Listed: TOUCHED never fell more than 1%% below its peak (nor RESIDENT, where known) and grew "
+                  "overall;\nbiggest GROWTH first. TOUCHED = distinct pages faulted and still mapped: a LOWER "
+                  "BOUND (faults see\nfirst touches only). RESIDENT = pages present at the latest access-bit "
+                  "sample (record --access-interval).\n",
+                  o.pid ? ("of pid " + std::to_string(o.pid) + " per mapping (ID as in --vmas)").c_str()
+                        : "per process (private anonymous memory: heap, anon, bss, stacks)",
+                  o.interval.c_str());
+    }
+    emit(growth_table(*q->growth(), q->tracker(), q->processes(), t0, notes), format, "growth");
+    return done();
+  }
+  if (o.locality) {
+    const auto& rows = q->locality();
+    if (format == Format::kTable) {
+      std::printf("locality of page faults%s, distinct pages per %s interval.\n"
+                  "REUSE_* = exact LRU stack distance of a refault (distinct pages faulted since that page's "
+                  "last fault);\nSEQ = faults at the previous fault's page +-1 (same process). TLB reach: "
+                  "%" PRIu64 " entries x 4 KiB = %.3g MiB\n(a model figure, --tlb-entries; not measured: no PMU). "
+                  "From faults alone: PAGES per interval is a LOWER BOUND.\n",
+                  o.pid ? (" of pid " + std::to_string(o.pid)).c_str() : " per process", o.interval.c_str(),
+                  o.tlb_entries, double(o.tlb_entries) * 4.0 / 1024.0);
+    }
+    emit(locality_table(rows, q->processes(), o.tlb_entries, notes), format, "locality", !o.pid || rows.empty());
+    if (o.pid && !rows.empty()) {
+      if (format == Format::kTable) std::printf("\nreuse distances of pid %u (FAULTS per distance bucket)\n", o.pid);
+      emit(reuse_histogram_table(rows.back(), notes), format, "reuse_distances", false);
+      if (format == Format::kTable) std::printf("\ndistinct pages faulted per %s interval\n", o.interval.c_str());
+      emit(interval_pages_table(rows.back(), t0, o.tlb_entries, notes), format, "intervals");
+    }
+    return done();
+  }
 
   if (o.timeline) {
     if (format == Format::kTable) {
@@ -678,14 +871,26 @@ void add_inspect_command(CLI::App& app, CommandRun& run) {
   cmd->add_flag("--wss", opts->wss, "working set over time from faults (a lower bound) and accessed bits (--access-interval, --wss-interval): of --pid P per process and mapping, else the system total vs RAM and the memcg limit");
   cmd->add_flag("--timeline", opts->timeline,
                 "per-interval rows: faults, swap-outs, reclaim, stalls, TLB flushes, PSI");
-  cmd->add_option("--interval", opts->interval, "row length of --timeline (default 1s)");
+  cmd->add_option("--interval", opts->interval,
+                  "row length of --timeline, sample interval of --growth and --locality (default 1s)");
   cmd->add_option("--tau", opts->tau, "working-set windows, comma-separated (default 100ms,1s)");
   cmd->add_flag("--causes", opts->causes,
                 "faults by cause (demand-zero, zero-page, swap-in, file-cache, file-disk, cow, ...): per process, "
                 "or per mapping with --pid");
+  cmd->add_flag("--growth", opts->growth,
+                "what only grew, ranked: per mapping of --pid P, else per process (anonymous memory); "
+                "samples every --interval");
+  cmd->add_flag("--locality", opts->locality,
+                "reuse distances, sequential faults and distinct pages per --interval vs the TLB reach, "
+                "per process (or of --pid P)");
+  auto* tlb = cmd->add_option("--tlb-entries", opts->tlb_entries,
+                              "TLB entries of --locality's reach, 4 KiB each (default 1536: 6 MiB; a model figure)");
   cmd->add_flag("--sources", opts->sources,
                 "which event sources the capture had (on, unavailable and why, not requested), and exit");
-  cmd->callback([opts, &run] { run = [opts] { return run_inspect(*opts); }; });
+  cmd->callback([opts, tlb, &run] {
+    opts->tlb_given = tlb->count() > 0;
+    run = [opts] { return run_inspect(*opts); };
+  });
 }
 
 }  // namespace pagescope::app

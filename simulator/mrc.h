@@ -14,7 +14,8 @@
 #include <vector>
 
 #include "simulator/engine.h"
-#include "simulator/fenwick.h"
+#include "inspector/model/fenwick.h"
+#include "inspector/model/stack_distance.h"
 #include "simulator/policies/registry.h"
 #include "simulator/trace.h"
 
@@ -31,36 +32,14 @@ struct MissRatioCurve {
   double at(uint64_t frames) const;  // step interpolation: the largest point <= frames
 };
 
-// Stack-distance histogram: hits_at[d] = references with distance d (d >= 1);
-// cold = first references (infinite distance).
-struct StackDistances {
-  std::vector<uint64_t> hits_at;
-  uint64_t cold = 0;
-  uint64_t references = 0;
-  // Exact LRU misses with `frames` frames.
-  uint64_t misses(uint64_t frames) const;
-};
+// The stack-distance histogram and its one-pass counter live in the model
+// (inspector/model/stack_distance.h), which `inspect --locality` shares.
+using StackDistances = model::StackDistances;
+using LruStackCounter = model::LruStackCounter;
+using model::Fenwick;
 
 StackDistances lru_stack_distances(const Trace& trace, const Progress& progress = {});
 
-// The same, fed piece by piece (a streamed trace): memory O(pages), not
-// O(references); see mrc.cpp.
-class LruStackCounter {
- public:
-  explicit LruStackCounter(uint32_t pages = 0);
-  void grow(uint32_t pages);              // ids below `pages` may come
-  void feed(const PageId* refs, size_t n);
-  StackDistances finish();                // hits_at sized distinct pages + 1
-
- private:
-  void compact(uint32_t pages);
-  static constexpr uint64_t kNever = UINT64_MAX;
-  StackDistances out_;
-  std::vector<uint64_t> last_;    // page -> slot of its latest reference
-  std::vector<PageId> page_at_;   // slot -> page
-  Fenwick marks_{0};
-  uint64_t tick_ = 0, distinct_ = 0;
-};
 // Sizes 1..distinct pages are all available; the curve is sampled at `sizes`
 // (empty: every size where the curve changes, at most ~512 points).
 MissRatioCurve exact_lru_mrc(const StackDistances& d, const std::vector<uint64_t>& sizes);

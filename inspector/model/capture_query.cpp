@@ -31,6 +31,9 @@ struct CaptureQuery::Parts {
   FaultSampler sampler;
   SmapsSampler smaps;
   std::optional<TimelineBuilder> timeline;
+  std::optional<GrowthTracker> growth;
+  std::optional<LocalityTracker> locality;
+  std::vector<LocalityStats> locality_rows;
 };
 
 Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, const QueryHooks& hooks) {
@@ -53,7 +56,8 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
   const uint64_t at_ns = layout && s.layout_at_ns ? *s.layout_at_ns : UINT64_MAX;
   if (wants_wss) q.wss = std::make_unique<WindowedWorkingSet>(s.wss_taus, header_start, pid, &q.tracker);
   // Time zero as the first record settles it; `early` counts records seen
-  // before that (no timestamp), which the views then missed.
+  // before that (no timestamp), which the views then missed. The timeline,
+  // growth and locality cut their intervals from it.
   uint64_t zero = 0;
   bool zero_known = false;
   uint64_t early = 0;
@@ -68,6 +72,8 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
     if (s.timeline_interval_ns) {
       q.timeline.emplace(zero, *s.timeline_interval_ns, pid ? std::optional<uint32_t>(pid) : std::nullopt);
     }
+    if (s.growth_interval_ns) q.growth.emplace(&q.tracker, zero, *s.growth_interval_ns, pid);
+    if (s.locality_interval_ns) q.locality.emplace(zero, *s.locality_interval_ns, pid);
   };
   auto at_takes = [&](const ps_header& h) {
     // --at counts from time zero.
@@ -77,9 +83,11 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
                          (reinterpret_cast<const ps_exit&>(h).flags & PS_EXIT_GROUP_DEAD);
     return !its_end;
   };
-  const bool space = (pid != 0 && (s.address_space || layout || wants_wss)) || s.every_space;
+  // Growth without a pid samples every process's address space.
+  const bool space =
+      (pid != 0 && (s.address_space || layout || wants_wss)) || s.every_space || s.growth_interval_ns.has_value();
   // Only the summary and the whole-system timeline follow no process.
-  const bool follows = space || layout || wants_wss;
+  const bool follows = space || layout || wants_wss || s.growth_interval_ns || s.locality_interval_ns;
   uint64_t records = 0;
   const auto& progress = hooks.progress;
   // The summary alone is lighter than decoding: no second thread for it.
@@ -101,10 +109,11 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
         q.at_resident.apply(h);
       }
     }
-    if (space) {
-      q.tracker.apply(h);
-      q.resident.apply(h);
-    }
+    if (q.locality) q.locality->apply(h);
+    // Growth samples what the tracker knew before `h`.
+    if (q.growth) q.growth->before(h);
+    if (space) q.tracker.apply(h);
+    if (space && pid) q.resident.apply(h);
     if (wants_wss) {
       q.wss->apply(h);
       q.memory.apply(h);
@@ -117,6 +126,8 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
   if (!run) return run.error();
   q.capture = std::move(run.value());
   q.zero = capture_time_zero(q.capture.host.start_ns, q.table.totals().first_ts_ns);
+  if (q.growth) q.growth->finish(q.table.totals().last_ts_ns);
+  if (q.locality) q.locality_rows = q.locality->finish();
 
   // The guesses against the real zero: each view that guessed wrong is built
   // again from it, alone.
@@ -163,5 +174,7 @@ const SystemMemory& CaptureQuery::memory() const { return p_->memory; }
 const FaultSampler& CaptureQuery::fault_sampler() const { return p_->sampler; }
 const SmapsSampler& CaptureQuery::smaps() const { return p_->smaps; }
 const TimelineBuilder* CaptureQuery::timeline() const { return p_->timeline ? &*p_->timeline : nullptr; }
+const GrowthTracker* CaptureQuery::growth() const { return p_->growth ? &*p_->growth : nullptr; }
+const std::vector<LocalityStats>& CaptureQuery::locality() const { return p_->locality_rows; }
 
 }  // namespace pagescope::model

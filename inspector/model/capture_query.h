@@ -18,6 +18,8 @@
 
 #include "common/result.h"
 #include "inspector/model/capture_replay.h"
+#include "inspector/model/growth.h"
+#include "inspector/model/locality.h"
 #include "inspector/model/process_table.h"
 #include "inspector/model/resident_pages.h"
 #include "inspector/model/sampled_working_set.h"
@@ -51,6 +53,13 @@ struct QuerySpec {
   std::vector<uint64_t> wss_taus;
   // Rows of this length from time zero (none: no timeline).
   std::optional<uint64_t> timeline_interval_ns;
+  // Growth sampled at the end of intervals of this length (growth.h): with a
+  // pid per mapping lineage, else per process (its private anonymous memory;
+  // the address spaces of every process are then followed).
+  std::optional<uint64_t> growth_interval_ns;
+  // Locality of faults (locality.h), distinct pages per interval of this
+  // length: of the pid, else of every process.
+  std::optional<uint64_t> locality_interval_ns;
 };
 
 struct QueryHooks {
@@ -98,6 +107,14 @@ class CaptureQuery {
   const SmapsSampler& smaps() const;
   // With timeline_interval_ns: rows cut from time_zero() (else nullptr).
   const TimelineBuilder* timeline() const;
+  // With growth_interval_ns: the samples, finished at the last record (else
+  // nullptr). Its grid starts at the header's start (the first record
+  // without one), which is time zero unless a record is older than it; the
+  // samples are then cut on that grid, not read again.
+  const GrowthTracker* growth() const;
+  // With locality_interval_ns: one row per process (else empty); the grid as
+  // for growth().
+  const std::vector<LocalityStats>& locality() const;
 
  private:
   struct Parts;

@@ -11,8 +11,11 @@
 #include "simulator/engine.h"
 #include "simulator/policy.h"
 
+namespace pagescope::model {
+struct StackDistances;  // inspector/model/stack_distance.h
+}
 namespace pagescope::sim {
-struct StackDistances;  // mrc.h
+using StackDistances = model::StackDistances;  // as simulator/mrc.h names it
 }
 
 namespace pagescope::sim::policies {

@@ -92,6 +92,37 @@ TEST(JsonTypes, InspectTimeline) {
   expect_column(*rows, "TIME", Json::Type::kNumber);
 }
 
+// --growth and --locality (docs/inspector.md): counts and rates are numbers,
+// RESIDENT is null (the demo has no access-bit samples), addresses strings.
+TEST(JsonTypes, InspectGrowthAndLocality) {
+  // Sampled every 100 ms: the demo fills its buffer in its first second.
+  Json g = parse("inspect " + kDemo + " --growth --interval 100ms --json");
+  const Json* rows = g.find("growth");
+  ASSERT_TRUE(rows) << "no \"growth\" key";
+  EXPECT_GT(expect_column(*rows, "PID", Json::Type::kNumber), 0u);
+  expect_column(*rows, "TOUCHED_PER_S", Json::Type::kNumber);
+  expect_column(*rows, "GROWTH", Json::Type::kNumber);
+  expect_column(*rows, "RESIDENT_TO", Json::Type::kNull);
+
+  Json gp = parse("inspect " + kDemo + " --pid " + kPid + " --growth --interval 100ms --json");
+  rows = gp.find("growth");
+  ASSERT_TRUE(rows) << "no \"growth\" key";
+  EXPECT_GT(expect_column(*rows, "START", Json::Type::kString), 0u);
+  expect_column(*rows, "ID", Json::Type::kNumber);
+
+  Json l = parse("inspect " + kDemo + " --locality --json");
+  rows = l.find("locality");
+  ASSERT_TRUE(rows) << "no \"locality\" key";
+  EXPECT_GT(expect_column(*rows, "FAULTS", Json::Type::kNumber), 0u);
+  expect_column(*rows, "MAX_PAGES", Json::Type::kNumber);
+
+  Json lp = parse("inspect " + kDemo + " --pid " + kPid + " --locality --json");
+  ASSERT_TRUE(lp.find("reuse_distances")) << "no \"reuse_distances\" key";
+  EXPECT_GT(expect_column(*lp.find("reuse_distances"), "FAULTS", Json::Type::kNumber), 0u);
+  ASSERT_TRUE(lp.find("intervals")) << "no \"intervals\" key";
+  EXPECT_GT(expect_column(*lp.find("intervals"), "PAGES", Json::Type::kNumber), 0u);
+}
+
 TEST(JsonTypes, ReplayAndTiers) {
   Json r = parse("replay " + kDemo + " --policy lru,fifo --frames 100,1000 --json");
   // 4 replays and the capture's recorded run (issue 18.5).

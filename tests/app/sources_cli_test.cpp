@@ -216,6 +216,29 @@ TEST_F(SourcesCli, InspectWssNotesTheAccessSamplerThatWasNotRequested) {
   EXPECT_EQ(r.err.find("page-content"), std::string::npos) << r.err;  // not shown, not noted
 }
 
+// --growth shows RESIDENT, whose sampler was not requested: "-" and its note;
+// --locality shows only fault columns: no note for the sampler.
+TEST_F(SourcesCli, InspectGrowthAndLocalityMarkTheirSources) {
+  CliRun r = run_cli("inspect " + path_ + " --growth --interval 500ms");
+  ASSERT_EQ(r.status, 0) << r.err;
+  // 23 faults on 16 pages, one every 1/12 s: 6, 12, 16, 16 pages at 0.5 .. 2 s.
+  EXPECT_EQ(cell(r.out, "RANK", "1", "PID"), "300") << r.out;
+  EXPECT_EQ(cell(r.out, "RANK", "1", "TOUCHED_FROM"), "6") << r.out;
+  EXPECT_EQ(cell(r.out, "RANK", "1", "TOUCHED_TO"), "16") << r.out;
+  EXPECT_EQ(cell(r.out, "RANK", "1", "RESIDENT_FROM"), "-") << r.out;
+  EXPECT_NE(r.err.find("pagescope inspect: note: no accessed-bit samples: not requested (--access-interval)\n"),
+            std::string::npos) << r.err;
+  CliRun c = run_cli("inspect " + path_ + " --growth --interval 500ms --csv");
+  EXPECT_EQ(cell(c.out, "RANK", "1", "RESIDENT_PER_S", ','), "") << c.out;
+
+  CliRun l = run_cli("inspect " + path_ + " --locality");
+  ASSERT_EQ(l.status, 0) << l.err;
+  EXPECT_EQ(cell(l.out, "PID", "300", "FAULTS"), "23") << l.out;
+  EXPECT_EQ(cell(l.out, "PID", "300", "PAGES"), "16") << l.out;
+  EXPECT_EQ(cell(l.out, "PID", "300", "REUSES"), "7") << l.out;
+  EXPECT_EQ(l.err.find("accessed-bit"), std::string::npos) << l.err;
+}
+
 TEST_F(SourcesCli, InspectSourcesListsEachSourceWithStateAndReason) {
   CliRun r = run_cli("inspect --sources " + path_);
   ASSERT_EQ(r.status, 0) << r.err;

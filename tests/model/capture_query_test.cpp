@@ -319,3 +319,56 @@ TEST(CaptureQuery, ErrorsNameTheFileOrTheMistake) {
   ASSERT_FALSE(too_many.ok());
   EXPECT_EQ(too_many.error().kind, ErrorKind::kUsage);
 }
+
+// --growth and --locality are answered by the query's one pass: the same as
+// the models fed the records directly, on the same grid (the header's start),
+// and absent when not asked for.
+TEST(CaptureQuery, GrowthAndLocalityInTheOnePass) {
+  const File file(1 * kMs);
+  QuerySpec none;
+  CaptureQuery plain = query(file, none);
+  EXPECT_EQ(plain.growth(), nullptr);
+  EXPECT_TRUE(plain.locality().empty());
+
+  QuerySpec spec;
+  spec.growth_interval_ns = 1 * kMs;
+  spec.locality_interval_ns = 1 * kMs;
+  CaptureQuery q = query(file, spec);
+  EXPECT_EQ(q.passes(), 1);
+  ASSERT_NE(q.growth(), nullptr);
+
+  SpaceTracker tracker;
+  GrowthTracker growth(&tracker, 1 * kMs, 1 * kMs, 0);
+  LocalityTracker locality(1 * kMs, 1 * kMs, 0);
+  const RecordBuffer records = stream();
+  uint64_t last = 0;
+  records.for_each([&](const ps_header& h) {
+    locality.apply(h);
+    growth.before(h);
+    tracker.apply(h);
+    last = h.ts_ns;
+  });
+  growth.finish(last);
+  const auto expected = locality.finish();
+
+  // pid 300's heap: one new page a millisecond (pages 1..5 of kHeap).
+  ASSERT_EQ(q.growth()->series().size(), growth.series().size());
+  const auto grown = q.growth()->growing();
+  ASSERT_EQ(grown.size(), growth.growing().size());
+  ASSERT_FALSE(grown.empty());
+  EXPECT_EQ(grown[0].pid, kPid);
+  EXPECT_EQ(grown[0].touched_growth(), growth.growing()[0].touched_growth());
+  EXPECT_GT(grown[0].touched_growth(), 0u);
+
+  ASSERT_EQ(q.locality().size(), expected.size());
+  ASSERT_EQ(q.locality().size(), 2u);  // 300 and its child 301
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(q.locality()[i].pid, expected[i].pid);
+    EXPECT_EQ(q.locality()[i].faults, expected[i].faults);
+    EXPECT_EQ(q.locality()[i].sequential, expected[i].sequential);
+    EXPECT_EQ(q.locality()[i].distances.hits_at, expected[i].distances.hits_at);
+    EXPECT_EQ(q.locality()[i].intervals.size(), expected[i].intervals.size());
+  }
+  EXPECT_EQ(q.locality()[0].faults, 5u);
+  EXPECT_EQ(q.locality()[0].sequential, 4u);  // kHeap + 1..5 pages, in order
+}

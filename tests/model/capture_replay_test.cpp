@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "capture_file.h"
+#include "tests/support/json.h"
 #include "inspector/model/capture_replay.h"
 #include "inspector/model/process_table.h"
 #include "inspector/model/space_tracker.h"
@@ -545,5 +546,137 @@ TEST(CaptureReplay, ExceptionFromTheCallbackStopsTheDecoder) {
   auto run = replay_capture(path, [&](const ps_header&) { ++seen; });
   ASSERT_TRUE(run.ok());
   EXPECT_EQ(seen, 200000u);
+  std::remove(path.c_str());
+}
+
+namespace {
+
+// pid 400: mapping A (0x7f1000000000) gets 100 new pages a second for 4 s;
+// C (0x7f3000000000) 100 a second for 2 s, then half of it is unmapped.
+// Every fault of A is the page after the one before (a sequential scan).
+RecordBuffer growth_stream(uint64_t t0) {
+  const uint64_t s = 1'000'000'000, page = 4096;
+  const uint64_t a = 0x7f1000000000, c = 0x7f3000000000;
+  RecordBuffer b;
+  b.target(t0, 400);
+  b.proc_file(t0 + 1, 400, PS_PROC_MAPS,
+              "555500000000-555500002000 r-xp 00000000 08:01 77 /usr/bin/demo\n"
+              "555500010000-555500020000 rw-p 00000000 00:00 0 [heap]\n");
+  b.syscall(PS_EV_MMAP, t0 + 2, 400, 400, {0, 1024 * page, 3, 0x22, ~0ull, 0}, int64_t(a));
+  b.syscall(PS_EV_MMAP, t0 + 3, 400, 400, {0, 1024 * page, 3, 0x22, ~0ull, 0}, int64_t(c));
+  for (uint64_t k = 0; k < 4; ++k) {
+    for (uint64_t i = 0; i < 100; ++i) b.fault(t0 + k * s + 1000 + i, 400, 400, a + (100 * k + i) * page, PS_PF_USER | PS_PF_WRITE);
+    if (k < 2) {
+      for (uint64_t i = 0; i < 100; ++i) b.fault(t0 + k * s + 2000 + i, 400, 400, c + (100 * k + i) * page, PS_PF_USER | PS_PF_WRITE);
+    }
+    if (k == 2) b.syscall(PS_EV_MUNMAP, t0 + 2 * s + s / 2, 400, 400, {c + 100 * page, 924 * page}, 0);
+  }
+  b.syscall(PS_EV_MADVISE, t0 + 4 * s, 400, 400, {a, page, 4}, 0);
+  return b;
+}
+
+}  // namespace
+
+TEST(InspectCommand, GrowthRanksTheSteadyMappingAndSkipsTheOneThatShrank) {
+  if (access(pagescope_binary().c_str(), X_OK) != 0) {
+    GTEST_SKIP() << "no " << pagescope_binary() << " (build the pagescope target)";
+  }
+  const std::string path = temp_path("growth.psc");
+  write_capture(path, growth_stream(1'000'000));
+  int status = -1;
+  std::string out = run_command(pagescope_binary() + " inspect " + path + " --pid 400 --growth", status);
+  EXPECT_EQ(status, 0) << out;
+  // RANK ID KIND START PATH FROM TO GREW_UNTIL SAMPLES TOUCHED_FROM TOUCHED_TO GROWTH TOUCHED_PER_S RESIDENT_*
+  auto row = row_of(out, "1");
+  ASSERT_EQ(row.size(), 16u) << out;
+  EXPECT_EQ(row[2], "anon");
+  EXPECT_EQ(row[3], "7f1000000000");
+  EXPECT_EQ(row[5], "1.000");
+  EXPECT_EQ(row[6], "4.000");
+  EXPECT_EQ(row[7], "4.000");  // still growing at the last sample
+  EXPECT_EQ(row[9], "100");
+  EXPECT_EQ(row[10], "400");
+  EXPECT_EQ(row[11], "300");
+  EXPECT_EQ(row[12], "100.0");
+  EXPECT_EQ(row[13], "-");  // no access bits: resident unknown, not 0
+  EXPECT_TRUE(row_of(out, "2").empty()) << out;  // C shrank; nothing else grew
+  EXPECT_EQ(out.find("7f3000000000"), std::string::npos) << out;
+
+  // Per process: A + C = 200, 400, 400, 500 pages at 1..4 s.
+  out = run_command(pagescope_binary() + " inspect " + path + " --growth --csv", status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("RANK,PID,COMM,FROM,TO,GREW_UNTIL,SAMPLES,TOUCHED_FROM,TOUCHED_TO,GROWTH,TOUCHED_PER_S"),
+            std::string::npos) << out;
+  EXPECT_NE(out.find("\n1,400,?,1.000,4.000,4.000,4,200,500,300,100.0,,,"), std::string::npos) << out;
+
+  // Sampled every 2 s: 1.000 is no longer a sample (2, 4 s: 200 -> 400).
+  out = run_command(pagescope_binary() + " inspect " + path + " --pid 400 --growth --interval 2s", status);
+  EXPECT_EQ(status, 0) << out;
+  row = row_of(out, "1");
+  ASSERT_EQ(row.size(), 16u) << out;
+  EXPECT_EQ(row[5], "2.000");
+  EXPECT_EQ(row[12], "100.0");
+
+  out = run_command(pagescope_binary() + " inspect " + path + " --growth --timeline 2>&1", status);
+  EXPECT_EQ(status, 2) << out;
+  EXPECT_EQ(count_of(out, "\n"), 1u) << out;
+  EXPECT_NE(out.find("--timeline"), std::string::npos) << out;
+  out = run_command(pagescope_binary() + " inspect " + path + " --growth --pid 400 --vmas 2>&1", status);
+  EXPECT_EQ(status, 2) << out;
+  std::remove(path.c_str());
+}
+
+TEST(InspectCommand, LocalityTableHistogramJsonAndBadTlb) {
+  if (access(pagescope_binary().c_str(), X_OK) != 0) {
+    GTEST_SKIP() << "no " << pagescope_binary() << " (build the pagescope target)";
+  }
+  const std::string path = temp_path("locality.psc");
+  write_capture(path, growth_stream(1'000'000));
+  int status = -1;
+  // 600 faults on 600 pages: A's 400 in one upward scan per second, C's 200.
+  std::string out = run_command(pagescope_binary() + " inspect " + path + " --locality --tlb-entries 150", status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("150 entries x 4 KiB"), std::string::npos) << out;
+  // PID COMM FAULTS PAGES REUSES SEQ SEQ_FRAC REUSE_P50 REUSE_P90 REUSE_IN_TLB INTERVALS MAX_PAGES OVER_TLB
+  auto row = row_of(out, "400");
+  ASSERT_EQ(row.size(), 13u) << out;
+  EXPECT_EQ(row[2], "600");
+  EXPECT_EQ(row[3], "600");
+  EXPECT_EQ(row[4], "0");
+  // Sequential but for the jumps between A and C: A(0..99) C(0..99) A(100..199)
+  // C(100..199) A(200..299 300..399): 4 jumps in 599 pairs.
+  EXPECT_EQ(row[5], "595");
+  EXPECT_EQ(row[6], "0.993");
+  EXPECT_EQ(row[7], "-");  // no reuse: no distance
+  EXPECT_EQ(row[10], "4");
+  EXPECT_EQ(row[11], "200");
+  EXPECT_EQ(row[12], "2");  // seconds 0 and 1 (200 pages) exceed 150 entries
+
+  out = run_command(pagescope_binary() + " inspect " + path + " --locality --pid 400 --json", status);
+  EXPECT_EQ(status, 0) << out;
+  pagescope::testing::Json root;
+  ASSERT_NO_THROW(root = pagescope::testing::JsonParser::parse(out)) << out;
+  ASSERT_NE(root.find("locality"), nullptr) << out;
+  ASSERT_NE(root.find("reuse_distances"), nullptr) << out;
+  const auto* intervals = root.find("intervals");
+  ASSERT_NE(intervals, nullptr) << out;
+  EXPECT_EQ(intervals->items.size(), 4u) << out;
+  // The histogram's last row is the cold faults: all 600.
+  const auto& hist = root.find("reuse_distances")->items;
+  ASSERT_FALSE(hist.empty());
+  ASSERT_NE(hist.back().find("FAULTS"), nullptr) << out;
+  EXPECT_EQ(hist.back().find("FAULTS")->text, "600") << out;
+
+  out = run_command(pagescope_binary() + " inspect " + path + " --locality --tlb-entries 0 2>&1", status);
+  EXPECT_EQ(status, 2) << out;
+  EXPECT_EQ(count_of(out, "\n"), 1u) << out;
+  EXPECT_NE(out.find("--tlb-entries"), std::string::npos) << out;
+  out = run_command(pagescope_binary() + " inspect " + path + " --locality --tlb-entries -1 2>&1", status);
+  EXPECT_EQ(status, 2) << out;  // CLI11 takes -1 as 2^64 - 1
+  EXPECT_EQ(count_of(out, "\n"), 1u) << out;
+  out = run_command(pagescope_binary() + " inspect " + path + " --tlb-entries 64 2>&1", status);
+  EXPECT_EQ(status, 2) << out;
+  out = run_command(pagescope_binary() + " inspect " + path + " --locality --growth 2>&1", status);
+  EXPECT_EQ(status, 2) << out;
   std::remove(path.c_str());
 }

@@ -1,12 +1,14 @@
 // Fenwick (binary indexed) tree of counts: point add and prefix sum in
 // O(log n) (Fenwick, "A new data structure for cumulative frequency tables",
 // Software: Practice and Experience, 1994).
+// Here, not in simulator/: the model's reuse distances (inspect --locality) and
+// the simulator's MRCs count with the same tree, and the model is the lower layer.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
-namespace pagescope::sim {
+namespace pagescope::model {
 
 class Fenwick {
  public:
@@ -26,4 +28,4 @@ class Fenwick {
   std::vector<int32_t> tree_;
 };
 
-}  // namespace pagescope::sim
+}  // namespace pagescope::model

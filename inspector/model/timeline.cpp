@@ -5,6 +5,9 @@
 #include <string>
 #include <string_view>
 
+#include "inspector/model/proc_counters.h"
+#include "inspector/model/system_memory.h"
+
 namespace pagescope::model {
 namespace {
 
@@ -62,6 +65,16 @@ const std::vector<TimelineRow>& TimelineBuilder::rows() const {
 }
 
 void TimelineBuilder::on_proc_file(const ps_proc_file& f, std::string_view text) {
+  if (f.which == PS_PROC_MEMCG) {
+    if (auto m = parse_memcg(text); m && m->limit > memcg_limit_bytes_) memcg_limit_bytes_ = m->limit;
+    return;
+  }
+  if (f.which == PS_PROC_MEMINFO) {
+    SystemCounters c;
+    parse_meminfo(text, c);
+    if (c.mem_total_kb) ram_bytes_ = c.mem_total_kb * 1024;
+    return;
+  }
   if (f.which != PS_PROC_PSI_MEMORY) return;
   auto some = psi_total(text, "some");
   auto full = psi_total(text, "full");
@@ -79,6 +92,28 @@ void TimelineBuilder::on_fault(const ps_fault& f) {
   if (!ours(f.hdr)) return;
   TimelineRow& row = row_at(f.hdr.ts_ns);
   (f.flags & PS_FAULT_MAJOR ? row.major_faults : row.minor_faults)++;
+  if (!pid_) return;
+  const uint64_t index = grid_.index_of(f.hdr.ts_ns);
+  auto [it, first] = page_row_.try_emplace(f.address >> 12, index);
+  if (first || it->second != index) ++row.pages;
+  if (!first && (f.flags & PS_FAULT_MAJOR)) ++row.refaults;
+  it->second = index;
+}
+
+uint64_t TimelineBuilder::memory_it_can_have() const {
+  // A cgroup v1 without a limit says 2^63 rounded to pages: RAM then.
+  if (memcg_limit_bytes_ && (ram_bytes_ == 0 || memcg_limit_bytes_ < ram_bytes_)) return memcg_limit_bytes_;
+  return ram_bytes_;
+}
+
+bool TimelineBuilder::thrashing(const TimelineRow& r) const {
+  const double secs = double(grid_.interval_ns()) / 1e9;
+  const uint64_t faults = r.minor_faults + r.major_faults;
+  if (double(r.refaults) < kThrashRefaultsPerSecond * secs || 2 * r.refaults < faults) return false;
+  const uint64_t can_have = memory_it_can_have();
+  const bool does_not_fit = can_have && double(r.pages) * 4096.0 > kThrashFitShare * double(can_have);
+  const bool stalls = r.psi_full_ms >= kThrashPsiShare * secs * 1000.0;
+  return does_not_fit || stalls;
 }
 
 void TimelineBuilder::on_write_folio(const ps_write_folio& w) {
@@ -120,17 +155,26 @@ void TimelineBuilder::on_tlb_flush(const ps_tlb_flush& t) {
 void TimelineBuilder::on_oom_victim(const ps_oom_victim& o) { row_at(o.hdr.ts_ns).oom_kills++; }
 
 Table TimelineBuilder::table() const {
-  Table t({"TIME", "MINFLT", "MAJFLT", "SWAPOUT", "FILEWB", "SCANNED", "RECLAIMED",
-               "DIRECT_STALL_MS", "MEMCG_STALL_MS", "KSWAPD_WAKES", "TLB_SWITCH", "TLB_REMOTE",
-               "TLB_LOCAL", "TLB_LOCAL_MM", "TLB_IPI", "PSI_SOME_MS", "PSI_FULL_MS", "OOM"});
+  std::vector<std::string> columns{"TIME", "MINFLT", "MAJFLT", "SWAPOUT", "FILEWB", "SCANNED", "RECLAIMED",
+                                   "DIRECT_STALL_MS", "MEMCG_STALL_MS", "KSWAPD_WAKES", "TLB_SWITCH", "TLB_REMOTE",
+                                   "TLB_LOCAL", "TLB_LOCAL_MM", "TLB_IPI", "PSI_SOME_MS", "PSI_FULL_MS", "OOM"};
+  // Per process: its working set per interval, its refaults, and the verdict.
+  if (pid_) columns.insert(columns.end(), {"PAGES", "REFAULTS", "THRASHING<"});
+  Table t(columns);
   for (const auto& r : rows()) {
-    t.add_row({Cell::real(double(r.start_ns) / 1e9, 3), Cell::count(r.minor_faults),
-               Cell::count(r.major_faults), Cell::count(r.swap_outs), Cell::count(r.file_writebacks),
-               Cell::count(r.reclaim_scanned), Cell::count(r.reclaim_reclaimed),
-               Cell::real(r.direct_stall_ms, 2), Cell::real(r.memcg_stall_ms, 2),
-               Cell::count(r.kswapd_wakes), Cell::count(r.tlb_flushes[0]), Cell::count(r.tlb_flushes[1]),
-               Cell::count(r.tlb_flushes[2]), Cell::count(r.tlb_flushes[3]), Cell::count(r.tlb_flushes[4]),
-               Cell::real(r.psi_some_ms, 1), Cell::real(r.psi_full_ms, 1), Cell::count(r.oom_kills)});
+    std::vector<Cell> row{Cell::real(double(r.start_ns) / 1e9, 3), Cell::count(r.minor_faults),
+                          Cell::count(r.major_faults), Cell::count(r.swap_outs), Cell::count(r.file_writebacks),
+                          Cell::count(r.reclaim_scanned), Cell::count(r.reclaim_reclaimed),
+                          Cell::real(r.direct_stall_ms, 2), Cell::real(r.memcg_stall_ms, 2),
+                          Cell::count(r.kswapd_wakes), Cell::count(r.tlb_flushes[0]), Cell::count(r.tlb_flushes[1]),
+                          Cell::count(r.tlb_flushes[2]), Cell::count(r.tlb_flushes[3]), Cell::count(r.tlb_flushes[4]),
+                          Cell::real(r.psi_some_ms, 1), Cell::real(r.psi_full_ms, 1), Cell::count(r.oom_kills)};
+    if (pid_) {
+      row.push_back(Cell::count(r.pages));
+      row.push_back(Cell::count(r.refaults));
+      row.push_back(Cell::text(thrashing(r) ? "yes" : "no"));
+    }
+    t.add_row(std::move(row));
   }
   return t;
 }
@@ -152,6 +196,11 @@ Table TimelineBuilder::table(SourceNotes& notes) const {
   notes.mark(t, "PSI_SOME_MS", {Source::kSystemCounters});
   notes.mark(t, "PSI_FULL_MS", {Source::kSystemCounters});
   notes.mark(t, "OOM", {Source::kOom});
+  if (pid_) {
+    notes.mark(t, "PAGES", {Source::kFaults});
+    notes.mark(t, "REFAULTS", {Source::kFaultKinds});
+    notes.mark(t, "THRASHING", {Source::kFaultKinds});
+  }
   return t;
 }
 

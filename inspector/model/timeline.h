@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "events.h"
@@ -31,6 +32,11 @@ struct TimelineRow {
   double psi_some_ms = 0;          // /proc/pressure/memory total deltas (system-wide)
   double psi_full_ms = 0;
   uint64_t oom_kills = 0;
+  // With a pid only: distinct pages it faulted in the interval (a lower
+  // bound of its working set then), and its major faults on pages it had
+  // faulted before in the capture (refaults: swap-ins, file pages dropped).
+  uint64_t pages = 0;
+  uint64_t refaults = 0;
 };
 
 // Fed records in time order. With a pid, faults, reclaim stalls and TLB
@@ -58,6 +64,19 @@ class TimelineBuilder : public RecordVisitor<TimelineBuilder> {
   // capture did not have, and those sources noted as shown.
   Table table(SourceNotes& notes) const;
 
+  // Thrashing (with a pid): the process pages what it already had, fast and
+  // mostly, while its working set does not fit what it may have or memory
+  // stalls the machine. An interval is flagged when its refaults are at
+  // least kThrashRefaultsPerSecond and at least half its faults, and either
+  // its pages exceed kThrashFitShare of the memory it can have (the memory
+  // cgroup's limit, else RAM) or PSI full covers kThrashPsiShare of it.
+  static constexpr double kThrashRefaultsPerSecond = 100;
+  static constexpr double kThrashFitShare = 0.9;
+  static constexpr double kThrashPsiShare = 0.1;
+  bool thrashing(const TimelineRow& row) const;
+  // The memory the process can have, as the capture says (0: unknown).
+  uint64_t memory_it_can_have() const;
+
  private:
   friend class RecordVisitor<TimelineBuilder>;
   void on_fault(const ps_fault& f);
@@ -80,6 +99,10 @@ class TimelineBuilder : public RecordVisitor<TimelineBuilder> {
   mutable bool rows_stale_ = true;
   std::optional<std::pair<uint64_t, uint64_t>> last_psi_us_;  // some, full totals
   int64_t last_swap_pages_ = -1;
+  // With a pid: each page it faulted -> the interval of its last fault.
+  std::unordered_map<uint64_t, uint64_t> page_row_;
+  uint64_t memcg_limit_bytes_ = 0;  // the traced cgroup's, largest seen
+  uint64_t ram_bytes_ = 0;          // MemTotal
 };
 
 }  // namespace pagescope::model

@@ -136,3 +136,74 @@ TEST(Timeline, PsiTextIsClampedAndTotalsNeverGoBack) {
 
 }  // namespace
 }  // namespace pagescope::model
+
+namespace pagescope::model {
+namespace {
+
+std::vector<uint8_t> memcg_limit(uint64_t ts, uint64_t limit) {
+  std::string text = "usage 1000\nlimit " + std::to_string(limit) + "\n";
+  std::vector<uint8_t> buf(sizeof(ps_proc_file) + text.size());
+  auto h = record<ps_proc_file>(PS_EV_PROC_FILE, ts, 0);
+  h.hdr.size = static_cast<uint32_t>(buf.size());
+  h.which = PS_PROC_MEMCG;
+  h.length = static_cast<uint32_t>(text.size());
+  std::memcpy(buf.data(), &h, sizeof(h));
+  std::memcpy(buf.data() + sizeof(h), text.data(), text.size());
+  return buf;
+}
+
+// A loop over `pages` pages, `passes` times, one pass per second; after the
+// first pass every fault is major when `evicted` (it did not fit).
+void loop(TimelineBuilder& b, uint32_t pid, uint64_t pages, int passes, bool evicted) {
+  for (int pass = 0; pass < passes; ++pass) {
+    if (pass > 0 && !evicted) continue;  // resident: no faults after the first pass
+    for (uint64_t p = 0; p < pages; ++p) {
+      auto f = record<ps_fault>(PS_EV_FAULT, pass * kSec + p * (kSec / pages), pid);
+      f.address = 0x7f0000000000 + p * 4096;
+      f.flags = PS_FAULT_ERR_KNOWN | PS_FAULT_ACCOUNTED | (pass > 0 ? PS_FAULT_MAJOR : 0);
+      b.add(f.hdr);
+    }
+  }
+}
+
+// Thrashing per interval: refaults at a high rate and most of the faults,
+// with a working set that does not fit the limit (or PSI full high).
+TEST(Timeline, ThrashingIsRefaultingWhatDoesNotFit) {
+  const uint64_t limit = 64ull << 20;  // 16384 pages
+  TimelineBuilder over(0, kSec, 42u);
+  auto l = memcg_limit(1, limit);
+  over.add(*reinterpret_cast<const ps_header*>(l.data()));
+  loop(over, 42, 18432, 4, true);  // 1/8 above the limit
+  ASSERT_EQ(over.rows().size(), 4u);
+  EXPECT_FALSE(over.thrashing(over.rows()[0])) << "the first pass faults new pages, not refaults";
+  for (size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ(over.rows()[i].pages, 18432u);
+    EXPECT_EQ(over.rows()[i].refaults, 18432u);
+    EXPECT_TRUE(over.thrashing(over.rows()[i])) << i;
+  }
+  EXPECT_EQ(over.memory_it_can_have(), limit);
+
+  // Half the limit: one pass of first touches, then nothing to refault.
+  TimelineBuilder half(0, kSec, 42u);
+  half.add(*reinterpret_cast<const ps_header*>(l.data()));
+  loop(half, 42, 8192, 4, false);
+  for (const TimelineRow& r : half.rows()) EXPECT_FALSE(half.thrashing(r));
+
+  // Refaulting hard within the limit (it was pushed out by others) is paging,
+  // not thrashing, unless memory stalls: PSI full over a tenth of the interval.
+  TimelineBuilder fits(0, kSec, 42u);
+  fits.add(*reinterpret_cast<const ps_header*>(l.data()));
+  loop(fits, 42, 4096, 3, true);
+  EXPECT_FALSE(fits.thrashing(fits.rows()[1]));
+  TimelineRow stalled = fits.rows()[1];
+  stalled.psi_full_ms = 150;
+  EXPECT_TRUE(fits.thrashing(stalled));
+
+  // The table says so per row, only with a pid.
+  Table t = over.table();
+  ASSERT_TRUE(t.has_column("THRASHING"));
+  EXPECT_FALSE(TimelineBuilder(0, kSec, std::nullopt).table().has_column("THRASHING"));
+}
+
+}  // namespace
+}  // namespace pagescope::model

@@ -56,6 +56,7 @@ struct InspectOptions {
   bool timeline = false;
   bool sources = false;
   bool causes = false;
+  bool signals = false;
   bool growth = false;
   bool locality = false;
   uint64_t tlb_entries = kDefaultTlbEntries;
@@ -399,6 +400,29 @@ Table causes_table(const SpaceTracker& tr, const ProcessTable& pt, uint32_t pid,
   return t;
 }
 
+// SIGSEGV and SIGBUS, one row each, with where the refused access landed
+// (model/signal_site.h): every process, or --pid P.
+Table signals_table(const SpaceTracker& tr, const ProcessTable& pt, uint32_t pid, uint64_t zero,
+                    SourceNotes& notes) {
+  Table t({"TIME", "PID", "TID", "COMM<", "SIGNAL<", "CODE", "ADDRESS<", "SITE<", "VMA<", "IP<", "SENDER"});
+  for (const ProcessInfo& p : pt.processes()) {
+    if (pid && p.pid != pid) continue;
+    const ProcessSpace* ps = tr.find(p.pid);
+    if (!ps) continue;
+    for (const SignalEvent& e : ps->signals) {
+      t.add_row({rel_cell(e.ts_ns, zero), cnt(p.pid), cnt(e.tid), txt(p.comm.empty() ? "?" : p.comm),
+                 txt(e.signo == 7 ? "SIGBUS" : e.signo == 11 ? "SIGSEGV" : std::to_string(e.signo)),
+                 Cell::count(uint64_t(int64_t(e.code))), e.code > 0 ? Cell::hex(e.addr) : unknown(),
+                 txt(signal_site_name(e.site)), e.vma.empty() ? unknown() : txt(e.vma),
+                 e.ip ? Cell::hex(e.ip) : unknown(), cnt(e.sender_pid)});
+    }
+  }
+  for (const char* c : {"TIME", "PID", "TID", "SIGNAL", "CODE", "ADDRESS", "SITE", "VMA", "IP", "SENDER"}) {
+    notes.mark(t, c, {Source::kSignals});
+  }
+  return t;
+}
+
 // --interval and --tau below this are a typo (1ns for 1s), not a question:
 // events are stamped to the nanosecond but no view means anything per microsecond.
 constexpr uint64_t kMinInterval = 1'000'000;
@@ -645,9 +669,14 @@ int run_inspect(const InspectOptions& o) {
                 kExitUsage);
   }
   // Every process's address space, or the pid's (which a pid follows anyway).
-  spec.every_space = o.causes && o.pid == 0;
-  if (o.sources && (o.timeline || detail || o.causes)) {
-    return fail("--sources cannot be combined with --timeline, --layout, --vmas, --wss or --causes", kExitUsage);
+  if (o.signals && (o.timeline || detail || o.growth || o.locality || o.causes)) {
+    return fail("--signals cannot be combined with --timeline, --layout, --vmas, --wss, --growth, --locality or --causes",
+                kExitUsage);
+  }
+  spec.every_space = (o.causes || o.signals) && o.pid == 0;
+  if (o.sources && (o.timeline || detail || o.causes || o.signals)) {
+    return fail("--sources cannot be combined with --timeline, --layout, --vmas, --wss, --causes or --signals",
+                kExitUsage);
   }
 
   if (o.sources) {
@@ -741,6 +770,15 @@ int run_inspect(const InspectOptions& o) {
                   o.pid ? "growth of its swap-entry count" : "reclaim's anon writes");
     }
     emit(q->timeline()->table(notes), format, "timeline");
+    return done();
+  }
+
+  if (o.signals) {
+    if (format == Format::kTable) {
+      std::printf("SIGSEGV and SIGBUS%s, with where each refused access landed (README \"Crashes\")\n",
+                  o.pid ? (" of pid " + std::to_string(o.pid)).c_str() : "");
+    }
+    emit(signals_table(q->tracker(), q->processes(), o.pid, t0, notes), format, "signals");
     return done();
   }
 
@@ -885,6 +923,9 @@ void add_inspect_command(CLI::App& app, CommandRun& run) {
                 "per process (or of --pid P)");
   auto* tlb = cmd->add_option("--tlb-entries", opts->tlb_entries,
                               "TLB entries of --locality's reach, 4 KiB each (default 1536: 6 MiB; a model figure)");
+  cmd->add_flag("--signals", opts->signals,
+                "SIGSEGV and SIGBUS of the traced processes: address, and what it hit (null page, stack guard, "
+                "PROT_NONE, read-only, past a file's end, ...)");
   cmd->add_flag("--sources", opts->sources,
                 "which event sources the capture had (on, unavailable and why, not requested), and exit");
   cmd->callback([opts, tlb, &run] {

@@ -19,9 +19,10 @@
 #endif
 
 #define PS_FORMAT_MAJOR 1
-#define PS_FORMAT_MINOR 4 /* 1.1: reclaim, swap, TLB and OOM records; 1.2: access and content samples;
+#define PS_FORMAT_MINOR 5 /* 1.1: reclaim, swap, TLB and OOM records; 1.2: access and content samples;
                             1.3: the header says which sources were on (kTagSources);
-                            1.4: ps_mmap_file, the file of an mmap named when it is made */
+                            1.4: ps_mmap_file, the file of an mmap named when it is made;
+                            1.5: ps_signal, SIGSEGV and SIGBUS with their address */
 
 #define PS_COMM_LEN 16
 #define PS_PATH_LEN 256
@@ -49,6 +50,7 @@ enum ps_event_kind {
 	PS_EV_TLB_FLUSH = 17,  /* struct ps_tlb_flush */
 	PS_EV_OOM_VICTIM = 18, /* struct ps_oom_victim */
 	PS_EV_MMAP_FILE = 19,  /* struct ps_mmap_file: the file a successful mmap of an fd mapped */
+	PS_EV_SIGNAL = 21,     /* struct ps_signal: SIGSEGV or SIGBUS sent to a traced task (format 1.5) */
 	/* Written by the recorder itself. */
 	PS_EV_PROC_FILE = 64, /* struct ps_proc_file + text */
 	PS_EV_LOST = 65,      /* struct ps_lost */
@@ -373,6 +375,24 @@ struct ps_compress_calibration {
 	__u64 decompress_ns;
 };
 
+/*
+ * SIGSEGV or SIGBUS generated for a traced task (tp_btf signal_generate):
+ * a memory access the kernel refused (si_code > 0: SEGV_MAPERR no mapping,
+ * SEGV_ACCERR not allowed, BUS_ADRERR past a file's end, ...) with the
+ * address it tried, or one sent by a process (si_code <= 0, kill/tgkill).
+ * hdr.pid/tid: the task the signal is for. A refused access is not a counted
+ * fault, so no ps_fault precedes it.
+ */
+struct ps_signal {
+	struct ps_header hdr;
+	__u32 signo;        /* 11 SIGSEGV, 7 SIGBUS */
+	__s32 code;         /* si_code */
+	__u64 addr;         /* si_addr: the address of the refused access (0 when sent) */
+	__u64 ip;           /* the task's user instruction pointer */
+	__u32 sender_pid;   /* the process that generated it (the task itself for a fault) */
+	__s32 result;       /* the tracepoint's result: 0 delivered, 1 ignored, 2 already pending, ... */
+};
+
 #ifdef __cplusplus
 #define PS_STATIC_ASSERT(c, m) static_assert(c, m)
 #else
@@ -398,5 +418,6 @@ PS_STATIC_ASSERT(sizeof(struct ps_access_bits) == 40, "ps_access_bits layout");
 PS_STATIC_ASSERT(sizeof(struct ps_access_interval) == 64, "ps_access_interval layout");
 PS_STATIC_ASSERT(sizeof(struct ps_page_content) == 48, "ps_page_content layout");
 PS_STATIC_ASSERT(sizeof(struct ps_compress_calibration) == 48, "ps_compress_calibration layout");
+PS_STATIC_ASSERT(sizeof(struct ps_signal) == 56, "ps_signal layout");
 
 #endif /* PAGESCOPE_EVENTS_H */

@@ -77,4 +77,38 @@ int BPF_PROG(process_exit, struct task_struct *p)
 	return 0;
 }
 
+/* SIGSEGV and SIGBUS for a traced task: what a refused access hit, and where.
+ * info may be SEND_SIG_NOINFO (0) or SEND_SIG_PRIV (1) for signals sent
+ * without one (include/linux/sched/signal.h). */
+SEC("tp_btf/signal_generate")
+int BPF_PROG(signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task, int group,
+	     int result)
+{
+	if (sig != 11 && sig != 7)
+		return 0;
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+	if (!is_traced(tgid))
+		return 0;
+	struct ps_signal *s = reserve_record(sizeof(*s));
+	if (!s)
+		return 0;
+	fill_header(&s->hdr, PS_EV_SIGNAL, sizeof(*s));
+	s->sender_pid = s->hdr.pid;
+	s->hdr.pid = tgid;
+	s->hdr.tid = BPF_CORE_READ(task, pid);
+	s->signo = sig;
+	s->code = 0;
+	s->addr = 0;
+	if ((unsigned long)info > 1) {
+		s->code = BPF_CORE_READ(info, si_code);
+		if (s->code > 0)
+			s->addr = (__u64)BPF_CORE_READ(info, _sifields._sigfault._addr);
+	}
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	s->ip = regs ? BPF_CORE_READ(regs, ip) : 0;
+	s->result = result;
+	submit_record(s);
+	return 0;
+}
+
 #endif

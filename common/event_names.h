@@ -25,6 +25,7 @@ inline const char* event_kind_name(int kind) {
     case PS_EV_SWAP_ENTS: return "swap_ents";
     case PS_EV_TLB_FLUSH: return "tlb_flush";
     case PS_EV_OOM_VICTIM: return "oom_victim";
+    case PS_EV_SIGNAL: return "signal";
     case PS_EV_MMAP_FILE: return "mmap_file";
     case PS_EV_PROC_FILE: return "proc_file";
     case PS_EV_LOST: return "lost";

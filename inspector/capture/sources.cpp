@@ -24,6 +24,7 @@ constexpr std::array<SourceInfo, kSourceCount> kInfo = {{
     {"swap_entries", "per-process swap-entry records"},
     {"tlb_flushes", "TLB-flush records"},
     {"oom", "OOM-kill records"},
+    {"signals", "SIGSEGV/SIGBUS records"},
     {"maps_snapshots", "/proc maps snapshots"},
     {"system_counters", "system counters (/proc/vmstat, meminfo, PSI)"},
     {"access_bits", "accessed-bit samples"},
@@ -72,6 +73,7 @@ std::optional<Source> source_of_kind(int kind) {
     case PS_EV_SWAP_ENTS: return Source::kSwapEntries;
     case PS_EV_TLB_FLUSH: return Source::kTlbFlushes;
     case PS_EV_OOM_VICTIM: return Source::kOom;
+    case PS_EV_SIGNAL: return Source::kSignals;
     case PS_EV_ACCESS_BITS:
     case PS_EV_ACCESS_INTERVAL: return Source::kAccessBits;
     case PS_EV_PAGE_CONTENT:

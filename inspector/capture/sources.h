@@ -26,6 +26,7 @@ enum class Source : uint8_t {
   kSwapEntries,       // per-process swap-entry counts
   kTlbFlushes,
   kOom,               // OOM-kill victims
+  kSignals,           // SIGSEGV/SIGBUS with their address (format 1.5)
   kMapsSnapshots,     // /proc/PID/maps and status at start, fork and exec
   kSystemCounters,    // /proc/vmstat, meminfo, PSI, memcg files
   kAccessBits,        // page-table accessed/dirty samples (--access-interval)

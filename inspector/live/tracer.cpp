@@ -117,6 +117,7 @@ std::vector<Program> program_table(pagescope_bpf* skel) {
       raw(p->rss_stat, Source::kSwapEntries, "rss_stat"),
       raw(p->tlb_flush, Source::kTlbFlushes, "tlb_flush"),
       raw(p->oom_mark_victim, Source::kOom, "mark_victim"),
+      raw(p->signal_generate, Source::kSignals, "signal_generate"),
   };
 }
 

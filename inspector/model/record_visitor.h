@@ -58,6 +58,7 @@ class RecordVisitor {
   void on_swap_ents(const ps_swap_ents& r) { self().on_other(r.hdr); }
   void on_tlb_flush(const ps_tlb_flush& r) { self().on_other(r.hdr); }
   void on_oom_victim(const ps_oom_victim& r) { self().on_other(r.hdr); }
+  void on_signal(const ps_signal& r) { self().on_other(r.hdr); }
   // `text`: the `length` bytes after the struct, clamped to the record.
   void on_proc_file(const ps_proc_file& r, std::string_view /*text*/) { self().on_other(r.hdr); }
   void on_lost(const ps_lost& r) { self().on_other(r.hdr); }
@@ -130,6 +131,9 @@ inline void RecordVisitor<Derived>::visit(const ps_header& h) {
       return;
     case PS_EV_OOM_VICTIM:
       if (const auto* r = fits<ps_oom_victim>(h)) d.on_oom_victim(*r);
+      return;
+    case PS_EV_SIGNAL:
+      if (const auto* r = fits<ps_signal>(h)) d.on_signal(*r);
       return;
     case PS_EV_PROC_FILE:
       if (const auto* r = fits<ps_proc_file>(h)) d.on_proc_file(*r, proc_file_text(*r));

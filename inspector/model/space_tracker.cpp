@@ -1,6 +1,7 @@
 #include "inspector/model/space_tracker.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -145,6 +146,31 @@ void SpaceTracker::end_all(ProcessSpace& ps, uint64_t ts) {
   for (uint32_t id : ids) {
     if (id != 0 && mappings_[id].ended_ns == 0) note(id, ts, VmaOp::kEnded, 0, 0, 0);
   }
+}
+
+void SpaceTracker::on_signal(const ps_signal& s) {
+  ProcessSpace& ps = space_for(s.hdr.pid);
+  if (ps.signals.size() >= kMaxSignals) {
+    ++ps.signals_dropped;
+    return;
+  }
+  const SignalSiteResult where = classify_signal(s, ps.space);
+  SignalEvent e;
+  e.ts_ns = s.hdr.ts_ns;
+  e.tid = s.hdr.tid;
+  e.sender_pid = s.sender_pid;
+  e.signo = s.signo;
+  e.code = s.code;
+  e.addr = s.addr;
+  e.ip = s.ip;
+  e.site = where.site;
+  if (const Vma* v = where.vma) {
+    char range[64];
+    std::snprintf(range, sizeof range, "%llx-%llx", static_cast<unsigned long long>(v->start),
+                  static_cast<unsigned long long>(v->end));
+    e.vma = std::string(vma_kind_name(v->kind)) + " " + range + " " + perms_string(*v) + (v->path.empty() ? "" : " " + v->path);
+  }
+  ps.signals.push_back(std::move(e));
 }
 
 inline void SpaceTracker::on_fault(const ps_fault& f) {

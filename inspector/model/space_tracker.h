@@ -21,6 +21,7 @@
 #include "inspector/model/address_space.h"
 #include "inspector/model/fault_cause.h"
 #include "inspector/model/fault_counts.h"
+#include "inspector/model/signal_site.h"
 #include "inspector/model/page_map.h"
 #include "inspector/model/record_visitor.h"
 
@@ -57,12 +58,16 @@ struct MappingStats {
 // Per-process fault totals by region kind; index kVmaKindCount = no VMA known.
 using FaultsByKind = std::array<FaultCounts, kVmaKindCount + 1>;
 
+inline constexpr size_t kMaxSignals = 10000;  // per process: a crash loop stays bounded
+
 struct ProcessSpace {
   uint32_t pid = 0;
   AddressSpace space;
   PageMap pages;
   FaultsByKind faults_by_kind{};
   FaultsByCause causes;          // faults in a VMA by why they happened (fault_cause.h)
+  std::vector<SignalEvent> signals;  // SIGSEGV/SIGBUS, where each landed (at most kMaxSignals kept)
+  uint64_t signals_dropped = 0;      // past kMaxSignals
   uint64_t cow_faults = 0;       // write-protect faults on private writable memory after a fork
   uint64_t stack_growth = 0;     // faults below [stack] that grew it
   uint64_t deferred_faults = 0;  // attributed when the first snapshot came
@@ -115,6 +120,7 @@ class SpaceTracker : private RecordVisitor<SpaceTracker> {
   void end_all(ProcessSpace& ps, uint64_t ts);
   friend class RecordVisitor<SpaceTracker>;
   void on_fault(const ps_fault& f);
+  void on_signal(const ps_signal& s);
   void attribute(ProcessSpace& ps, const ps_fault& f, const Vma& v);
   void on_mm_syscall(const ps_mm_syscall& s);
   void on_fork(const ps_fork& f);

@@ -40,6 +40,8 @@ TEST(EventsHeader, RecordSizesAndOffsets) {
   EXPECT_EQ(sizeof(ps_tlb_flush), 40u);
   EXPECT_EQ(sizeof(ps_oom_victim), 88u);
   EXPECT_EQ(offsetof(ps_oom_victim, comm), 72u);
+  EXPECT_EQ(sizeof(ps_signal), 56u);
+  EXPECT_EQ(offsetof(ps_signal, addr), 32u);
 }
 
 TEST(EventsHeader, RecordSizesAreEightByteMultiples) {
@@ -50,7 +52,7 @@ TEST(EventsHeader, RecordSizesAreEightByteMultiples) {
                    sizeof(ps_reclaim), sizeof(ps_lru_shrink), sizeof(ps_write_folio),
                    sizeof(ps_swap_ents), sizeof(ps_tlb_flush), sizeof(ps_oom_victim), sizeof(ps_mmap_file),
                    sizeof(ps_access_bits), sizeof(ps_access_interval), sizeof(ps_page_content),
-                   sizeof(ps_compress_calibration)}) {
+                   sizeof(ps_compress_calibration), sizeof(ps_signal)}) {
     EXPECT_EQ(s % 8, 0u) << s;
   }
 }
@@ -60,7 +62,7 @@ TEST(EventsHeader, KindsAreDistinctAndBelowMax) {
                        PS_EV_BRK,   PS_EV_MADVISE, PS_EV_SHMAT, PS_EV_SHMDT,  PS_EV_FORK,
                        PS_EV_EXEC,  PS_EV_EXIT,  PS_EV_PROC_FILE, PS_EV_LOST, PS_EV_TARGET,
                        PS_EV_RECLAIM, PS_EV_LRU_SHRINK, PS_EV_WRITE_FOLIO, PS_EV_SWAP_ENTS,
-                       PS_EV_TLB_FLUSH, PS_EV_OOM_VICTIM, PS_EV_MMAP_FILE, PS_EV_ACCESS_BITS,
+                       PS_EV_TLB_FLUSH, PS_EV_OOM_VICTIM, PS_EV_MMAP_FILE, PS_EV_SIGNAL, PS_EV_ACCESS_BITS,
                        PS_EV_ACCESS_INTERVAL, PS_EV_PAGE_CONTENT, PS_EV_COMPRESS_CALIBRATION};
   for (size_t i = 0; i < std::size(kinds); ++i) {
     EXPECT_GT(kinds[i], PS_EV_NONE);

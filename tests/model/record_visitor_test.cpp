@@ -28,6 +28,7 @@ struct Log : RecordVisitor<Log> {
   void on_swap_ents(const ps_swap_ents&) { calls.push_back("swap_ents"); }
   void on_tlb_flush(const ps_tlb_flush&) { calls.push_back("tlb_flush"); }
   void on_oom_victim(const ps_oom_victim&) { calls.push_back("oom_victim"); }
+  void on_signal(const ps_signal&) { calls.push_back("signal"); }
   void on_mmap_file(const ps_mmap_file&) { calls.push_back("mmap_file"); }
   void on_proc_file(const ps_proc_file&, std::string_view t) {
     calls.push_back("proc_file");
@@ -68,6 +69,7 @@ const Kind kKinds[] = {
     {PS_EV_SWAP_ENTS, sizeof(ps_swap_ents), "swap_ents"},
     {PS_EV_TLB_FLUSH, sizeof(ps_tlb_flush), "tlb_flush"},
     {PS_EV_OOM_VICTIM, sizeof(ps_oom_victim), "oom_victim"},
+    {PS_EV_SIGNAL, sizeof(ps_signal), "signal"},
     {PS_EV_MMAP_FILE, sizeof(ps_mmap_file), "mmap_file"},
     {PS_EV_PROC_FILE, sizeof(ps_proc_file), "proc_file"},
     {PS_EV_LOST, sizeof(ps_lost), "lost"},

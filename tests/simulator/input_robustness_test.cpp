@@ -223,7 +223,9 @@ TEST(InputRobustness, InspectOfACorruptCaptureShowsWhatReadsAndExits2) {
       f.hdr.pid = f.hdr.tid = 7;
       f.address = 0x1000 * (i + 1);
       ASSERT_TRUE(w->append(&f, sizeof f).ok());
-      if (i == 9) ASSERT_TRUE(w->flush().ok());  // two chunks of 10
+      if (i == 9) {
+        ASSERT_TRUE(w->flush().ok());  // two chunks of 10
+      }
     }
     ASSERT_TRUE(w->close().ok());
   }

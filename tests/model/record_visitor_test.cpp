@@ -29,6 +29,8 @@ struct Log : RecordVisitor<Log> {
   void on_tlb_flush(const ps_tlb_flush&) { calls.push_back("tlb_flush"); }
   void on_oom_victim(const ps_oom_victim&) { calls.push_back("oom_victim"); }
   void on_mmap_file(const ps_mmap_file&) { calls.push_back("mmap_file"); }
+  void on_compaction(const ps_compaction&) { calls.push_back("compaction"); }
+  void on_order_counts(const ps_order_counts&) { calls.push_back("order_counts"); }
   void on_proc_file(const ps_proc_file&, std::string_view t) {
     calls.push_back("proc_file");
     text = std::string(t);
@@ -69,6 +71,8 @@ const Kind kKinds[] = {
     {PS_EV_TLB_FLUSH, sizeof(ps_tlb_flush), "tlb_flush"},
     {PS_EV_OOM_VICTIM, sizeof(ps_oom_victim), "oom_victim"},
     {PS_EV_MMAP_FILE, sizeof(ps_mmap_file), "mmap_file"},
+    {PS_EV_COMPACTION, sizeof(ps_compaction), "compaction"},
+    {PS_EV_ORDER_COUNTS, sizeof(ps_order_counts), "order_counts"},
     {PS_EV_PROC_FILE, sizeof(ps_proc_file), "proc_file"},
     {PS_EV_LOST, sizeof(ps_lost), "lost"},
     {PS_EV_TARGET, sizeof(ps_target), "target"},

@@ -1,6 +1,7 @@
 // `pagescope inspect FILE`: what a capture says, per process, and on request
 // one process's address space (--layout), the life of its VMAs (--vmas), its
-// working set from faults (--wss) and which event sources it had (--sources).
+// working set from faults (--wss), which event sources it had (--sources), and
+// the system's fragmentation (--fragmentation) and kernel memory (--kernel-memory).
 // A column whose source was off prints "-" (null, empty), never 0, and each
 // missing source gets one note on stderr (model::SourceNotes).
 #include <unistd.h>
@@ -44,6 +45,9 @@ struct InspectOptions {
   bool wss = false;
   bool timeline = false;
   bool sources = false;
+  bool fragmentation = false;
+  bool kernel_memory = false;
+  size_t top = 15;
   std::string interval = "1s";
   std::string at = "end";
   std::string tau = "100ms,1s";
@@ -435,6 +439,13 @@ int run_inspect(const InspectOptions& o) {
     }
   }
 
+  const bool kernel = o.fragmentation || o.kernel_memory;
+  if (kernel && (o.timeline || detail || o.sources || o.pid)) {
+    return fail("--fragmentation and --kernel-memory are system-wide: they combine with each other only "
+                "(not with --pid, --timeline, --layout, --vmas, --wss or --sources)", kExitUsage);
+  }
+  spec.kernel_memory = kernel;
+
   if (o.sources && (o.timeline || detail)) {
     return fail("--sources cannot be combined with --timeline, --layout, --vmas or --wss", kExitUsage);
   }
@@ -495,6 +506,40 @@ int run_inspect(const InspectOptions& o) {
                   o.pid ? "growth of its swap-entry count" : "reclaim's anon writes");
     }
     emit(q->timeline()->table(notes), format, "timeline");
+    return done();
+  }
+
+  if (kernel) {
+    const KernelMemory& km = *q->kernel_memory();
+    std::vector<std::string> missing;
+    auto show = [&](KernelTables kt, const char* const* titles, bool last_view) {
+      for (size_t i = 0; i < kt.tables.size(); ++i) {
+        if (format == Format::kTable) std::printf("\n%s\n", titles[i]);
+        const bool last = last_view && i + 1 == kt.tables.size();
+        emit(kt.tables[i].second, format, kt.tables[i].first.c_str(), last);
+        if (format == Format::kTable && i + 1 == kt.tables.size()) {
+          for (const auto& line : kt.summary) std::printf("%s\n", line.c_str());
+        }
+      }
+      missing.insert(missing.end(), kt.missing.begin(), kt.missing.end());
+    };
+    if (o.fragmentation) {
+      static const char* const titles[] = {
+          "free blocks and fragmentation indices per zone and order (mm/vmstat.c: unusable_free_index, "
+          "__fragmentation_index; -1.000: an allocation of that order would succeed)",
+          "per order: migrate-type fallbacks (mm_page_alloc_extfrag) and compaction"};
+      show(fragmentation_tables(km, notes), titles, !o.kernel_memory);
+    }
+    if (o.kernel_memory) {
+      static const char* const titles[] = {
+          "slab caches, top by growth between the first and last /proc/slabinfo sample",
+          "page allocations by order (counted in the kernel, tp_btf/mm_page_alloc)",
+          "kernel memory from /proc/meminfo (page tables first)",
+          "page tables per process (VmPTE of /proc/PID/status snapshots), top by maximum"};
+      show(kernel_memory_tables(km, notes, run.host.page_size, o.top), titles, true);
+    }
+    std::fflush(stdout);
+    for (const auto& m : missing) std::fprintf(stderr, "pagescope inspect: note: %s\n", m.c_str());
     return done();
   }
 
@@ -618,6 +663,12 @@ void add_inspect_command(CLI::App& app, CommandRun& run) {
                 "per-interval rows: faults, swap-outs, reclaim, stalls, TLB flushes, PSI");
   cmd->add_option("--interval", opts->interval, "row length of --timeline (default 1s)");
   cmd->add_option("--tau", opts->tau, "working-set windows, comma-separated (default 100ms,1s)");
+  cmd->add_flag("--fragmentation", opts->fragmentation,
+                "per zone and order: free blocks, unusable-free and fragmentation indices (start, end, "
+                "worst); per order: migrate-type fallbacks, compaction and direct-compaction stalls");
+  cmd->add_flag("--kernel-memory", opts->kernel_memory,
+                "slab caches by growth, page allocations by order, page tables (meminfo and per process)");
+  cmd->add_option("--top", opts->top, "rows of the top-N tables of --kernel-memory (default 15)");
   cmd->add_flag("--sources", opts->sources,
                 "which event sources the capture had (on, unavailable and why, not requested), and exit");
   cmd->callback([opts, &run] { run = [opts] { return run_inspect(*opts); }; });

@@ -31,6 +31,7 @@ struct CaptureQuery::Parts {
   FaultSampler sampler;
   SmapsSampler smaps;
   std::optional<TimelineBuilder> timeline;
+  std::optional<KernelMemory> kernel;
 };
 
 Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, const QueryHooks& hooks) {
@@ -58,6 +59,8 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
     q.timeline.emplace(header_start, *s.timeline_interval_ns, pid ? std::optional<uint32_t>(pid) : std::nullopt);
   }
 
+  if (s.kernel_memory) q.kernel.emplace();
+
   // --at counts from time zero, guessed here as the first record's time.
   uint64_t zero = 0;
   bool zero_known = false;
@@ -84,6 +87,7 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
     if ((++records & (kProgressEvery - 1)) == 0 && progress) progress(records);
     q.table.apply(h);
     if (q.timeline) q.timeline->add(h);
+    if (q.kernel) q.kernel->apply(h);
     if (!follows) return;
     if (layout) {
       const bool takes = at_takes(h);
@@ -157,5 +161,6 @@ const SystemMemory& CaptureQuery::memory() const { return p_->memory; }
 const FaultSampler& CaptureQuery::fault_sampler() const { return p_->sampler; }
 const SmapsSampler& CaptureQuery::smaps() const { return p_->smaps; }
 const TimelineBuilder* CaptureQuery::timeline() const { return p_->timeline ? &*p_->timeline : nullptr; }
+const KernelMemory* CaptureQuery::kernel_memory() const { return p_->kernel ? &*p_->kernel : nullptr; }
 
 }  // namespace pagescope::model

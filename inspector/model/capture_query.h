@@ -16,6 +16,7 @@
 
 #include "common/result.h"
 #include "inspector/model/capture_replay.h"
+#include "inspector/model/kernel_memory.h"
 #include "inspector/model/process_table.h"
 #include "inspector/model/resident_pages.h"
 #include "inspector/model/sampled_working_set.h"
@@ -44,6 +45,9 @@ struct QuerySpec {
   std::vector<uint64_t> wss_taus;
   // Rows of this length from time zero (none: no timeline).
   std::optional<uint64_t> timeline_interval_ns;
+  // Fragmentation and kernel memory (buddyinfo, compaction, per-order
+  // counters, slabinfo, page tables): KernelMemory, system-wide.
+  bool kernel_memory = false;
 };
 
 struct QueryHooks {
@@ -91,6 +95,8 @@ class CaptureQuery {
   const SmapsSampler& smaps() const;
   // With timeline_interval_ns: rows cut from time_zero() (else nullptr).
   const TimelineBuilder* timeline() const;
+  // With kernel_memory (else nullptr).
+  const KernelMemory* kernel_memory() const;
 
  private:
   struct Parts;

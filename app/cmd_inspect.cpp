@@ -512,32 +512,19 @@ int run_inspect(const InspectOptions& o) {
   if (kernel) {
     const KernelMemory& km = *q->kernel_memory();
     std::vector<std::string> missing;
-    auto show = [&](KernelTables kt, const char* const* titles, bool last_view) {
+    auto show = [&](KernelTables kt, bool last_view) {
       for (size_t i = 0; i < kt.tables.size(); ++i) {
-        if (format == Format::kTable) std::printf("\n%s\n", titles[i]);
-        const bool last = last_view && i + 1 == kt.tables.size();
-        emit(kt.tables[i].second, format, kt.tables[i].first.c_str(), last);
-        if (format == Format::kTable && i + 1 == kt.tables.size()) {
-          for (const auto& line : kt.summary) std::printf("%s\n", line.c_str());
+        const KernelTable& t = kt.tables[i];
+        if (format == Format::kTable) std::printf("\n%s\n", t.title.c_str());
+        emit(t.table, format, t.key.c_str(), last_view && i + 1 == kt.tables.size());
+        if (format == Format::kTable) {
+          for (const auto& line : t.summary) std::printf("%s\n", line.c_str());
         }
       }
       missing.insert(missing.end(), kt.missing.begin(), kt.missing.end());
     };
-    if (o.fragmentation) {
-      static const char* const titles[] = {
-          "free blocks and fragmentation indices per zone and order (mm/vmstat.c: unusable_free_index, "
-          "__fragmentation_index; -1.000: an allocation of that order would succeed)",
-          "per order: migrate-type fallbacks (mm_page_alloc_extfrag) and compaction"};
-      show(fragmentation_tables(km, notes), titles, !o.kernel_memory);
-    }
-    if (o.kernel_memory) {
-      static const char* const titles[] = {
-          "slab caches, top by growth between the first and last /proc/slabinfo sample",
-          "page allocations by order (counted in the kernel, tp_btf/mm_page_alloc)",
-          "kernel memory from /proc/meminfo (page tables first)",
-          "page tables per process (VmPTE of /proc/PID/status snapshots), top by maximum"};
-      show(kernel_memory_tables(km, notes, run.host.page_size, o.top), titles, true);
-    }
+    if (o.fragmentation) show(fragmentation_tables(km, notes), !o.kernel_memory);
+    if (o.kernel_memory) show(kernel_memory_tables(km, notes, run.host.page_size, o.top), true);
     std::fflush(stdout);
     for (const auto& m : missing) std::fprintf(stderr, "pagescope inspect: note: %s\n", m.c_str());
     return done();

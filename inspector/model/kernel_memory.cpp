@@ -276,7 +276,7 @@ void KernelMemory::on_compaction(const ps_compaction& r) {
       if (r.flags & PS_COMPACT_DIRECT) {
         ++c.direct_ends;
         c.direct_stall_ns += r.duration_ns;
-        c.direct_stall_max_ns = std::max(c.direct_stall_max_ns, r.duration_ns);
+        c.direct_stall_max_ns = std::max<uint64_t>(c.direct_stall_max_ns, r.duration_ns);
         ++totals_.direct;
       } else if (r.flags & PS_COMPACT_PROACTIVE) {
         ++totals_.proactive;
@@ -347,7 +347,11 @@ KernelTables fragmentation_tables(const KernelMemory& km, SourceNotes& notes) {
                      Cell::missing(), Cell::missing()});
     }
   }
-  out.tables.emplace_back("fragmentation_zones", std::move(zones));
+  out.tables.push_back({"fragmentation_zones",
+                        "free blocks and fragmentation indices per zone and order (mm/vmstat.c: "
+                        "unusable_free_index, __fragmentation_index; -1.000: an allocation of that order "
+                        "would succeed)",
+                        std::move(zones), {}});
 
   // Per order: fallbacks and compaction.
   Table events({"ORDER<", "EXTFRAG", "EXTFRAG_TAKEN", "FRAGMENTING<", "COMPACT_BEGIN", "COMPACT_END",
@@ -386,7 +390,10 @@ KernelTables fragmentation_tables(const KernelMemory& km, SourceNotes& notes) {
   const bool compaction = measured(events, {"COMPACT_BEGIN", "COMPACT_END", "DIRECT_TRIES", "DIRECT_COMPACT",
                                             "DIRECT_STALL_S", "DIRECT_STALL_MAX_S"},
                                    Source::kCompaction, km.compaction_records() > 0, notes, out.missing);
-  out.tables.emplace_back("fragmentation_orders", std::move(events));
+  out.tables.push_back({"fragmentation_orders",
+                        "per order: migrate-type fallbacks (mm_page_alloc_extfrag) and compaction",
+                        std::move(events), {}});
+  std::vector<std::string>& summary = out.tables.back().summary;
 
   auto vm = [&](const char* key) {
     auto d = km.vmstat_delta(key);
@@ -399,19 +406,19 @@ KernelTables fragmentation_tables(const KernelMemory& km, SourceNotes& notes) {
       stall += c.direct_stall_ns;
       tries += c.tries;
     }
-    out.summary.push_back("compaction: zone passes " + std::to_string(t.direct + t.kcompactd + t.manual + t.proactive) +
+    summary.push_back("compaction: zone passes " + std::to_string(t.direct + t.kcompactd + t.manual + t.proactive) +
                           " (direct " + std::to_string(t.direct) + ", kcompactd " + std::to_string(t.kcompactd) +
                           ", compact_memory " + std::to_string(t.manual) + ", proactive " +
                           std::to_string(t.proactive) + "), direct stall " + format_seconds(stall) +
                           " s, pages scanned " + std::to_string(t.migrate_scanned) + " migrate / " +
                           std::to_string(t.free_scanned) + " free" +
                           (t.unmatched_ends ? ", " + std::to_string(t.unmatched_ends) + " ends without their begin" : ""));
-    out.summary.push_back("  /proc/vmstat over the capture: compact_stall " + vm("compact_stall") +
+    summary.push_back("  /proc/vmstat over the capture: compact_stall " + vm("compact_stall") +
                           " (direct tries recorded: " + std::to_string(tries) + "), compact_success " +
                           vm("compact_success") + ", compact_fail " + vm("compact_fail") +
                           ", compact_daemon_wake " + vm("compact_daemon_wake"));
   }
-  if (pb) out.summary.push_back("pageblock order " + std::to_string(*pb) + " (" +
+  if (pb) summary.push_back("pageblock order " + std::to_string(*pb) + " (" +
                                 std::to_string(1u << *pb) + " pages): a fallback taking a smaller block is fragmenting");
   return out;
 }
@@ -450,7 +457,9 @@ KernelTables kernel_memory_tables(const KernelMemory& km, SourceNotes& notes, ui
   }
   measured(slab, {"OBJSIZE", "OBJS_START", "OBJS_END", "ACTIVE_END", "BYTES_START", "BYTES_END", "GROWTH"},
            Source::kSlabinfo, km.slabinfo_samples() > 0, notes, out.missing);
-  out.tables.emplace_back("slab_caches", std::move(slab));
+  out.tables.push_back({"slab_caches",
+                        "slab caches, top by growth between the first and last /proc/slabinfo sample",
+                        std::move(slab), {}});
 
   // Page allocations by order, counted in the kernel.
   Table allocs({"ORDER", "ALLOCS", "PAGES", "ALLOCS_PER_S"});
@@ -470,14 +479,16 @@ KernelTables kernel_memory_tables(const KernelMemory& km, SourceNotes& notes, ui
     allocs.add_row({Cell::count(uint64_t(o)), Cell::count(n), Cell::count(n << o),
                     seconds > 0 ? Cell::real(double(n) / seconds, 1) : Cell::missing()});
   }
+  std::vector<std::string> alloc_summary;
   if (measured(allocs, {"ALLOCS", "PAGES", "ALLOCS_PER_S"}, Source::kPageAllocs, alloc_data, notes, out.missing)) {
     auto pg = km.pgalloc_delta();
-    out.summary.push_back("page allocations counted in the kernel: " + std::to_string(pages_total) +
+    alloc_summary.push_back("page allocations counted in the kernel: " + std::to_string(pages_total) +
                           " pages over " + format_seconds(uint64_t(seconds * 1e9)) +
                           " s; /proc/vmstat pgalloc_* over the same samples: " +
                           (pg ? std::to_string(*pg) : std::string("-")) + " pages");
   }
-  out.tables.emplace_back("page_allocs", std::move(allocs));
+  out.tables.push_back({"page_allocs", "page allocations by order (counted in the kernel, tp_btf/mm_page_alloc)",
+                        std::move(allocs), std::move(alloc_summary)});
 
   // Kernel memory from meminfo: page tables first.
   Table mem({"ITEM<", "START", "END", "MAX"});
@@ -494,7 +505,7 @@ KernelTables kernel_memory_tables(const KernelMemory& km, SourceNotes& notes, ui
   notes.mark(mem, "START", {Source::kSystemCounters});
   notes.mark(mem, "END", {Source::kSystemCounters});
   notes.mark(mem, "MAX", {Source::kSystemCounters});
-  out.tables.emplace_back("meminfo", std::move(mem));
+  out.tables.push_back({"meminfo", "kernel memory from /proc/meminfo (page tables first)", std::move(mem), {}});
 
   // Per process page tables (VmPTE of the status snapshots).
   Table pte({"PID", "COMM<", "VMPTE_FIRST", "VMPTE_LAST", "VMPTE_MAX"});
@@ -509,7 +520,9 @@ KernelTables kernel_memory_tables(const KernelMemory& km, SourceNotes& notes, ui
   notes.mark(pte, "VMPTE_FIRST", {Source::kMapsSnapshots});
   notes.mark(pte, "VMPTE_LAST", {Source::kMapsSnapshots});
   notes.mark(pte, "VMPTE_MAX", {Source::kMapsSnapshots});
-  out.tables.emplace_back("page_tables", std::move(pte));
+  out.tables.push_back({"page_tables",
+                        "page tables per process (VmPTE of /proc/PID/status snapshots), top by maximum",
+                        std::move(pte), {}});
   return out;
 }
 

@@ -157,10 +157,15 @@ class KernelMemory : public RecordVisitor<KernelMemory> {
 // Each table marks the columns whose source the capture lacks as "-" and adds
 // to `missing` one line per such source that SourceNotes would not word
 // (captures older than format 1.5 do not say: their new sources count as absent).
+struct KernelTable {
+  std::string key;                   // its name in JSON
+  std::string title;                 // the line above it in the aligned output
+  Table table;
+  std::vector<std::string> summary;  // lines below it in the aligned output
+};
 struct KernelTables {
-  std::vector<std::pair<std::string, Table>> tables;  // json key, table
-  std::vector<std::string> summary;                   // lines for the aligned output
-  std::vector<std::string> missing;                   // notes for stderr
+  std::vector<KernelTable> tables;
+  std::vector<std::string> missing;  // notes for stderr
 };
 KernelTables fragmentation_tables(const KernelMemory& km, SourceNotes& notes);
 KernelTables kernel_memory_tables(const KernelMemory& km, SourceNotes& notes, uint64_t page_size,

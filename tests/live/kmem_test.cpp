@@ -9,6 +9,8 @@
 //   - slabinfo as sampled against a direct read's format;
 //   - the fragmentation indices computed from buddyinfo against the kernel's
 //     debugfs extfrag files (mounted in a private mount namespace only).
+#include <sys/wait.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <set>
@@ -53,7 +55,7 @@ TEST(RecordKmem, PageAllocationsByOrderMatchVmstatPgalloc) {
   // About 64 MiB touched (16384 order-0 pages and their page tables) and 2 s:
   // three samples at least.
   RunResult r = run(pagescope_bin() + " record -o " + cap + " -- sh -c '" + binary("workloads/ps-touch-pages") +
-                    " 16384 >/dev/null; sleep 2'");
+                    " 16384 0 " + dir + "/report >/dev/null; sleep 2'");
   ASSERT_EQ(r.exit_code(), 0) << r.output;
   Capture c = read_capture(cap);
   KernelMemory km = fold(c);
@@ -74,12 +76,44 @@ TEST(RecordKmem, PageAllocationsByOrderMatchVmstatPgalloc) {
   EXPECT_GE(*pgalloc, 16384u);
   EXPECT_LE(std::abs(diff), 0.05 * double(*pgalloc) + 2048) << "BPF " << pages << " vs vmstat " << *pgalloc;
 
-  // Per-process page tables from the status snapshots.
-  bool pte = false;
-  for (const auto& [pid, p] : km.page_tables()) pte = pte || (p.comm == "ps-touch-pages" && p.max > 0);
-  EXPECT_TRUE(pte) << "no VmPTE of ps-touch-pages";
   ASSERT_TRUE(km.meminfo().count("PageTables"));
   EXPECT_GT(km.meminfo().at("PageTables").max, 0u);
+  std::system(("rm -rf " + dir).c_str());
+}
+
+// VmPTE as recorded from the status snapshots equals a direct read of the
+// same process (a sleeping one: its page tables do not change).
+TEST(RecordKmem, PageTablesPerProcessEqualAStatusRead) {
+  SKIP_WITHOUT_KERNEL();
+  const std::string dir = tmpdir(), cap = dir + "/pte.psc";
+  pid_t child = fork();
+  if (child == 0) {
+    execl("/bin/sleep", "sleep", "10", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  ASSERT_GT(child, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto vmpte = [&] {
+    std::istringstream in(slurp("/proc/" + std::to_string(child) + "/status"));
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("VmPTE:", 0) == 0) return uint64_t(std::stoull(line.substr(6))) * 1024;
+    }
+    return uint64_t(0);
+  };
+  const uint64_t direct = vmpte();
+  RunResult r = run(pagescope_bin() + " record -o " + cap + " -d 1s -p " + std::to_string(child));
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  ASSERT_EQ(r.exit_code(), 0) << r.output;
+  KernelMemory km = fold(read_capture(cap));
+  ASSERT_TRUE(km.page_tables().count(uint32_t(child))) << "no status snapshot of the -p process";
+  const auto& p = km.page_tables().at(uint32_t(child));
+  std::printf("VmPTE of sleep: recorded %llu B, direct %llu B\n", (unsigned long long)p.last,
+              (unsigned long long)direct);
+  EXPECT_GT(direct, 0u);
+  EXPECT_EQ(p.first, direct);
+  EXPECT_EQ(p.last, direct);
+  EXPECT_EQ(p.comm, "sleep");
   std::system(("rm -rf " + dir).c_str());
 }
 

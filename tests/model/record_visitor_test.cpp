@@ -161,7 +161,7 @@ TEST(RecordVisitor, AProcFileWhoseLengthRunsPastTheRecordIsClamped) {
 }
 
 TEST(RecordVisitor, UnknownKindsGoToOnUnknown) {
-  for (uint16_t kind : {uint16_t(PS_EV_NONE), uint16_t(20), uint16_t(63), uint16_t(71), uint16_t(500)}) {
+  for (uint16_t kind : {uint16_t(PS_EV_NONE), uint16_t(21), uint16_t(63), uint16_t(72), uint16_t(500)}) {
     Log log;
     log.visit(hdr(make(kind, sizeof(ps_header))));
     EXPECT_EQ(log.calls, std::vector<std::string>{"unknown"}) << kind;

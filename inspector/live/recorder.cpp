@@ -138,16 +138,19 @@ void Recording::sample_system() {
                {PS_PROC_BUDDYINFO, "/proc/buddyinfo"},
                {PS_PROC_PAGETYPEINFO, "/proc/pagetypeinfo"},
                {PS_PROC_SLABINFO, "/proc/slabinfo"}};
+  // The in-kernel per-order counters are read right after vmstat, before the
+  // slower files (pagetypeinfo takes each zone's lock), so that their deltas
+  // and pgalloc_*'s cover the same interval.
+  ps_order_counts counts;
+  bool have_counts = false;
   for (const auto& f : files) {
     if (read_text_file(f.path, text)) {
       auto rec = proc_text_record(0, f.which, ts, text);
       append(rec.data(), rec.size());
     }
+    if (f.which == PS_PROC_VMSTAT) have_counts = tracer_.order_counts(counts);
   }
-  // The in-kernel per-order counters, read at the same instant as vmstat so
-  // that their deltas compare with pgalloc_* over the same interval.
-  ps_order_counts counts;
-  if (tracer_.order_counts(counts)) {
+  if (have_counts) {
     counts.hdr.ts_ns = ts;
     counts.hdr.cpu = static_cast<uint16_t>(sched_getcpu() < 0 ? 0 : sched_getcpu());
     append(&counts, sizeof(counts));

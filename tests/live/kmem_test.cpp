@@ -55,8 +55,9 @@ TEST(RecordKmem, PageAllocationsByOrderMatchVmstatPgalloc) {
   // About 64 MiB touched (16384 order-0 pages and their page tables) and 2 s:
   // three samples at least.
   RunResult r = run(pagescope_bin() + " record -o " + cap + " -- sh -c '" + binary("workloads/ps-touch-pages") +
-                    " 16384 0 " + dir + "/report >/dev/null; sleep 2'");
+                    " 16384 1 " + dir + "/report >/dev/null && sleep 2'");
   ASSERT_EQ(r.exit_code(), 0) << r.output;
+  ASSERT_FALSE(slurp(dir + "/report").empty()) << "ps-touch-pages did not run: " << r.output;
   Capture c = read_capture(cap);
   KernelMemory km = fold(c);
   ASSERT_TRUE(km.first_counts() && km.last_counts()) << "no ps_order_counts records";
@@ -67,14 +68,17 @@ TEST(RecordKmem, PageAllocationsByOrderMatchVmstatPgalloc) {
   }
   auto pgalloc = km.pgalloc_delta();
   ASSERT_TRUE(pgalloc.has_value());
-  // The counters are read right after vmstat at each sample (a few ms later,
-  // after buddyinfo, pagetypeinfo and slabinfo): allocations in between land
-  // in one and not the other. Measured here: within 1%; allowed 5% + 2048 pages.
+  // The counters are read right after vmstat at each sample, so the two
+  // cover the same interval but for the microseconds between the reads.
+  // Measured here over 38k-363k pages: from 0.18% below to 1 page above;
+  // mostly below, perhaps allocations the kernel counts in PGALLOC without the
+  // mm_page_alloc tracepoint (alloc_pages_bulk() is a guess, not checked).
+  // Allowed: 1% + 256 pages.
   const double diff = double(pages) - double(*pgalloc);
   std::printf("page allocations: BPF %llu pages, vmstat pgalloc_* %llu pages (%+.2f%%)\n",
               (unsigned long long)pages, (unsigned long long)*pgalloc, 100.0 * diff / double(*pgalloc));
   EXPECT_GE(*pgalloc, 16384u);
-  EXPECT_LE(std::abs(diff), 0.05 * double(*pgalloc) + 2048) << "BPF " << pages << " vs vmstat " << *pgalloc;
+  EXPECT_LE(std::abs(diff), 0.01 * double(*pgalloc) + 256) << "BPF " << pages << " vs vmstat " << *pgalloc;
 
   ASSERT_TRUE(km.meminfo().count("PageTables"));
   EXPECT_GT(km.meminfo().at("PageTables").max, 0u);

@@ -177,6 +177,16 @@ TEST(RecordKmem, CompactMemoryGivesOneBeginEndPairPerPopulatedZone) {
   uint64_t tries = 0;
   for (const auto& [o, co] : km.compaction()) tries += co.tries;
   EXPECT_GE(tries, *vm_stall);
+
+  // The same through inspect: the "whole" row counts every pass of the capture.
+  RunResult csv = run(pagescope_bin() + " inspect " + cap + " --fragmentation --csv 2>/dev/null");
+  ASSERT_EQ(csv.exit_code(), 0) << csv.output;
+  uint64_t whole_begins = 0;
+  for (const ps_compaction* e : c.of_kind<ps_compaction>(PS_EV_COMPACTION)) {
+    whole_begins += e->what == PS_COMPACT_BEGIN && e->order == -1;
+  }
+  EXPECT_NE(csv.output.find("\nwhole,,,," + std::to_string(whole_begins) + ","), std::string::npos)
+      << csv.output.substr(0, 3000);
   std::system(("rm -rf " + dir).c_str());
 }
 

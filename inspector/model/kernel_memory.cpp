@@ -62,8 +62,10 @@ bool measured(Table& t, std::initializer_list<std::string_view> columns, Source 
   const SourceState st = notes.sources().state(s);
   if (st == SourceState::kOn) return true;
   for (auto c : columns) {
-    if (st == SourceState::kUnknown) t.set_not_measured(c);
-    else notes.mark(t, c, {s});
+    if (st == SourceState::kUnknown)
+      t.set_not_measured(c);
+    else
+      notes.mark(t, c, {s});
   }
   if (st == SourceState::kUnknown) {
     std::string note = std::string("no ") + capture::source_what(s) +
@@ -124,7 +126,8 @@ ContigPageInfo contig_page_info(const std::vector<uint64_t>& free, unsigned orde
 int unusable_free_index(unsigned order, const ContigPageInfo& info) {
   // No free memory is interpreted as all free memory is unusable.
   if (info.free_pages == 0) return 1000;
-  return int(((info.free_pages - (info.free_blocks_suitable << order)) * 1000ull) / info.free_pages);
+  return int(((info.free_pages - (info.free_blocks_suitable << order)) * 1000ull) /
+             info.free_pages);
 }
 
 // __fragmentation_index() of mm/vmstat.c.
@@ -147,8 +150,8 @@ std::vector<SlabCache> parse_slabinfo(std::string_view text) {
     c.name = w[0];
     uint64_t objperslab = 0, active_slabs = 0;
     if (!to_u64(w[1], c.active_objs) || !to_u64(w[2], c.num_objs) || !to_u64(w[3], c.objsize) ||
-        !to_u64(w[4], objperslab) || !to_u64(w[5], c.pages_per_slab) || !to_u64(w[13], active_slabs) ||
-        !to_u64(w[14], c.num_slabs)) {
+        !to_u64(w[4], objperslab) || !to_u64(w[5], c.pages_per_slab) ||
+        !to_u64(w[13], active_slabs) || !to_u64(w[14], c.num_slabs)) {
       continue;
     }
     out.push_back(std::move(c));
@@ -200,7 +203,9 @@ void KernelMemory::on_proc_file(const ps_proc_file& r, std::string_view text) {
   // System samples have pid 0; only the status snapshots are per process.
   if (r.hdr.pid != 0 && r.which != PS_PROC_STATUS) return;
   switch (r.which) {
-    case PS_PROC_BUDDYINFO: add_buddyinfo(text); break;
+    case PS_PROC_BUDDYINFO:
+      add_buddyinfo(text);
+      break;
     case PS_PROC_PAGETYPEINFO:
       if (auto o = parse_pageblock_order(text)) pageblock_order_ = o;
       break;
@@ -255,7 +260,8 @@ void KernelMemory::on_proc_file(const ps_proc_file& r, std::string_view text) {
       }
       break;
     }
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -271,8 +277,10 @@ void KernelMemory::on_compaction(const ps_compaction& r) {
     case PS_COMPACT_END: {
       ++c.ends;
       auto it = open_begins_.find(task);
-      if (it == open_begins_.end() || it->second == 0) ++totals_.unmatched_ends;
-      else --it->second;
+      if (it == open_begins_.end() || it->second == 0)
+        ++totals_.unmatched_ends;
+      else
+        --it->second;
       if (r.flags & PS_COMPACT_DIRECT) {
         ++c.direct_ends;
         c.direct_stall_ns += r.duration_ns;
@@ -289,8 +297,11 @@ void KernelMemory::on_compaction(const ps_compaction& r) {
       totals_.free_scanned += r.free_scanned;
       break;
     }
-    case PS_COMPACT_TRY: ++c.tries; break;
-    default: break;
+    case PS_COMPACT_TRY:
+      ++c.tries;
+      break;
+    default:
+      break;
   }
 }
 
@@ -302,7 +313,8 @@ void KernelMemory::on_order_counts(const ps_order_counts& r) {
 std::optional<uint64_t> KernelMemory::vmstat_delta(std::string_view key) const {
   auto a = vmstat_first_.find(key);
   auto b = vmstat_last_.find(key);
-  if (a == vmstat_first_.end() || b == vmstat_last_.end() || b->second < a->second) return std::nullopt;
+  if (a == vmstat_first_.end() || b == vmstat_last_.end() || b->second < a->second)
+    return std::nullopt;
   return b->second - a->second;
 }
 
@@ -332,30 +344,35 @@ KernelTables fragmentation_tables(const KernelMemory& km, SourceNotes& notes) {
     for (int o = 0; o < int(z.orders.size()); ++o) {
       const auto& zo = z.orders[size_t(o)];
       zones.add_row({Cell::count(uint64_t(z.node)), Cell::text(z.name), Cell::count(uint64_t(o)),
-                     Cell::count(zo.free_start), Cell::count(zo.free_end), index_cell(zo.unusable_start),
-                     index_cell(zo.unusable_end), index_cell(zo.unusable_worst), index_cell(zo.frag_start),
+                     Cell::count(zo.free_start), Cell::count(zo.free_end),
+                     index_cell(zo.unusable_start), index_cell(zo.unusable_end),
+                     index_cell(zo.unusable_worst), index_cell(zo.frag_start),
                      index_cell(zo.frag_end), index_cell(zo.frag_worst)});
     }
   }
-  if (!measured(zones, {"FREE_START", "FREE_END", "UNUSABLE_START", "UNUSABLE_END", "UNUSABLE_WORST",
-                        "FRAGINDEX_START", "FRAGINDEX_END", "FRAGINDEX_WORST"},
+  if (!measured(zones,
+                {"FREE_START", "FREE_END", "UNUSABLE_START", "UNUSABLE_END", "UNUSABLE_WORST",
+                 "FRAGINDEX_START", "FRAGINDEX_END", "FRAGINDEX_WORST"},
                 Source::kBuddyinfo, km.buddyinfo_samples() > 0, notes, out.missing)) {
     // No samples: one row per order, every number "-".
     for (int o = 0; o < orders; ++o) {
       zones.add_row({Cell::missing(), Cell::missing(), Cell::count(uint64_t(o)), Cell::missing(),
-                     Cell::missing(), Cell::missing(), Cell::missing(), Cell::missing(), Cell::missing(),
-                     Cell::missing(), Cell::missing()});
+                     Cell::missing(), Cell::missing(), Cell::missing(), Cell::missing(),
+                     Cell::missing(), Cell::missing(), Cell::missing()});
     }
   }
-  out.tables.push_back({"fragmentation_zones",
-                        "free blocks and fragmentation indices per zone and order (mm/vmstat.c: "
-                        "unusable_free_index, __fragmentation_index; -1.000: an allocation of that order "
-                        "would succeed)",
-                        std::move(zones), {}});
+  out.tables.push_back(
+      {"fragmentation_zones",
+       "free blocks and fragmentation indices per zone and order (mm/vmstat.c: "
+       "unusable_free_index, __fragmentation_index; -1.000: an allocation of that order "
+       "would succeed)",
+       std::move(zones),
+       {}});
 
   // Per order: fallbacks and compaction.
-  Table events({"ORDER<", "EXTFRAG", "EXTFRAG_TAKEN", "FRAGMENTING<", "COMPACT_BEGIN", "COMPACT_END",
-                "DIRECT_TRIES", "DIRECT_COMPACT", "DIRECT_STALL_S", "DIRECT_STALL_MAX_S"});
+  Table events({"ORDER<", "EXTFRAG", "EXTFRAG_TAKEN", "FRAGMENTING<", "COMPACT_BEGIN",
+                "COMPACT_END", "DIRECT_TRIES", "DIRECT_COMPACT", "DIRECT_STALL_S",
+                "DIRECT_STALL_MAX_S"});
   const auto& first = km.first_counts();
   const auto& last = km.last_counts();
   const bool extfrag_data = first && last && (last->flags & PS_ORDER_EXTFRAG);
@@ -368,13 +385,15 @@ KernelTables fragmentation_tables(const KernelMemory& km, SourceNotes& notes) {
     cells.push_back(Cell::text(order < 0 ? "whole" : std::to_string(order)));
     if (order >= 0 && order < PS_ORDER_SLOTS && extfrag_data) {
       cells.push_back(Cell::count(last->extfrag_by_alloc[order] - first->extfrag_by_alloc[order]));
-      cells.push_back(Cell::count(last->extfrag_by_fallback[order] - first->extfrag_by_fallback[order]));
+      cells.push_back(
+          Cell::count(last->extfrag_by_fallback[order] - first->extfrag_by_fallback[order]));
     } else {
       cells.push_back(Cell::missing());
       cells.push_back(Cell::missing());
     }
     // mm_page_alloc_extfrag's "fragmenting": the block taken is smaller than a pageblock.
-    cells.push_back(order >= 0 && pb ? Cell::text(unsigned(order) < *pb ? "yes" : "no") : Cell::missing());
+    cells.push_back(order >= 0 && pb ? Cell::text(unsigned(order) < *pb ? "yes" : "no")
+                                     : Cell::missing());
     cells.push_back(Cell::count(c.begins));
     cells.push_back(Cell::count(c.ends));
     cells.push_back(Cell::count(c.tries));
@@ -385,14 +404,18 @@ KernelTables fragmentation_tables(const KernelMemory& km, SourceNotes& notes) {
   };
   if (km.compaction().count(-1)) row(-1);
   for (int o = 0; o < orders; ++o) row(o);
-  measured(events, {"EXTFRAG", "EXTFRAG_TAKEN"}, Source::kExtfrag, extfrag_data, notes, out.missing);
+  measured(events, {"EXTFRAG", "EXTFRAG_TAKEN"}, Source::kExtfrag, extfrag_data, notes,
+           out.missing);
   measured(events, {"FRAGMENTING"}, Source::kBuddyinfo, pb.has_value(), notes, out.missing);
-  const bool compaction = measured(events, {"COMPACT_BEGIN", "COMPACT_END", "DIRECT_TRIES", "DIRECT_COMPACT",
-                                            "DIRECT_STALL_S", "DIRECT_STALL_MAX_S"},
-                                   Source::kCompaction, km.compaction_records() > 0, notes, out.missing);
+  const bool compaction =
+      measured(events,
+               {"COMPACT_BEGIN", "COMPACT_END", "DIRECT_TRIES", "DIRECT_COMPACT", "DIRECT_STALL_S",
+                "DIRECT_STALL_MAX_S"},
+               Source::kCompaction, km.compaction_records() > 0, notes, out.missing);
   out.tables.push_back({"fragmentation_orders",
                         "per order: migrate-type fallbacks (mm_page_alloc_extfrag) and compaction",
-                        std::move(events), {}});
+                        std::move(events),
+                        {}});
   std::vector<std::string>& summary = out.tables.back().summary;
 
   auto vm = [&](const char* key) {
@@ -406,20 +429,24 @@ KernelTables fragmentation_tables(const KernelMemory& km, SourceNotes& notes) {
       stall += c.direct_stall_ns;
       tries += c.tries;
     }
-    summary.push_back("compaction: zone passes " + std::to_string(t.direct + t.kcompactd + t.manual + t.proactive) +
-                          " (direct " + std::to_string(t.direct) + ", kcompactd " + std::to_string(t.kcompactd) +
-                          ", compact_memory " + std::to_string(t.manual) + ", proactive " +
-                          std::to_string(t.proactive) + "), direct stall " + format_seconds(stall) +
-                          " s, pages scanned " + std::to_string(t.migrate_scanned) + " migrate / " +
-                          std::to_string(t.free_scanned) + " free" +
-                          (t.unmatched_ends ? ", " + std::to_string(t.unmatched_ends) + " ends without their begin" : ""));
+    summary.push_back(
+        "compaction: zone passes " +
+        std::to_string(t.direct + t.kcompactd + t.manual + t.proactive) + " (direct " +
+        std::to_string(t.direct) + ", kcompactd " + std::to_string(t.kcompactd) +
+        ", compact_memory " + std::to_string(t.manual) + ", proactive " +
+        std::to_string(t.proactive) + "), direct stall " + format_seconds(stall) +
+        " s, pages scanned " + std::to_string(t.migrate_scanned) + " migrate / " +
+        std::to_string(t.free_scanned) + " free" +
+        (t.unmatched_ends ? ", " + std::to_string(t.unmatched_ends) + " ends without their begin"
+                          : ""));
     summary.push_back("  /proc/vmstat over the capture: compact_stall " + vm("compact_stall") +
-                          " (direct tries recorded: " + std::to_string(tries) + "), compact_success " +
-                          vm("compact_success") + ", compact_fail " + vm("compact_fail") +
-                          ", compact_daemon_wake " + vm("compact_daemon_wake"));
+                      " (direct tries recorded: " + std::to_string(tries) + "), compact_success " +
+                      vm("compact_success") + ", compact_fail " + vm("compact_fail") +
+                      ", compact_daemon_wake " + vm("compact_daemon_wake"));
   }
-  if (pb) summary.push_back("pageblock order " + std::to_string(*pb) + " (" +
-                                std::to_string(1u << *pb) + " pages): a fallback taking a smaller block is fragmenting");
+  if (pb)
+    summary.push_back("pageblock order " + std::to_string(*pb) + " (" + std::to_string(1u << *pb) +
+                      " pages): a fallback taking a smaller block is fragmenting");
   return out;
 }
 
@@ -429,7 +456,8 @@ KernelTables kernel_memory_tables(const KernelMemory& km, SourceNotes& notes, ui
   if (page_size == 0) page_size = 4096;
 
   // Slab caches by growth between the first and the last slabinfo sample.
-  Table slab({"CACHE<", "OBJSIZE", "OBJS_START", "OBJS_END", "ACTIVE_END", "BYTES_START", "BYTES_END", "GROWTH"});
+  Table slab({"CACHE<", "OBJSIZE", "OBJS_START", "OBJS_END", "ACTIVE_END", "BYTES_START",
+              "BYTES_END", "GROWTH"});
   struct Row {
     const SlabCache* start;
     const SlabCache* end;
@@ -438,7 +466,9 @@ KernelTables kernel_memory_tables(const KernelMemory& km, SourceNotes& notes, ui
   std::vector<Row> rows;
   std::map<std::string, const SlabCache*> start;
   for (const auto& c : km.slab_start()) start[c.name] = &c;
-  auto bytes_of = [&](const SlabCache* c) { return c ? c->num_slabs * c->pages_per_slab * page_size : 0; };
+  auto bytes_of = [&](const SlabCache* c) {
+    return c ? c->num_slabs * c->pages_per_slab * page_size : 0;
+  };
   for (const auto& c : km.slab_end()) {
     auto it = start.find(c.name);
     const SlabCache* s = it == start.end() ? nullptr : it->second;
@@ -451,15 +481,21 @@ KernelTables kernel_memory_tables(const KernelMemory& km, SourceNotes& notes, ui
   if (rows.size() > top) rows.resize(top);
   for (const Row& r : rows) {
     slab.add_row({Cell::text(r.end->name), Cell::count(r.end->objsize),
-                  r.start ? Cell::count(r.start->num_objs) : Cell::missing(), Cell::count(r.end->num_objs),
-                  Cell::count(r.end->active_objs), r.start ? Cell::bytes(bytes_of(r.start)) : Cell::missing(),
-                  Cell::bytes(bytes_of(r.end)), Cell::bytes(uint64_t(r.growth < 0 ? -r.growth : r.growth), r.growth < 0)});
+                  r.start ? Cell::count(r.start->num_objs) : Cell::missing(),
+                  Cell::count(r.end->num_objs), Cell::count(r.end->active_objs),
+                  r.start ? Cell::bytes(bytes_of(r.start)) : Cell::missing(),
+                  Cell::bytes(bytes_of(r.end)),
+                  Cell::bytes(uint64_t(r.growth < 0 ? -r.growth : r.growth), r.growth < 0)});
   }
-  measured(slab, {"OBJSIZE", "OBJS_START", "OBJS_END", "ACTIVE_END", "BYTES_START", "BYTES_END", "GROWTH"},
-           Source::kSlabinfo, km.slabinfo_samples() > 0, notes, out.missing);
-  out.tables.push_back({"slab_caches",
-                        "slab caches, top by growth between the first and last /proc/slabinfo sample",
-                        std::move(slab), {}});
+  measured(
+      slab,
+      {"OBJSIZE", "OBJS_START", "OBJS_END", "ACTIVE_END", "BYTES_START", "BYTES_END", "GROWTH"},
+      Source::kSlabinfo, km.slabinfo_samples() > 0, notes, out.missing);
+  out.tables.push_back(
+      {"slab_caches",
+       "slab caches, top by growth between the first and last /proc/slabinfo sample",
+       std::move(slab),
+       {}});
 
   // Page allocations by order, counted in the kernel.
   Table allocs({"ORDER", "ALLOCS", "PAGES", "ALLOCS_PER_S"});
@@ -467,7 +503,8 @@ KernelTables kernel_memory_tables(const KernelMemory& km, SourceNotes& notes, ui
   const auto& last = km.last_counts();
   const bool alloc_data = first && last && (last->flags & PS_ORDER_ALLOCS);
   const double seconds = alloc_data && last->hdr.ts_ns > first->hdr.ts_ns
-                             ? double(last->hdr.ts_ns - first->hdr.ts_ns) / 1e9 : 0;
+                             ? double(last->hdr.ts_ns - first->hdr.ts_ns) / 1e9
+                             : 0;
   uint64_t pages_total = 0;
   for (int o = 0; o < km.orders() && o < PS_ORDER_SLOTS; ++o) {
     if (!alloc_data) {
@@ -480,20 +517,23 @@ KernelTables kernel_memory_tables(const KernelMemory& km, SourceNotes& notes, ui
                     seconds > 0 ? Cell::real(double(n) / seconds, 1) : Cell::missing()});
   }
   std::vector<std::string> alloc_summary;
-  if (measured(allocs, {"ALLOCS", "PAGES", "ALLOCS_PER_S"}, Source::kPageAllocs, alloc_data, notes, out.missing)) {
+  if (measured(allocs, {"ALLOCS", "PAGES", "ALLOCS_PER_S"}, Source::kPageAllocs, alloc_data, notes,
+               out.missing)) {
     auto pg = km.pgalloc_delta();
-    alloc_summary.push_back("page allocations counted in the kernel: " + std::to_string(pages_total) +
-                          " pages over " + format_seconds(uint64_t(seconds * 1e9)) +
-                          " s; /proc/vmstat pgalloc_* over the same samples: " +
-                          (pg ? std::to_string(*pg) : std::string("-")) + " pages");
+    alloc_summary.push_back(
+        "page allocations counted in the kernel: " + std::to_string(pages_total) + " pages over " +
+        format_seconds(uint64_t(seconds * 1e9)) +
+        " s; /proc/vmstat pgalloc_* over the same samples: " +
+        (pg ? std::to_string(*pg) : std::string("-")) + " pages");
   }
-  out.tables.push_back({"page_allocs", "page allocations by order (counted in the kernel, tp_btf/mm_page_alloc)",
+  out.tables.push_back({"page_allocs",
+                        "page allocations by order (counted in the kernel, tp_btf/mm_page_alloc)",
                         std::move(allocs), std::move(alloc_summary)});
 
   // Kernel memory from meminfo: page tables first.
   Table mem({"ITEM<", "START", "END", "MAX"});
-  for (const char* key : {"PageTables", "SecPageTables", "Slab", "SReclaimable", "SUnreclaim", "KernelStack",
-                          "VmallocUsed", "Percpu"}) {
+  for (const char* key : {"PageTables", "SecPageTables", "Slab", "SReclaimable", "SUnreclaim",
+                          "KernelStack", "VmallocUsed", "Percpu"}) {
     auto it = km.meminfo().find(key);
     if (it == km.meminfo().end()) {
       mem.add_row({Cell::text(key), Cell::missing(), Cell::missing(), Cell::missing()});
@@ -505,13 +545,15 @@ KernelTables kernel_memory_tables(const KernelMemory& km, SourceNotes& notes, ui
   notes.mark(mem, "START", {Source::kSystemCounters});
   notes.mark(mem, "END", {Source::kSystemCounters});
   notes.mark(mem, "MAX", {Source::kSystemCounters});
-  out.tables.push_back({"meminfo", "kernel memory from /proc/meminfo (page tables first)", std::move(mem), {}});
+  out.tables.push_back(
+      {"meminfo", "kernel memory from /proc/meminfo (page tables first)", std::move(mem), {}});
 
   // Per process page tables (VmPTE of the status snapshots).
   Table pte({"PID", "COMM<", "VMPTE_FIRST", "VMPTE_LAST", "VMPTE_MAX"});
   std::vector<std::pair<uint32_t, const KernelMemory::ProcessPte*>> procs;
   for (const auto& [pid, p] : km.page_tables()) procs.emplace_back(pid, &p);
-  std::stable_sort(procs.begin(), procs.end(), [](const auto& a, const auto& b) { return a.second->max > b.second->max; });
+  std::stable_sort(procs.begin(), procs.end(),
+                   [](const auto& a, const auto& b) { return a.second->max > b.second->max; });
   if (procs.size() > top) procs.resize(top);
   for (const auto& [pid, p] : procs) {
     pte.add_row({Cell::count(pid), Cell::text(p->comm), Cell::bytes(p->first), Cell::bytes(p->last),
@@ -520,9 +562,11 @@ KernelTables kernel_memory_tables(const KernelMemory& km, SourceNotes& notes, ui
   notes.mark(pte, "VMPTE_FIRST", {Source::kMapsSnapshots});
   notes.mark(pte, "VMPTE_LAST", {Source::kMapsSnapshots});
   notes.mark(pte, "VMPTE_MAX", {Source::kMapsSnapshots});
-  out.tables.push_back({"page_tables",
-                        "page tables per process (VmPTE of /proc/PID/status snapshots), top by maximum",
-                        std::move(pte), {}});
+  out.tables.push_back(
+      {"page_tables",
+       "page tables per process (VmPTE of /proc/PID/status snapshots), top by maximum",
+       std::move(pte),
+       {}});
   return out;
 }
 

@@ -158,8 +158,8 @@ class KernelMemory : public RecordVisitor<KernelMemory> {
 // to `missing` one line per such source that SourceNotes would not word
 // (captures older than format 1.5 do not say: their new sources count as absent).
 struct KernelTable {
-  std::string key;                   // its name in JSON
-  std::string title;                 // the line above it in the aligned output
+  std::string key;    // its name in JSON
+  std::string title;  // the line above it in the aligned output
   Table table;
   std::vector<std::string> summary;  // lines below it in the aligned output
 };

@@ -54,8 +54,9 @@ TEST(RecordKmem, PageAllocationsByOrderMatchVmstatPgalloc) {
   const std::string dir = tmpdir(), cap = dir + "/alloc.psc";
   // About 64 MiB touched (16384 order-0 pages and their page tables) and 2 s:
   // three samples at least.
-  RunResult r = run(pagescope_bin() + " record -o " + cap + " -- sh -c '" + binary("workloads/ps-touch-pages") +
-                    " 16384 1 " + dir + "/report >/dev/null && sleep 2'");
+  RunResult r = run(pagescope_bin() + " record -o " + cap + " -- sh -c '" +
+                    binary("workloads/ps-touch-pages") + " 16384 1 " + dir +
+                    "/report >/dev/null && sleep 2'");
   ASSERT_EQ(r.exit_code(), 0) << r.output;
   ASSERT_FALSE(slurp(dir + "/report").empty()) << "ps-touch-pages did not run: " << r.output;
   Capture c = read_capture(cap);
@@ -76,9 +77,11 @@ TEST(RecordKmem, PageAllocationsByOrderMatchVmstatPgalloc) {
   // Allowed: 1% + 256 pages.
   const double diff = double(pages) - double(*pgalloc);
   std::printf("page allocations: BPF %llu pages, vmstat pgalloc_* %llu pages (%+.2f%%)\n",
-              (unsigned long long)pages, (unsigned long long)*pgalloc, 100.0 * diff / double(*pgalloc));
+              (unsigned long long)pages, (unsigned long long)*pgalloc,
+              100.0 * diff / double(*pgalloc));
   EXPECT_GE(*pgalloc, 16384u);
-  EXPECT_LE(std::abs(diff), 0.01 * double(*pgalloc) + 256) << "BPF " << pages << " vs vmstat " << *pgalloc;
+  EXPECT_LE(std::abs(diff), 0.01 * double(*pgalloc) + 256)
+      << "BPF " << pages << " vs vmstat " << *pgalloc;
 
   ASSERT_TRUE(km.meminfo().count("PageTables"));
   EXPECT_GT(km.meminfo().at("PageTables").max, 0u);
@@ -123,10 +126,11 @@ TEST(RecordKmem, PageTablesPerProcessEqualAStatusRead) {
 
 TEST(RecordKmem, CompactMemoryGivesOneBeginEndPairPerPopulatedZone) {
   SKIP_WITHOUT_KERNEL();
-  if (access("/proc/sys/vm/compact_memory", W_OK) != 0) GTEST_SKIP() << "no /proc/sys/vm/compact_memory (CONFIG_COMPACTION)";
+  if (access("/proc/sys/vm/compact_memory", W_OK) != 0)
+    GTEST_SKIP() << "no /proc/sys/vm/compact_memory (CONFIG_COMPACTION)";
   const std::string dir = tmpdir(), cap = dir + "/compact.psc";
-  RunResult r = run(pagescope_bin() + " record -o " + cap +
-                    " -- sh -c 'echo $$ > " + dir + "/pid; echo 1 > /proc/sys/vm/compact_memory; sleep 1.2'");
+  RunResult r = run(pagescope_bin() + " record -o " + cap + " -- sh -c 'echo $$ > " + dir +
+                    "/pid; echo 1 > /proc/sys/vm/compact_memory; sleep 1.2'");
   ASSERT_EQ(r.exit_code(), 0) << r.output;
   const uint32_t writer = uint32_t(std::stoul(slurp(dir + "/pid")));
   Capture c = read_capture(cap);
@@ -150,8 +154,10 @@ TEST(RecordKmem, CompactMemoryGivesOneBeginEndPairPerPopulatedZone) {
     }
   }
   const int populated = populated_zones();
-  std::printf("compact_memory: %llu begins, %llu ends in the writer, %d populated zones; all ends %llu\n",
-              (unsigned long long)begins, (unsigned long long)ends, populated, (unsigned long long)all_ends);
+  std::printf(
+      "compact_memory: %llu begins, %llu ends in the writer, %d populated zones; all ends %llu\n",
+      (unsigned long long)begins, (unsigned long long)ends, populated,
+      (unsigned long long)all_ends);
   EXPECT_EQ(begins, uint64_t(populated));
   EXPECT_EQ(ends, begins);
   EXPECT_EQ(zones.size(), size_t(populated)) << "one pass per distinct zone";
@@ -165,9 +171,10 @@ TEST(RecordKmem, CompactMemoryGivesOneBeginEndPairPerPopulatedZone) {
   auto vm_free = km.vmstat_delta("compact_free_scanned");
   auto vm_stall = km.vmstat_delta("compact_stall");
   ASSERT_TRUE(vm_migrate && vm_free && vm_stall);
-  std::printf("scanned: recorded %llu migrate / %llu free, vmstat %llu / %llu; compact_stall +%llu\n",
-              (unsigned long long)migrate, (unsigned long long)free, (unsigned long long)*vm_migrate,
-              (unsigned long long)*vm_free, (unsigned long long)*vm_stall);
+  std::printf(
+      "scanned: recorded %llu migrate / %llu free, vmstat %llu / %llu; compact_stall +%llu\n",
+      (unsigned long long)migrate, (unsigned long long)free, (unsigned long long)*vm_migrate,
+      (unsigned long long)*vm_free, (unsigned long long)*vm_stall);
   EXPECT_LE(migrate, *vm_migrate);
   EXPECT_GE(double(migrate), 0.9 * double(*vm_migrate));
   EXPECT_LE(free, *vm_free);
@@ -204,7 +211,8 @@ TEST(RecordKmem, SlabinfoAndBuddyinfoSamplesReadAsTheFilesDo) {
     if (f->which == PS_PROC_SLABINFO) sampled = text;
     if (f->which == PS_PROC_BUDDYINFO) {
       ++buddy;
-      EXPECT_EQ(model::parse_buddyinfo(text).size(), model::parse_buddyinfo(slurp("/proc/buddyinfo")).size());
+      EXPECT_EQ(model::parse_buddyinfo(text).size(),
+                model::parse_buddyinfo(slurp("/proc/buddyinfo")).size());
     }
     if (f->which == PS_PROC_PAGETYPEINFO) ++pagetype;
   }
@@ -249,7 +257,8 @@ TEST(RecordKmem, FragmentationIndicesEqualTheKernelsDebugfsFiles) {
   std::string buddy, unusable, extfrag;
   for (int attempt = 0; attempt < 50; ++attempt) {
     RunResult r = run("unshare -m sh -c '" + script + "'");
-    if (r.exit_code() == 3 || r.exit_code() == 127) GTEST_SKIP() << "cannot mount debugfs in a private mount namespace";
+    if (r.exit_code() == 3 || r.exit_code() == 127)
+      GTEST_SKIP() << "cannot mount debugfs in a private mount namespace";
     ASSERT_EQ(r.exit_code(), 0) << r.output;
     std::vector<std::string> parts;
     size_t at = 0;
@@ -288,12 +297,15 @@ TEST(RecordKmem, FragmentationIndicesEqualTheKernelsDebugfsFiles) {
     ASSERT_EQ(u[z].size(), zones[z].free.size());
     for (unsigned o = 0; o < zones[z].free.size(); ++o) {
       const auto info = model::contig_page_info(zones[z].free, o);
-      EXPECT_EQ(kernel_format(model::unusable_free_index(o, info)), u[z][o]) << zones[z].zone << " order " << o;
-      EXPECT_EQ(kernel_format(model::fragmentation_index(o, info)), e[z][o]) << zones[z].zone << " order " << o;
+      EXPECT_EQ(kernel_format(model::unusable_free_index(o, info)), u[z][o])
+          << zones[z].zone << " order " << o;
+      EXPECT_EQ(kernel_format(model::fragmentation_index(o, info)), e[z][o])
+          << zones[z].zone << " order " << o;
       compared += 2;
     }
   }
-  std::printf("compared %d index values with debugfs extfrag/{unusable_index,extfrag_index}\n", compared);
+  std::printf("compared %d index values with debugfs extfrag/{unusable_index,extfrag_index}\n",
+              compared);
 }
 
 }  // namespace

@@ -4,9 +4,9 @@
 // "-" (never 0) for sources a capture does not have.
 #include "inspector/model/kernel_memory.h"
 
-#include <cstring>
-
 #include <gtest/gtest.h>
+
+#include <cstring>
 
 #include "tests/support/record_buffer.h"
 
@@ -20,8 +20,9 @@ using capture::SourceState;
 //   order 0: suitable 4+2*2+1*4 = 12  unusable (12-12)*1000/12 = 0      frag -1000 (would succeed)
 //   order 1: suitable 2+1*2 = 4       unusable (12-8)*1000/12  = 333    frag -1000
 //   order 2: suitable 1               unusable (12-4)*1000/12  = 666    frag -1000
-//   order 3: suitable 0               unusable 1000                     frag 1000-(1000+12000/8)/7  = 643
-//   order 4: suitable 0               unusable 1000                     frag 1000-(1000+12000/16)/7 = 750
+//   order 3: suitable 0               unusable 1000                     frag 1000-(1000+12000/8)/7
+//   = 643 order 4: suitable 0               unusable 1000                     frag
+//   1000-(1000+12000/16)/7 = 750
 TEST(Fragmentation, IndicesMatchTheKernelsFormulasByHand) {
   const std::vector<uint64_t> free{4, 2, 1, 0, 0};
   const int unusable[] = {0, 333, 666, 1000, 1000};
@@ -41,8 +42,10 @@ TEST(Fragmentation, IndicesMatchTheKernelsFormulasByHand) {
 
 TEST(Fragmentation, ParsesBuddyinfoAndPagetypeinfo) {
   auto zones = parse_buddyinfo(
-      "Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 \n"
-      "Node 0, zone   Normal    366   6810   7517   5049   2752    902    202     26      8      1     21 \n"
+      "Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1 "
+      "     3 \n"
+      "Node 0, zone   Normal    366   6810   7517   5049   2752    902    202     26      8      1 "
+      "    21 \n"
       "garbage\n");
   ASSERT_EQ(zones.size(), 2u);
   EXPECT_EQ(zones[1].zone, "Normal");
@@ -56,9 +59,11 @@ TEST(Fragmentation, ParsesBuddyinfoAndPagetypeinfo) {
 TEST(KernelMemory, SlabinfoParses) {
   auto caches = parse_slabinfo(
       "slabinfo - version: 2.1\n"
-      "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> "
+      "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables "
+      "<limit> "
       "<batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n"
-      "bio-312               12     12    320   12    1 : tunables    0    0    0 : slabdata      1      1      0\n"
+      "bio-312               12     12    320   12    1 : tunables    0    0    0 : slabdata      "
+      "1      1      0\n"
       "short 1 2 3\n");
   ASSERT_EQ(caches.size(), 1u);
   EXPECT_EQ(caches[0].name, "bio-312");
@@ -67,8 +72,8 @@ TEST(KernelMemory, SlabinfoParses) {
   EXPECT_EQ(caches[0].pages_per_slab, 1u);
 }
 
-void compaction(RecordBuffer& b, uint64_t ts, uint32_t pid, uint32_t what, int order, uint32_t flags,
-                uint64_t duration = 0) {
+void compaction(RecordBuffer& b, uint64_t ts, uint32_t pid, uint32_t what, int order,
+                uint32_t flags, uint64_t duration = 0) {
   ps_compaction c{};
   c.hdr.kind = PS_EV_COMPACTION;
   c.hdr.size = sizeof(c);
@@ -105,7 +110,8 @@ capture::SourceSet all_on() {
 
 TEST(KernelMemory, FoldsRecordsIntoTheViews) {
   RecordBuffer b;
-  b.proc_file(1000000000, 0, PS_PROC_VMSTAT, "pgalloc_dma32 100\npgalloc_normal 1000\ncompact_stall 5\n");
+  b.proc_file(1000000000, 0, PS_PROC_VMSTAT,
+              "pgalloc_dma32 100\npgalloc_normal 1000\ncompact_stall 5\n");
   b.proc_file(1000000000, 0, PS_PROC_BUDDYINFO, "Node 0, zone Normal 4 2 1 0 0\n");
   b.proc_file(1000000000, 0, PS_PROC_PAGETYPEINFO, "Page block order: 3\n");
   b.proc_file(1000000000, 0, PS_PROC_SLABINFO,
@@ -119,9 +125,11 @@ TEST(KernelMemory, FoldsRecordsIntoTheViews) {
   compaction(b, 1200000000, 7, PS_COMPACT_END, 3, PS_COMPACT_DIRECT, 100000000);
   compaction(b, 1300000000, 9, PS_COMPACT_BEGIN, -1, PS_COMPACT_WHOLE | PS_COMPACT_SYNC);
   compaction(b, 1400000000, 9, PS_COMPACT_END, -1, PS_COMPACT_WHOLE | PS_COMPACT_SYNC, 5000);
-  compaction(b, 1400000000, 8, PS_COMPACT_END, 2, 0, 5000);  // kcompactd, its begin before the capture
+  compaction(b, 1400000000, 8, PS_COMPACT_END, 2, 0,
+             5000);  // kcompactd, its begin before the capture
   b.proc_file(3000000000, 42, PS_PROC_STATUS, "Name:\tworker\nVmPTE:\t      96 kB\n");
-  b.proc_file(3000000000, 0, PS_PROC_VMSTAT, "pgalloc_dma32 150\npgalloc_normal 1090\ncompact_stall 6\n");
+  b.proc_file(3000000000, 0, PS_PROC_VMSTAT,
+              "pgalloc_dma32 150\npgalloc_normal 1090\ncompact_stall 6\n");
   b.proc_file(3000000000, 0, PS_PROC_BUDDYINFO, "Node 0, zone Normal 12 0 0 0 0\n");
   b.proc_file(3000000000, 0, PS_PROC_SLABINFO,
               "a 10 20 64 64 1 : tunables 0 0 0 : slabdata 3 3 0\n"
@@ -163,11 +171,12 @@ TEST(KernelMemory, FoldsRecordsIntoTheViews) {
   // Rows: "whole", then orders 0..10.
   EXPECT_EQ(orders.at(0, 0).shown(), "whole");
   EXPECT_EQ(orders.at(2, 0).shown(), "1");
-  EXPECT_EQ(orders.at(2, 1).shown(), "5");    // EXTFRAG of order 1: 7 - 2
-  EXPECT_EQ(orders.at(5, 2).shown(), "5");    // EXTFRAG_TAKEN of order 4
-  EXPECT_EQ(orders.at(5, 3).shown(), "no");   // pageblock order 3: a 4-order block is not fragmenting
+  EXPECT_EQ(orders.at(2, 1).shown(), "5");  // EXTFRAG of order 1: 7 - 2
+  EXPECT_EQ(orders.at(5, 2).shown(), "5");  // EXTFRAG_TAKEN of order 4
+  EXPECT_EQ(orders.at(5, 3).shown(),
+            "no");  // pageblock order 3: a 4-order block is not fragmenting
   EXPECT_EQ(orders.at(3, 3).shown(), "yes");
-  EXPECT_EQ(orders.at(4, 7).shown(), "1");    // DIRECT_COMPACT of order 3
+  EXPECT_EQ(orders.at(4, 7).shown(), "1");  // DIRECT_COMPACT of order 3
   EXPECT_TRUE(frag.missing.empty());
 
   KernelTables kmem = kernel_memory_tables(km, notes, 4096, 15);

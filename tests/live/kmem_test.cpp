@@ -83,6 +83,25 @@ TEST(RecordKmem, PageAllocationsByOrderMatchVmstatPgalloc) {
   EXPECT_LE(std::abs(diff), 0.01 * double(*pgalloc) + 256)
       << "BPF " << pages << " vs vmstat " << *pgalloc;
 
+  // Fallbacks: each mm_page_alloc_extfrag counts once by requested order and
+  // once by the order taken, and totals never go down. (No workload here
+  // makes the kernel fall back for sure; the count itself is not checked
+  // against a kernel counter: /proc/vmstat has none.)
+  const ps_order_counts* prev = nullptr;
+  for (const ps_order_counts* oc : c.of_kind<ps_order_counts>(PS_EV_ORDER_COUNTS)) {
+    EXPECT_TRUE(oc->flags & PS_ORDER_EXTFRAG);
+    uint64_t by_alloc = 0, by_fallback = 0;
+    for (int o = 0; o < PS_ORDER_SLOTS; ++o) {
+      by_alloc += oc->extfrag_by_alloc[o];
+      by_fallback += oc->extfrag_by_fallback[o];
+      if (prev) {
+        EXPECT_GE(oc->page_allocs[o], prev->page_allocs[o]);
+        EXPECT_GE(oc->extfrag_by_alloc[o], prev->extfrag_by_alloc[o]);
+      }
+    }
+    EXPECT_EQ(by_alloc, by_fallback);
+    prev = oc;
+  }
   ASSERT_TRUE(km.meminfo().count("PageTables"));
   EXPECT_GT(km.meminfo().at("PageTables").max, 0u);
   std::system(("rm -rf " + dir).c_str());

@@ -71,7 +71,7 @@ TEST(RecordKmem, PageAllocationsByOrderMatchVmstatPgalloc) {
   ASSERT_TRUE(pgalloc.has_value());
   // The counters are read right after vmstat at each sample, so the two
   // cover the same interval but for the microseconds between the reads.
-  // Measured here over 38k-363k pages: from 0.18% below to 1 page above;
+  // Measured here over 19k-363k pages: from 0.2% below to 1 page above;
   // mostly below, perhaps allocations the kernel counts in PGALLOC without the
   // mm_page_alloc tracepoint (alloc_pages_bulk() is a guess, not checked).
   // Allowed: 1% + 256 pages.

@@ -1,7 +1,9 @@
 // `pagescope inspect FILE`: what a capture says, per process, and on request
 // one process's address space (--layout), the life of its VMAs (--vmas), its
 // working set from faults (--wss), what only grew (--growth), the locality of
-// its faults (--locality) and which event sources it had (--sources).
+// its faults (--locality), its faults by cause (--causes) and crashes
+// (--signals), which event sources it had (--sources), and the system's
+// fragmentation (--fragmentation) and kernel memory (--kernel-memory).
 // A column whose source was off prints "-" (null, empty), never 0, and each
 // missing source gets one note on stderr (model::SourceNotes).
 #include <unistd.h>
@@ -61,6 +63,9 @@ struct InspectOptions {
   bool locality = false;
   uint64_t tlb_entries = kDefaultTlbEntries;
   bool tlb_given = false;
+  bool fragmentation = false;
+  bool kernel_memory = false;
+  size_t top = 15;
   std::string interval = "1s";
   std::string at = "end";
   std::string tau = "100ms,1s";
@@ -664,15 +669,22 @@ int run_inspect(const InspectOptions& o) {
     }
   }
 
+  const bool kernel = o.fragmentation || o.kernel_memory;
+  if (kernel && (o.timeline || detail || o.sources || o.pid || o.growth || o.locality || o.causes || o.signals)) {
+    return fail("--fragmentation and --kernel-memory are system-wide: they combine with each other only "
+                "(not with --pid, --timeline, --layout, --vmas, --wss, --growth, --locality, --causes, --signals "
+                "or --sources)", kExitUsage);
+  }
+  spec.kernel_memory = kernel;
   if (o.causes && (o.timeline || detail || o.growth || o.locality)) {
     return fail("--causes cannot be combined with --timeline, --layout, --vmas, --wss, --growth or --locality",
                 kExitUsage);
   }
-  // Every process's address space, or the pid's (which a pid follows anyway).
   if (o.signals && (o.timeline || detail || o.growth || o.locality || o.causes)) {
     return fail("--signals cannot be combined with --timeline, --layout, --vmas, --wss, --growth, --locality or --causes",
                 kExitUsage);
   }
+  // Every process's address space, or the pid's (which a pid follows anyway).
   spec.every_space = (o.causes || o.signals) && o.pid == 0;
   if (o.sources && (o.timeline || detail || o.causes || o.signals)) {
     return fail("--sources cannot be combined with --timeline, --layout, --vmas, --wss, --causes or --signals",
@@ -788,6 +800,27 @@ int run_inspect(const InspectOptions& o) {
                   o.pid ? (" in each mapping of pid " + std::to_string(o.pid)).c_str() : " per process");
     }
     emit(causes_table(q->tracker(), q->processes(), o.pid, notes), format, "causes");
+    return done();
+  }
+
+  if (kernel) {
+    const KernelMemory& km = *q->kernel_memory();
+    std::vector<std::string> missing;
+    auto show = [&](KernelTables kt, bool last_view) {
+      for (size_t i = 0; i < kt.tables.size(); ++i) {
+        const KernelTable& t = kt.tables[i];
+        if (format == Format::kTable) std::printf("\n%s\n", t.title.c_str());
+        emit(t.table, format, t.key.c_str(), last_view && i + 1 == kt.tables.size());
+        if (format == Format::kTable) {
+          for (const auto& line : t.summary) std::printf("%s\n", line.c_str());
+        }
+      }
+      missing.insert(missing.end(), kt.missing.begin(), kt.missing.end());
+    };
+    if (o.fragmentation) show(fragmentation_tables(km, notes), !o.kernel_memory);
+    if (o.kernel_memory) show(kernel_memory_tables(km, notes, run.host.page_size, o.top), true);
+    std::fflush(stdout);
+    for (const auto& m : missing) std::fprintf(stderr, "pagescope inspect: note: %s\n", m.c_str());
     return done();
   }
 
@@ -926,6 +959,12 @@ void add_inspect_command(CLI::App& app, CommandRun& run) {
   cmd->add_flag("--signals", opts->signals,
                 "SIGSEGV and SIGBUS of the traced processes: address, and what it hit (null page, stack guard, "
                 "PROT_NONE, read-only, past a file's end, ...)");
+  cmd->add_flag("--fragmentation", opts->fragmentation,
+                "per zone and order: free blocks, unusable-free and fragmentation indices (start, end, "
+                "worst); per order: migrate-type fallbacks, compaction and direct-compaction stalls");
+  cmd->add_flag("--kernel-memory", opts->kernel_memory,
+                "slab caches by growth, page allocations by order, page tables (meminfo and per process)");
+  cmd->add_option("--top", opts->top, "rows of the top-N tables of --kernel-memory (default 15)");
   cmd->add_flag("--sources", opts->sources,
                 "which event sources the capture had (on, unavailable and why, not requested), and exit");
   cmd->callback([opts, tlb, &run] {

@@ -22,7 +22,8 @@
 #define PS_FORMAT_MINOR 5 /* 1.1: reclaim, swap, TLB and OOM records; 1.2: access and content samples;
                             1.3: the header says which sources were on (kTagSources);
                             1.4: ps_mmap_file, the file of an mmap named when it is made;
-                            1.5: ps_signal, SIGSEGV and SIGBUS with their address */
+                            1.5: ps_compaction, ps_order_counts, buddyinfo/pagetypeinfo/slabinfo samples;
+                                 ps_signal, SIGSEGV and SIGBUS with their address */
 
 #define PS_COMM_LEN 16
 #define PS_PATH_LEN 256
@@ -50,6 +51,8 @@ enum ps_event_kind {
 	PS_EV_TLB_FLUSH = 17,  /* struct ps_tlb_flush */
 	PS_EV_OOM_VICTIM = 18, /* struct ps_oom_victim */
 	PS_EV_MMAP_FILE = 19,  /* struct ps_mmap_file: the file a successful mmap of an fd mapped */
+	/* Fragmentation and kernel memory (format 1.5). */
+	PS_EV_COMPACTION = 20, /* struct ps_compaction: compaction of a zone begins/ends, direct compaction tried */
 	PS_EV_SIGNAL = 21,     /* struct ps_signal: SIGSEGV or SIGBUS sent to a traced task (format 1.5) */
 	/* Written by the recorder itself. */
 	PS_EV_PROC_FILE = 64, /* struct ps_proc_file + text */
@@ -60,6 +63,8 @@ enum ps_event_kind {
 	PS_EV_ACCESS_INTERVAL = 68,  /* struct ps_access_interval */
 	PS_EV_PAGE_CONTENT = 69,     /* struct ps_page_content */
 	PS_EV_COMPRESS_CALIBRATION = 70, /* struct ps_compress_calibration */
+	/* Kernel memory (format 1.5). */
+	PS_EV_ORDER_COUNTS = 71,     /* struct ps_order_counts: in-kernel per-order counters, read per sample */
 	PS_EV_KIND_MAX = 128,
 };
 
@@ -177,6 +182,10 @@ enum ps_proc_file_which {
 	PS_PROC_MEMINFO = 5,     /* /proc/meminfo */
 	PS_PROC_MEMCG = 6,       /* the traced cgroup: "usage N\nlimit N\n" then its memory.stat */
 	PS_PROC_SMAPS = 7,       /* /proc/PID/smaps (working-set sampling) */
+	/* Format 1.5: system context too (hdr.pid = 0), with vmstat at the same instant. */
+	PS_PROC_BUDDYINFO = 8,   /* /proc/buddyinfo: free blocks per node, zone and order */
+	PS_PROC_PAGETYPEINFO = 9,/* /proc/pagetypeinfo: the same per migrate type, and pageblock size */
+	PS_PROC_SLABINFO = 10,   /* /proc/slabinfo (root only) */
 };
 
 /* Text of a /proc file read at hdr.ts_ns; `length` bytes of text follow. */
@@ -393,6 +402,61 @@ struct ps_signal {
 	__s32 result;       /* the tracepoint's result: 0 delivered, 1 ignored, 2 already pending, ... */
 };
 
+/*
+ * Compaction (format 1.5), recorded for every task: it is rare, and the
+ * zone's free blocks it makes serve everyone. BEGIN/END: compact_zone() of
+ * mm/compaction.c (tp_btf mm_compaction_begin/end), in the task that
+ * compacts: an allocating task (PS_COMPACT_DIRECT: the time it stalls),
+ * kcompactd, or a writer of /proc/sys/vm/compact_memory (order -1, whole
+ * zone). TRY: try_to_compact_pages(), where an allocation enters direct
+ * compaction (mm_compaction_try_to_compact_pages); the kernel's compact_stall
+ * counts those that were not skipped.
+ */
+enum ps_compaction_what {
+	PS_COMPACT_BEGIN = 1,
+	PS_COMPACT_END = 2,
+	PS_COMPACT_TRY = 3,
+};
+
+#define PS_COMPACT_SYNC      (1u << 0) /* cc->mode != MIGRATE_ASYNC (the tracepoint's `sync`) */
+#define PS_COMPACT_DIRECT    (1u << 1) /* cc->direct_compaction: an allocation waits for it */
+#define PS_COMPACT_PROACTIVE (1u << 2) /* cc->proactive_compaction (vm.compaction_proactiveness) */
+#define PS_COMPACT_WHOLE     (1u << 3) /* cc->whole_zone */
+
+struct ps_compaction {
+	struct ps_header hdr;   /* pid/tid: the compacting task */
+	__u32 what;             /* enum ps_compaction_what */
+	__s32 order;            /* cc->order (-1: the whole zone); TRY: the allocation's order */
+	__s32 status;           /* END: enum compact_result; TRY: enum compact_priority */
+	__u32 flags;            /* PS_COMPACT_*; 0 for TRY */
+	__u64 gfp_flags;        /* TRY: the allocation's gfp mask */
+	__u64 duration_ns;      /* END: since the BEGIN of this task, 0 if unseen */
+	__u64 migrate_scanned;  /* END: cc->total_migrate_scanned */
+	__u64 free_scanned;     /* END: cc->total_free_scanned */
+	__u16 nid;              /* BEGIN/END: the zone's node */
+	__u16 zone_idx;         /* BEGIN/END: zone index in its node (0 DMA, 1 DMA32, 2 Normal on x86-64) */
+	__u32 _pad;
+};
+
+/*
+ * Counters the kernel keeps per CPU in a BPF array and the recorder reads and
+ * sums at each system sample (format 1.5): totals since the recording
+ * started, never streamed per event (mm_page_alloc fires for every
+ * allocation). Orders past PS_ORDER_SLOTS - 1 count in the last slot.
+ */
+#define PS_ORDER_SLOTS 16
+#define PS_ORDER_ALLOCS  (1u << 0) /* page_allocs counted (tp_btf mm_page_alloc attached) */
+#define PS_ORDER_EXTFRAG (1u << 1) /* extfrag_* counted (tp_btf mm_page_alloc_extfrag attached) */
+
+struct ps_order_counts {
+	struct ps_header hdr;   /* pid 0; ts_ns: when the maps were read */
+	__u32 flags;            /* PS_ORDER_* */
+	__u32 slots;            /* PS_ORDER_SLOTS */
+	__u64 page_allocs[PS_ORDER_SLOTS];      /* successful page allocations (blocks) by order */
+	__u64 extfrag_by_alloc[PS_ORDER_SLOTS]; /* fallbacks to another migrate type, by requested order */
+	__u64 extfrag_by_fallback[PS_ORDER_SLOTS]; /* the same, by the order of the block taken */
+};
+
 #ifdef __cplusplus
 #define PS_STATIC_ASSERT(c, m) static_assert(c, m)
 #else
@@ -419,5 +483,7 @@ PS_STATIC_ASSERT(sizeof(struct ps_access_interval) == 64, "ps_access_interval la
 PS_STATIC_ASSERT(sizeof(struct ps_page_content) == 48, "ps_page_content layout");
 PS_STATIC_ASSERT(sizeof(struct ps_compress_calibration) == 48, "ps_compress_calibration layout");
 PS_STATIC_ASSERT(sizeof(struct ps_signal) == 56, "ps_signal layout");
+PS_STATIC_ASSERT(sizeof(struct ps_compaction) == 80, "ps_compaction layout");
+PS_STATIC_ASSERT(sizeof(struct ps_order_counts) == 416, "ps_order_counts layout");
 
 #endif /* PAGESCOPE_EVENTS_H */

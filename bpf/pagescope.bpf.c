@@ -10,3 +10,4 @@
 #include "mm_syscalls.bpf.h"
 #include "process.bpf.h"
 #include "pressure.bpf.h"
+#include "kmem.bpf.h"

@@ -27,6 +27,7 @@ inline const char* event_kind_name(int kind) {
     case PS_EV_OOM_VICTIM: return "oom_victim";
     case PS_EV_SIGNAL: return "signal";
     case PS_EV_MMAP_FILE: return "mmap_file";
+    case PS_EV_COMPACTION: return "compaction";
     case PS_EV_PROC_FILE: return "proc_file";
     case PS_EV_LOST: return "lost";
     case PS_EV_TARGET: return "target";
@@ -34,6 +35,7 @@ inline const char* event_kind_name(int kind) {
     case PS_EV_ACCESS_INTERVAL: return "access_interval";
     case PS_EV_PAGE_CONTENT: return "page_content";
     case PS_EV_COMPRESS_CALIBRATION: return "compress_calib";
+    case PS_EV_ORDER_COUNTS: return "order_counts";
     default: return nullptr;  // a kind this build does not know
   }
 }

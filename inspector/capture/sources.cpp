@@ -25,8 +25,13 @@ constexpr std::array<SourceInfo, kSourceCount> kInfo = {{
     {"tlb_flushes", "TLB-flush records"},
     {"oom", "OOM-kill records"},
     {"signals", "SIGSEGV/SIGBUS records"},
+    {"compaction", "compaction records (begin/end, direct-compaction stalls)"},
+    {"extfrag", "migrate-type fallback counts (mm_page_alloc_extfrag)"},
+    {"page_allocs", "page allocations by order"},
     {"maps_snapshots", "/proc maps snapshots"},
     {"system_counters", "system counters (/proc/vmstat, meminfo, PSI)"},
+    {"buddyinfo", "free blocks per order (/proc/buddyinfo, pagetypeinfo)"},
+    {"slabinfo", "slab caches (/proc/slabinfo)"},
     {"access_bits", "accessed-bit samples"},
     {"page_contents", "page-content samples"},
 }};
@@ -74,11 +79,12 @@ std::optional<Source> source_of_kind(int kind) {
     case PS_EV_TLB_FLUSH: return Source::kTlbFlushes;
     case PS_EV_OOM_VICTIM: return Source::kOom;
     case PS_EV_SIGNAL: return Source::kSignals;
+    case PS_EV_COMPACTION: return Source::kCompaction;
     case PS_EV_ACCESS_BITS:
     case PS_EV_ACCESS_INTERVAL: return Source::kAccessBits;
     case PS_EV_PAGE_CONTENT:
     case PS_EV_COMPRESS_CALIBRATION: return Source::kPageContents;
-    default: return std::nullopt;  // proc files (maps or system), lost, target
+    default: return std::nullopt;  // proc files (maps or system), lost, target, order counts
   }
 }
 

@@ -27,8 +27,13 @@ enum class Source : uint8_t {
   kTlbFlushes,
   kOom,               // OOM-kill victims
   kSignals,           // SIGSEGV/SIGBUS with their address (format 1.5)
+  kCompaction,        // compaction begin/end and direct-compaction attempts (format 1.5)
+  kExtfrag,           // migrate-type fallbacks by order, counted in the kernel (format 1.5)
+  kPageAllocs,        // page allocations by order, counted in the kernel (format 1.5)
   kMapsSnapshots,     // /proc/PID/maps and status at start, fork and exec
   kSystemCounters,    // /proc/vmstat, meminfo, PSI, memcg files
+  kBuddyinfo,         // /proc/buddyinfo and pagetypeinfo with the system counters (format 1.5)
+  kSlabinfo,          // /proc/slabinfo with the system counters (format 1.5)
   kAccessBits,        // page-table accessed/dirty samples (--access-interval)
   kPageContents,      // compressibility samples (--sample-contents)
   kCount

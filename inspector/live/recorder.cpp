@@ -1,6 +1,7 @@
 #include "inspector/live/recorder.h"
 
 #include <sys/resource.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -143,12 +144,26 @@ void Recording::sample_system() {
     const char* path;
   } files[] = {{PS_PROC_VMSTAT, "/proc/vmstat"},
                {PS_PROC_PSI_MEMORY, "/proc/pressure/memory"},
-               {PS_PROC_MEMINFO, "/proc/meminfo"}};
+               {PS_PROC_MEMINFO, "/proc/meminfo"},
+               {PS_PROC_BUDDYINFO, "/proc/buddyinfo"},
+               {PS_PROC_PAGETYPEINFO, "/proc/pagetypeinfo"},
+               {PS_PROC_SLABINFO, "/proc/slabinfo"}};
+  // The in-kernel per-order counters are read right after vmstat, before the
+  // slower files (pagetypeinfo takes each zone's lock), so that their deltas
+  // and pgalloc_*'s cover the same interval.
+  ps_order_counts counts;
+  bool have_counts = false;
   for (const auto& f : files) {
     if (read_text_file(f.path, text)) {
       auto rec = proc_text_record(0, f.which, ts, text);
       append(rec.data(), rec.size());
     }
+    if (f.which == PS_PROC_VMSTAT) have_counts = tracer_.order_counts(counts);
+  }
+  if (have_counts) {
+    counts.hdr.ts_ns = ts;
+    counts.hdr.cpu = static_cast<uint16_t>(sched_getcpu() < 0 ? 0 : sched_getcpu());
+    append(&counts, sizeof(counts));
   }
   if (!options_.cgroup.empty()) {
     std::string memcg = memcg_text(options_.cgroup);

@@ -26,6 +26,17 @@ std::string tracefs_line() {
          "unchanged); without it they come from tp_btf/sys_enter and sys_exit";
 }
 
+// A /proc file sampled with the system counters: on, or why not in one line.
+void add_sampled_file(capture::SourceSet& sources, Source s, const char* path, const char* also,
+                      const char* what) {
+  if (access(path, R_OK) != 0) {
+    sources.set(s, SourceState::kUnavailable,
+                std::string(path) + ": " + strerror(errno) + (errno == EACCES ? " (needs root)" : ""));
+  } else {
+    sources.set(s, SourceState::kOn, std::string(path) + also + " with the system counters: " + what);
+  }
+}
+
 }  // namespace
 
 void add_proc_sources(capture::SourceSet& sources) {
@@ -40,6 +51,9 @@ void add_proc_sources(capture::SourceSet& sources) {
                     ? "/proc/vmstat, meminfo and pressure/memory every second"
                     : "/proc/vmstat and meminfo every second (no PSI: /proc/pressure/memory absent)");
   }
+  add_sampled_file(sources, Source::kBuddyinfo, "/proc/buddyinfo", " and pagetypeinfo",
+                   "free blocks per order, fragmentation indices");
+  add_sampled_file(sources, Source::kSlabinfo, "/proc/slabinfo", "", "slab caches");
 }
 
 SourceProbe probe_sources() {

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "events.h"
 #include "inspector/live/tracefs.h"
 #include "pagescope.skel.h"
 
@@ -118,6 +119,11 @@ std::vector<Program> program_table(pagescope_bpf* skel) {
       raw(p->tlb_flush, Source::kTlbFlushes, "tlb_flush"),
       raw(p->oom_mark_victim, Source::kOom, "mark_victim"),
       raw(p->signal_generate, Source::kSignals, "signal_generate"),
+      raw(p->compaction_begin, Source::kCompaction, "mm_compaction_begin"),
+      raw(p->compaction_end, Source::kCompaction, "mm_compaction_end"),
+      raw(p->compaction_try, Source::kCompaction, "mm_compaction_try_to_compact_pages"),
+      raw(p->page_alloc_extfrag, Source::kExtfrag, "mm_page_alloc_extfrag"),
+      raw(p->page_alloc, Source::kPageAllocs, "mm_page_alloc"),
   };
 }
 
@@ -451,6 +457,39 @@ Result<int> Tracer::poll(int timeout_ms, const RecordFn& fn) {
   current_fn_ = nullptr;
   if (err < 0 && err != -EINTR) return Error{"reading the ring buffer: " + errno_text(err)};
   return consumed_;
+}
+
+bool Tracer::order_counts(ps_order_counts& out) const {
+  const bool allocs = sources_.state(Source::kPageAllocs) == SourceState::kOn;
+  const bool extfrag = sources_.state(Source::kExtfrag) == SourceState::kOn;
+  if (!allocs && !extfrag) return false;
+  int ncpus = libbpf_num_possible_cpus();
+  if (ncpus <= 0) return false;
+  // A per-CPU array's lookup fills one value per possible CPU, each rounded
+  // up to 8 bytes (the value is a multiple of 8 already).
+  struct Value {
+    uint64_t page_allocs[PS_ORDER_SLOTS];
+    uint64_t extfrag_by_alloc[PS_ORDER_SLOTS];
+    uint64_t extfrag_by_fallback[PS_ORDER_SLOTS];
+  };
+  std::vector<Value> per_cpu(static_cast<size_t>(ncpus));
+  uint32_t key = 0;
+  if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.order_counts), &key, per_cpu.data()) != 0) return false;
+  out = ps_order_counts{};
+  out.hdr.kind = PS_EV_ORDER_COUNTS;
+  out.hdr.size = sizeof(out);
+  out.slots = PS_ORDER_SLOTS;
+  out.flags = (allocs ? PS_ORDER_ALLOCS : 0u) | (extfrag ? PS_ORDER_EXTFRAG : 0u);
+  for (const Value& v : per_cpu) {
+    for (int o = 0; o < PS_ORDER_SLOTS; ++o) {
+      if (allocs) out.page_allocs[o] += v.page_allocs[o];
+      if (extfrag) {
+        out.extfrag_by_alloc[o] += v.extfrag_by_alloc[o];
+        out.extfrag_by_fallback[o] += v.extfrag_by_fallback[o];
+      }
+    }
+  }
+  return true;
 }
 
 uint64_t Tracer::lost_total() const {

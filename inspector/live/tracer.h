@@ -14,6 +14,7 @@
 #include "inspector/live/features.h"
 
 struct pagescope_bpf;
+struct ps_order_counts;
 struct ring_buffer;
 struct bpf_link;
 
@@ -45,6 +46,10 @@ class Tracer {
   Result<int> poll(int timeout_ms, const RecordFn& fn);
   // Records the kernel could not reserve, summed over CPUs, since start.
   uint64_t lost_total() const;
+  // The in-kernel per-order counters (page allocations, migrate-type
+  // fallbacks) summed over CPUs since start, as a ps_order_counts record
+  // (header filled but for ts and cpu). False when neither source attached.
+  bool order_counts(ps_order_counts& out) const;
   // One line per area: what attached and how, or why not.
   const std::vector<std::string>& attach_report() const { return report_; }
   // The kernel sources: on with their mechanism, or unavailable with the reason.

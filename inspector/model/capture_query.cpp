@@ -34,6 +34,7 @@ struct CaptureQuery::Parts {
   std::optional<GrowthTracker> growth;
   std::optional<LocalityTracker> locality;
   std::vector<LocalityStats> locality_rows;
+  std::optional<KernelMemory> kernel;
 };
 
 Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, const QueryHooks& hooks) {
@@ -55,6 +56,8 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
   const bool wants_wss = !s.wss_taus.empty();
   const uint64_t at_ns = layout && s.layout_at_ns ? *s.layout_at_ns : UINT64_MAX;
   if (wants_wss) q.wss = std::make_unique<WindowedWorkingSet>(s.wss_taus, header_start, pid, &q.tracker);
+  if (s.kernel_memory) q.kernel.emplace();
+
   // Time zero as the first record settles it; `early` counts records seen
   // before that (no timestamp), which the views then missed. The timeline,
   // growth and locality cut their intervals from it.
@@ -97,6 +100,7 @@ Result<CaptureQuery> CaptureQuery::run(const std::string& path, QuerySpec spec, 
     settle_zero(h);
     q.table.apply(h);
     if (q.timeline) q.timeline->add(h);
+    if (q.kernel) q.kernel->apply(h);
     if (!follows) return;
     if (layout) {
       const bool takes = at_takes(h);
@@ -176,5 +180,6 @@ const SmapsSampler& CaptureQuery::smaps() const { return p_->smaps; }
 const TimelineBuilder* CaptureQuery::timeline() const { return p_->timeline ? &*p_->timeline : nullptr; }
 const GrowthTracker* CaptureQuery::growth() const { return p_->growth ? &*p_->growth : nullptr; }
 const std::vector<LocalityStats>& CaptureQuery::locality() const { return p_->locality_rows; }
+const KernelMemory* CaptureQuery::kernel_memory() const { return p_->kernel ? &*p_->kernel : nullptr; }
 
 }  // namespace pagescope::model

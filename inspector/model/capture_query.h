@@ -20,6 +20,7 @@
 #include "inspector/model/capture_replay.h"
 #include "inspector/model/growth.h"
 #include "inspector/model/locality.h"
+#include "inspector/model/kernel_memory.h"
 #include "inspector/model/process_table.h"
 #include "inspector/model/resident_pages.h"
 #include "inspector/model/sampled_working_set.h"
@@ -60,6 +61,9 @@ struct QuerySpec {
   // Locality of faults (locality.h), distinct pages per interval of this
   // length: of the pid, else of every process.
   std::optional<uint64_t> locality_interval_ns;
+  // Fragmentation and kernel memory (buddyinfo, compaction, per-order
+  // counters, slabinfo, page tables): KernelMemory, system-wide.
+  bool kernel_memory = false;
 };
 
 struct QueryHooks {
@@ -108,13 +112,15 @@ class CaptureQuery {
   // With timeline_interval_ns: rows cut from time_zero() (else nullptr).
   const TimelineBuilder* timeline() const;
   // With growth_interval_ns: the samples, finished at the last record (else
-  // nullptr). Its grid starts at the header's start (the first record
-  // without one), which is time zero unless a record is older than it; the
-  // samples are then cut on that grid, not read again.
+  // nullptr). Its grid starts at time zero as the first record settles it;
+  // a record older than the first, past the time orderer's window, moves
+  // time zero after the pass, and the samples are not cut again.
   const GrowthTracker* growth() const;
   // With locality_interval_ns: one row per process (else empty); the grid as
   // for growth().
   const std::vector<LocalityStats>& locality() const;
+  // With kernel_memory (else nullptr).
+  const KernelMemory* kernel_memory() const;
 
  private:
   struct Parts;

@@ -2,6 +2,8 @@
 // record, raw values (nanoseconds since capture start, hex addresses) so a
 // spreadsheet or pandas can take it from there. sources.csv says which event
 // sources the capture had; a field whose source was off is empty, not 0.
+// compaction.csv and order_counts.csv (format 1.5) hold the fragmentation
+// records as they are; inspect --fragmentation --csv has the derived tables.
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -41,6 +43,9 @@ class CsvExporter : public Exporter, public RecordVisitor<CsvExporter> {
         {&vmas_, "vma_changes.csv", "t_ns,pid,mapping,op,start,end,perms,mapped_bytes"},
         {&lost_, "lost.csv", "t_ns,lost,lost_total"},
         {&sources_, "sources.csv", "source,state,detail"},
+        {&compaction_, "compaction.csv",
+         "t_ns,pid,tid,what,order,status,flags,gfp_flags,duration_ns,migrate_scanned,free_scanned,nid,zone_idx"},
+        {&orders_, "order_counts.csv", "t_ns,order,page_allocs,extfrag_by_alloc,extfrag_by_fallback"},
     };
     for (const File& f : files) {
       const std::string path = output + "/" + f.name;
@@ -119,6 +124,28 @@ class CsvExporter : public Exporter, public RecordVisitor<CsvExporter> {
                  uint64_t(l.lost_total));
   }
 
+  // Format 1.5: compaction passes and attempts, one row per record.
+  void on_compaction(const ps_compaction& c) {
+    static const char* const what[] = {"?", "begin", "end", "try"};
+    std::fprintf(compaction_,
+                 "%" PRIu64 ",%u,%u,%s,%d,%d,0x%x,0x%" PRIx64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%u\n", t_,
+                 c.hdr.pid, c.hdr.tid, what[c.what < 4 ? c.what : 0], int(c.order), int(c.status),
+                 unsigned(c.flags), uint64_t(c.gfp_flags), uint64_t(c.duration_ns), uint64_t(c.migrate_scanned),
+                 uint64_t(c.free_scanned), unsigned(c.nid), unsigned(c.zone_idx));
+  }
+
+  // The in-kernel per-order totals as read at each sample: one row per order,
+  // a counter that was not counted (its tracepoint missing) left empty.
+  void on_order_counts(const ps_order_counts& c) {
+    const bool allocs = c.flags & PS_ORDER_ALLOCS, extfrag = c.flags & PS_ORDER_EXTFRAG;
+    for (int o = 0; o < PS_ORDER_SLOTS && o < int(c.slots); ++o) {
+      std::fprintf(orders_, "%" PRIu64 ",%d,%s,%s,%s\n", t_, o,
+                   allocs ? std::to_string(c.page_allocs[o]).c_str() : "",
+                   extfrag ? std::to_string(c.extfrag_by_alloc[o]).c_str() : "",
+                   extfrag ? std::to_string(c.extfrag_by_fallback[o]).c_str() : "");
+    }
+  }
+
   void vma_change(uint32_t pid, uint32_t mapping, const MappingChange& c,
                   uint64_t mapped_bytes) override {
     std::fprintf(vmas_, "%" PRIu64 ",%u,%u,%s,0x%" PRIx64 ",0x%" PRIx64 ",%s,%" PRIu64 "\n",
@@ -128,7 +155,7 @@ class CsvExporter : public Exporter, public RecordVisitor<CsvExporter> {
 
   Status finish() override {
     bool failed = false;
-    for (std::FILE** f : {&faults_, &syscalls_, &processes_, &vmas_, &lost_, &sources_}) {
+    for (std::FILE** f : {&faults_, &syscalls_, &processes_, &vmas_, &lost_, &sources_, &compaction_, &orders_}) {
       if (*f && (std::ferror(*f) || std::fclose(*f) != 0)) failed = true;
       *f = nullptr;
     }
@@ -146,7 +173,7 @@ class CsvExporter : public Exporter, public RecordVisitor<CsvExporter> {
   }
 
   void close_all() {
-    for (std::FILE** f : {&faults_, &syscalls_, &processes_, &vmas_, &lost_, &sources_}) {
+    for (std::FILE** f : {&faults_, &syscalls_, &processes_, &vmas_, &lost_, &sources_, &compaction_, &orders_}) {
       if (*f) std::fclose(*f);
       *f = nullptr;
     }
@@ -161,6 +188,8 @@ class CsvExporter : public Exporter, public RecordVisitor<CsvExporter> {
   std::FILE* vmas_ = nullptr;
   std::FILE* lost_ = nullptr;
   std::FILE* sources_ = nullptr;
+  std::FILE* compaction_ = nullptr;
+  std::FILE* orders_ = nullptr;
   bool kinds_known_ = true;  // minor/major recorded: the major column is 0 or 1, else empty
 };
 

@@ -59,6 +59,8 @@ class RecordVisitor {
   void on_tlb_flush(const ps_tlb_flush& r) { self().on_other(r.hdr); }
   void on_oom_victim(const ps_oom_victim& r) { self().on_other(r.hdr); }
   void on_signal(const ps_signal& r) { self().on_other(r.hdr); }
+  void on_compaction(const ps_compaction& r) { self().on_other(r.hdr); }
+  void on_order_counts(const ps_order_counts& r) { self().on_other(r.hdr); }
   // `text`: the `length` bytes after the struct, clamped to the record.
   void on_proc_file(const ps_proc_file& r, std::string_view /*text*/) { self().on_other(r.hdr); }
   void on_lost(const ps_lost& r) { self().on_other(r.hdr); }
@@ -134,6 +136,12 @@ inline void RecordVisitor<Derived>::visit(const ps_header& h) {
       return;
     case PS_EV_SIGNAL:
       if (const auto* r = fits<ps_signal>(h)) d.on_signal(*r);
+      return;
+    case PS_EV_COMPACTION:
+      if (const auto* r = fits<ps_compaction>(h)) d.on_compaction(*r);
+      return;
+    case PS_EV_ORDER_COUNTS:
+      if (const auto* r = fits<ps_order_counts>(h)) d.on_order_counts(*r);
       return;
     case PS_EV_PROC_FILE:
       if (const auto* r = fits<ps_proc_file>(h)) d.on_proc_file(*r, proc_file_text(*r));

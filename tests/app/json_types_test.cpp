@@ -123,6 +123,31 @@ TEST(JsonTypes, InspectGrowthAndLocality) {
   EXPECT_GT(expect_column(*lp.find("intervals"), "PAGES", Json::Type::kNumber), 0u);
 }
 
+// The demo was recorded before format 1.5: every fragmentation and kernel-memory
+// number is null (not recorded), never 0; the keys and the ORDER column are there.
+TEST(JsonTypes, InspectFragmentationAndKernelMemoryOfAnOldCapture) {
+  Json j = parse("inspect " + kDemo + " --fragmentation --kernel-memory --json");
+  ASSERT_EQ(j.type, Json::Type::kObject);
+  const Json* zones = j.find("fragmentation_zones");
+  ASSERT_TRUE(zones);
+  EXPECT_EQ(expect_column(*zones, "ORDER", Json::Type::kNumber), 11u);
+  expect_column(*zones, "UNUSABLE_END", Json::Type::kNull);
+  expect_column(*zones, "FRAGINDEX_WORST", Json::Type::kNull);
+  const Json* orders = j.find("fragmentation_orders");
+  ASSERT_TRUE(orders);
+  EXPECT_EQ(expect_column(*orders, "ORDER", Json::Type::kString), 11u);
+  expect_column(*orders, "COMPACT_BEGIN", Json::Type::kNull);
+  expect_column(*orders, "EXTFRAG", Json::Type::kNull);
+  const Json* allocs = j.find("page_allocs");
+  ASSERT_TRUE(allocs);
+  expect_column(*allocs, "ALLOCS", Json::Type::kNull);
+  ASSERT_TRUE(j.find("slab_caches"));
+  const Json* mem = j.find("meminfo");
+  ASSERT_TRUE(mem);
+  expect_column(*mem, "ITEM", Json::Type::kString);
+  ASSERT_TRUE(j.find("page_tables"));
+}
+
 TEST(JsonTypes, ReplayAndTiers) {
   Json r = parse("replay " + kDemo + " --policy lru,fifo --frames 100,1000 --json");
   // 4 replays and the capture's recorded run (issue 18.5).

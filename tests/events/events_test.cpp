@@ -62,7 +62,7 @@ TEST(EventsHeader, KindsAreDistinctAndBelowMax) {
                        PS_EV_BRK,   PS_EV_MADVISE, PS_EV_SHMAT, PS_EV_SHMDT,  PS_EV_FORK,
                        PS_EV_EXEC,  PS_EV_EXIT,  PS_EV_PROC_FILE, PS_EV_LOST, PS_EV_TARGET,
                        PS_EV_RECLAIM, PS_EV_LRU_SHRINK, PS_EV_WRITE_FOLIO, PS_EV_SWAP_ENTS,
-                       PS_EV_TLB_FLUSH, PS_EV_OOM_VICTIM, PS_EV_MMAP_FILE, PS_EV_SIGNAL, PS_EV_ACCESS_BITS,
+                       PS_EV_TLB_FLUSH, PS_EV_OOM_VICTIM, PS_EV_MMAP_FILE, PS_EV_COMPACTION, PS_EV_SIGNAL, PS_EV_ORDER_COUNTS, PS_EV_ACCESS_BITS,
                        PS_EV_ACCESS_INTERVAL, PS_EV_PAGE_CONTENT, PS_EV_COMPRESS_CALIBRATION};
   for (size_t i = 0; i < std::size(kinds); ++i) {
     EXPECT_GT(kinds[i], PS_EV_NONE);

@@ -30,6 +30,8 @@ struct Log : RecordVisitor<Log> {
   void on_oom_victim(const ps_oom_victim&) { calls.push_back("oom_victim"); }
   void on_signal(const ps_signal&) { calls.push_back("signal"); }
   void on_mmap_file(const ps_mmap_file&) { calls.push_back("mmap_file"); }
+  void on_compaction(const ps_compaction&) { calls.push_back("compaction"); }
+  void on_order_counts(const ps_order_counts&) { calls.push_back("order_counts"); }
   void on_proc_file(const ps_proc_file&, std::string_view t) {
     calls.push_back("proc_file");
     text = std::string(t);
@@ -71,6 +73,8 @@ const Kind kKinds[] = {
     {PS_EV_OOM_VICTIM, sizeof(ps_oom_victim), "oom_victim"},
     {PS_EV_SIGNAL, sizeof(ps_signal), "signal"},
     {PS_EV_MMAP_FILE, sizeof(ps_mmap_file), "mmap_file"},
+    {PS_EV_COMPACTION, sizeof(ps_compaction), "compaction"},
+    {PS_EV_ORDER_COUNTS, sizeof(ps_order_counts), "order_counts"},
     {PS_EV_PROC_FILE, sizeof(ps_proc_file), "proc_file"},
     {PS_EV_LOST, sizeof(ps_lost), "lost"},
     {PS_EV_TARGET, sizeof(ps_target), "target"},
@@ -159,7 +163,7 @@ TEST(RecordVisitor, AProcFileWhoseLengthRunsPastTheRecordIsClamped) {
 }
 
 TEST(RecordVisitor, UnknownKindsGoToOnUnknown) {
-  for (uint16_t kind : {uint16_t(PS_EV_NONE), uint16_t(20), uint16_t(63), uint16_t(71), uint16_t(500)}) {
+  for (uint16_t kind : {uint16_t(PS_EV_NONE), uint16_t(22), uint16_t(63), uint16_t(72), uint16_t(500)}) {
     Log log;
     log.visit(hdr(make(kind, sizeof(ps_header))));
     EXPECT_EQ(log.calls, std::vector<std::string>{"unknown"}) << kind;

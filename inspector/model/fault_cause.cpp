@@ -3,16 +3,13 @@
 namespace pagescope::model {
 namespace {
 
-bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
-
 // Shared memory: a shmem file to the kernel (shared anonymous memory, SysV,
 // POSIX /dev/shm, memfd), anonymous to the program: zero-filled when new,
 // swapped rather than written to a disk file.
 bool shmem(const Vma& v) {
   if (!v.shared) return false;
   if (!v.file || v.path.empty()) return true;
-  return starts_with(v.path, "/SYSV") || starts_with(v.path, "/dev/shm/") || starts_with(v.path, "/memfd:") ||
-         starts_with(v.path, "/dev/zero");
+  return is_shared_memory_path(v.path) || v.path.rfind("/dev/zero", 0) == 0;
 }
 
 }  // namespace

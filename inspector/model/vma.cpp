@@ -43,6 +43,10 @@ bool is_shared_object(std::string_view path) {
 }
 }  // namespace
 
+bool is_shared_memory_path(std::string_view path) {
+  return starts_with(path, "/SYSV") || starts_with(path, "/dev/shm/") || starts_with(path, "/memfd:");
+}
+
 VmaKind classify(const Vma& v, const Vma* prev, const std::string& exe_path) {
   const std::string_view path = v.path;
   if (path == "[heap]") return VmaKind::kHeap;
@@ -50,10 +54,7 @@ VmaKind classify(const Vma& v, const Vma* prev, const std::string& exe_path) {
   if (path == "[vdso]" || path == "[vsyscall]") return VmaKind::kVdso;
   if (starts_with(path, "[vvar")) return VmaKind::kVvar;
   if (v.perms == 0 && !v.shared) return VmaKind::kGuard;
-  if (starts_with(path, "/SYSV") || starts_with(path, "/dev/shm/") ||
-      starts_with(path, "/memfd:")) {
-    return VmaKind::kShm;
-  }
+  if (is_shared_memory_path(path)) return VmaKind::kShm;
   if (v.file && !path.empty() && !starts_with(path, "[")) {
     const bool exe = !exe_path.empty() && (path == exe_path ||
                      (path.size() > exe_path.size() && starts_with(path, exe_path) &&

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace pagescope::model {
 
@@ -65,5 +66,8 @@ std::string perms_string(const Vma& v);
 // The kind of a VMA from its own fields and its neighbours (previous VMA in
 // address order, or nullptr) given the executable's path.
 VmaKind classify(const Vma& v, const Vma* prev, const std::string& exe_path);
+// A path maps shows for shared memory (SysV, POSIX /dev/shm, memfd): a shmem
+// file to the kernel, memory to the program.
+bool is_shared_memory_path(std::string_view path);
 
 }  // namespace pagescope::model

@@ -417,7 +417,7 @@ Table signals_table(const SpaceTracker& tr, const ProcessTable& pt, uint32_t pid
     for (const SignalEvent& e : ps->signals) {
       t.add_row({rel_cell(e.ts_ns, zero), cnt(p.pid), cnt(e.tid), txt(p.comm.empty() ? "?" : p.comm),
                  txt(e.signo == 7 ? "SIGBUS" : e.signo == 11 ? "SIGSEGV" : std::to_string(e.signo)),
-                 Cell::count(uint64_t(int64_t(e.code))), e.code > 0 ? Cell::hex(e.addr) : unknown(),
+                 Cell::integer(e.code), e.code > 0 ? Cell::hex(e.addr) : unknown(),
                  txt(signal_site_name(e.site)), e.vma.empty() ? unknown() : txt(e.vma),
                  e.ip ? Cell::hex(e.ip) : unknown(), cnt(e.sender_pid)});
     }

@@ -378,6 +378,36 @@ TEST(InspectCommand, CausesPerProcessAndPerMapping) {
   std::remove(path.c_str());
 }
 
+// inspect --signals: a refused access with its site, and a signal sent by
+// another process (si_code SI_TKILL = -6: a negative code, no address).
+TEST(InspectCommand, SignalsListRefusedAccessesAndSentOnes) {
+  if (access(pagescope_binary().c_str(), X_OK) != 0) {
+    GTEST_SKIP() << "no " << pagescope_binary() << " (build the pagescope target)";
+  }
+  RecordBuffer b;
+  b.proc_file(1, 7, PS_PROC_MAPS, "7f0000000000-7f0000010000 r--p 00000000 00:00 0 \n");
+  ps_signal s{};
+  s.hdr = RecordBuffer::header(PS_EV_SIGNAL, sizeof s, 10, 7, 7);
+  s.signo = 11;
+  s.code = 2;  // SEGV_ACCERR
+  s.addr = 0x7f0000000040;
+  s.sender_pid = 7;
+  b.append(&s, sizeof s);
+  s.hdr.ts_ns = 20;
+  s.code = -6;
+  s.addr = 0;
+  s.sender_pid = 99;
+  b.append(&s, sizeof s);
+  const std::string path = temp_path("signals.psc");
+  write_capture(path, b);
+  int status = -1;
+  const std::string out = run_command(pagescope_binary() + " inspect " + path + " --signals --csv", status);
+  ASSERT_EQ(status, 0) << out;
+  EXPECT_NE(out.find(",SIGSEGV,2,0x7f0000000040,not allowed,"), std::string::npos) << out;
+  EXPECT_NE(out.find(",SIGSEGV,-6,,sent,"), std::string::npos) << out;
+  std::remove(path.c_str());
+}
+
 TEST(InspectCommand, WorkingSetSourcesSystemTotalResidentAndFileOffsets) {
   if (access(pagescope_binary().c_str(), X_OK) != 0) {
     GTEST_SKIP() << "no " << pagescope_binary() << " (build the pagescope target)";

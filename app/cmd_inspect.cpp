@@ -396,7 +396,10 @@ Table causes_table(const SpaceTracker& tr, const ProcessTable& pt, uint32_t pid,
     }
   }
   notes.mark(t, "FAULTS", {Source::kFaults});
-  for (const char* c : {"DEMAND_ZERO", "ZERO_PAGE", "COW", "PROTECTION"}) {
+  // A copy or a write-protect fault shows in the error code alone; a first
+  // touch needs the error code (read or write) and the count (minor).
+  for (const char* c : {"COW", "PROTECTION"}) notes.mark(t, c, {Source::kFaults, Source::kFaultErrorCodes});
+  for (const char* c : {"DEMAND_ZERO", "ZERO_PAGE"}) {
     notes.mark(t, c, {Source::kFaults, Source::kFaultErrorCodes, Source::kFaultKinds});
   }
   for (const char* c : {"ANON_REFAULT", "SWAP_IN", "FILE_CACHE", "FILE_DISK"}) {
